@@ -1,0 +1,114 @@
+// Controller side of the queues: the doorbell register file, SQ fetch and CQ
+// post with the phase tag (NVMe Base 2.0 3.1.4.8, 3.3.1), cf. QEMU hw/nvme
+// nvme_process_db / nvme_post_cqes. A doorbell write with an invalid value
+// or register is ignored and counted, as controllers do (Asynchronous Event
+// "Invalid Doorbell Write Value" / "Invalid Doorbell Register").
+//
+//  Ctrl                          queues: queueCount x CtrlQueue
+//  +--------------------------+  +--------------------------------------+
+//  | dstrd queueCount queues  |  | sqCmds cqes qDepth sqHead sqTail     |
+//  | badDoorbellWrites        |  | cqHead cqTail cqPhase                |
+//  +--------------------------+  +--------------------------------------+
+
+import { NVME_CQE_BYTES, nvmeCqeWrite } from "../nvme/cqe";
+import { NVME_REG_DBS, nvmeRingFull, nvmeRingNext, nvmeRingUsed } from "../nvme/doorbell";
+import { NVME_SQE_BYTES } from "../nvme/sqe";
+import { arenaAlloc } from "../sim/arena";
+
+@unmanaged
+export class CtrlQueue {
+  sqCmds: usize;
+  cqes: usize;
+  qDepth: u32; // 0 while the queue does not exist
+  qid: u32;
+  sqHead: u32; // next SQE the controller fetches
+  sqTail: u32; // last valid SQ tail doorbell value
+  cqHead: u32; // last valid CQ head doorbell value
+  cqTail: u32; // next CQE slot the controller posts into
+  cqPhase: u32; // phase tag written with the next CQE
+}
+
+@unmanaged
+export class Ctrl {
+  dstrd: u32;
+  queueCount: u32;
+  queues: usize;
+  badDoorbellWrites: u32;
+  sqDoorbellWrites: u32;
+  cqDoorbellWrites: u32;
+}
+
+export function ctrlCreate(queueCount: u32, dstrd: u32): usize {
+  let c = changetype<Ctrl>(arenaAlloc(offsetof<Ctrl>(), 8));
+  let queues = arenaAlloc(<usize>queueCount * offsetof<CtrlQueue>(), 8);
+  if (changetype<usize>(c) == 0 || queues == 0) return 0;
+  c.dstrd = dstrd;
+  c.queueCount = queueCount;
+  c.queues = queues;
+  return changetype<usize>(c);
+}
+
+export function ctrlQueue(c: Ctrl, qid: u32): CtrlQueue {
+  return changetype<CtrlQueue>(c.queues + <usize>qid * offsetof<CtrlQueue>());
+}
+
+/** Creates queue pair `qid` over rings the host allocated (Create I/O SQ/CQ). */
+export function ctrlQueueCreate(c: Ctrl, qid: u32, sqCmds: usize, cqes: usize, qDepth: u32): bool {
+  if (qid >= c.queueCount) return false;
+  let q = ctrlQueue(c, qid);
+  q.sqCmds = sqCmds;
+  q.cqes = cqes;
+  q.qDepth = qDepth;
+  q.qid = qid;
+  q.sqHead = 0;
+  q.sqTail = 0;
+  q.cqHead = 0;
+  q.cqTail = 0;
+  q.cqPhase = 1;
+  return true;
+}
+
+/** A host write of `value` to doorbell register `offset`; false when ignored (and counted). */
+export function ctrlDoorbellWrite(c: Ctrl, offset: u64, value: u32): bool {
+  let stride: u64 = <u64>4 << c.dstrd;
+  if (offset < <u64>NVME_REG_DBS || (offset - NVME_REG_DBS) % stride != 0) return ctrlBadDoorbell(c);
+  let index = (offset - NVME_REG_DBS) / stride;
+  let qid = index >> 1;
+  if (qid >= <u64>c.queueCount) return ctrlBadDoorbell(c);
+  let q = ctrlQueue(c, <u32>qid);
+  if (q.qDepth == 0 || value >= q.qDepth) return ctrlBadDoorbell(c);
+  if ((index & 1) == 0) {
+    q.sqTail = value;
+    c.sqDoorbellWrites++;
+    return true;
+  }
+  // The head may only move over entries the controller has posted.
+  if (nvmeRingUsed(value, q.cqHead, q.qDepth) > nvmeRingUsed(q.cqTail, q.cqHead, q.qDepth)) return ctrlBadDoorbell(c);
+  q.cqHead = value;
+  c.cqDoorbellWrites++;
+  return true;
+}
+
+function ctrlBadDoorbell(c: Ctrl): bool {
+  c.badDoorbellWrites++;
+  return false;
+}
+
+/** The next SQE to execute (advancing sq head), or 0 when the SQ is empty. */
+export function ctrlSqFetch(q: CtrlQueue): usize {
+  if (q.sqHead == q.sqTail) return 0;
+  let sqe = q.sqCmds + <usize>q.sqHead * NVME_SQE_BYTES;
+  q.sqHead = nvmeRingNext(q.sqHead, q.qDepth);
+  return sqe;
+}
+
+/** Posts a completion with the current phase; false when the CQ is full. The phase flips on wrap. */
+export function ctrlCqPost(q: CtrlQueue, cid: u16, status: u16, dw0: u32): bool {
+  if (nvmeRingFull(q.cqTail, q.cqHead, q.qDepth)) return false;
+  let cqe = q.cqes + <usize>q.cqTail * NVME_CQE_BYTES;
+  nvmeCqeWrite(cqe, dw0, 0, <u16>q.sqHead, <u16>q.qid, cid, (status & 0xfffe) | <u16>q.cqPhase);
+  let next = nvmeRingNext(q.cqTail, q.qDepth);
+  if (next == 0) q.cqPhase ^= 1;
+  q.cqTail = next;
+  return true;
+}

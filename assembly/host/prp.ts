@@ -1,0 +1,119 @@
+// PRP setup on the host side, as Linux nvme_setup_prps (drivers/nvme/host/
+// pci.c): PRP1 is the first data address (it may carry a dword-aligned
+// offset); one more page goes straight into PRP2; more pages go into PRP list
+// pages from a pool, and a full list page whose data does not end there gives
+// its last slot to a pointer to the next list page (NVMe Base 2.0 4.1.1).
+
+import {
+  DPTR_ERR_NO_SEGMENTS,
+  DPTR_ERR_PRP1_ALIGN,
+  DPTR_ERR_SEG_EMPTY,
+  DPTR_ERR_SEG_END,
+  DPTR_ERR_SEG_START,
+  DPTR_ERR_SEG_WRAP,
+  DPTR_ERR_TOO_LONG,
+  DPTR_OK,
+  Iod,
+  iodFreeLists,
+  iodTakeListPage,
+} from "./iod";
+import { PagePool, pagePoolPhys, pagePoolPtr } from "./page-pool";
+import { segAddr, segLen } from "./segments";
+
+// Data pages spanned by the segments last checked by prpCheckSegments.
+let prpPagesOut: u64 = 0;
+
+// Checks segments against the PRP rules; DPTR_OK or an error with
+// iod.errorIndex naming the segment.
+function prpCheckSegments(iod: Iod, segs: usize, segCount: u32, pageShift: u32, maxBytes: u64): i32 {
+  let pageMask: u64 = (<u64>1 << pageShift) - 1;
+  if (segCount == 0) return DPTR_ERR_NO_SEGMENTS;
+  let totalBytes: u64 = 0;
+  let pages: u64 = 0;
+  for (let i: u32 = 0; i < segCount; i++) {
+    iod.errorIndex = i;
+    let addr = segAddr(segs, i);
+    let len = <u64>segLen(segs, i);
+    if (len == 0) return DPTR_ERR_SEG_EMPTY;
+    if (addr + len < addr) return DPTR_ERR_SEG_WRAP;
+    if (i == 0 && (addr & 3) != 0) return DPTR_ERR_PRP1_ALIGN;
+    if (i > 0 && (addr & pageMask) != 0) return DPTR_ERR_SEG_START;
+    if (i + 1 < segCount && ((addr + len) & pageMask) != 0) return DPTR_ERR_SEG_END;
+    totalBytes += len;
+    if (totalBytes > maxBytes) return DPTR_ERR_TOO_LONG;
+    pages += ((addr & pageMask) + len + pageMask) >> pageShift;
+  }
+  iod.errorIndex = 0;
+  prpPagesOut = pages;
+  return DPTR_OK;
+}
+
+/**
+ * Builds PRP1/PRP2 (iod.dptr0/dptr1) and list pages from `pool` for the
+ * segments. Returns DPTR_OK or a DPTR_ERR_* code; on error nothing stays
+ * allocated.
+ */
+export function nvmeSetupPrps(iod: Iod, segs: usize, segCount: u32, pageShift: u32, maxBytes: u64, pool: PagePool): i32 {
+  iod.dptr0 = 0;
+  iod.dptr1 = 0;
+  iod.nrLists = 0;
+  let err = prpCheckSegments(iod, segs, segCount, pageShift, maxBytes);
+  if (err != DPTR_OK) return err;
+  let pageBytes: u64 = <u64>1 << pageShift;
+  let entries = prpPagesOut - 1; // pages after the one PRP1 points into
+  let addr = segAddr(segs, 0);
+  iod.dptr0 = addr;
+  if (entries == 0) return DPTR_OK;
+
+  // Cursor over the remaining pages, starting at the page after PRP1's.
+  let seg: u32 = 0;
+  let segLeft: u64 = <u64>segLen(segs, 0);
+  let step = pageBytes - (addr & (pageBytes - 1));
+  if (segLeft > step) {
+    addr += step;
+    segLeft -= step;
+  } else {
+    seg = 1;
+    addr = segAddr(segs, 1);
+    segLeft = <u64>segLen(segs, 1);
+  }
+  if (entries == 1) {
+    iod.dptr1 = addr;
+    return DPTR_OK;
+  }
+
+  let slotsPerPage = <u32>(pageBytes >> 3);
+  let page = iodTakeListPage(iod, pool);
+  if (page < 0) return prpUnwind(iod, pool, -page);
+  iod.dptr1 = pagePoolPhys(pool, page);
+  let list = pagePoolPtr(pool, page);
+  let slot: u32 = 0;
+  for (let left = entries; left > 0; left--) {
+    if (slot == slotsPerPage - 1 && left >= 2) {
+      // Last slot of a full list page chains to the next page.
+      let next = iodTakeListPage(iod, pool);
+      if (next < 0) return prpUnwind(iod, pool, -next);
+      store<u64>(list + (<usize>slot << 3), pagePoolPhys(pool, next));
+      list = pagePoolPtr(pool, next);
+      slot = 0;
+    }
+    store<u64>(list + (<usize>slot << 3), addr);
+    slot++;
+    if (segLeft > pageBytes) {
+      addr += pageBytes;
+      segLeft -= pageBytes;
+    } else if (left > 1) {
+      seg++;
+      addr = segAddr(segs, seg);
+      segLeft = <u64>segLen(segs, seg);
+    }
+  }
+  return DPTR_OK;
+}
+
+function prpUnwind(iod: Iod, pool: PagePool, err: i32): i32 {
+  iodFreeLists(iod, pool);
+  iod.dptr0 = 0;
+  iod.dptr1 = 0;
+  return err;
+}

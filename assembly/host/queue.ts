@@ -1,0 +1,95 @@
+// Host side of an I/O queue pair, as struct nvme_queue in Linux
+// drivers/nvme/host/pci.c: the SQ ring the host fills (sq_tail), the CQ ring
+// it consumes by phase (cq_head, cq_phase), and the command ids in flight.
+//
+//  HostQueue                        sqCmds: qDepth x 64 B   cqes: qDepth x 16 B
+//  +-----------------------------+  +-----+-----+-----+     +----+----+----+
+//  | sqCmds cqes qDepth qid      |  | SQE | SQE | ... |     |CQE |CQE | ...|
+//  | sqTail lastSqTail sqHead    |  +-----+-----+-----+     +----+----+----+
+//  | cqHead cqPhase cid stack    |  cid stack: free ids, top = free count
+//  +-----------------------------+
+
+import { Cqe, NVME_CQE_BYTES, NVME_STATUS_PHASE } from "../nvme/cqe";
+import { NVME_SQE_BYTES } from "../nvme/sqe";
+import { nvmeRingFull, nvmeRingNext } from "../nvme/doorbell";
+import { arenaAlloc } from "../sim/arena";
+
+@unmanaged
+export class HostQueue {
+  sqCmds: usize;
+  cqes: usize;
+  qDepth: u32;
+  qid: u32;
+  sqTail: u32;
+  lastSqTail: u32; // tail at the last SQ doorbell write
+  sqHead: u32; // as last reported by a CQE's SQ Head Pointer
+  cqHead: u32;
+  cqPhase: u32; // the phase tag a new CQE carries
+  cidStack: usize;
+  cidFree: u32;
+  cidInFlight: usize; // one byte per cid: 1 while outstanding
+}
+
+/** A queue pair of `qDepth` entries (2..65536) with qDepth - 1 command ids; 0 when memory is exhausted. */
+export function hostQueueCreate(qid: u32, qDepth: u32): usize {
+  let q = changetype<HostQueue>(arenaAlloc(offsetof<HostQueue>(), 8));
+  let sq = arenaAlloc(<usize>qDepth * NVME_SQE_BYTES, 4096);
+  let cq = arenaAlloc(<usize>qDepth * NVME_CQE_BYTES, 4096);
+  let stack = arenaAlloc(<usize>qDepth << 2, 4);
+  let inFlight = arenaAlloc(<usize>qDepth, 1);
+  if (changetype<usize>(q) == 0 || sq == 0 || cq == 0 || stack == 0 || inFlight == 0) return 0;
+  q.sqCmds = sq;
+  q.cqes = cq;
+  q.qDepth = qDepth;
+  q.qid = qid;
+  q.cqPhase = 1; // a fresh CQ is zeroed, so the first valid entries carry phase 1
+  q.cidStack = stack;
+  q.cidInFlight = inFlight;
+  let ids = qDepth - 1; // a full ring holds qDepth - 1 commands
+  for (let i: u32 = 0; i < ids; i++) store<u32>(stack + (<usize>i << 2), ids - 1 - i);
+  q.cidFree = ids;
+  return changetype<usize>(q);
+}
+
+/** Takes a free command id, lowest first on a new queue; -1 when all are in flight. */
+export function hostCidAlloc(q: HostQueue): i32 {
+  if (q.cidFree == 0) return -1;
+  q.cidFree--;
+  let cid = load<u32>(q.cidStack + (<usize>q.cidFree << 2));
+  store<u8>(q.cidInFlight + cid, 1);
+  return <i32>cid;
+}
+
+/** Returns a command id; false (and nothing changes) when it was not in flight. */
+export function hostCidFree(q: HostQueue, cid: u32): bool {
+  if (cid >= q.qDepth - 1 || load<u8>(q.cidInFlight + cid) == 0) return false;
+  store<u8>(q.cidInFlight + cid, 0);
+  store<u32>(q.cidStack + (<usize>q.cidFree << 2), cid);
+  q.cidFree++;
+  return true;
+}
+
+/** Slot the next command is built in, or 0 when the SQ is full. */
+export function hostSqNextSlot(q: HostQueue): usize {
+  if (nvmeRingFull(q.sqTail, q.sqHead, q.qDepth)) return 0;
+  return q.sqCmds + <usize>q.sqTail * NVME_SQE_BYTES;
+}
+
+/** Advances sq_tail past the entry built in the slot from hostSqNextSlot. */
+export function hostSqAdvance(q: HostQueue): void {
+  q.sqTail = nvmeRingNext(q.sqTail, q.qDepth);
+}
+
+/** The CQE at cq_head if the controller has posted it (its phase matches), else 0: nvme_cqe_pending. */
+export function hostCqePending(q: HostQueue): usize {
+  let cqe = q.cqes + <usize>q.cqHead * NVME_CQE_BYTES;
+  return (changetype<Cqe>(cqe).status & NVME_STATUS_PHASE) == q.cqPhase ? cqe : 0;
+}
+
+/** Consumes the CQE at cq_head: nvme_update_cq_head; the expected phase flips on wrap. */
+export function hostCqConsume(q: HostQueue): void {
+  q.sqHead = changetype<Cqe>(q.cqes + <usize>q.cqHead * NVME_CQE_BYTES).sqhd;
+  let next = nvmeRingNext(q.cqHead, q.qDepth);
+  if (next == 0) q.cqPhase ^= 1;
+  q.cqHead = next;
+}

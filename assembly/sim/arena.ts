@@ -1,0 +1,41 @@
+// Arena: the one allocator of the module. Every structure the simulator owns
+// lives in linear memory handed out here, bump style, so the layout is plain
+// numbers that TypeScript can read. `arenaReset` drops everything at once.
+
+let arenaBase: usize = 0;
+let arenaTop: usize = 0;
+
+function arenaInit(): void {
+  if (arenaBase == 0) {
+    arenaBase = (__heap_base + 63) & ~(<usize>63);
+    arenaTop = arenaBase;
+  }
+}
+
+/** Allocates `bytes` aligned to `align` (a power of two), zeroed; 0 when memory cannot grow. */
+export function arenaAlloc(bytes: usize, align: usize): usize {
+  arenaInit();
+  let ptr = (arenaTop + align - 1) & ~(align - 1);
+  let end = ptr + bytes;
+  if (end < ptr) return 0; // wrapped the 32-bit address space
+  let pagesHave = <usize>memory.size();
+  let pagesNeeded = (end + 0xffff) >>> 16;
+  if (pagesNeeded > pagesHave) {
+    if (memory.grow(<i32>(pagesNeeded - pagesHave)) < 0) return 0;
+  } else {
+    memory.fill(ptr, 0, bytes); // fresh pages are already zero
+  }
+  arenaTop = end;
+  return ptr;
+}
+
+/** Frees every allocation; pointers handed out before are invalid afterwards. */
+export function arenaReset(): void {
+  arenaInit();
+  arenaTop = arenaBase;
+}
+
+export function arenaUsedBytes(): usize {
+  arenaInit();
+  return arenaTop - arenaBase;
+}

@@ -1,0 +1,206 @@
+// Kernel loop: the queue machinery end to end with nothing else around it,
+// for the benchmark and as a check that host and controller agree. One queue
+// pair; per I/O the host takes a cid, builds PRPs, encodes a Read SQE and
+// rings the SQ doorbell; the controller fetches, walks the PRPs and, after a
+// seeded random latency on the event queue, posts a CQE; the host reaps by
+// phase, frees the cid and list pages, rings the CQ head doorbell and
+// submits the next I/O. TypeScript runs it in batches (kernelRun).
+
+import { Iod, iodCreate, iodFreeLists } from "../host/iod";
+import { PagePool, pagePoolCreate } from "../host/page-pool";
+import { nvmeSetupPrps } from "../host/prp";
+import {
+  HostQueue,
+  hostCidAlloc,
+  hostCidFree,
+  hostCqConsume,
+  hostCqePending,
+  hostQueueCreate,
+  hostSqAdvance,
+  hostSqNextSlot,
+} from "../host/queue";
+import { segSet } from "../host/segments";
+import { Ctrl, CtrlQueue, ctrlCqPost, ctrlCreate, ctrlDoorbellWrite, ctrlQueue, ctrlQueueCreate, ctrlSqFetch } from "../device/controller";
+import { dmaListCount, dmaListCreate, DMA_ENTRY_BYTES, DMA_LIST_HEADER_BYTES } from "../device/dma-list";
+import { nvmeMapPrp } from "../device/prp";
+import { Cqe } from "../nvme/cqe";
+import { nvmeCqHeadDoorbell, nvmeSqTailDoorbell } from "../nvme/doorbell";
+import { NVME_OPC_READ, Sqe, nvmeRwCdw12, nvmeSqeClear, nvmeSqeSetHeader, nvmeSqeSetRw } from "../nvme/sqe";
+import { arenaAlloc, arenaReset } from "./arena";
+import { EventQueue, eventPop, eventPush, eventQueueCreate, eventTopData, eventTopTimeNs } from "./event-queue";
+import { physmemReset } from "./physmem";
+import { Prng, prngCreate, prngNext } from "./prng";
+
+export const KERNEL_DATA_PHYS_BASE: u64 = 0x1_0000_0000; // data buffers above 4 GiB
+export const KERNEL_LIST_PHYS_BASE: u64 = 0x1000_0000;
+export const KERNEL_LBA_SHIFT: u32 = 9;
+export const KERNEL_PAGE_SHIFT: u32 = 12;
+const KERNEL_NSID: u32 = 1;
+const KERNEL_STREAM_LATENCY: u32 = 1;
+
+let hq: HostQueue = changetype<HostQueue>(0);
+let ctrl: Ctrl = changetype<Ctrl>(0);
+let cq: CtrlQueue = changetype<CtrlQueue>(0);
+let pool: PagePool = changetype<PagePool>(0);
+let events: EventQueue = changetype<EventQueue>(0);
+let rng: Prng = changetype<Prng>(0);
+let iods: usize = 0;
+let iodStride: usize = 0;
+let segs: usize = 0;
+let dma: usize = 0;
+let ioBytes: u32 = 0;
+let maxBytes: u64 = 0;
+let latencyNsMin: u64 = 0;
+let latencyNsSpan: u32 = 0;
+let nowNs: u64 = 0;
+let nextLba: u64 = 0;
+let submitted: u64 = 0;
+let completed: u64 = 0;
+let iosTotal: u64 = 0;
+let checksum: u32 = 0;
+let errors: u32 = 0;
+let sqDb: u64 = 0;
+let cqDb: u64 = 0;
+
+function mix(h: u32, v: u32): u32 {
+  return (h ^ v) * 0x01000193;
+}
+
+/**
+ * Sets up a run of `ios` I/Os of `bytes` each (a multiple of 512) at queue
+ * depth `iodepth` on one queue pair of `qDepth` entries, with completion
+ * latency uniform in [latencyMin, latencyMin + span). 0, or -1 on bad sizes.
+ */
+export function kernelInit(seed: u64, qDepth: u32, iodepth: u32, bytes: u32, ios: u64, latencyMin: u32, span: u32): i32 {
+  if (qDepth < 2 || iodepth == 0 || iodepth >= qDepth || bytes == 0 || (bytes & 511) != 0 || span == 0) return -1;
+  arenaReset();
+  physmemReset();
+  ioBytes = bytes;
+  maxBytes = <u64>bytes;
+  let pagesPerIo = (bytes + 4095) >> KERNEL_PAGE_SHIFT;
+  let listsPerIo = pagesPerIo > 2 ? (pagesPerIo - 2) / 511 + 1 : 0;
+  hq = changetype<HostQueue>(hostQueueCreate(1, qDepth));
+  ctrl = changetype<Ctrl>(ctrlCreate(2, 0));
+  pool = changetype<PagePool>(pagePoolCreate(KERNEL_LIST_PHYS_BASE, 4096, iodepth * listsPerIo + 1));
+  events = changetype<EventQueue>(eventQueueCreate(qDepth));
+  rng = changetype<Prng>(prngCreate(seed, KERNEL_STREAM_LATENCY));
+  iodStride = (<usize>32 + (<usize>listsPerIo << 2) + 7) & ~(<usize>7);
+  iods = arenaAlloc(iodStride * qDepth, 8);
+  segs = arenaAlloc(16, 8);
+  dma = dmaListCreate(pagesPerIo + 1);
+  if (changetype<usize>(hq) == 0 || changetype<usize>(ctrl) == 0 || changetype<usize>(pool) == 0) return -1;
+  if (changetype<usize>(events) == 0 || changetype<usize>(rng) == 0 || iods == 0 || segs == 0 || dma == 0) return -1;
+  for (let cid: u32 = 0; cid < qDepth; cid++) changetype<Iod>(iods + <usize>cid * iodStride).listCap = listsPerIo;
+  ctrlQueueCreate(ctrl, 1, hq.sqCmds, hq.cqes, qDepth);
+  cq = ctrlQueue(ctrl, 1);
+  sqDb = nvmeSqTailDoorbell(1, 0);
+  cqDb = nvmeCqHeadDoorbell(1, 0);
+  latencyNsMin = <u64>latencyMin;
+  latencyNsSpan = span;
+  nowNs = 0;
+  nextLba = 0;
+  submitted = 0;
+  completed = 0;
+  iosTotal = ios;
+  checksum = 0x811c9dc5;
+  errors = 0;
+  for (let i: u32 = 0; i < iodepth && submitted < iosTotal; i++) kernelSubmit();
+  kernelRingSq();
+  return 0;
+}
+
+// Builds one Read into the next SQ slot (nvme_queue_rq without the doorbell).
+function kernelSubmit(): void {
+  let cid = hostCidAlloc(hq);
+  let sqe = hostSqNextSlot(hq);
+  if (cid < 0 || sqe == 0) {
+    errors++;
+    return;
+  }
+  let iod = changetype<Iod>(iods + <usize>cid * iodStride);
+  segSet(segs, 0, KERNEL_DATA_PHYS_BASE + <u64>cid * ioBytes, ioBytes);
+  if (nvmeSetupPrps(iod, segs, 1, KERNEL_PAGE_SHIFT, maxBytes, pool) != 0) errors++;
+  nvmeSqeClear(sqe);
+  nvmeSqeSetHeader(sqe, NVME_OPC_READ, 0, 0, <u16>cid, KERNEL_NSID);
+  let s = changetype<Sqe>(sqe);
+  s.prp1 = iod.dptr0;
+  s.prp2 = iod.dptr1;
+  let lbaCount = ioBytes >> KERNEL_LBA_SHIFT;
+  nvmeSqeSetRw(sqe, nextLba, nvmeRwCdw12(lbaCount - 1, false, false, false, 0), 0, 0, 0, 0, 0);
+  nextLba += lbaCount;
+  hostSqAdvance(hq);
+  submitted++;
+}
+
+// Writes the SQ tail doorbell; the controller fetches and starts every new command.
+function kernelRingSq(): void {
+  if (hq.sqTail == hq.lastSqTail) return;
+  ctrlDoorbellWrite(ctrl, sqDb, hq.sqTail);
+  hq.lastSqTail = hq.sqTail;
+  for (let sqe = ctrlSqFetch(cq); sqe != 0; sqe = ctrlSqFetch(cq)) {
+    let s = changetype<Sqe>(sqe);
+    let lenBytes = <u64>((s.cdw12 & 0xffff) + 1) << KERNEL_LBA_SHIFT;
+    let status = nvmeMapPrp(s.prp1, s.prp2, lenBytes, KERNEL_PAGE_SHIFT, maxBytes, dma);
+    if (status != 0) errors++;
+    // Fold the pieces with adds (short dependency chain), then mix once.
+    let n = dmaListCount(dma);
+    let sum: u32 = 0;
+    for (let i: u32 = 0; i < n; i++) {
+      let e = dma + DMA_LIST_HEADER_BYTES + <usize>i * DMA_ENTRY_BYTES;
+      sum += load<u32>(e) ^ load<u32>(e, 8);
+    }
+    checksum = mix(checksum, sum);
+    let latency = latencyNsMin + <u64>(prngNext(rng) % latencyNsSpan);
+    // data: cid in the low 16 bits, status above
+    if (!eventPush(events, nowNs + latency, <u32>s.cid | (status << 16))) errors++;
+  }
+}
+
+/** Completes up to `batch` more I/Os; returns how many completed in this call. */
+export function kernelRun(batch: u32): u32 {
+  let target = completed + <u64>batch;
+  let before = completed;
+  while (completed < target && events.count > 0) {
+    nowNs = eventTopTimeNs(events);
+    let data = eventTopData(events);
+    eventPop(events);
+    if (!ctrlCqPost(cq, <u16>data, <u16>(data >> 16), 0)) errors++;
+    // Interrupt: reap every posted CQE by phase, then one CQ head doorbell.
+    let reaped: u32 = 0;
+    for (let cqe = hostCqePending(hq); cqe != 0; cqe = hostCqePending(hq)) {
+      let c = changetype<Cqe>(cqe);
+      let cid = <u32>c.cid;
+      checksum = mix(mix(mix(checksum, cid), <u32>nowNs), <u32>(c.status & 0xfffe));
+      iodFreeLists(changetype<Iod>(iods + <usize>cid * iodStride), pool);
+      if (!hostCidFree(hq, cid)) errors++;
+      hostCqConsume(hq);
+      reaped++;
+    }
+    ctrlDoorbellWrite(ctrl, cqDb, hq.cqHead);
+    completed += reaped;
+    for (let i: u32 = 0; i < reaped && submitted < iosTotal; i++) kernelSubmit();
+    kernelRingSq();
+  }
+  return <u32>(completed - before);
+}
+
+export function kernelChecksum(): u32 {
+  return checksum;
+}
+
+export function kernelNowNs(): u64 {
+  return nowNs;
+}
+
+export function kernelCompleted(): u64 {
+  return completed;
+}
+
+/** Internal inconsistencies seen (full rings, failed builds, bad doorbells); 0 in a correct run. */
+export function kernelErrors(): u32 {
+  return errors + ctrl.badDoorbellWrites;
+}
+
+export function kernelDoorbellWrites(): u32 {
+  return ctrl.sqDoorbellWrites + ctrl.cqDoorbellWrites;
+}

@@ -1,0 +1,96 @@
+// Command-line flags: node:util parseArgs in strict mode, with every mistake
+// turned into one line that names the flag, the value and what is allowed.
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
+/** A mistake in what the user typed: exit status 2, one line, no stack trace. */
+export class UsageError extends Error {}
+
+export type FlagSpec = NonNullable<ParseArgsConfig["options"]>;
+
+export interface Parsed {
+  values: Record<string, string | boolean | string[] | boolean[] | undefined>;
+  positionals: string[];
+}
+
+/** Parses `argv` against `options`; unknown flags, missing values and extra words are UsageErrors. */
+export function parseFlags(argv: string[], options: FlagSpec, maxPositionals = 0): Parsed {
+  let parsed: Parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: true }) as Parsed;
+  } catch (err) {
+    throw new UsageError(describeParseError(err as Error & { code?: string }, options));
+  }
+  if (parsed.positionals.length > maxPositionals) {
+    throw new UsageError(`unexpected argument '${parsed.positionals[maxPositionals]}'`);
+  }
+  return parsed;
+}
+
+function describeParseError(err: Error & { code?: string }, options: FlagSpec): string {
+  const flag = /'(-[^' ]+)/.exec(err.message)?.[1] ?? "";
+  const allowed = Object.keys(options)
+    .map((name) => `--${name}`)
+    .join(", ");
+  switch (err.code) {
+    case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
+      return `unknown flag ${flag} (allowed: ${allowed})`;
+    case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
+      return err.message.includes("argument missing")
+        ? `${flag} needs a value`
+        : `${flag} takes no value`;
+    default:
+      return err.message;
+  }
+}
+
+const U64_MAX = (1n << 64n) - 1n;
+
+/** An integer in decimal or 0x hex within [min, max]. */
+export function parseInteger(flag: string, text: string, min: bigint, max: bigint): bigint {
+  const ok = /^(0x[0-9a-f]+|[0-9]+)$/i.test(text);
+  const value = ok ? BigInt(text) : undefined;
+  if (value === undefined || value < min || value > max) {
+    throw new UsageError(`invalid --${flag} '${text}': must be an integer in ${range(min, max)} (decimal or 0x hex)`);
+  }
+  return value;
+}
+
+function range(min: bigint, max: bigint): string {
+  const show = (n: bigint) => (n > 0xffffffffn ? `0x${n.toString(16)}` : n.toString());
+  return `${show(min)}..${show(max)}`;
+}
+
+/** A flag's integer value (or `fallback` when absent) as a number; for ranges within 2^53. */
+export function intFlag(parsed: Parsed, flag: string, min: number, max: number, fallback: number): number {
+  const text = parsed.values[flag];
+  if (text === undefined) return fallback;
+  return Number(parseInteger(flag, String(text), BigInt(min), BigInt(max)));
+}
+
+/** A flag's 64-bit value (or `fallback`). */
+export function u64Flag(parsed: Parsed, flag: string, fallback: bigint): bigint {
+  const text = parsed.values[flag];
+  if (text === undefined) return fallback;
+  return parseInteger(flag, String(text), 0n, U64_MAX);
+}
+
+export function boolFlag(parsed: Parsed, flag: string): boolean {
+  return parsed.values[flag] === true;
+}
+
+/** Rejects flags that were given but mean nothing for this use. */
+export function rejectFlags(parsed: Parsed, flags: readonly string[], reason: string): void {
+  for (const flag of flags) {
+    if (parsed.values[flag] !== undefined) throw new UsageError(`--${flag} ${reason}`);
+  }
+}
+
+/** Hex text (whitespace and a 0x prefix allowed) of exactly `bytes` bytes. */
+export function parseHexBytes(flag: string, text: string, bytes: number): Uint8Array {
+  const digits = text.replace(/\s+/g, "").replace(/^0x/i, "");
+  if (!/^[0-9a-f]*$/i.test(digits) || digits.length !== bytes * 2) {
+    const what = /^[0-9a-f]*$/i.test(digits) ? `${digits.length} hex digits` : "non-hex characters";
+    throw new UsageError(`invalid --${flag}: got ${what}, need exactly ${bytes * 2} hex digits (${bytes} bytes)`);
+  }
+  return Uint8Array.from({ length: bytes }, (_, i) => parseInt(digits.slice(2 * i, 2 * i + 2), 16));
+}

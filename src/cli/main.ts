@@ -1,0 +1,48 @@
+// nvmesim's command line: dispatches to one module per command and turns
+// user mistakes into exit status 2 with a one-line message.
+import { UsageError } from "./args";
+import type { Command, Io } from "./io";
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  run: { summary: "run the default simulation and print its summary", load: async () => (await import("./run")).run },
+  sqe: { summary: "encode or decode a 64-byte Submission Queue Entry", load: async () => (await import("./sqe")).sqe },
+  cqe: { summary: "encode or decode a 16-byte Completion Queue Entry", load: async () => (await import("./cqe")).cqe },
+  prp: { summary: "build PRPs for segments, or walk them as a controller", load: async () => (await import("./prp")).prp },
+  doorbell: {
+    summary: "doorbell register offsets of a queue pair",
+    load: async () => (await import("./doorbell")).doorbell,
+  },
+  bench: { summary: "benchmark the Wasm hot loop against the TypeScript reference", load: async () => (await import("./bench")).bench },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return `usage: nvmesim <command> [flags]\n\ncommands:\n${lines.join("\n")}\n\nnvmesim <command> --help shows a command's flags.\n`;
+}
+
+/** Runs one command line; returns the exit status. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    io.stdout(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    io.stderr(`nvmesim: unknown command '${name}' (allowed: ${Object.keys(COMMANDS).join(", ")})\n`);
+    return 2;
+  }
+  try {
+    return await (await entry.load())(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`nvmesim ${name}: ${err.message}\n`);
+      return 2;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    io.stderr(`nvmesim ${name}: internal error: ${message}\n`);
+    if (process.env.NVMESIM_DEBUG && err instanceof Error) io.stderr(`${err.stack}\n`);
+    return 1;
+  }
+}
