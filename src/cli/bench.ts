@@ -1,1 +1,103 @@
-export async function bench(): Promise<number> { return 0; }
+// nvmesim bench: the hot loop in Wasm against the TypeScript reference model
+// on the same work, timed side by side in one process, repeated and reported
+// as medians. The reference model lives in test/reference/ because it is the
+// tests' oracle; here it is the baseline. Both must end with one checksum.
+import { runRefKernel } from "../../test/reference/kernel";
+import { KERNEL_LOOP_DEFAULTS, runKernelLoop, type KernelLoopConfig } from "../run/kernel-loop";
+import { loadNvmesim } from "../wasm/node";
+import { boolFlag, intFlag, parseFlags, type FlagSpec } from "./args";
+import type { Io } from "./io";
+
+const FLAGS: FlagSpec = {
+  ios: { type: "string" },
+  repeat: { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean" },
+};
+
+const SIZES = [
+  { name: "4k", ioBytes: 4096 },
+  { name: "128k", ioBytes: 131072 },
+];
+
+export interface BenchRow {
+  case: string;
+  iosPerSec: number;
+  ios: number;
+  /** Median wall time of the repeats. */
+  seconds: number;
+  runsSeconds: number[];
+  checksum: string;
+  /** This case's rate over the TypeScript reference's, same size, same run. */
+  speedupVsTs: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+export async function bench(argv: string[], io: Io): Promise<number> {
+  const parsed = parseFlags(argv, FLAGS);
+  if (boolFlag(parsed, "help")) {
+    io.stdout("usage: nvmesim bench [--ios N] [--repeat N] [--json]\n(defaults: 10000000 I/Os per case, 3 repeats)\n");
+    return 0;
+  }
+  const ios = intFlag(parsed, "ios", 1000, 1e9, 10_000_000);
+  const repeat = intFlag(parsed, "repeat", 1, 100, 3);
+  const m = await loadNvmesim();
+  const rows: BenchRow[] = [];
+  let mismatch = false;
+  for (const size of SIZES) {
+    const config: KernelLoopConfig = { ...KERNEL_LOOP_DEFAULTS, ioBytes: size.ioBytes, ios };
+    const wasmRuns: number[] = [];
+    const tsRuns: number[] = [];
+    let wasmSum = 0;
+    let tsSum = 0;
+    for (let r = 0; r < repeat; r++) {
+      io.stderr(`bench: kernel-${size.name} run ${r + 1}/${repeat}\n`);
+      let t0 = performance.now();
+      const w = runKernelLoop(m, config);
+      wasmRuns.push((performance.now() - t0) / 1000);
+      t0 = performance.now();
+      const t = runRefKernel({ ...config, seed: config.seed });
+      tsRuns.push((performance.now() - t0) / 1000);
+      wasmSum = w.checksum;
+      tsSum = t.checksum;
+      if (w.ios !== ios || t.ios !== ios || w.errors !== 0 || t.errors !== 0 || wasmSum !== tsSum) mismatch = true;
+    }
+    const wasmRate = ios / median(wasmRuns);
+    const tsRate = ios / median(tsRuns);
+    const row = (engine: string, runs: number[], rate: number, sum: number): BenchRow => ({
+      case: `kernel-${size.name}-${engine}`,
+      iosPerSec: Math.round(rate),
+      ios,
+      seconds: median(runs),
+      runsSeconds: runs,
+      checksum: `0x${sum.toString(16).padStart(8, "0")}`,
+      speedupVsTs: rate / tsRate,
+    });
+    rows.push(row("wasm", wasmRuns, wasmRate, wasmSum), row("ts", tsRuns, tsRate, tsSum));
+  }
+  if (boolFlag(parsed, "json")) {
+    io.stdout(JSON.stringify(rows, null, 1) + "\n");
+  } else {
+    io.stdout(benchTable(rows, repeat));
+  }
+  if (mismatch) {
+    io.stderr("bench: the Wasm and TypeScript runs disagree (checksum, count or errors): the numbers above are not comparable\n");
+    return 1;
+  }
+  return 0;
+}
+
+function benchTable(rows: BenchRow[], repeat: number): string {
+  const lines = [`case               M I/Os/s   median s   vs ts   checksum     (median of ${repeat})`];
+  for (const r of rows) {
+    lines.push(
+      `${r.case.padEnd(18)} ${(r.iosPerSec / 1e6).toFixed(2).padStart(8)}   ${r.seconds.toFixed(3).padStart(8)}   ${r.speedupVsTs.toFixed(1).padStart(5)}x  ${r.checksum}`,
+    );
+  }
+  return lines.join("\n") + "\n";
+}
