@@ -58,8 +58,12 @@ export function encodeSqe(m: Nvmesim, r: SqeRequest): Uint8Array {
   e.nvmeSqeClear(sqe);
   e.nvmeSqeSetHeader(sqe, sqeOpcode(m, r.command), 0, m.constant("NVME_PSDT_PRP"), r.cid, r.nsid);
   if (r.command === "read" || r.command === "write" || r.command === "write-zeroes") {
-    const cdw12 = e.nvmeRwCdw12((r.lbaCount ?? 1) - 1, !!r.fua, !!r.lr, !!r.deac, 0);
-    e.nvmeSqeSetRw(sqe, r.slba ?? 0n, cdw12, r.dsm ?? 0, r.dspec ?? 0, r.reftag ?? 0, r.apptag ?? 0, r.appmask ?? 0);
+    // DEAC is Write Zeroes only, DSPEC Write only, DSM not on Write Zeroes: elsewhere the bits are reserved.
+    const zeroes = r.command === "write-zeroes";
+    const cdw12 = e.nvmeRwCdw12((r.lbaCount ?? 1) - 1, !!r.fua, !!r.lr, zeroes && !!r.deac, 0);
+    const dsm = zeroes ? 0 : (r.dsm ?? 0);
+    const dspec = r.command === "write" ? (r.dspec ?? 0) : 0;
+    e.nvmeSqeSetRw(sqe, r.slba ?? 0n, cdw12, dsm, dspec, r.reftag ?? 0, r.apptag ?? 0, r.appmask ?? 0);
   } else if (r.command === "dsm") {
     let attributes = 0;
     if (r.idr) attributes |= m.constant("NVME_DSM_IDR");
