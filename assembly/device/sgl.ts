@@ -38,10 +38,11 @@ export function nvmeMapSgl(desc1: usize, lenBytes: u64, maxBytes: u64, out: usiz
   let left: u32 = 1; // descriptors left in the current segment
   let inLastSegment = false;
   let described: u64 = 0;
-  // Every pass consumes one descriptor and the list holds at most `cap`
-  // entries, so at most cap data descriptors plus cap segment hops run.
-  for (let steps: u32 = 0; ; steps++) {
-    if (steps > (cap << 1)) return sglError(NVME_SC_SGL_INVALID_COUNT);
+  let hops: u32 = 0;
+  // Every pass consumes one descriptor; at most `cap` data descriptors fit
+  // the list and at most `cap` segment hops are followed, so the loop ends
+  // even on a segment that points at itself.
+  while (true) {
     let d = changetype<SglDesc>(desc);
     let type = d.id >> 4;
     if ((d.id & 0xf) != NVME_SGL_SUBTYPE_ADDRESS) return sglError(NVME_SC_SGL_INVALID_TYPE);
@@ -52,6 +53,7 @@ export function nvmeMapSgl(desc1: usize, lenBytes: u64, maxBytes: u64, out: usiz
       if (bytes == 0 || bytes % NVME_SGL_DESC_BYTES != 0) return sglError(NVME_SC_SGL_INVALID_SEG);
       let list = physmemTranslate(d.addr, <u64>bytes);
       if (list == 0) return nvmeStatus(NVME_SCT_GENERIC, NVME_SC_DATA_XFER_ERROR, 0, false, false);
+      if (++hops > cap) return sglError(NVME_SC_SGL_INVALID_COUNT);
       inLastSegment = type == NVME_SGL_TYPE_LAST_SEGMENT;
       desc = list;
       left = bytes / NVME_SGL_DESC_BYTES;

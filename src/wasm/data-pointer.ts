@@ -169,3 +169,83 @@ export function walkPrps(
   const statusWord = e.nvmeMapPrp(prp1, prp2, lenBytes, Math.log2(pageBytes), maxBytes, out);
   return { statusWord, status: decodeStatus(m, statusWord), pieces: readPieces(m, out) };
 }
+
+/** An SGL descriptor as 16 wire bytes' fields. */
+export interface SglDescriptor {
+  addr: bigint;
+  length: number;
+  type: number;
+  subtype: number;
+}
+
+export interface SglPage {
+  addr: bigint;
+  descs: SglDescriptor[];
+}
+
+export interface BuiltSgls {
+  desc1: SglDescriptor;
+  pages: SglPage[];
+}
+
+function readDesc(m: Nvmesim, ptr: number): SglDescriptor {
+  const v = m.view();
+  const id = v.getUint8(ptr + m.constant("NVME_SGL_DESC_ID"));
+  return {
+    addr: v.getBigUint64(ptr + m.constant("NVME_SGL_DESC_ADDR"), true),
+    length: v.getUint32(ptr + m.constant("NVME_SGL_DESC_LENGTH"), true),
+    type: id >> 4,
+    subtype: id & 0xf,
+  };
+}
+
+/**
+ * Builds SGL descriptor 1 and segment pages as Linux nvme_pci_setup_sgls;
+ * segment pages come in order from a pool at `listBase`. Throws DataPointerError.
+ */
+export function buildSgls(m: Nvmesim, segments: readonly Segment[], pageBytes: number, maxBytes: bigint, listBase: bigint): BuiltSgls {
+  const e = m.exports;
+  e.simReset();
+  const perPage = pageBytes / 16;
+  const n = segments.length;
+  const pagesNeeded = n <= 1 ? 0 : n <= perPage ? 1 : Math.ceil((n - 1) / (perPage - 1));
+  const pool = e.pagePoolCreate(listBase, pageBytes, Math.max(pagesNeeded, 1));
+  const iod = e.iodCreate(pagesNeeded);
+  if (pool === 0 || iod === 0) throw new Error("out of memory for SGL segment pages");
+  const code = e.nvmeSetupSgls(iod, writeSegments(m, segments), n, pageBytes, maxBytes, pool);
+  if (code !== m.constant("DPTR_OK")) throw errorMessage(m, code, m.u32(iod + m.constant("IOD_ERROR_INDEX")), pageBytes, maxBytes);
+  const size = m.constant("NVME_SGL_DESC_BYTES");
+  const pages = Array.from({ length: pagesNeeded }, (_, i): SglPage => {
+    const addr = listBase + BigInt(m.u32(iod + m.constant("IOD_HEADER_BYTES") + 4 * i)) * BigInt(pageBytes);
+    const ptr = e.physmemTranslate(addr, BigInt(pageBytes));
+    const count = i < pagesNeeded - 1 ? perPage : n - (pagesNeeded - 1) * (perPage - 1);
+    return { addr, descs: Array.from({ length: count }, (_, k) => readDesc(m, ptr + k * size)) };
+  });
+  return { desc1: readDesc(m, iod + m.constant("IOD_DPTR0")), pages };
+}
+
+/** The controller's walk of SGL descriptor 1 for `lenBytes`; `pages` is host memory holding segments. */
+export function walkSgl(
+  m: Nvmesim,
+  desc1: SglDescriptor,
+  lenBytes: bigint,
+  maxBytes: bigint,
+  maxDescriptors: number,
+  pages: readonly SglPage[],
+  pageBytes: number,
+): Walked {
+  const e = m.exports;
+  e.simReset();
+  const size = m.constant("NVME_SGL_DESC_BYTES");
+  for (const page of pages) {
+    const ptr = e.arenaAlloc(pageBytes, 16);
+    if (ptr === 0 || e.physmemMap(page.addr, ptr, BigInt(pageBytes)) < 0) throw new Error(`cannot map SGL page 0x${page.addr.toString(16)}`);
+    page.descs.slice(0, pageBytes / size).forEach((d, k) => e.nvmeSglDescWrite(ptr + k * size, d.addr, d.length, d.type, d.subtype));
+  }
+  const dptr = e.scratchPtr();
+  e.nvmeSglDescWrite(dptr, desc1.addr, desc1.length, desc1.type, desc1.subtype);
+  const out = e.dmaListCreate(maxDescriptors);
+  if (out === 0) throw new Error(`out of memory for a ${maxDescriptors}-entry DMA list`);
+  const statusWord = e.nvmeMapSgl(dptr, lenBytes, maxBytes, out);
+  return { statusWord, status: decodeStatus(m, statusWord), pieces: readPieces(m, out) };
+}

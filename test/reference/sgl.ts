@@ -83,8 +83,7 @@ export function refWalkSgl(
   let isDesc1 = true;
   let inLast = false;
   let described = 0;
-  for (let hops = 0; ; hops++) {
-    if (hops > maxDescs) return fail(SC.sglInvalidCount);
+  for (let hops = 0; ; ) {
     let pointer: RefSglDesc | undefined;
     for (let i = 0; i < segment.length; i++) {
       const d = segment[i];
@@ -109,6 +108,7 @@ export function refWalkSgl(
     if (pointer.length === 0 || pointer.length % 16 !== 0) return fail(SC.sglInvalidSegment);
     const next = readDescs(pointer.addr, pointer.length / 16);
     if (!next) return fail(SC.dataTransferError, false);
+    if (++hops > maxDescs) return fail(SC.sglInvalidCount);
     inLast = pointer.type === SGL_LAST_SEGMENT;
     isDesc1 = false;
     segment = next;
