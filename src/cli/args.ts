@@ -35,9 +35,7 @@ function describeParseError(err: Error & { code?: string }, options: FlagSpec): 
     case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
       return `unknown flag ${flag} (allowed: ${allowed})`;
     case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
-      return err.message.includes("argument missing")
-        ? `${flag} needs a value`
-        : `${flag} takes no value`;
+      return err.message.includes("argument missing") ? `${flag} needs a value` : `${flag} takes no value`;
     default:
       return err.message;
   }

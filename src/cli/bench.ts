@@ -86,7 +86,9 @@ export async function bench(argv: string[], io: Io): Promise<number> {
     io.stdout(benchTable(rows, repeat));
   }
   if (mismatch) {
-    io.stderr("bench: the Wasm and TypeScript runs disagree (checksum, count or errors): the numbers above are not comparable\n");
+    io.stderr(
+      "bench: the Wasm and TypeScript runs disagree (checksum, count or errors): the numbers above are not comparable\n",
+    );
     return 1;
   }
   return 0;

@@ -7,12 +7,18 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   run: { summary: "run the default simulation and print its summary", load: async () => (await import("./run")).run },
   sqe: { summary: "encode or decode a 64-byte Submission Queue Entry", load: async () => (await import("./sqe")).sqe },
   cqe: { summary: "encode or decode a 16-byte Completion Queue Entry", load: async () => (await import("./cqe")).cqe },
-  prp: { summary: "build PRPs for segments, or walk them as a controller", load: async () => (await import("./prp")).prp },
+  prp: {
+    summary: "build PRPs for segments, or walk them as a controller",
+    load: async () => (await import("./prp")).prp,
+  },
   doorbell: {
     summary: "doorbell register offsets of a queue pair",
     load: async () => (await import("./doorbell")).doorbell,
   },
-  bench: { summary: "benchmark the Wasm hot loop against the TypeScript reference", load: async () => (await import("./bench")).bench },
+  bench: {
+    summary: "benchmark the Wasm hot loop against the TypeScript reference",
+    load: async () => (await import("./bench")).bench,
+  },
 };
 
 function usage(): string {
@@ -34,7 +40,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return 2;
   }
   try {
-    return await (await entry.load())(rest, io);
+    return await (
+      await entry.load()
+    )(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr(`nvmesim ${name}: ${err.message}\n`);

@@ -62,7 +62,8 @@ export async function sqe(argv: string[], io: Io): Promise<number> {
     rejectFlags(parsed, others, "cannot be combined with --decode");
     bytes = parseHexBytes("decode", String(parsed.values.decode), m.constant("NVME_SQE_BYTES"));
   } else {
-    if (word === undefined) throw new UsageError(`missing command (allowed: ${SQE_COMMANDS.join(", ")}) or --decode HEX`);
+    if (word === undefined)
+      throw new UsageError(`missing command (allowed: ${SQE_COMMANDS.join(", ")}) or --decode HEX`);
     if (!(SQE_COMMANDS as readonly string[]).includes(word)) {
       throw new UsageError(`unknown command '${word}' (allowed: ${SQE_COMMANDS.join(", ")})`);
     }

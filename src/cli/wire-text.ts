@@ -32,7 +32,9 @@ export function fieldText(value: number | bigint | boolean): string {
 }
 
 /** Aligned rows of name, value and an optional note. */
-export function fieldTable(fields: readonly { name: string; value: number | bigint | boolean; note?: string }[]): string {
+export function fieldTable(
+  fields: readonly { name: string; value: number | bigint | boolean; note?: string }[],
+): string {
   const width = Math.max(...fields.map((f) => f.name.length));
   const rows = fields.map((f) => {
     const value = fieldText(f.value);

@@ -44,7 +44,10 @@ export const KERNEL_LOOP_BATCH_IOS = 10_000;
 export function runKernelLoop(m: Nvmesim, c: KernelLoopConfig, batchIos = KERNEL_LOOP_BATCH_IOS): KernelLoopResult {
   const e = m.exports;
   const rc = e.kernelInit(c.seed, c.qDepth, c.iodepth, c.ioBytes, BigInt(c.ios), c.latencyNsMin, c.latencyNsSpan);
-  if (rc !== 0) throw new Error(`kernel loop rejected its configuration: ${JSON.stringify(c, (_k, v) => (typeof v === "bigint" ? String(v) : v))}`);
+  if (rc !== 0)
+    throw new Error(
+      `kernel loop rejected its configuration: ${JSON.stringify(c, (_k, v) => (typeof v === "bigint" ? String(v) : v))}`,
+    );
   let done = 0;
   while (done < c.ios) {
     const n = e.kernelRun(Math.min(batchIos, c.ios - done));

@@ -55,14 +55,24 @@ export function pagesSpanned(segments: readonly Segment[], pageBytes: number): n
   return segments.reduce((n, s) => n + Math.ceil((Number(s.addr & mask) + s.len) / pageBytes), 0);
 }
 
-function errorMessage(m: Nvmesim, code: number, segment: number, pageBytes: number, maxBytes: bigint): DataPointerError {
+function errorMessage(
+  m: Nvmesim,
+  code: number,
+  segment: number,
+  pageBytes: number,
+  maxBytes: bigint,
+): DataPointerError {
   const at = `segment ${segment}`;
   const table: [Parameters<Nvmesim["constant"]>[0], string, string][] = [
     ["DPTR_ERR_NO_SEGMENTS", "no-segments", "no segments given"],
     ["DPTR_ERR_SEG_EMPTY", "segment-empty", `${at} has length 0`],
     ["DPTR_ERR_PRP1_ALIGN", "prp1-align", `${at}: PRP1 must be dword (4-byte) aligned`],
     ["DPTR_ERR_SEG_START", "segment-start", `${at} must start on a ${pageBytes}-byte page boundary`],
-    ["DPTR_ERR_SEG_END", "segment-end", `${at} must end on a ${pageBytes}-byte page boundary (only the last may end inside a page)`],
+    [
+      "DPTR_ERR_SEG_END",
+      "segment-end",
+      `${at} must end on a ${pageBytes}-byte page boundary (only the last may end inside a page)`,
+    ],
     ["DPTR_ERR_TOO_LONG", "too-long", `transfer exceeds the maximum of ${maxBytes} bytes at ${at}`],
     ["DPTR_ERR_SEG_WRAP", "segment-wrap", `${at} runs past the end of the 64-bit address space`],
     ["DPTR_ERR_POOL_EMPTY", "pool-empty", "the list page pool is empty"],
@@ -97,7 +107,13 @@ function readListPages(m: Nvmesim, iod: number, listBase: bigint, pageBytes: num
  * Builds PRPs as Linux nvme_setup_prps does; list pages are taken in order
  * from a pool starting at `listBase`, one page apart. Throws DataPointerError.
  */
-export function buildPrps(m: Nvmesim, segments: readonly Segment[], pageBytes: number, maxBytes: bigint, listBase: bigint): BuiltPrps {
+export function buildPrps(
+  m: Nvmesim,
+  segments: readonly Segment[],
+  pageBytes: number,
+  maxBytes: bigint,
+  listBase: bigint,
+): BuiltPrps {
   const e = m.exports;
   e.simReset();
   const dataPages = segments.length > 0 ? pagesSpanned(segments, pageBytes) : 0;
@@ -109,9 +125,12 @@ export function buildPrps(m: Nvmesim, segments: readonly Segment[], pageBytes: n
   if (pool === 0 || iod === 0) throw new Error("out of memory for the list pages");
   const segs = writeSegments(m, segments);
   const code = e.nvmeSetupPrps(iod, segs, segments.length, Math.log2(pageBytes), maxBytes, pool);
-  if (code !== m.constant("DPTR_OK")) throw errorMessage(m, code, m.u32(iod + m.constant("IOD_ERROR_INDEX")), pageBytes, maxBytes);
+  if (code !== m.constant("DPTR_OK"))
+    throw errorMessage(m, code, m.u32(iod + m.constant("IOD_ERROR_INDEX")), pageBytes, maxBytes);
   // Every page but the last is full (its last slot chains); the last holds the rest.
-  const used = Array.from({ length: lists }, (_, i) => (i < lists - 1 ? perPage : entries - (lists - 1) * (perPage - 1)));
+  const used = Array.from({ length: lists }, (_, i) =>
+    i < lists - 1 ? perPage : entries - (lists - 1) * (perPage - 1),
+  );
   return {
     prp1: m.u64(iod + m.constant("IOD_DPTR0")),
     prp2: m.u64(iod + m.constant("IOD_DPTR1")),
@@ -203,7 +222,13 @@ function readDesc(m: Nvmesim, ptr: number): SglDescriptor {
  * Builds SGL descriptor 1 and segment pages as Linux nvme_pci_setup_sgls;
  * segment pages come in order from a pool at `listBase`. Throws DataPointerError.
  */
-export function buildSgls(m: Nvmesim, segments: readonly Segment[], pageBytes: number, maxBytes: bigint, listBase: bigint): BuiltSgls {
+export function buildSgls(
+  m: Nvmesim,
+  segments: readonly Segment[],
+  pageBytes: number,
+  maxBytes: bigint,
+  listBase: bigint,
+): BuiltSgls {
   const e = m.exports;
   e.simReset();
   const perPage = pageBytes / 16;
@@ -213,7 +238,8 @@ export function buildSgls(m: Nvmesim, segments: readonly Segment[], pageBytes: n
   const iod = e.iodCreate(pagesNeeded);
   if (pool === 0 || iod === 0) throw new Error("out of memory for SGL segment pages");
   const code = e.nvmeSetupSgls(iod, writeSegments(m, segments), n, pageBytes, maxBytes, pool);
-  if (code !== m.constant("DPTR_OK")) throw errorMessage(m, code, m.u32(iod + m.constant("IOD_ERROR_INDEX")), pageBytes, maxBytes);
+  if (code !== m.constant("DPTR_OK"))
+    throw errorMessage(m, code, m.u32(iod + m.constant("IOD_ERROR_INDEX")), pageBytes, maxBytes);
   const size = m.constant("NVME_SGL_DESC_BYTES");
   const pages = Array.from({ length: pagesNeeded }, (_, i): SglPage => {
     const addr = listBase + BigInt(m.u32(iod + m.constant("IOD_HEADER_BYTES") + 4 * i)) * BigInt(pageBytes);
@@ -239,8 +265,11 @@ export function walkSgl(
   const size = m.constant("NVME_SGL_DESC_BYTES");
   for (const page of pages) {
     const ptr = e.arenaAlloc(pageBytes, 16);
-    if (ptr === 0 || e.physmemMap(page.addr, ptr, BigInt(pageBytes)) < 0) throw new Error(`cannot map SGL page 0x${page.addr.toString(16)}`);
-    page.descs.slice(0, pageBytes / size).forEach((d, k) => e.nvmeSglDescWrite(ptr + k * size, d.addr, d.length, d.type, d.subtype));
+    if (ptr === 0 || e.physmemMap(page.addr, ptr, BigInt(pageBytes)) < 0)
+      throw new Error(`cannot map SGL page 0x${page.addr.toString(16)}`);
+    page.descs
+      .slice(0, pageBytes / size)
+      .forEach((d, k) => e.nvmeSglDescWrite(ptr + k * size, d.addr, d.length, d.type, d.subtype));
   }
   const dptr = e.scratchPtr();
   e.nvmeSglDescWrite(dptr, desc1.addr, desc1.length, desc1.type, desc1.subtype);

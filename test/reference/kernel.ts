@@ -80,7 +80,7 @@ class EventHeap {
   pop(): void {
     this.size--;
     this.swap(0, this.size);
-    for (let i = 0; ; ) {
+    for (let i = 0; ;) {
       const l = 2 * i + 1;
       const r = l + 1;
       let m = i;

@@ -28,7 +28,11 @@ export function refDataPages(segs: readonly RefSegment[], pageBytes: number): nu
   return pages;
 }
 
-export function refCheckSegments(segs: readonly RefSegment[], pageBytes: number, maxBytes: number): RefBuild | undefined {
+export function refCheckSegments(
+  segs: readonly RefSegment[],
+  pageBytes: number,
+  maxBytes: number,
+): RefBuild | undefined {
   if (segs.length === 0) return { ok: false, error: "no-segments", segment: 0 };
   let total = 0;
   for (let i = 0; i < segs.length; i++) {
@@ -55,7 +59,12 @@ export function consecutivePages(listBase: number, pageBytes: number): () => num
 }
 
 /** Builds PRPs; list pages come from `allocPage` in the order they fill. */
-export function refBuildPrps(segs: readonly RefSegment[], pageBytes: number, maxBytes: number, allocPage: () => number): RefBuild {
+export function refBuildPrps(
+  segs: readonly RefSegment[],
+  pageBytes: number,
+  maxBytes: number,
+  allocPage: () => number,
+): RefBuild {
   const bad = refCheckSegments(segs, pageBytes, maxBytes);
   if (bad) return bad;
   const pages = refDataPages(segs, pageBytes);

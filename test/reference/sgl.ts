@@ -20,7 +20,8 @@ export interface RefSglPage {
   descs: RefSglDesc[];
 }
 
-export type RefSglBuild = { ok: true; desc1: RefSglDesc; pages: RefSglPage[] } | { ok: false; error: string; segment: number };
+export type RefSglBuild =
+  { ok: true; desc1: RefSglDesc; pages: RefSglPage[] } | { ok: false; error: string; segment: number };
 
 export function refSglBytes(d: RefSglDesc): Uint8Array {
   const bytes = new Uint8Array(16);
@@ -32,7 +33,12 @@ export function refSglBytes(d: RefSglDesc): Uint8Array {
   return bytes;
 }
 
-export function refBuildSgls(segs: readonly RefSegment[], pageBytes: number, maxBytes: number, listBase: number): RefSglBuild {
+export function refBuildSgls(
+  segs: readonly RefSegment[],
+  pageBytes: number,
+  maxBytes: number,
+  listBase: number,
+): RefSglBuild {
   if (segs.length === 0) return { ok: false, error: "no-segments", segment: 0 };
   let total = 0;
   for (let i = 0; i < segs.length; i++) {
@@ -83,7 +89,7 @@ export function refWalkSgl(
   let isDesc1 = true;
   let inLast = false;
   let described = 0;
-  for (let hops = 0; ; ) {
+  for (let hops = 0; ;) {
     let pointer: RefSglDesc | undefined;
     for (let i = 0; i < segment.length; i++) {
       const d = segment[i];

@@ -32,7 +32,10 @@ describe("PRNG", () => {
 
 describe("event queue", () => {
   it("pops in (time, sequence) order whatever the push order", () => {
-    const action = fc.oneof(fc.integer({ min: 0, max: 50 }).map((t) => ({ push: t })), fc.constant({ push: -1 }));
+    const action = fc.oneof(
+      fc.integer({ min: 0, max: 50 }).map((t) => ({ push: t })),
+      fc.constant({ push: -1 }),
+    );
     fc.assert(
       fc.property(fc.array(action, { minLength: 1, maxLength: 300, size: "max" }), (actions) => {
         e.simReset();
@@ -66,7 +69,10 @@ describe("kernel loop", () => {
     seed: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
     qDepth: fc.integer({ min: 2, max: 300 }),
     iodepthFraction: fc.double({ min: 0, max: 1, noNaN: true }),
-    ioBytes: fc.oneof(fc.constantFrom(512, 4096, 8192, 12288, 131072, 2101248, 2105344), fc.integer({ min: 1, max: 700 }).map((s) => s * 512)),
+    ioBytes: fc.oneof(
+      fc.constantFrom(512, 4096, 8192, 12288, 131072, 2101248, 2105344),
+      fc.integer({ min: 1, max: 700 }).map((s) => s * 512),
+    ),
     ios: fc.integer({ min: 1, max: 3000 }),
     latencyNsMin: fc.integer({ min: 0, max: 100000 }),
     latencyNsSpan: fc.integer({ min: 1, max: 100000 }),
@@ -87,7 +93,15 @@ describe("kernel loop", () => {
   });
 
   it("same config and seed give the same result; the batch size changes nothing", () => {
-    const c: KernelLoopConfig = { seed: 9n, qDepth: 64, iodepth: 16, ioBytes: 131072, ios: 50000, latencyNsMin: 500, latencyNsSpan: 3000 };
+    const c: KernelLoopConfig = {
+      seed: 9n,
+      qDepth: 64,
+      iodepth: 16,
+      ioBytes: 131072,
+      ios: 50000,
+      latencyNsMin: 500,
+      latencyNsSpan: 3000,
+    };
     const a = runKernelLoop(m, c, 1000);
     const b = runKernelLoop(m, c, 7);
     expect(b).toEqual(a);

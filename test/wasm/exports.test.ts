@@ -23,7 +23,11 @@ describe("module exports", () => {
     expect(m.constant("NVME_SQE_BYTES")).toBe(64);
     expect(m.constant("NVME_CQE_BYTES")).toBe(16);
     expect(m.constant("NVME_SGL_DESC_BYTES")).toBe(16);
-    expect([m.constant("NVME_SQE_PRP1"), m.constant("NVME_SQE_PRP2"), m.constant("NVME_SQE_CDW10")]).toEqual([24, 32, 40]);
-    expect([m.constant("NVME_CQE_SQHD"), m.constant("NVME_CQE_CID"), m.constant("NVME_CQE_STATUS")]).toEqual([8, 12, 14]);
+    expect([m.constant("NVME_SQE_PRP1"), m.constant("NVME_SQE_PRP2"), m.constant("NVME_SQE_CDW10")]).toEqual([
+      24, 32, 40,
+    ]);
+    expect([m.constant("NVME_CQE_SQHD"), m.constant("NVME_CQE_CID"), m.constant("NVME_CQE_STATUS")]).toEqual([
+      8, 12, 14,
+    ]);
   });
 });

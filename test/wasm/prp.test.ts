@@ -45,7 +45,10 @@ describe("PRP build vectors", () => {
 describe("PRP walk vectors", () => {
   for (const v of vectors.walk) {
     it(v.name, () => {
-      const pages: ListPage[] = (v.listPages ?? []).map((p) => ({ addr: BigInt(p.addr), entries: p.entries.map(BigInt) }));
+      const pages: ListPage[] = (v.listPages ?? []).map((p) => ({
+        addr: BigInt(p.addr),
+        entries: p.entries.map(BigInt),
+      }));
       const maxBytes = v.maxBytes !== undefined ? BigInt(v.maxBytes) : MAX;
       const w = walkPrps(m, BigInt(v.prp1), BigInt(v.prp2), BigInt(v.len), 4096, maxBytes, pages);
       expect(w.status).toMatchObject(v.status);
@@ -62,11 +65,18 @@ const validSegments = pageShift.chain((shift) => {
     pageIndex: fc.integer({ min: 0, max: 2 ** (52 - shift) - 4096 }),
     offsetDwords: fc.integer({ min: 0, max: page / 4 - 1 }),
   });
-  const middle = fc.record({ pageIndex: fc.integer({ min: 0, max: 2 ** (52 - shift) - 4096 }), pages: fc.integer({ min: 1, max: 40 }) });
-  const last = fc.record({ pageIndex: fc.integer({ min: 0, max: 2 ** (52 - shift) - 4096 }), len: fc.integer({ min: 1, max: 3 * page }) });
+  const middle = fc.record({
+    pageIndex: fc.integer({ min: 0, max: 2 ** (52 - shift) - 4096 }),
+    pages: fc.integer({ min: 1, max: 40 }),
+  });
+  const last = fc.record({
+    pageIndex: fc.integer({ min: 0, max: 2 ** (52 - shift) - 4096 }),
+    len: fc.integer({ min: 1, max: 3 * page }),
+  });
   // Page counts around list boundaries (page / 8 entries a list page) turn up often.
   const slots = page / 8;
-  const boundaries = shift > 13 ? [1, 2, 3] : [1, 2, 3, slots, slots + 1, slots + 2, 2 * slots - 1, 2 * slots, 2 * slots + 1];
+  const boundaries =
+    shift > 13 ? [1, 2, 3] : [1, 2, 3, slots, slots + 1, slots + 2, 2 * slots - 1, 2 * slots, 2 * slots + 1];
   const pageCount = fc.oneof(fc.integer({ min: 1, max: 1100 }), fc.constantFrom(...boundaries));
   const tail = fc.oneof(fc.constant(0), fc.integer({ min: 0, max: page - 1 }));
   return fc
@@ -160,11 +170,14 @@ describe("PRP walker fuzz", () => {
     fc.assert(
       fc.property(addr, addr, fc.integer({ min: 0, max: 3 * 1024 * 1024 }), listPages, (prp1, prp2, len, contents) => {
         const pages: RefListPage[] = contents.map((entries, i) => ({ addr: 0x10000000 + i * page, entries }));
-        const memory = new Map(pages.map((p) => [p.addr, [...p.entries, ...new Array(512 - p.entries.length).fill(0)]]));
+        const memory = new Map(
+          pages.map((p) => [p.addr, [...p.entries, ...new Array(512 - p.entries.length).fill(0)]]),
+        );
         const ref = refWalkPrps(prp1, prp2, len, page, 2 * 1024 * 1024, (a) => memory.get(a));
         const w = walkPrps(m, BigInt(prp1), BigInt(prp2), BigInt(len), page, 2n << 20n, refPages(pages));
         expect({ sct: w.status.sct, sc: w.status.sc, dnr: w.status.dnr }).toEqual(ref.status);
-        if (w.statusWord === 0) expect(w.pieces.map((p) => [Number(p.addr), p.len])).toEqual(ref.pieces.map((p) => [p.addr, p.len]));
+        if (w.statusWord === 0)
+          expect(w.pieces.map((p) => [Number(p.addr), p.len])).toEqual(ref.pieces.map((p) => [p.addr, p.len]));
       }),
       { numRuns: 1000 },
     );

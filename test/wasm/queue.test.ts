@@ -25,7 +25,13 @@ class WasmQueuePair {
     nv.exports.simReset();
     this.hq = e.hostQueueCreate(1, depth);
     this.ctrl = e.ctrlCreate(2, dstrd);
-    e.ctrlQueueCreate(this.ctrl, 1, nv.u32(this.hq + nv.constant("HOSTQ_SQ_CMDS")), nv.u32(this.hq + nv.constant("HOSTQ_CQES")), depth);
+    e.ctrlQueueCreate(
+      this.ctrl,
+      1,
+      nv.u32(this.hq + nv.constant("HOSTQ_SQ_CMDS")),
+      nv.u32(this.hq + nv.constant("HOSTQ_CQES")),
+      depth,
+    );
     this.cq = e.ctrlQueue(this.ctrl, 1);
     this.sqDb = e.nvmeSqTailDoorbell(1, dstrd);
     this.cqDb = e.nvmeCqHeadDoorbell(1, dstrd);
@@ -60,82 +66,86 @@ describe("queue pair against the reference model", () => {
   it("indices and phases agree after every step; no cid is reused while outstanding", () => {
     let hostPhaseFlips = 0;
     fc.assert(
-      fc.property(fc.oneof(fc.integer({ min: 2, max: 8 }), fc.integer({ min: 2, max: 70 })), fc.array(op, { minLength: 20, maxLength: 200, size: "max" }), (depth, ops) => {
-        const w = new WasmQueuePair(m, depth);
-        const ref = new RefQueuePair(depth);
-        const outstanding = new Set<number>();
-        const started: number[] = []; // fetched, not yet completed
-        for (const { kind, n } of ops) {
-          if (kind === "submit") {
-            for (let i = 0; i < n; i++) {
-              const slot = e.hostSqNextSlot(w.hq);
-              expect(slot === 0).toBe(ref.sqFull());
-              if (slot === 0) break;
-              const cid = e.hostCidAlloc(w.hq);
-              // Commands stay outstanding after the controller fetched them: ids run out at depth - 1.
-              expect(cid < 0).toBe(outstanding.size === depth - 1);
-              if (cid < 0) break;
-              expect(outstanding.has(cid)).toBe(false);
-              outstanding.add(cid);
-              e.nvmeSqeClear(slot);
-              e.nvmeSqeSetHeader(slot, m.constant("NVME_OPC_READ"), 0, 0, cid, 1);
-              e.hostSqAdvance(w.hq);
-              ref.sq.setUint16(ref.sqSlot() + 2, cid, true);
-              ref.sqAdvance();
+      fc.property(
+        fc.oneof(fc.integer({ min: 2, max: 8 }), fc.integer({ min: 2, max: 70 })),
+        fc.array(op, { minLength: 20, maxLength: 200, size: "max" }),
+        (depth, ops) => {
+          const w = new WasmQueuePair(m, depth);
+          const ref = new RefQueuePair(depth);
+          const outstanding = new Set<number>();
+          const started: number[] = []; // fetched, not yet completed
+          for (const { kind, n } of ops) {
+            if (kind === "submit") {
+              for (let i = 0; i < n; i++) {
+                const slot = e.hostSqNextSlot(w.hq);
+                expect(slot === 0).toBe(ref.sqFull());
+                if (slot === 0) break;
+                const cid = e.hostCidAlloc(w.hq);
+                // Commands stay outstanding after the controller fetched them: ids run out at depth - 1.
+                expect(cid < 0).toBe(outstanding.size === depth - 1);
+                if (cid < 0) break;
+                expect(outstanding.has(cid)).toBe(false);
+                outstanding.add(cid);
+                e.nvmeSqeClear(slot);
+                e.nvmeSqeSetHeader(slot, m.constant("NVME_OPC_READ"), 0, 0, cid, 1);
+                e.hostSqAdvance(w.hq);
+                ref.sq.setUint16(ref.sqSlot() + 2, cid, true);
+                ref.sqAdvance();
+              }
+            } else if (kind === "ringSq") {
+              expect(e.ctrlDoorbellWrite(w.ctrl, w.sqDb, w.state().sqTail)).toBe(1);
+              ref.sqTailDoorbell = ref.sqTail;
+            } else if (kind === "fetch") {
+              for (let i = 0; i < n; i++) {
+                const sqe = e.ctrlSqFetch(w.cq);
+                const at = ref.fetch();
+                expect(sqe === 0).toBe(at < 0);
+                if (sqe === 0) break;
+                const cid = m.view().getUint16(sqe + m.constant("NVME_SQE_CID"), true);
+                expect(cid).toBe(ref.sq.getUint16(at + 2, true));
+                started.push(cid);
+              }
+            } else if (kind === "post") {
+              for (let i = 0; i < n && started.length > 0; i++) {
+                const cid = started[0];
+                const posted = e.ctrlCqPost(w.cq, cid, 0, 0) === 1;
+                expect(posted).toBe(ref.post(cid, 0));
+                if (!posted) break;
+                started.shift();
+              }
+            } else {
+              for (let cqe = e.hostCqePending(w.hq); cqe !== 0; cqe = e.hostCqePending(w.hq)) {
+                const at = ref.pending();
+                expect(at).toBeGreaterThanOrEqual(0);
+                const cid = m.view().getUint16(cqe + m.constant("NVME_CQE_CID"), true);
+                expect(cid).toBe(ref.cq.getUint16(at + 12, true));
+                expect(e.hostCidFree(w.hq, cid)).toBe(1);
+                outstanding.delete(cid);
+                const before = w.state().hostPhase;
+                e.hostCqConsume(w.hq);
+                ref.consume();
+                // The expected phase flips exactly when the head wraps to 0.
+                const s = w.state();
+                expect(s.hostPhase !== before).toBe(s.cqHead === 0);
+                if (s.hostPhase !== before) hostPhaseFlips++;
+              }
+              expect(ref.pending()).toBe(-1);
+              expect(e.ctrlDoorbellWrite(w.ctrl, w.cqDb, w.state().cqHead)).toBe(1);
+              ref.cqHeadDoorbell = ref.cqHead;
             }
-          } else if (kind === "ringSq") {
-            expect(e.ctrlDoorbellWrite(w.ctrl, w.sqDb, w.state().sqTail)).toBe(1);
-            ref.sqTailDoorbell = ref.sqTail;
-          } else if (kind === "fetch") {
-            for (let i = 0; i < n; i++) {
-              const sqe = e.ctrlSqFetch(w.cq);
-              const at = ref.fetch();
-              expect(sqe === 0).toBe(at < 0);
-              if (sqe === 0) break;
-              const cid = m.view().getUint16(sqe + m.constant("NVME_SQE_CID"), true);
-              expect(cid).toBe(ref.sq.getUint16(at + 2, true));
-              started.push(cid);
-            }
-          } else if (kind === "post") {
-            for (let i = 0; i < n && started.length > 0; i++) {
-              const cid = started[0];
-              const posted = e.ctrlCqPost(w.cq, cid, 0, 0) === 1;
-              expect(posted).toBe(ref.post(cid, 0));
-              if (!posted) break;
-              started.shift();
-            }
-          } else {
-            for (let cqe = e.hostCqePending(w.hq); cqe !== 0; cqe = e.hostCqePending(w.hq)) {
-              const at = ref.pending();
-              expect(at).toBeGreaterThanOrEqual(0);
-              const cid = m.view().getUint16(cqe + m.constant("NVME_CQE_CID"), true);
-              expect(cid).toBe(ref.cq.getUint16(at + 12, true));
-              expect(e.hostCidFree(w.hq, cid)).toBe(1);
-              outstanding.delete(cid);
-              const before = w.state().hostPhase;
-              e.hostCqConsume(w.hq);
-              ref.consume();
-              // The expected phase flips exactly when the head wraps to 0.
-              const s = w.state();
-              expect(s.hostPhase !== before).toBe(s.cqHead === 0);
-              if (s.hostPhase !== before) hostPhaseFlips++;
-            }
-            expect(ref.pending()).toBe(-1);
-            expect(e.ctrlDoorbellWrite(w.ctrl, w.cqDb, w.state().cqHead)).toBe(1);
-            ref.cqHeadDoorbell = ref.cqHead;
+            const s = w.state();
+            expect(s).toEqual({
+              sqTail: ref.sqTail,
+              cqHead: ref.cqHead,
+              hostPhase: ref.hostPhase,
+              sqHead: ref.sqHead,
+              cqTail: ref.cqTail,
+              ctrlPhase: ref.ctrlPhase,
+              badDoorbells: 0,
+            });
           }
-          const s = w.state();
-          expect(s).toEqual({
-            sqTail: ref.sqTail,
-            cqHead: ref.cqHead,
-            hostPhase: ref.hostPhase,
-            sqHead: ref.sqHead,
-            cqTail: ref.cqTail,
-            ctrlPhase: ref.ctrlPhase,
-            badDoorbells: 0,
-          });
-        }
-      }),
+        },
+      ),
       { numRuns: 300 },
     );
     // The runs must have wrapped the CQ, or the phase checks above checked nothing.
@@ -152,7 +162,11 @@ describe("doorbells", () => {
         expect(e.nvmeCqHeadDoorbell(qid, dstrd)).toBe(0x1000n + (2n * BigInt(qid) + 1n) * stride);
       }),
     );
-    expect([e.nvmeSqTailDoorbell(0, 0), e.nvmeCqHeadDoorbell(0, 0), e.nvmeSqTailDoorbell(1, 0)]).toEqual([0x1000n, 0x1004n, 0x1008n]);
+    expect([e.nvmeSqTailDoorbell(0, 0), e.nvmeCqHeadDoorbell(0, 0), e.nvmeSqTailDoorbell(1, 0)]).toEqual([
+      0x1000n,
+      0x1004n,
+      0x1008n,
+    ]);
   });
 
   it("ignores and counts writes with a bad value or register, accepting good ones", () => {

@@ -4,14 +4,26 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildSgls, walkSgl, type SglDescriptor, type SglPage } from "../../src/wasm/data-pointer";
 import { loadNvmesim } from "../../src/wasm/node";
-import { refBuildSgls, refSglBytes, refWalkSgl, SGL_LAST_SEGMENT, SGL_SEGMENT, type RefSglDesc } from "../reference/sgl";
+import {
+  refBuildSgls,
+  refSglBytes,
+  refWalkSgl,
+  SGL_LAST_SEGMENT,
+  SGL_SEGMENT,
+  type RefSglDesc,
+} from "../reference/sgl";
 
 const m = await loadNvmesim();
 const PAGE = 4096;
 const BASE = 0x10000000n;
 const MAX = 1n << 32n;
 
-const toDesc = (d: RefSglDesc): SglDescriptor => ({ addr: BigInt(d.addr), length: d.length, type: d.type, subtype: d.subtype });
+const toDesc = (d: RefSglDesc): SglDescriptor => ({
+  addr: BigInt(d.addr),
+  length: d.length,
+  type: d.type,
+  subtype: d.subtype,
+});
 
 describe("SGL layout", () => {
   it("one segment is a Data Block in descriptor 1, type in the high nibble of byte 15", () => {
@@ -52,7 +64,13 @@ describe("SGL properties against the reference model", () => {
       fc.property(segments, (segs) => {
         const ref = refBuildSgls(segs, PAGE, 2 ** 32 * 256, Number(BASE));
         if (!ref.ok) throw new Error(ref.error);
-        const b = buildSgls(m, segs.map((s) => ({ addr: BigInt(s.addr), len: s.len })), PAGE, MAX << 8n, BASE);
+        const b = buildSgls(
+          m,
+          segs.map((s) => ({ addr: BigInt(s.addr), len: s.len })),
+          PAGE,
+          MAX << 8n,
+          BASE,
+        );
         expect(b.desc1).toEqual(toDesc(ref.desc1));
         expect(b.pages).toEqual(ref.pages.map((p) => ({ addr: BigInt(p.addr), descs: p.descs.map(toDesc) })));
         const total = segs.reduce((n, s) => n + s.len, 0);
@@ -77,7 +95,10 @@ describe("SGL walker fuzz", () => {
     const pages = fc.array(fc.array(desc, { maxLength: 256 }), { maxLength: 3 });
     fc.assert(
       fc.property(desc, pages, fc.integer({ min: 0, max: 65536 }), (d1, contents, len) => {
-        const hostPages: SglPage[] = contents.map((descs, i) => ({ addr: BASE + BigInt(i * PAGE), descs: descs.map(toDesc) }));
+        const hostPages: SglPage[] = contents.map((descs, i) => ({
+          addr: BASE + BigInt(i * PAGE),
+          descs: descs.map(toDesc),
+        }));
         const memory = new Map(contents.map((descs, i) => [Number(BASE) + i * PAGE, descs]));
         const zero: RefSglDesc = { addr: 0, length: 0, type: 0, subtype: 0 };
         const read = (addr: number, count: number): RefSglDesc[] | undefined => {
@@ -91,7 +112,10 @@ describe("SGL walker fuzz", () => {
         const ref = refWalkSgl(d1, len, 65536, 64, read);
         const w = walkSgl(m, toDesc(d1), BigInt(len), 65536n, 64, hostPages, PAGE);
         expect({ sct: w.status.sct, sc: w.status.sc, dnr: w.status.dnr }).toEqual(ref.status);
-        if (w.statusWord === 0) expect(w.pieces.map((p) => [Number(p.addr), p.len, p.bitBucket])).toEqual(ref.pieces.map((p) => [p.addr, p.len, p.bitBucket]));
+        if (w.statusWord === 0)
+          expect(w.pieces.map((p) => [Number(p.addr), p.len, p.bitBucket])).toEqual(
+            ref.pieces.map((p) => [p.addr, p.len, p.bitBucket]),
+          );
       }),
       { numRuns: 1000 },
     );
