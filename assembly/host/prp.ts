@@ -88,7 +88,30 @@ export function nvmeSetupPrps(iod: Iod, segs: usize, segCount: u32, pageShift: u
   iod.dptr1 = pagePoolPhys(pool, page);
   let list = pagePoolPtr(pool, page);
   let slot: u32 = 0;
-  for (let left = entries; left > 0; left--) {
+  let left = entries;
+  while (true) {
+    // Fill this list page from this segment in one run: up to the page's
+    // last slot (kept for a chain unless it takes the final entry).
+    let room = <u64>(slotsPerPage - 1 - slot);
+    if (left <= room + 1) room = left;
+    let segPages = (segLeft + pageBytes - 1) >> pageShift;
+    let run = room < segPages ? room : segPages;
+    let at = list + (<usize>slot << 3);
+    for (let i: u64 = 0; i < run; i++) {
+      store<u64>(at, addr);
+      at += 8;
+      addr += pageBytes;
+    }
+    slot += <u32>run;
+    left -= run;
+    if (left == 0) break;
+    if (run == segPages) {
+      seg++;
+      addr = segAddr(segs, seg);
+      segLeft = <u64>segLen(segs, seg);
+    } else {
+      segLeft -= run << pageShift;
+    }
     if (slot == slotsPerPage - 1 && left >= 2) {
       // Last slot of a full list page chains to the next page.
       let next = iodTakeListPage(iod, pool);
@@ -96,16 +119,6 @@ export function nvmeSetupPrps(iod: Iod, segs: usize, segCount: u32, pageShift: u
       store<u64>(list + (<usize>slot << 3), pagePoolPhys(pool, next));
       list = pagePoolPtr(pool, next);
       slot = 0;
-    }
-    store<u64>(list + (<usize>slot << 3), addr);
-    slot++;
-    if (segLeft > pageBytes) {
-      addr += pageBytes;
-      segLeft -= pageBytes;
-    } else if (left > 1) {
-      seg++;
-      addr = segAddr(segs, seg);
-      segLeft = <u64>segLen(segs, seg);
     }
   }
   return DPTR_OK;

@@ -79,13 +79,23 @@ const validSegments = pageShift.chain((shift) => {
     shift > 13 ? [1, 2, 3] : [1, 2, 3, slots, slots + 1, slots + 2, 2 * slots - 1, 2 * slots, 2 * slots + 1];
   const pageCount = fc.oneof(fc.integer({ min: 1, max: 1100 }), fc.constantFrom(...boundaries));
   const tail = fc.oneof(fc.constant(0), fc.integer({ min: 0, max: page - 1 }));
+  const split = fc.record({
+    second: fc.integer({ min: 0, max: 2 ** (52 - shift) - 4096 }),
+    at: fc.double({ min: 0, max: 1, noNaN: true }),
+  });
+  const shape = fc.constantFrom("single" as const, "split" as const, "scattered" as const);
   return fc
-    .tuple(first, fc.array(middle, { maxLength: 4 }), fc.option(last), pageCount, tail, fc.boolean())
-    .map(([f, mids, end, pages, cut, single]) => {
+    .tuple(first, fc.array(middle, { maxLength: 4 }), fc.option(last), pageCount, tail, shape, split)
+    .map(([f, mids, end, pages, cut, kind, sp]) => {
       const segs: RefSegment[] = [];
       const offset = f.offsetDwords * 4;
       const firstAddr = f.pageIndex * page + offset;
-      if (single || (mids.length === 0 && !end)) {
+      if (kind === "split" && pages >= 2) {
+        // Two segments whose pages add up to `pages`, split anywhere.
+        const k = 1 + Math.floor(sp.at * (pages - 1));
+        segs.push({ addr: f.pageIndex * page, len: k * page });
+        segs.push({ addr: sp.second * page, len: Math.max(1, (pages - k) * page - cut) });
+      } else if (kind !== "scattered" || (mids.length === 0 && !end)) {
         segs.push({ addr: firstAddr, len: Math.max(1, pages * page - offset - cut) });
       } else {
         segs.push({ addr: firstAddr, len: page - offset + (pages % 8) * page });
