@@ -70,9 +70,10 @@ export function ctrlQueueCreate(c: Ctrl, qid: u32, sqCmds: usize, cqes: usize, q
 
 /** A host write of `value` to doorbell register `offset`; false when ignored (and counted). */
 export function ctrlDoorbellWrite(c: Ctrl, offset: u64, value: u32): bool {
-  let stride: u64 = <u64>4 << c.dstrd;
-  if (offset < <u64>NVME_REG_DBS || (offset - NVME_REG_DBS) % stride != 0) return ctrlBadDoorbell(c);
-  let index = (offset - NVME_REG_DBS) / stride;
+  let strideShift = <u64>(2 + c.dstrd); // stride is 4 << DSTRD bytes
+  let rel = offset - <u64>NVME_REG_DBS;
+  if (offset < <u64>NVME_REG_DBS || (rel & ((<u64>1 << strideShift) - 1)) != 0) return ctrlBadDoorbell(c);
+  let index = rel >> strideShift;
   let qid = index >> 1;
   if (qid >= <u64>c.queueCount) return ctrlBadDoorbell(c);
   let q = ctrlQueue(c, <u32>qid);
