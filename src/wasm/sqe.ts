@@ -109,8 +109,7 @@ export function decodeSqe(m: Nvmesim, bytes: Uint8Array): DecodedSqe {
     { name: "cdw2", value: u32("NVME_SQE_CDW2") },
     { name: "cdw3", value: u32("NVME_SQE_CDW3") },
     { name: "mptr", value: u64("NVME_SQE_MPTR") },
-    { name: psdt === 0 ? "prp1" : "sgl1.addr", value: u64("NVME_SQE_PRP1") },
-    { name: psdt === 0 ? "prp2" : "sgl1.len/id", value: u64("NVME_SQE_PRP2") },
+    ...dptrFields(m, v, psdt),
   ];
   const cdw10 = u32("NVME_SQE_CDW10");
   const cdw11 = u32("NVME_SQE_CDW11");
@@ -151,6 +150,33 @@ export function decodeSqe(m: Nvmesim, bytes: Uint8Array): DecodedSqe {
     .slice(rawFrom)
     .forEach((value, i) => fields.push({ name: `cdw${10 + rawFrom + i}`, value }));
   return { opcode, command, commandName: command ? OPCODE_NAMES[command] : `opcode 0x${hex2(opcode)}`, fields };
+}
+
+const SGL_TYPE_NAMES = [
+  "Data Block",
+  "Bit Bucket",
+  "Segment",
+  "Last Segment",
+  "Keyed Data Block",
+  "Transport Data Block",
+];
+
+// DPTR: PRP1/PRP2, or SGL descriptor 1 when PSDT says so (NVMe Base 2.0 4.1.2).
+function dptrFields(m: Nvmesim, v: DataView, psdt: number): DecodedField[] {
+  const at = m.constant("NVME_SQE_PRP1");
+  if (psdt === 0) {
+    return [
+      { name: "prp1", value: v.getBigUint64(at, true) },
+      { name: "prp2", value: v.getBigUint64(m.constant("NVME_SQE_PRP2"), true) },
+    ];
+  }
+  const id = v.getUint8(at + m.constant("NVME_SGL_DESC_ID"));
+  return [
+    { name: "sgl1.addr", value: v.getBigUint64(at + m.constant("NVME_SGL_DESC_ADDR"), true) },
+    { name: "sgl1.length", value: v.getUint32(at + m.constant("NVME_SGL_DESC_LENGTH"), true) },
+    { name: "sgl1.type", value: id >> 4, note: SGL_TYPE_NAMES[id >> 4] ?? "reserved" },
+    { name: "sgl1.subtype", value: id & 0xf, note: (id & 0xf) === 0 ? "Address" : "not Address" },
+  ];
 }
 
 function hex2(n: number): string {

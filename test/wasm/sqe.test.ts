@@ -28,6 +28,24 @@ describe("SQE vectors", () => {
   }
 });
 
+describe("SQE with an SGL", () => {
+  it("decodes descriptor 1 when PSDT selects SGLs", () => {
+    const bytes = new Uint8Array(64);
+    const v = new DataView(bytes.buffer);
+    v.setUint8(0, 0x02);
+    v.setUint8(1, 0x40); // PSDT 01b
+    v.setBigUint64(24, 0x10000000n, true);
+    v.setUint32(32, 48, true);
+    v.setUint8(39, 0x30); // Last Segment, Address
+    const d = decodeSqe(m, bytes);
+    const f = Object.fromEntries(d.fields.map((x) => [x.name, x]));
+    expect(f.psdt).toMatchObject({ value: 1, note: "SGL, MPTR contiguous" });
+    expect([f["sgl1.addr"].value, f["sgl1.length"].value, f["sgl1.type"].value]).toEqual([0x10000000n, 48, 3]);
+    expect(f["sgl1.type"].note).toBe("Last Segment");
+    expect(f.prp1).toBeUndefined();
+  });
+});
+
 describe("SQE properties", () => {
   const u32 = fc.integer({ min: 0, max: 0xffffffff });
   const request = fc.record({
