@@ -31,6 +31,7 @@ export function wasmIsStale(): boolean {
 
 /** Compiles the release target; writes to a temporary file first so a failed build leaves no half-written module. */
 export async function buildWasm(log: (line: string) => void = () => {}): Promise<void> {
+  log("nvmesim: compiling assembly/ to build/nvmesim.wasm\n");
   const asc = await import("assemblyscript/asc");
   mkdirSync(dirname(WASM_PATH), { recursive: true });
   const tmpPath = `${WASM_PATH}.tmp-${process.pid}`;
@@ -38,7 +39,7 @@ export async function buildWasm(log: (line: string) => void = () => {}): Promise
   const { error } = await asc.main(
     ["assembly/index.ts", "--baseDir", ROOT, "--config", "asconfig.json", "--target", "release", "--outFile", tmpPath],
     {
-      stdout: { write: (chunk) => log(String(chunk)) },
+      stdout: { write: () => {} }, // asc's progress notes; errors come on stderr
       stderr: { write: (chunk) => void stderr.push(String(chunk)) },
     },
   );
@@ -47,7 +48,6 @@ export async function buildWasm(log: (line: string) => void = () => {}): Promise
     throw new Error(`asc failed: ${error.message}\n${stderr.join("")}`);
   }
   renameSync(tmpPath, WASM_PATH);
-  log(`built ${WASM_PATH}\n`);
 }
 
 /** Builds only when stale; returns whether it built. */
@@ -58,7 +58,7 @@ export async function ensureWasm(log?: (line: string) => void): Promise<boolean>
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const force = process.argv.includes("--force");
-  const built = force ? (await buildWasm(), true) : await ensureWasm();
-  process.stderr.write(built ? `nvmesim: built ${WASM_PATH}\n` : "nvmesim: wasm up to date\n");
+  const log = (line: string) => process.stderr.write(line);
+  const built = process.argv.includes("--force") ? (await buildWasm(log), true) : await ensureWasm(log);
+  if (!built) process.stderr.write("nvmesim: build/nvmesim.wasm is up to date\n");
 }
