@@ -36,9 +36,14 @@ export const DPTR_ERR_POOL_EMPTY: i32 = 8;
 export const DPTR_ERR_LIST_CAP: i32 = 9; // the iod cannot record more list pages
 if (offsetof<Iod>() != 32) ERROR("Iod header must be 32 bytes");
 
+/** Bytes of an iod able to hold `listCap` list pages, rounded up to keep iods in an array 8-aligned. */
+export function iodSizeBytes(listCap: u32): usize {
+  return (<usize>IOD_HEADER_BYTES + (<usize>listCap << 2) + 7) & ~(<usize>7);
+}
+
 /** An iod able to hold `listCap` list pages; 0 when memory is exhausted. */
 export function iodCreate(listCap: u32): usize {
-  let iod = arenaAlloc(<usize>IOD_HEADER_BYTES + (<usize>listCap << 2), 8);
+  let iod = arenaAlloc(iodSizeBytes(listCap), 8);
   if (iod != 0) changetype<Iod>(iod).listCap = listCap;
   return iod;
 }

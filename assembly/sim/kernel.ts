@@ -6,7 +6,7 @@
 // phase, frees the cid and list pages, rings the CQ head doorbell and
 // submits the next I/O. TypeScript runs it in batches (kernelRun).
 
-import { Iod, iodCreate, iodFreeLists } from "../host/iod";
+import { Iod, iodFreeLists, iodSizeBytes } from "../host/iod";
 import { PagePool, pagePoolCreate } from "../host/page-pool";
 import { nvmeSetupPrps } from "../host/prp";
 import {
@@ -72,19 +72,23 @@ function mix(h: u32, v: u32): u32 {
  * latency uniform in [latencyMin, latencyMin + span). 0, or -1 on bad sizes.
  */
 export function kernelInit(seed: u64, qDepth: u32, iodepth: u32, bytes: u32, ios: u64, latencyMin: u32, span: u32): i32 {
-  if (qDepth < 2 || iodepth == 0 || iodepth >= qDepth || bytes == 0 || (bytes & 511) != 0 || span == 0) return -1;
+  if (qDepth < 2 || iodepth == 0 || iodepth >= qDepth || span == 0) return -1;
+  let lbaCount = bytes >> KERNEL_LBA_SHIFT;
+  if (lbaCount == 0 || lbaCount > 65536 || (bytes & ((1 << KERNEL_LBA_SHIFT) - 1)) != 0) return -1; // NLB is 16 bits
   arenaReset();
   physmemReset();
   ioBytes = bytes;
   maxBytes = <u64>bytes;
-  let pagesPerIo = (bytes + 4095) >> KERNEL_PAGE_SHIFT;
-  let listsPerIo = pagesPerIo > 2 ? (pagesPerIo - 2) / 511 + 1 : 0;
+  let pageBytes: u32 = 1 << KERNEL_PAGE_SHIFT;
+  let pagesPerIo = (bytes + pageBytes - 1) >> KERNEL_PAGE_SHIFT;
+  let dataSlots = (pageBytes >> 3) - 1; // a list page's slots less the chain slot
+  let listsPerIo = pagesPerIo > 2 ? (pagesPerIo - 2) / dataSlots + 1 : 0;
   hq = changetype<HostQueue>(hostQueueCreate(1, qDepth));
   ctrl = changetype<Ctrl>(ctrlCreate(2, 0));
-  pool = changetype<PagePool>(pagePoolCreate(KERNEL_LIST_PHYS_BASE, 4096, iodepth * listsPerIo + 1));
+  pool = changetype<PagePool>(pagePoolCreate(KERNEL_LIST_PHYS_BASE, pageBytes, iodepth * listsPerIo + 1));
   events = changetype<EventQueue>(eventQueueCreate(qDepth));
   rng = changetype<Prng>(prngCreate(seed, KERNEL_STREAM_LATENCY));
-  iodStride = (<usize>32 + (<usize>listsPerIo << 2) + 7) & ~(<usize>7);
+  iodStride = iodSizeBytes(listsPerIo);
   iods = arenaAlloc(iodStride * qDepth, 8);
   segs = arenaAlloc(16, 8);
   dma = dmaListCreate(pagesPerIo + 1);
@@ -111,9 +115,9 @@ export function kernelInit(seed: u64, qDepth: u32, iodepth: u32, bytes: u32, ios
 
 // Builds one Read into the next SQ slot (nvme_queue_rq without the doorbell).
 function kernelSubmit(): void {
-  let cid = hostCidAlloc(hq);
   let sqe = hostSqNextSlot(hq);
-  if (cid < 0 || sqe == 0) {
+  let cid = sqe != 0 ? hostCidAlloc(hq) : -1;
+  if (cid < 0) {
     errors++;
     return;
   }

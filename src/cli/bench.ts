@@ -61,7 +61,7 @@ export async function bench(argv: string[], io: Io): Promise<number> {
       const w = runKernelLoop(m, config);
       wasmRuns.push((performance.now() - t0) / 1000);
       t0 = performance.now();
-      const t = runRefKernel({ ...config, seed: config.seed });
+      const t = runRefKernel(config);
       tsRuns.push((performance.now() - t0) / 1000);
       wasmSum = w.checksum;
       tsSum = t.checksum;

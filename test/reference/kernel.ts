@@ -2,6 +2,7 @@
 // assembly/sim/kernel.ts (one queue pair, Reads, PRPs from a LIFO page pool,
 // uniform random latency, reap by phase) described independently, so both
 // must end with the same checksum. `nvmesim bench` times it as the baseline.
+import type { KernelLoopConfig } from "../../src/run/kernel-loop";
 import { RefPrng } from "./prng";
 import { refBuildPrps, refWalkPrps, type RefSegment } from "./prp";
 import { RefQueuePair } from "./queue";
@@ -12,15 +13,7 @@ const PAGE = 4096;
 const LBA = 512;
 const LATENCY_STREAM = 1;
 
-export interface RefKernelConfig {
-  seed: bigint;
-  qDepth: number;
-  iodepth: number;
-  ioBytes: number;
-  ios: number;
-  latencyNsMin: number;
-  latencyNsSpan: number;
-}
+export type RefKernelConfig = KernelLoopConfig; // the same knobs; only the engine differs
 
 function mix(h: number, v: number): number {
   return Math.imul(h ^ v, 0x01000193) >>> 0;
