@@ -35,7 +35,10 @@ function describeParseError(err: Error & { code?: string }, options: FlagSpec): 
     case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
       return `unknown flag ${flag} (allowed: ${allowed})`;
     case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
-      return err.message.includes("argument missing") ? `${flag} needs a value` : `${flag} takes no value`;
+      if (err.message.includes("does not take an argument")) return `${flag} takes no value`;
+      if (err.message.includes("ambiguous"))
+        return `${flag} needs a value (one starting with '-' is written ${flag}=VALUE)`;
+      return `${flag} needs a value`;
     default:
       return err.message;
   }
