@@ -11,7 +11,7 @@
 //  +--------------------------+  +--------------------------------------+
 
 import { NVME_CQE_BYTES, nvmeCqeWrite } from "../nvme/cqe";
-import { NVME_REG_DBS, nvmeRingFull, nvmeRingNext, nvmeRingUsed } from "../nvme/doorbell";
+import { NVME_QUEUE_DEPTH_MAX, NVME_QUEUE_DEPTH_MIN, NVME_REG_DBS, nvmeRingFull, nvmeRingNext, nvmeRingUsed } from "../nvme/doorbell";
 import { NVME_SQE_BYTES } from "../nvme/sqe";
 import { arenaAlloc } from "../sim/arena";
 
@@ -54,7 +54,7 @@ export function ctrlQueue(c: Ctrl, qid: u32): CtrlQueue {
 
 /** Creates queue pair `qid` over rings the host allocated (Create I/O SQ/CQ). */
 export function ctrlQueueCreate(c: Ctrl, qid: u32, sqCmds: usize, cqes: usize, qDepth: u32): bool {
-  if (qid >= c.queueCount) return false;
+  if (qid >= c.queueCount || qDepth < NVME_QUEUE_DEPTH_MIN || qDepth > NVME_QUEUE_DEPTH_MAX) return false;
   let q = ctrlQueue(c, qid);
   q.sqCmds = sqCmds;
   q.cqes = cqes;

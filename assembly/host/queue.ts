@@ -11,7 +11,7 @@
 
 import { Cqe, NVME_CQE_BYTES, NVME_STATUS_PHASE } from "../nvme/cqe";
 import { NVME_SQE_BYTES } from "../nvme/sqe";
-import { nvmeRingFull, nvmeRingNext } from "../nvme/doorbell";
+import { NVME_QUEUE_DEPTH_MAX, NVME_QUEUE_DEPTH_MIN, nvmeRingFull, nvmeRingNext } from "../nvme/doorbell";
 import { arenaAlloc } from "../sim/arena";
 
 @unmanaged
@@ -30,8 +30,9 @@ export class HostQueue {
   cidInFlight: usize; // one byte per cid: 1 while outstanding
 }
 
-/** A queue pair of `qDepth` entries (2..65536) with qDepth - 1 command ids; 0 when memory is exhausted. */
+/** A queue pair of `qDepth` entries (2..65536) with qDepth - 1 command ids; 0 for another depth or when memory is exhausted. */
 export function hostQueueCreate(qid: u32, qDepth: u32): usize {
+  if (qDepth < NVME_QUEUE_DEPTH_MIN || qDepth > NVME_QUEUE_DEPTH_MAX) return 0;
   let q = changetype<HostQueue>(arenaAlloc(offsetof<HostQueue>(), 8));
   let sq = arenaAlloc(<usize>qDepth * NVME_SQE_BYTES, 4096);
   let cq = arenaAlloc(<usize>qDepth * NVME_CQE_BYTES, 4096);

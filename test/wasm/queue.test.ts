@@ -186,6 +186,14 @@ describe("doorbells", () => {
     expect(bad()).toBe(6);
   });
 
+  it("queues are 2..65536 entries deep; the deepest wraps with 16-bit indices", () => {
+    e.simReset();
+    expect([e.hostQueueCreate(1, 1), e.hostQueueCreate(1, 65537)]).toEqual([0, 0]);
+    const w = new WasmQueuePair(m, 65536);
+    expect(e.ctrlDoorbellWrite(w.ctrl, w.sqDb, 65535)).toBe(1);
+    expect(e.ctrlDoorbellWrite(w.ctrl, w.sqDb, 65536)).toBe(0);
+  });
+
   it("a CQ never overfills: posting stops one short of the host's head", () => {
     const w = new WasmQueuePair(m, 4);
     expect([0, 1, 2].map((cid) => e.ctrlCqPost(w.cq, cid, 0, 0))).toEqual([1, 1, 1]);
