@@ -15,6 +15,15 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "doorbell register offsets of a queue pair",
     load: async () => (await import("./doorbell")).doorbell,
   },
+  calibrate: {
+    summary:
+      "derive the cost table from the seed's blk-mq profile (writes src/model/cost-table.json, docs/calibration.md)",
+    load: async () => (await import("./calibrate")).calibrateCommand,
+  },
+  paths: {
+    summary: "the host paths' steps with their costs and sources",
+    load: async () => (await import("./paths")).paths,
+  },
   bench: {
     summary: "benchmark the Wasm hot loop against the TypeScript reference",
     load: async () => (await import("./bench")).bench,

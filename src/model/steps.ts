@@ -1,0 +1,116 @@
+// The step vocabulary: every kernel function the model charges CPU time to,
+// spelled as in the kernel, with the layer it belongs to and what one charge
+// stands for. Paths (paths.ts) are lists of these names; costs come from the
+// calibrated cost table.
+
+export type Layer = "mm" | "sched" | "perf" | "block" | "nvme" | "dma" | "slab" | "irq" | "mmio" | "other";
+
+/** What one charge of a step stands for. */
+export type Per =
+  | "fault" // one page fault of the swap workload
+  | "sleep" // one task sleeping on I/O and being woken (a context switch pair)
+  | "io" // one I/O request (4 KiB page) on the submission or completion side
+  | "batch" // once per submission batch (plug) or completion batch (interrupt / poll pass)
+  | "interrupt"; // once per interrupt taken
+
+export interface StepInfo {
+  layer: Layer;
+  per: Per;
+  /** One line on what the function does in the modelled path. */
+  what: string;
+}
+
+/** Pseudo-symbol for the kernel functions the seed's listing cut off (below 0.42%) that the paths do not name. */
+export const OTHER_KERNEL = "[other kernel functions]";
+
+export const STEPS: Record<string, StepInfo> = {
+  // Memory management, per fault: listed in both of the seed's profiles.
+  page_fault: { layer: "mm", per: "fault", what: "exception entry for the fault" },
+  __do_page_fault: { layer: "mm", per: "fault", what: "arch fault handling, mmap_sem" },
+  handle_mm_fault: { layer: "mm", per: "fault", what: "page table walk, do_swap_page" },
+  clear_page_c: { layer: "mm", per: "fault", what: "zeroing freshly allocated pages" },
+  __radix_tree_lookup: { layer: "mm", per: "fault", what: "swap cache lookup" },
+  do_raw_spin_lock: { layer: "mm", per: "fault", what: "spinlocks (swap, zone, page table)" },
+  get_page_from_freelist: { layer: "mm", per: "fault", what: "page allocation" },
+  __swap_duplicate: { layer: "mm", per: "fault", what: "swap entry reference counts" },
+  put_page_testzero: { layer: "mm", per: "fault", what: "page reference drops" },
+  _raw_spin_lock_irqsave: { layer: "mm", per: "fault", what: "irq-safe spinlocks" },
+  __free_one_page: { layer: "mm", per: "fault", what: "buddy allocator free" },
+  swap_info_get: { layer: "mm", per: "fault", what: "swap device lookup" },
+  __alloc_pages_nodemask: { layer: "mm", per: "fault", what: "page allocator entry" },
+  radix_tree_insert: { layer: "mm", per: "fault", what: "swap cache insert" },
+  "test_and_set_bit.constprop.90": { layer: "mm", per: "fault", what: "page flag bit operations" },
+  list_del: { layer: "mm", per: "fault", what: "LRU and free list unlinking" },
+  round_jiffies_common: { layer: "mm", per: "fault", what: "timer rounding (writeback, reclaim timers)" },
+  __rmqueue: { layer: "mm", per: "fault", what: "buddy allocator take" },
+  vmacache_find: { layer: "mm", per: "fault", what: "VMA lookup for the faulting address" },
+  unmap_single_vma: { layer: "mm", per: "fault", what: "unmapping during reclaim" },
+  __add_to_swap_cache: { layer: "mm", per: "fault", what: "swap cache add" },
+  swap_entry_free: { layer: "mm", per: "fault", what: "swap slot release" },
+  swapin_readahead: { layer: "mm", per: "fault", what: "readahead cluster around the faulting slot" },
+  "__call_rcu.constprop.62": { layer: "mm", per: "fault", what: "RCU callbacks (radix tree nodes)" },
+  page_waitqueue: { layer: "mm", per: "fault", what: "waitqueue hash for a locked page" },
+  next_zones_zonelist: { layer: "mm", per: "fault", what: "zonelist iteration in the allocator" },
+  // Scheduling and perf itself, per sleep on I/O.
+  __schedule: { layer: "sched", per: "sleep", what: "context switch away and back" },
+  __wait_on_bit: { layer: "sched", per: "sleep", what: "waiting for the page lock (I/O)" },
+  update_curr: { layer: "sched", per: "sleep", what: "CFS runtime accounting" },
+  update_cfs_shares: { layer: "sched", per: "sleep", what: "CFS group shares" },
+  "__update_tg_runnable_avg.isra.23": { layer: "sched", per: "sleep", what: "CFS load tracking" },
+  intel_pmu_disable_all: { layer: "perf", per: "sleep", what: "perf's PMU save on context switch" },
+  // blk-mq (3.19) submission, per request.
+  bio_alloc_bioset: { layer: "block", per: "io", what: "bio from the bioset mempool (get_swap_bio)" },
+  mempool_alloc: { layer: "slab", per: "io", what: "mempool behind bio_alloc" },
+  kmem_cache_alloc: { layer: "slab", per: "io", what: "slab allocation of the bio" },
+  submit_bio: { layer: "block", per: "io", what: "block layer entry" },
+  generic_make_request: { layer: "block", per: "io", what: "calls the queue's make_request_fn" },
+  generic_make_request_checks: { layer: "block", per: "io", what: "size, partition and queue checks" },
+  blk_mq_make_request: { layer: "block", per: "io", what: "bio to request, plug merging" },
+  blk_mq_bio_to_request: { layer: "block", per: "io", what: "fill the request from the bio" },
+  blk_account_io_start: { layer: "block", per: "io", what: "I/O accounting start" },
+  __blk_mq_alloc_request: { layer: "block", per: "io", what: "preallocated request for a tag" },
+  __bt_get: { layer: "block", per: "io", what: "tag from the per-hctx bitmap" },
+  tag_get: { layer: "block", per: "io", what: "tag bitmap word search" },
+  nvme_queue_rq: { layer: "nvme", per: "io", what: "driver entry: iod, map, PRPs, SQE copy" },
+  nvme_alloc_iod: { layer: "nvme", per: "io", what: "iod with embedded scatterlist" },
+  ____cache_alloc: { layer: "slab", per: "io", what: "kmalloc(GFP_ATOMIC) of the iod" },
+  sg_init_table: { layer: "block", per: "io", what: "scatterlist init" },
+  blk_rq_map_sg: { layer: "block", per: "io", what: "request to scatterlist" },
+  __blk_bios_map_sg: { layer: "block", per: "io", what: "bio segments to scatterlist entries" },
+  swiotlb_map_sg_attrs: { layer: "dma", per: "io", what: "dma_map_sg" },
+  nvme_setup_prps: { layer: "nvme", per: "io", what: "PRP1/PRP2 from the scatterlist" },
+  nvme_pci_setup_sgls: { layer: "nvme", per: "io", what: "SGL descriptors instead of PRPs (above sgl_threshold)" },
+  blk_mq_start_request: { layer: "block", per: "io", what: "request started, timeout armed" },
+  // rw_page (2014) submission, per page.
+  bdev_read_page: { layer: "block", per: "io", what: "swap_readpage tries ->rw_page" },
+  bdev_write_page: { layer: "block", per: "io", what: "__swap_writepage tries ->rw_page" },
+  nvme_rw_page: { layer: "nvme", per: "io", what: "SQE built in place with PRP1 only" },
+  swiotlb_map_page: { layer: "dma", per: "io", what: "dma_map_page" },
+  // Doorbells, both paths.
+  nvme_write_sq_db: { layer: "mmio", per: "batch", what: "SQ tail doorbell MMIO write" },
+  nvme_ring_cq_doorbell: { layer: "mmio", per: "batch", what: "CQ head doorbell MMIO write" },
+  // Completion.
+  do_IRQ: { layer: "irq", per: "interrupt", what: "interrupt entry and exit" },
+  nvme_irq: { layer: "nvme", per: "interrupt", what: "the queue's interrupt handler" },
+  nvme_process_cq: { layer: "nvme", per: "batch", what: "walk the CQ by phase" },
+  nvme_poll: { layer: "nvme", per: "batch", what: "one polling pass over the CQ (hipri)" },
+  blk_mq_end_request_batch: { layer: "block", per: "batch", what: "batched completion of a CQ pass (5.16)" },
+  req_completion: { layer: "nvme", per: "io", what: "status, unmap, free the iod, complete" },
+  swiotlb_unmap_sg_attrs: { layer: "dma", per: "io", what: "dma_unmap_sg" },
+  nvme_free_iod: { layer: "nvme", per: "io", what: "free the iod (and PRP list pages)" },
+  kfree: { layer: "slab", per: "io", what: "kfree of the iod" },
+  blk_mq_complete_request: { layer: "block", per: "io", what: "request completion entry" },
+  blk_mq_end_request: { layer: "block", per: "io", what: "end the request" },
+  blk_update_request: { layer: "block", per: "io", what: "advance the bios" },
+  blk_account_io_completion: { layer: "block", per: "io", what: "I/O accounting end" },
+  bio_endio: { layer: "block", per: "io", what: "bio completion" },
+  end_swap_bio_read: { layer: "mm", per: "io", what: "page uptodate and unlocked" },
+  end_swap_bio_write: { layer: "mm", per: "io", what: "end_page_writeback" },
+  bio_put: { layer: "block", per: "io", what: "bio reference drop and free" },
+  mempool_free: { layer: "slab", per: "io", what: "bio back to the mempool" },
+  __blk_mq_free_request: { layer: "block", per: "io", what: "request and tag freed" },
+  blk_mq_put_tag: { layer: "block", per: "io", what: "tag back to the bitmap" },
+  swiotlb_unmap_page: { layer: "dma", per: "io", what: "dma_unmap_page" },
+  page_endio: { layer: "mm", per: "io", what: "rw_page completion: uptodate/unlock or end writeback" },
+  [OTHER_KERNEL]: { layer: "other", per: "fault", what: "everything below the seed listing's cut-off not named here" },
+};
