@@ -4,7 +4,10 @@ import { UsageError } from "./args";
 import type { Command, Io } from "./io";
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  run: { summary: "run the default simulation and print its summary", load: async () => (await import("./run")).run },
+  run: {
+    summary: "run one simulation (fio-like workload, either host path, any device preset)",
+    load: async () => (await import("./run")).run,
+  },
   sqe: { summary: "encode or decode a 64-byte Submission Queue Entry", load: async () => (await import("./sqe")).sqe },
   cqe: { summary: "encode or decode a 16-byte Completion Queue Entry", load: async () => (await import("./cqe")).cqe },
   prp: {
@@ -20,6 +23,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
       "derive the cost table from the seed's blk-mq profile (writes src/model/cost-table.json, docs/calibration.md)",
     load: async () => (await import("./calibrate")).calibrateCommand,
   },
+  presets: { summary: "the device presets with their sources", load: async () => (await import("./presets")).presets },
   paths: {
     summary: "the host paths' steps with their costs and sources",
     load: async () => (await import("./paths")).paths,

@@ -1,29 +1,97 @@
-// nvmesim run: the default simulation. Until the host-path simulator lands,
-// this runs the queue machinery end to end (one queue pair, PRPs, doorbells,
-// phase-tagged completions) and reports what it simulated.
-import { KERNEL_LOOP_DEFAULTS, runKernelLoop, type KernelLoopConfig } from "../run/kernel-loop";
+// nvmesim run: one simulation. The configuration comes from --config FILE
+// (JSON), overridden by flags with fio's names; prints a summary, the
+// fio-compatible JSON (--json / --fio-json) or a perf-report-style profile.
+import { readFileSync } from "node:fs";
+import { ConfigError, type RunConfig } from "../model/config";
+import { simulate } from "../run/simulate";
+import type { Result } from "../report/result";
 import { loadNvmesim } from "../wasm/node";
-import { boolFlag, intFlag, parseFlags, u64Flag, UsageError, type FlagSpec } from "./args";
+import { boolFlag, parseFlags, UsageError, type FlagSpec } from "./args";
 import type { Io } from "./io";
-import { toJson } from "./wire-text";
+
+const BOOLEAN_SWITCHES = ["iodInPdu", "batchDoorbell", "singleSegmentMap", "batchedCompletion", "onStackBio", "polled"];
 
 const FLAGS: FlagSpec = {
+  config: { type: "string" },
   seed: { type: "string" },
-  ios: { type: "string" },
+  path: { type: "string" },
+  switch: { type: "string", multiple: true },
+  cpus: { type: "string" },
+  "q-depth": { type: "string" },
+  device: { type: "string" },
+  rw: { type: "string" },
   bs: { type: "string" },
   iodepth: { type: "string" },
-  "q-depth": { type: "string" },
-  "latency-ns": { type: "string" },
-  "latency-span-ns": { type: "string" },
+  numjobs: { type: "string" },
+  rwmixread: { type: "string" },
+  ioengine: { type: "string" },
+  hipri: { type: "boolean" },
+  size: { type: "string" },
+  "number-ios": { type: "string" },
+  runtime: { type: "string" },
+  "no-verify": { type: "boolean" },
   json: { type: "boolean" },
+  "fio-json": { type: "boolean" },
+  profile: { type: "boolean" },
+  timing: { type: "boolean" },
   help: { type: "boolean" },
 };
 
-const HELP = `usage: nvmesim run [--seed N] [--ios N] [--bs BYTES] [--iodepth N] [--q-depth N]
-                   [--latency-ns N] [--latency-span-ns N] [--json]
-Runs I/Os through one NVMe queue pair in the Wasm engine: SQE encoding, PRPs,
-doorbells, controller fetch and PRP walk, completions by phase.
+const HELP = `usage: nvmesim run [--config FILE] [--path blk-mq|rw_page] [--switch NAME ...] [--cpus N] [--q-depth N]
+                   [--device PRESET] [--rw MODE] [--bs SIZE] [--iodepth N] [--numjobs N] [--rwmixread N]
+                   [--ioengine sync|async] [--hipri] [--size SIZE] [--number-ios N] [--runtime SECONDS]
+                   [--seed N] [--no-verify] [--json | --fio-json | --profile] [--timing]
+Flags override the --config file. --json prints the full result (fio JSON with an "nvmesim" section),
+--fio-json the same, --profile a perf-report-style table. --timing adds wall-clock time (not deterministic).
+switches: ${BOOLEAN_SWITCHES.join(", ")}
 `;
+
+function numberFlag(flag: string, text: string): number {
+  if (!/^\d+(\.\d+)?$/.test(text)) throw new UsageError(`invalid --${flag} '${text}': must be a number`);
+  return Number(text);
+}
+
+/** The config object a run of these flags describes (validation happens in simulate). */
+function configFromFlags(values: Record<string, unknown>): Record<string, unknown> {
+  let base: Record<string, unknown> = {};
+  if (values.config !== undefined) {
+    const path = String(values.config);
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (err) {
+      throw new UsageError(`cannot read --config '${path}': ${(err as Error).message}`);
+    }
+    try {
+      base = JSON.parse(text) as Record<string, unknown>;
+    } catch (err) {
+      throw new UsageError(`invalid --config '${path}': ${(err as Error).message}`);
+    }
+  }
+  const config: Record<string, unknown> = { ...base };
+  const workload: Record<string, unknown> = { ...((base.workload as object) ?? {}) };
+  const switches: Record<string, unknown> = { ...((base.switches as object) ?? {}) };
+  const str = (k: string) => (values[k] === undefined ? undefined : String(values[k]));
+  if (str("seed") !== undefined) config.seed = str("seed");
+  if (str("path") !== undefined) config.path = str("path");
+  if (str("cpus") !== undefined) config.cpus = numberFlag("cpus", str("cpus")!);
+  if (str("q-depth") !== undefined) config.qDepth = numberFlag("q-depth", str("q-depth")!);
+  if (str("device") !== undefined) config.device = { preset: str("device") };
+  for (const name of (values.switch as string[] | undefined) ?? []) {
+    if (!BOOLEAN_SWITCHES.includes(name))
+      throw new UsageError(`invalid --switch '${name}' (allowed: ${BOOLEAN_SWITCHES.join(", ")})`);
+    switches[name] = true;
+  }
+  for (const k of ["rw", "bs", "ioengine", "size"]) if (str(k) !== undefined) workload[k] = str(k);
+  for (const k of ["iodepth", "numjobs", "rwmixread"]) if (str(k) !== undefined) workload[k] = numberFlag(k, str(k)!);
+  if (str("number-ios") !== undefined) workload.number_ios = numberFlag("number-ios", str("number-ios")!);
+  if (str("runtime") !== undefined) workload.runtime = numberFlag("runtime", str("runtime")!);
+  if (values.hipri) workload.hipri = true;
+  if (values["no-verify"]) workload.verify = false;
+  if (Object.keys(workload).length) config.workload = workload;
+  if (Object.keys(switches).length) config.switches = switches;
+  return config;
+}
 
 export async function run(argv: string[], io: Io): Promise<number> {
   const parsed = parseFlags(argv, FLAGS);
@@ -31,34 +99,58 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.stdout(HELP);
     return 0;
   }
-  const d = KERNEL_LOOP_DEFAULTS;
-  const qDepth = intFlag(parsed, "q-depth", 2, 65536, d.qDepth);
-  const config: KernelLoopConfig = {
-    seed: u64Flag(parsed, "seed", d.seed),
-    ios: intFlag(parsed, "ios", 1, 1e12, d.ios),
-    ioBytes: intFlag(parsed, "bs", 512, 8 << 20, d.ioBytes),
-    iodepth: intFlag(parsed, "iodepth", 1, qDepth - 1, Math.min(d.iodepth, qDepth - 1)),
-    qDepth,
-    latencyNsMin: intFlag(parsed, "latency-ns", 0, 1e9, d.latencyNsMin),
-    latencyNsSpan: intFlag(parsed, "latency-span-ns", 1, 1e9, d.latencyNsSpan),
-  };
-  if (config.ioBytes % 512 !== 0) throw new UsageError(`invalid --bs '${config.ioBytes}': must be a multiple of 512`);
+  const outputs = ["json", "fio-json", "profile"].filter((k) => boolFlag(parsed, k));
+  if (outputs.length > 1)
+    throw new UsageError(`--${outputs[0]} and --${outputs[1]} cannot be combined (pick one output)`);
+  const input = configFromFlags(parsed.values);
   const m = await loadNvmesim();
-  const r = runKernelLoop(m, config);
-  const iops = r.simulatedNs > 0n ? (r.ios * 1e9) / Number(r.simulatedNs) : 0;
-  if (boolFlag(parsed, "json")) {
-    io.stdout(toJson({ config, result: { ...r, iops: Math.round(iops) } }) + "\n");
-  } else {
-    io.stdout(
-      [
-        `nvmesim run: ${r.ios} reads of ${config.ioBytes} B at iodepth ${config.iodepth} on one ${config.qDepth}-entry queue pair (seed ${config.seed})`,
-        `  simulated time   ${(Number(r.simulatedNs) / 1e6).toFixed(3)} ms`,
-        `  IOPS (simulated) ${Math.round(iops)}`,
-        `  doorbell writes  ${(r.doorbellWrites / r.ios).toFixed(2)} per I/O`,
-        `  errors           ${r.errors}`,
-        `  checksum         0x${r.checksum.toString(16).padStart(8, "0")}`,
-      ].join("\n") + "\n",
+  let result: Result;
+  try {
+    result = await simulate(m, input, { wallTime: boolFlag(parsed, "timing") });
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(`invalid configuration: ${err.message}`);
+    throw err;
+  }
+  if (outputs.length === 1 && outputs[0] !== "profile") io.stdout(JSON.stringify(result, null, 1) + "\n");
+  else if (outputs[0] === "profile") io.stdout(profileText(result));
+  else io.stdout(summaryText(result));
+  return result.nvmesim.engineErrors === 0 && result.nvmesim.integrityErrors === 0 ? 0 : 1;
+}
+
+function summaryText(r: Result): string {
+  const n = r.nvmesim;
+  const c = n.config as RunConfig & { seed: string };
+  const w = c.workload;
+  const job = r.jobs[0];
+  const lines = [
+    `nvmesim run: ${n.path} on ${n.device}, ${c.cpus} CPUs, fio ${w.rw} bs=${w.bs} iodepth=${w.iodepth} numjobs=${w.numjobs} ioengine=${w.ioengine}${w.hipri ? " hipri" : ""} (seed ${n.seed})`,
+  ];
+  for (const dir of ["read", "write"] as const) {
+    const d = job[dir];
+    if (d.total_ios === 0) continue;
+    const p = d.clat_ns.percentile ?? {};
+    const us = (ns: number | undefined) => (ns === undefined ? "-" : (ns / 1000).toFixed(1));
+    lines.push(
+      `  ${dir.padEnd(5)} IOPS ${Math.round(d.iops)}  BW ${(d.bw_bytes / 1e6).toFixed(1)} MB/s  lat us: mean ${us(d.lat_ns.mean)} p50 ${us(p["50.000000"])} p99 ${us(p["99.000000"])} p99.9 ${us(p["99.900000"])}`,
     );
   }
-  return r.errors === 0 ? 0 : 1;
+  lines.push(
+    `  CPU ${n.cpuNsPerIo.toFixed(0)} ns per I/O (${(n.cpuUtilization * 100).toFixed(1)}% of ${c.cpus} CPUs); doorbells ${n.doorbellsPerIo.toFixed(2)}, interrupts ${n.interruptsPerIo.toFixed(2)}, context switches ${n.contextSwitchesPerIo.toFixed(2)} per I/O`,
+    `  simulated ${(n.simulatedNs / 1e6).toFixed(3)} ms${n.wallTimeMs !== undefined ? `, wall ${n.wallTimeMs.toFixed(0)} ms` : ""}; integrity errors ${n.integrityErrors}; top: ${n.profile
+      .slice(0, 3)
+      .map((p) => `${p.symbol} ${p.percent.toFixed(1)}%`)
+      .join(", ")}`,
+  );
+  return lines.join("\n") + "\n";
+}
+
+function profileText(r: Result): string {
+  const lines = [
+    `# nvmesim profile: ${r.nvmesim.path}, CPU time by kernel function (cost table x calls)`,
+    "#",
+    "# Overhead  Layer   Symbol",
+  ];
+  for (const p of r.nvmesim.profile)
+    lines.push(`${p.percent.toFixed(2).padStart(9)}%  ${p.layer.padEnd(6)}  [k] ${p.symbol}`);
+  return lines.join("\n") + "\n";
 }

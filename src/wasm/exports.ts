@@ -89,6 +89,12 @@ export const CONSTANT_NAMES = [
   "NVME_SGL_DESC_LENGTH",
   "NVME_SGL_DESC_ID",
   "SCRATCH_BYTES",
+  "PLAT_NR",
+  "PLAT_BITS",
+  "LAT_CONSTANT",
+  "LAT_UNIFORM",
+  "LAT_EXPONENTIAL",
+  "LAT_LOGNORMAL",
   "NVME_RW_NLB_MASK",
   "NVME_RW_DEAC",
   "NVME_RW_PRINFO_SHIFT",
@@ -225,4 +231,10 @@ export interface NvmesimExports extends Record<ConstantName, WebAssembly.Global>
   kernelCompleted(): bigint;
   kernelErrors(): number;
   kernelDoorbellWrites(): number;
+  engineInit(configPtr: Ptr): number;
+  engineRun(batch: number): number;
+  engineDone(): number;
+  engineStats(): Ptr;
+  engineHistogram(write: number): Ptr;
+  engineCpuBusyUntil(cpu: number): bigint;
 }

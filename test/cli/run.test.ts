@@ -1,31 +1,62 @@
-// Goal: `nvmesim run` (what `npm start` runs) simulates deterministically and reports what it did.
+// Goal: `nvmesim run` (what `npm start` runs) simulates deterministically, prints what it did,
+// and refuses bad configurations with one line naming the field.
+import { writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "./run-cli";
 
+const quick = ["--number-ios", "20000", "--cpus", "2", "--numjobs", "2", "--iodepth", "8", "--size", "64m"];
+
 describe("nvmesim run", () => {
   it("prints the same JSON for the same seed, different for another", async () => {
-    const a = await runCli("run", "--ios", "20000", "--seed", "5", "--json");
-    const b = await runCli("run", "--ios", "20000", "--seed", "5", "--json");
-    const c = await runCli("run", "--ios", "20000", "--seed", "6", "--json");
+    const a = await runCli("run", ...quick, "--seed", "5", "--json");
+    const b = await runCli("run", ...quick, "--seed", "5", "--json");
+    const c = await runCli("run", ...quick, "--seed", "6", "--json");
     expect(a.code, a.stderr).toBe(0);
     expect(b.stdout).toBe(a.stdout);
     expect(c.stdout).not.toBe(a.stdout);
     const doc = JSON.parse(a.stdout);
-    expect(doc.result).toMatchObject({ ios: 20000, errors: 0 });
-    // 32 in flight, latency uniform in [2, 10) us: about 32 / 6 us = 5.3 M IOPS of simulated time.
-    expect(doc.result.iops).toBeGreaterThan(4.8e6);
-    expect(doc.result.iops).toBeLessThan(5.8e6);
+    expect(doc.jobs[0].read.total_ios).toBe(20000);
+    expect(Object.keys(doc.jobs[0].read.clat_ns.percentile)).toContain("99.900000");
+    expect(doc.nvmesim).toMatchObject({ path: "blk-mq", device: "p3700-2014", seed: "5", integrityErrors: 0 });
   });
 
-  it("summarises for people", async () => {
-    const out = await runCli("run", "--ios", "1000", "--bs", "131072");
-    expect(out.stdout).toMatch(/1000 reads of 131072 B at iodepth 32/);
-    expect(out.stdout).toMatch(/errors\s+0/);
+  it("summarises for people, and prints a perf-style profile", async () => {
+    const out = await runCli("run", ...quick, "--path", "rw_page");
+    expect(out.stdout).toMatch(/rw_page on p3700-2014, 2 CPUs, fio randread bs=4096 iodepth=8/);
+    expect(out.stdout).toMatch(/read\s+IOPS \d+/);
+    const prof = await runCli("run", ...quick, "--path", "rw_page", "--profile");
+    expect(prof.stdout).toMatch(/%\s+nvme\s+\[k\] nvme_rw_page/);
   });
 
-  it("rejects a block size that is not a multiple of 512", async () => {
-    const out = await runCli("run", "--bs", "1000");
-    expect(out.code).toBe(2);
-    expect(out.stderr).toMatch(/--bs '1000': must be a multiple of 512/);
+  it("takes a --config file that flags override", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nvmesim-"));
+    const file = join(dir, "run.json");
+    writeFileSync(
+      file,
+      JSON.stringify({ path: "rw_page", cpus: 2, workload: { number_ios: 5000, numjobs: 2, iodepth: 4, size: "16m" } }),
+    );
+    const doc = JSON.parse((await runCli("run", "--config", file, "--iodepth", "2", "--json")).stdout);
+    expect(doc.nvmesim.path).toBe("rw_page");
+    expect(doc.jobs[0]["job options"].iodepth).toBe("2");
   });
+
+  const bad: [string[], RegExp][] = [
+    [["--iodepth", "2000"], /workload\.iodepth: 2000 x 1 jobs on a CPU is more than a 1024-entry queue/],
+    [["--device", "p3800"], /device\.preset: "p3800" is not one of .*did you mean p4800x/],
+    [["--bs", "1000"], /workload\.bs: 1000 is not a multiple of 4096/],
+    [["--switch", "fast"], /invalid --switch 'fast'/],
+    [["--iodepth", "x"], /invalid --iodepth 'x': must be a number/],
+    [["--json", "--profile"], /--json and --profile cannot be combined/],
+    [["--config", "/nonexistent/run.json"], /cannot read --config/],
+  ];
+  for (const [argv, message] of bad) {
+    it(`rejects ${argv.join(" ")}`, async () => {
+      const out = await runCli("run", ...argv);
+      expect(out.code).toBe(2);
+      expect(out.stderr.trimEnd().split("\n")).toHaveLength(1);
+      expect(out.stderr).toMatch(message);
+    });
+  }
 });

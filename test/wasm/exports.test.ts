@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { WASM_PATH } from "../../src/wasm/build";
+import { SIM_CONFIG_FIELDS, SIM_STATS_FIELDS } from "../../src/wasm/engine";
 import { CONSTANT_NAMES } from "../../src/wasm/exports";
 import { loadNvmesim } from "../../src/wasm/node";
 
@@ -10,8 +11,27 @@ const exported = WebAssembly.Module.exports(module);
 
 describe("module exports", () => {
   it("exports every constant TypeScript reads, and no others", () => {
-    const globals = exported.filter((e) => e.kind === "global").map((e) => e.name);
+    const globals = exported.filter((e) => e.kind === "global" && !/^SIM(CFG|STAT)_/.test(e.name)).map((e) => e.name);
     expect([...globals].sort()).toEqual([...CONSTANT_NAMES].sort());
+  });
+
+  it("the engine's config and stats fields are the ones TypeScript writes and reads", () => {
+    const names = (prefix: string) =>
+      exported
+        .filter((e) => e.kind === "global" && e.name.startsWith(prefix) && e.name !== `${prefix}BYTES`)
+        .map((e) => e.name)
+        .sort();
+    const snake = (n: string) => n.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
+    expect(names("SIMCFG_")).toEqual(
+      Object.keys(SIM_CONFIG_FIELDS)
+        .map((f) => `SIMCFG_${snake(f)}`)
+        .sort(),
+    );
+    expect(names("SIMSTAT_")).toEqual(
+      Object.keys(SIM_STATS_FIELDS)
+        .map((f) => `SIMSTAT_${snake(f)}`)
+        .sort(),
+    );
   });
 
   it("needs no imports (no JS callbacks on any path)", () => {

@@ -1,0 +1,271 @@
+// Run configuration: the shape users write (JSON, flags, notebook objects),
+// its defaults, and validation at the edge. Every mistake is one message that
+// names the field, the value and what is allowed; nothing runs half-configured.
+import { PATH_NAMES, SWITCHES_OFF, type PathName, type Switches } from "./paths";
+import { PRESET_NAMES } from "./presets";
+
+export const RW_MODES = ["read", "write", "randread", "randwrite", "rw", "randrw"] as const;
+export type RwMode = (typeof RW_MODES)[number];
+
+/** A fio-like job, with fio's names and meanings. */
+export interface FioWorkload {
+  kind: "fio";
+  rw: RwMode;
+  /** Block size, bytes (a multiple of 4096). */
+  bs: number;
+  iodepth: number;
+  numjobs: number;
+  /** Percentage of reads in rw/randrw. */
+  rwmixread: number;
+  ioengine: "sync" | "async";
+  /** Poll for completions (sets switches.polled). */
+  hipri: boolean;
+  /** Bytes of the device the jobs use, shared by all jobs. */
+  size: number;
+  /** Stop after this many I/Os in all (0: no limit). */
+  number_ios: number;
+  /** Stop at this simulated time, seconds (0: no limit). */
+  runtime: number;
+  /** Check every read against what was last written there. */
+  verify: boolean;
+}
+
+export interface RunConfig {
+  seed: bigint;
+  path: PathName;
+  switches: Switches;
+  cpus: number;
+  /** Entries per NVMe queue; one queue pair per CPU. */
+  qDepth: number;
+  device: { preset: string };
+  workload: FioWorkload;
+}
+
+export const DEFAULT_CONFIG: RunConfig = {
+  seed: 1n,
+  path: "blk-mq",
+  switches: SWITCHES_OFF,
+  cpus: 4,
+  qDepth: 1024,
+  device: { preset: "p3700-2014" },
+  workload: {
+    kind: "fio",
+    rw: "randread",
+    bs: 4096,
+    iodepth: 32,
+    numjobs: 4,
+    rwmixread: 50,
+    ioengine: "async",
+    hipri: false,
+    size: 1 << 30,
+    number_ios: 1_000_000,
+    runtime: 0,
+    verify: true,
+  },
+};
+
+/** A mistake in a configuration, naming the field. */
+export class ConfigError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
+
+function levenshtein(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const next = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = row[j];
+      row[j] = next;
+    }
+  }
+  return row[b.length];
+}
+
+/** The allowed name closest to `name`, when it is close enough to be a likely typo. */
+export function nearest(name: string, allowed: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of allowed) {
+    const d = levenshtein(name.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+const SIZE_UNITS: Record<string, number> = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
+
+/** A byte count: a number or fio-style text such as 4k, 128K, 1g, 2m. */
+export function parseSize(field: string, value: unknown): number {
+  if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return value;
+  const m = typeof value === "string" ? /^(\d+)\s*([kmgt]?)(i?b)?$/i.exec(value.trim()) : null;
+  if (!m) throw new ConfigError(field, `${JSON.stringify(value)} is not a size (a byte count, or e.g. 4k, 128k, 1g)`);
+  return Number(m[1]) * SIZE_UNITS[m[2].toLowerCase()];
+}
+
+type Obj = Record<string, unknown>;
+
+function checkKeys(field: string, value: Obj, allowed: readonly string[]): void {
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) {
+      const near = nearest(key, allowed);
+      const at = field ? `${field}.${key}` : key;
+      throw new ConfigError(
+        at,
+        `unknown key${near ? ` (did you mean ${field ? `${field}.` : ""}${near}?)` : ""}; allowed: ${allowed.join(", ")}`,
+      );
+    }
+  }
+}
+
+function object(field: string, value: unknown): Obj {
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    throw new ConfigError(field, `${JSON.stringify(value)} is not an object`);
+  return value as Obj;
+}
+
+function integer(field: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(field, `${JSON.stringify(value)} is not an integer in ${min}..${max}`);
+  }
+  return value;
+}
+
+function number(field: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
+    throw new ConfigError(field, `${JSON.stringify(value)} is not a number in ${min}..${max}`);
+  }
+  return value;
+}
+
+function boolean(field: string, value: unknown): boolean {
+  if (typeof value !== "boolean") throw new ConfigError(field, `${JSON.stringify(value)} is not true or false`);
+  return value;
+}
+
+function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): T {
+  if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
+    const near = typeof value === "string" ? nearest(value, allowed) : undefined;
+    throw new ConfigError(
+      field,
+      `${JSON.stringify(value)} is not one of ${allowed.join(", ")}${near ? ` (did you mean ${near}?)` : ""}`,
+    );
+  }
+  return value as T;
+}
+
+function seedOf(value: unknown): bigint {
+  const ok =
+    (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) ||
+    (typeof value === "bigint" && value >= 0n && value < 1n << 64n) ||
+    (typeof value === "string" && /^(0x[0-9a-f]{1,16}|\d{1,20})$/i.test(value) && BigInt(value) < 1n << 64n);
+  if (!ok)
+    throw new ConfigError(
+      "seed",
+      `${JSON.stringify(typeof value === "bigint" ? String(value) : value)} is not an integer in 0..2^64-1`,
+    );
+  return BigInt(value as number | string | bigint);
+}
+
+const SWITCH_LIMITS: Record<keyof Switches, "bool" | [number, number]> = {
+  iodInPdu: "bool",
+  batchDoorbell: "bool",
+  singleSegmentMap: "bool",
+  batchedCompletion: "bool",
+  onStackBio: "bool",
+  polled: "bool",
+  irqCoalesceThreshold: [0, 255],
+  irqCoalesceTimeNs: [0, 25_500_000],
+  sglThresholdBytes: [0, 1 << 30],
+};
+
+/** Validates a user's configuration (defaults fill what it leaves out); throws ConfigError. */
+export function validateConfig(input: unknown): RunConfig {
+  const top = object("config", input ?? {});
+  checkKeys("", top, ["seed", "path", "switches", "cpus", "qDepth", "device", "workload"]);
+  const d = DEFAULT_CONFIG;
+  const switchesIn = object("switches", top.switches ?? {});
+  checkKeys("switches", switchesIn, Object.keys(SWITCH_LIMITS));
+  const switches = { ...d.switches } as Switches;
+  for (const [key, limit] of Object.entries(SWITCH_LIMITS) as [keyof Switches, "bool" | [number, number]][]) {
+    const v = switchesIn[key];
+    if (v === undefined) continue;
+    (switches as unknown as Obj)[key] =
+      limit === "bool" ? boolean(`switches.${key}`, v) : integer(`switches.${key}`, v, ...limit);
+  }
+  const deviceIn = object("device", top.device ?? {});
+  checkKeys("device", deviceIn, ["preset"]);
+  const w = object("workload", top.workload ?? {});
+  const wKeys = Object.keys(d.workload);
+  checkKeys("workload", w, wKeys);
+  const dw = d.workload;
+  const workload: FioWorkload = {
+    kind: oneOf("workload.kind", w.kind ?? dw.kind, ["fio"] as const),
+    rw: oneOf("workload.rw", w.rw ?? dw.rw, RW_MODES),
+    bs: parseSize("workload.bs", w.bs ?? dw.bs),
+    iodepth: integer("workload.iodepth", w.iodepth ?? dw.iodepth, 1, 65535),
+    numjobs: integer("workload.numjobs", w.numjobs ?? dw.numjobs, 1, 4096),
+    rwmixread: integer("workload.rwmixread", w.rwmixread ?? dw.rwmixread, 0, 100),
+    ioengine: oneOf("workload.ioengine", w.ioengine ?? dw.ioengine, ["sync", "async"] as const),
+    hipri: boolean("workload.hipri", w.hipri ?? dw.hipri),
+    size: parseSize("workload.size", w.size ?? dw.size),
+    number_ios: integer("workload.number_ios", w.number_ios ?? dw.number_ios, 0, Number.MAX_SAFE_INTEGER),
+    runtime: number("workload.runtime", w.runtime ?? dw.runtime, 0, 1e6),
+    verify: boolean("workload.verify", w.verify ?? dw.verify),
+  };
+  const config: RunConfig = {
+    seed: seedOf(top.seed ?? d.seed),
+    path: oneOf("path", top.path ?? d.path, PATH_NAMES),
+    switches,
+    cpus: integer("cpus", top.cpus ?? d.cpus, 1, 256),
+    qDepth: integer("qDepth", top.qDepth ?? d.qDepth, 2, 65536),
+    device: { preset: oneOf("device.preset", deviceIn.preset ?? d.device.preset, PRESET_NAMES) },
+    workload,
+  };
+  if (workload.hipri) config.switches = { ...config.switches, polled: true };
+  checkCombinations(config);
+  return config;
+}
+
+function checkCombinations(c: RunConfig): void {
+  const w = c.workload;
+  if (w.bs < 4096 || w.bs % 4096 !== 0 || w.bs > 8 << 20) {
+    throw new ConfigError(
+      "workload.bs",
+      `${w.bs} is not a multiple of 4096 from 4096 to 8 MiB (content is tracked per 4 KiB page)`,
+    );
+  }
+  if (w.size < w.bs) throw new ConfigError("workload.size", `${w.size} is smaller than one block of ${w.bs} bytes`);
+  if (w.size > 64 * 1024 ** 3)
+    throw new ConfigError(
+      "workload.size",
+      `${w.size} is more than 64 GiB (the namespace keeps a tag per 4 KiB page in memory)`,
+    );
+  if (w.ioengine === "sync" && w.iodepth !== 1) {
+    throw new ConfigError(
+      "workload.iodepth",
+      `${w.iodepth} with ioengine sync: a sync job has 1 I/O in flight (set iodepth 1 or ioengine async)`,
+    );
+  }
+  const jobsPerCpu = Math.ceil(w.numjobs / c.cpus);
+  if (jobsPerCpu * w.iodepth > c.qDepth - 1) {
+    throw new ConfigError(
+      "workload.iodepth",
+      `${w.iodepth} x ${jobsPerCpu} jobs on a CPU is more than a ${c.qDepth}-entry queue holds (at most ${c.qDepth - 1} in flight per CPU)`,
+    );
+  }
+  if (w.number_ios === 0 && w.runtime === 0)
+    throw new ConfigError("workload.number_ios", "0 with runtime 0: the run would never end (set one of them)");
+  if (c.switches.irqCoalesceThreshold > 1 && c.switches.irqCoalesceTimeNs === 0) {
+    throw new ConfigError(
+      "switches.irqCoalesceTimeNs",
+      "0 with a coalescing threshold: a lone completion would wait forever (set a time)",
+    );
+  }
+}

@@ -1,0 +1,250 @@
+// A run's result: fio-compatible JSON (jobs[].read/write with iops, bw,
+// io_bytes, total_ios, clat_ns/lat_ns with fio's percentile list and keys,
+// usr_cpu/sys_cpu) plus an `nvmesim` section: the perf-style profile, a
+// per-layer breakdown, per-I/O costs, device utilisation, integrity and status
+// counts, seed and config hash. Deterministic unless wall time is asked for.
+import type { RunConfig } from "../model/config";
+import { STEPS } from "../model/steps";
+import type { SimStatsValues } from "../wasm/engine";
+
+/** fio's default percentile list (--percentile_list). */
+export const FIO_PERCENTILES = [1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 99, 99.5, 99.9, 99.95, 99.99];
+const PLAT_BITS = 6;
+const PLAT_VAL = 1 << PLAT_BITS;
+
+/** fio's plat_idx_to_val: the middle of a bucket. */
+export function bucketValue(index: number): number {
+  if (index < PLAT_VAL << 1) return index;
+  const errorBits = (index >> PLAT_BITS) - 1;
+  const base = 2 ** (errorBits + PLAT_BITS);
+  const k = index % PLAT_VAL;
+  return Math.floor(base + (k + 0.5) * 2 ** errorBits);
+}
+
+/** Percentiles as fio computes them from its histogram, keyed like fio ("99.900000"). */
+export function fioPercentiles(buckets: readonly number[], list = FIO_PERCENTILES): Record<string, number> {
+  const total = buckets.reduce((s, n) => s + n, 0);
+  const out: Record<string, number> = {};
+  if (total === 0) return out;
+  let j = 0;
+  let sum = 0;
+  for (let i = 0; i < buckets.length && j < list.length; i++) {
+    sum += buckets[i];
+    while (j < list.length && sum >= (list[j] / 100) * total) {
+      out[list[j].toFixed(6)] = bucketValue(i);
+      j++;
+    }
+  }
+  return out;
+}
+
+export interface LatencyStats {
+  min: number;
+  max: number;
+  mean: number;
+  stddev: number;
+  N: number;
+  percentile?: Record<string, number>;
+}
+
+export interface DirectionResult {
+  io_bytes: number;
+  io_kbytes: number;
+  bw_bytes: number;
+  bw: number;
+  iops: number;
+  runtime: number;
+  total_ios: number;
+  short_ios: number;
+  drop_ios: number;
+  slat_ns: LatencyStats;
+  clat_ns: LatencyStats;
+  lat_ns: LatencyStats;
+}
+
+export interface ProfileEntry {
+  symbol: string;
+  layer: string;
+  ns: number;
+  percent: number;
+}
+
+export interface NvmesimSection {
+  path: string;
+  device: string;
+  seed: string;
+  configHash: string;
+  config: unknown;
+  simulatedNs: number;
+  wallTimeMs?: number;
+  profile: ProfileEntry[];
+  layers: { layer: string; ns: number; percent: number }[];
+  cpuNsPerIo: number;
+  cpuUtilization: number;
+  deviceUtilization: number;
+  doorbellsPerIo: number;
+  interruptsPerIo: number;
+  contextSwitchesPerIo: number;
+  integrityErrors: number;
+  statusCounts: { injected: number; detected: number; retried: number; failed: number };
+  engineErrors: number;
+}
+
+export interface Result {
+  "fio version": string;
+  jobs: {
+    jobname: string;
+    groupid: number;
+    error: number;
+    "job options": Record<string, string>;
+    read: DirectionResult;
+    write: DirectionResult;
+    usr_cpu: number;
+    sys_cpu: number;
+    ctx: number;
+  }[];
+  nvmesim: NvmesimSection;
+}
+
+function fnv1a64(text: string): string {
+  let h = 0xcbf29ce484222325n;
+  for (let i = 0; i < text.length; i++) h = ((h ^ BigInt(text.charCodeAt(i))) * 0x100000001b3n) & 0xffffffffffffffffn;
+  return h.toString(16).padStart(16, "0");
+}
+
+/** The configuration as canonical JSON (bigints as decimal strings). */
+export function configJson(c: RunConfig): unknown {
+  return JSON.parse(JSON.stringify(c, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
+}
+
+function direction(
+  ios: number,
+  bytes: number,
+  latSum: number,
+  latSq: number,
+  min: number,
+  max: number,
+  hist: number[],
+  runtimeNs: number,
+): DirectionResult {
+  const mean = ios ? latSum / ios : 0;
+  const stddev = ios > 1 ? Math.sqrt(Math.max(0, (latSq - ios * mean * mean) / (ios - 1))) : 0;
+  const lat: LatencyStats = {
+    min: ios ? min : 0,
+    max: ios ? max : 0,
+    mean,
+    stddev,
+    N: ios,
+    percentile: fioPercentiles(hist),
+  };
+  const seconds = runtimeNs / 1e9;
+  return {
+    io_bytes: bytes,
+    io_kbytes: Math.floor(bytes / 1024),
+    bw_bytes: seconds > 0 ? Math.round(bytes / seconds) : 0,
+    bw: seconds > 0 ? Math.round(bytes / 1024 / seconds) : 0,
+    iops: seconds > 0 ? ios / seconds : 0,
+    runtime: Math.round(runtimeNs / 1e6),
+    total_ios: ios,
+    short_ios: 0,
+    drop_ios: 0,
+    slat_ns: { min: 0, max: 0, mean: 0, stddev: 0, N: 0 },
+    clat_ns: lat,
+    lat_ns: { ...lat },
+  };
+}
+
+export interface ResultInputs {
+  config: RunConfig;
+  stats: SimStatsValues;
+  histRead: number[];
+  histWrite: number[];
+  profile: Map<string, number>;
+  wallMs?: number;
+}
+
+export function buildResult(r: ResultInputs): Result {
+  const { config: c, stats: s } = r;
+  const runtimeNs = s.nowNs;
+  const totalCpu = [...r.profile.values()].reduce((a, b) => a + b, 0);
+  const profile: ProfileEntry[] = [...r.profile.entries()]
+    .map(([symbol, ns]) => ({
+      symbol,
+      layer: STEPS[symbol]?.layer ?? "other",
+      ns: Math.round(ns),
+      percent: totalCpu ? (100 * ns) / totalCpu : 0,
+    }))
+    .sort((a, b) => b.ns - a.ns || a.symbol.localeCompare(b.symbol));
+  const layerNs = new Map<string, number>();
+  for (const p of profile) layerNs.set(p.layer, (layerNs.get(p.layer) ?? 0) + p.ns);
+  const layers = [...layerNs.entries()]
+    .map(([layer, ns]) => ({ layer, ns, percent: totalCpu ? (100 * ns) / totalCpu : 0 }))
+    .sort((a, b) => b.ns - a.ns);
+  const ios = s.completed || 1;
+  const w = c.workload;
+  const cfgJson = configJson(c);
+  const sysCpu = runtimeNs > 0 ? (100 * s.cpuBusyNs) / (runtimeNs * c.cpus) : 0;
+  return {
+    "fio version": "nvmesim-0.1.0",
+    jobs: [
+      {
+        jobname: "nvmesim",
+        groupid: 0,
+        error: s.failedIos > 0 ? 5 : 0,
+        "job options": {
+          rw: w.rw,
+          bs: String(w.bs),
+          iodepth: String(w.iodepth),
+          numjobs: String(w.numjobs),
+          rwmixread: String(w.rwmixread),
+          ioengine: w.ioengine,
+          hipri: w.hipri ? "1" : "0",
+          size: String(w.size),
+        },
+        read: direction(
+          s.iosRead,
+          s.bytesRead,
+          s.latSumRead,
+          s.latSqRead,
+          s.latMinRead,
+          s.latMaxRead,
+          r.histRead,
+          runtimeNs,
+        ),
+        write: direction(
+          s.iosWrite,
+          s.bytesWrite,
+          s.latSumWrite,
+          s.latSqWrite,
+          s.latMinWrite,
+          s.latMaxWrite,
+          r.histWrite,
+          runtimeNs,
+        ),
+        usr_cpu: 0,
+        sys_cpu: sysCpu,
+        ctx: s.nSleep,
+      },
+    ],
+    nvmesim: {
+      path: c.path,
+      device: c.device.preset,
+      seed: c.seed.toString(),
+      configHash: fnv1a64(JSON.stringify(cfgJson)),
+      config: cfgJson,
+      simulatedNs: runtimeNs,
+      ...(r.wallMs !== undefined ? { wallTimeMs: r.wallMs } : {}),
+      profile,
+      layers,
+      cpuNsPerIo: totalCpu / ios,
+      cpuUtilization: sysCpu / 100,
+      deviceUtilization: runtimeNs > 0 ? s.deviceBusyNs / (runtimeNs * 1) : 0,
+      doorbellsPerIo: (s.nSubmitBatch + s.cqDoorbells) / ios,
+      interruptsPerIo: s.nInterrupt / ios,
+      contextSwitchesPerIo: s.nSleep / ios,
+      integrityErrors: s.integrityErrors,
+      statusCounts: { injected: s.injectedErrors, detected: s.detectedErrors, retried: s.retries, failed: s.failedIos },
+      engineErrors: s.engineErrors,
+    },
+  };
+}

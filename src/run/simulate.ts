@@ -1,0 +1,155 @@
+// simulate(config): one run of the engine, from a validated configuration to
+// a fio-compatible result. Runs in batches of completions so the caller gets
+// progress and can cancel between them; the same code serves Node and the page.
+import { validateConfig, type RunConfig } from "../model/config";
+import { COST_TABLE } from "../model/cost-table";
+import { pathSteps, SLEEP_STEPS, type PathSteps } from "../model/paths";
+import { PRESETS, type Latency } from "../model/presets";
+import { buildResult, type Result } from "../report/result";
+import { readHistogram, readSimStats, writeSimConfig, type SimConfigValues, type SimStatsValues } from "../wasm/engine";
+import type { Nvmesim } from "../wasm/module";
+
+export const SIMULATE_BATCH_IOS = 20_000;
+
+export interface SimulateOptions {
+  /** Called between batches with completed I/Os so far. */
+  onProgress?: (completed: number, total: number) => void;
+  /** Checked between batches; an aborted signal ends the run with an AbortError. */
+  signal?: AbortSignal;
+  /** Include wall-clock time in the result (it then differs run to run). */
+  wallTime?: boolean;
+  batchIos?: number;
+}
+
+/** Step lists for both directions, as the engine charges them. */
+export interface RunSteps {
+  read: PathSteps;
+  write: PathSteps;
+  sleep: readonly string[];
+  pollPass: readonly string[];
+}
+
+const costNs = new Map(COST_TABLE.map((e) => [e.symbol, e.ns]));
+
+function sumNs(steps: readonly string[]): number {
+  return steps.reduce((s, step) => {
+    const ns = costNs.get(step);
+    if (ns === undefined) throw new Error(`no cost for step ${step}`);
+    return s + ns;
+  }, 0);
+}
+
+function latencyFields(l: Latency): [number, number, number] {
+  return [["constant", "uniform", "exponential", "lognormal"].indexOf(l.kind), l.a, l.b];
+}
+
+export function runSteps(c: RunConfig): RunSteps {
+  return {
+    read: pathSteps(c.path, "read", c.switches),
+    write: pathSteps(c.path, "write", c.switches),
+    sleep: SLEEP_STEPS,
+    pollPass: ["nvme_poll"],
+  };
+}
+
+/** The engine's config struct for a validated run configuration. */
+export function engineConfig(c: RunConfig, steps: RunSteps): SimConfigValues {
+  const w = c.workload;
+  const p = PRESETS[c.device.preset];
+  const [rk, ra, rb] = latencyFields(p.readLatency);
+  const [wk, wa, wb] = latencyFields(p.writeLatency);
+  const readPercent =
+    w.rw === "read" || w.rw === "randread" ? 100 : w.rw === "write" || w.rw === "randwrite" ? 0 : w.rwmixread;
+  const round = (x: number) => Math.max(0, Math.round(x));
+  return {
+    seed: c.seed,
+    iosTotal: BigInt(w.number_ios),
+    runtimeNs: BigInt(Math.round(w.runtime * 1e9)),
+    regionBytes: BigInt(w.size),
+    linkBytesPerSec: BigInt(p.linkBytesPerSec),
+    cpus: c.cpus,
+    qDepth: c.qDepth,
+    threads: w.numjobs,
+    iodepth: w.iodepth,
+    readPercent,
+    random: w.rw.startsWith("rand") ? 1 : 0,
+    bs: w.bs,
+    polled: c.switches.polled ? 1 : 0,
+    batchDoorbell: c.switches.batchDoorbell ? 1 : 0,
+    irqCoalesceThreshold: c.switches.irqCoalesceThreshold,
+    irqCoalesceTimeNs: c.switches.irqCoalesceTimeNs,
+    verify: w.verify ? 1 : 0,
+    fetchNs: p.fetchNs,
+    processNs: p.processNs,
+    dies: p.dies,
+    readLatKind: rk,
+    readLatA: ra,
+    readLatB: rb,
+    writeLatKind: wk,
+    writeLatA: wa,
+    writeLatB: wb,
+    errReadPpm: 0,
+    errWritePpm: 0,
+    maxRetries: 5,
+    costSubmitRead: round(sumNs(steps.read.submitIo)),
+    costSubmitWrite: round(sumNs(steps.write.submitIo)),
+    costSubmitBatch: round(sumNs(steps.read.submitBatch)),
+    costCompleteRead: round(sumNs(steps.read.completeIo)),
+    costCompleteWrite: round(sumNs(steps.write.completeIo)),
+    costCompleteBatch: round(sumNs(steps.read.completeBatch)),
+    costInterrupt: round(sumNs(steps.read.interrupt)),
+    costSleep: round(sumNs(steps.sleep)),
+    costPollPass: Math.max(1, round(sumNs(steps.pollPass))),
+  };
+}
+
+/** CPU ns per kernel function: each step group's count times its steps' costs. */
+export function profileFromCounts(stats: SimStatsValues, steps: RunSteps): Map<string, number> {
+  const profile = new Map<string, number>();
+  const charge = (list: readonly string[], times: number) => {
+    if (times === 0) return;
+    for (const s of list) profile.set(s, (profile.get(s) ?? 0) + costNs.get(s)! * times);
+  };
+  charge(steps.read.submitIo, stats.nSubmitRead);
+  charge(steps.write.submitIo, stats.nSubmitWrite);
+  charge(steps.read.submitBatch, stats.nSubmitBatch);
+  charge(steps.read.completeIo, stats.nCompleteRead);
+  charge(steps.write.completeIo, stats.nCompleteWrite);
+  charge(steps.read.completeBatch, stats.nCompleteBatch);
+  charge(steps.read.interrupt, stats.nInterrupt);
+  charge(steps.sleep, stats.nSleep);
+  charge(steps.pollPass, stats.nPollPass);
+  return profile;
+}
+
+/** Runs one configuration (validated here) in the module `m`. */
+export async function simulate(m: Nvmesim, input: unknown, options: SimulateOptions = {}): Promise<Result> {
+  const config = validateConfig(input);
+  const steps = runSteps(config);
+  const values = engineConfig(config, steps);
+  const ptr = m.exports.scratchPtr();
+  writeSimConfig(m, ptr, values);
+  const started = options.wallTime ? performance.now() : 0;
+  if (m.exports.engineInit(ptr) !== 0) throw new Error("the engine ran out of memory for this configuration");
+  const total = config.workload.number_ios;
+  const batch = options.batchIos ?? SIMULATE_BATCH_IOS;
+  let completed = 0;
+  while (!m.exports.engineDone()) {
+    if (options.signal?.aborted) throw new DOMException("simulation cancelled", "AbortError");
+    completed += m.exports.engineRun(batch);
+    if (options.onProgress) {
+      options.onProgress(completed, total);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  }
+  const stats = readSimStats(m);
+  const wallMs = options.wallTime ? performance.now() - started : undefined;
+  return buildResult({
+    config,
+    stats,
+    histRead: readHistogram(m, false),
+    histWrite: readHistogram(m, true),
+    profile: profileFromCounts(stats, steps),
+    wallMs,
+  });
+}

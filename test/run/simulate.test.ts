@@ -1,0 +1,83 @@
+// Goal: the simulator is deterministic, keeps its invariants (every I/O completes once, no lost
+// cid, no corrupted data), and each path and switch changes what it should.
+import { describe, expect, it } from "vitest";
+import { simulate } from "../../src/run/simulate";
+import { loadNvmesim } from "../../src/wasm/node";
+
+const m = await loadNvmesim();
+const small = (extra: Record<string, unknown> = {}, workload: Record<string, unknown> = {}) => ({
+  cpus: 2,
+  ...extra,
+  workload: { number_ios: 20_000, numjobs: 2, iodepth: 8, size: "64m", ...workload },
+});
+
+describe("simulate", () => {
+  it("same config and seed give byte-identical JSON; another seed other latencies", async () => {
+    const a = JSON.stringify(await simulate(m, small({ seed: 7 })));
+    const b = JSON.stringify(await simulate(m, small({ seed: 7 })));
+    const c = await simulate(m, small({ seed: 8 }));
+    expect(b).toBe(a);
+    expect(c.jobs[0].read.lat_ns.mean).not.toBe(JSON.parse(a).jobs[0].read.lat_ns.mean);
+  });
+
+  it("completes every I/O exactly once without engine or integrity errors, reads checking writes", async () => {
+    for (const path of ["blk-mq", "rw_page"]) {
+      const r = await simulate(m, small({ path }, { rw: "randrw", rwmixread: 50, bs: "16k", verify: true }));
+      const j = r.jobs[0];
+      expect(j.read.total_ios + j.write.total_ios).toBe(20_000);
+      expect(j.read.total_ios).toBeGreaterThan(8000);
+      expect(r.nvmesim.engineErrors).toBe(0);
+      expect(r.nvmesim.integrityErrors).toBe(0);
+    }
+  });
+
+  it("rw_page spends less CPU per I/O than blk-mq, on the same device time", async () => {
+    const blk = await simulate(m, small({ path: "blk-mq" }));
+    const rw = await simulate(m, small({ path: "rw_page" }));
+    expect(rw.nvmesim.cpuNsPerIo).toBeLessThan(blk.nvmesim.cpuNsPerIo * 0.8);
+    const symbols = (r: typeof blk) => r.nvmesim.profile.map((p) => p.symbol);
+    expect(symbols(rw)).not.toContain("nvme_queue_rq");
+    expect(symbols(rw)).toContain("nvme_rw_page");
+    expect(symbols(blk)).not.toContain("nvme_rw_page");
+    expect(symbols(blk)).toEqual(expect.arrayContaining(["nvme_alloc_iod", "sg_init_table", "blk_mq_start_request"]));
+  });
+
+  it("polling takes no interrupts; coalescing with batched doorbells rings less than once per I/O", async () => {
+    const polled = await simulate(m, small({ device: { preset: "p5800x" } }, { hipri: true }));
+    expect(polled.nvmesim.interruptsPerIo).toBe(0);
+    expect(polled.nvmesim.profile.map((p) => p.symbol)).toContain("nvme_poll");
+    const plain = await simulate(m, small());
+    const batched = await simulate(
+      m,
+      small({ switches: { batchDoorbell: true, irqCoalesceThreshold: 8, irqCoalesceTimeNs: 50_000 } }),
+    );
+    expect(plain.nvmesim.doorbellsPerIo).toBeCloseTo(2, 1);
+    expect(batched.nvmesim.doorbellsPerIo).toBeLessThan(1);
+    expect(batched.nvmesim.interruptsPerIo).toBeLessThan(0.5);
+  });
+
+  it("a faster device gives more IOPS at the same queue depth", async () => {
+    const nand = await simulate(m, small({ device: { preset: "p3700-2014" } }));
+    const optane = await simulate(m, small({ device: { preset: "p4800x" } }));
+    expect(optane.jobs[0].read.iops).toBeGreaterThan(nand.jobs[0].read.iops * 3);
+  });
+
+  it("stops at the runtime when one is given", async () => {
+    const r = await simulate(m, small({}, { number_ios: 0, runtime: 0.01 }));
+    expect(r.nvmesim.simulatedNs).toBeLessThanOrEqual(10_000_000);
+    expect(r.jobs[0].read.total_ios).toBeGreaterThan(1000);
+  });
+
+  it("reports progress between batches and can be cancelled", async () => {
+    const seen: number[] = [];
+    await simulate(m, small(), { batchIos: 5000, onProgress: (done) => seen.push(done) });
+    expect(seen.length).toBeGreaterThanOrEqual(4);
+    const controller = new AbortController();
+    const run = simulate(m, small({}, { number_ios: 200_000 }), {
+      batchIos: 1000,
+      signal: controller.signal,
+      onProgress: (done) => done >= 3000 && controller.abort(),
+    });
+    await expect(run).rejects.toThrow(/cancelled/);
+  });
+});
