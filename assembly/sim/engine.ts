@@ -16,7 +16,7 @@ import { HostQueue, hostCidAlloc, hostCidFree, hostCqConsume, hostCqePending, ho
 import { segSet } from "../host/segments";
 import { Ctrl, CtrlQueue, ctrlCqPost, ctrlCreate, ctrlDoorbellWrite, ctrlQueue, ctrlQueueCreate, ctrlSqFetch } from "../device/controller";
 import { DMA_ENTRY_BYTES, DMA_LIST_HEADER_BYTES, dmaListCount, dmaListCreate } from "../device/dma-list";
-import { mediaLatencyNs } from "../device/media";
+import { mediaLatencyNs, mediaLatencyTable } from "../device/media";
 import { nvmeMapPrp } from "../device/prp";
 import { Cqe, NVME_STATUS_DNR, nvmeStatus } from "../nvme/cqe";
 import { nvmeCqHeadDoorbell, nvmeSqTailDoorbell } from "../nvme/doorbell";
@@ -152,6 +152,9 @@ let hostTags: usize = 0; // u32 per host data page (buffer shadow)
 let expectTags: usize = 0; // u32 per region page: what the host last wrote
 let writesInFlight: usize = 0; // u8 per region page
 let dieFree: usize = 0; // u64 per die
+let readLat: usize = 0; // latency tables
+let writeLat: usize = 0;
+let xferNs: u64 = 0; // link time of one I/O
 let dma: usize = 0;
 let segs: usize = 0;
 let iodStride: usize = 0;
@@ -240,6 +243,10 @@ export function engineInit(configPtr: usize): i32 {
   hostTags = arenaAlloc(<usize>cpus * qDepth * pagesPerIo << 2, 4);
   dieFree = arenaAlloc(<usize>cfg.dies << 3, 8);
   dma = dmaListCreate(pagesPerIo + 1);
+  readLat = mediaLatencyTable(cfg.readLatKind, cfg.readLatA, cfg.readLatB);
+  writeLat = mediaLatencyTable(cfg.writeLatKind, cfg.writeLatA, cfg.writeLatB);
+  if (readLat == 0 || writeLat == 0) return -1;
+  xferNs = cfg.linkBytesPerSec != 0 ? (<u64>cfg.bs * 1_000_000_000) / cfg.linkBytesPerSec : 0;
   segs = arenaAlloc(16, 8);
   if (changetype<usize>(ctrl) == 0 || changetype<usize>(events) == 0 || segs == 0 || dieFree == 0) return -1;
   if (iods == 0 || ioRecs == 0 || threads == 0 || nsTags == 0 || hostTags == 0 || dma == 0) return -1;
@@ -281,7 +288,7 @@ function threadPick(t: u32): u64 {
   let slots = regionPages / <u64>pagesPerIo;
   let page: u64;
   if (cfg.random != 0) {
-    page = (<u64>prngNext(rng) % slots) * pagesPerIo;
+    page = <u64>(prngNext(rng) % <u32>slots) * pagesPerIo; // the region is below 2^32 pages
   } else {
     page = load<u64>(tp, 16);
     let next = page + pagesPerIo;
@@ -386,19 +393,16 @@ function ctrlFetch(cpu: u32, tail: u32, now: u64): void {
         status = nvmeStatus(NVME_SCT_MEDIA, write ? NVME_SC_WRITE_FAULT : NVME_SC_READ_ERROR, 0, false, false);
         st.injectedErrors++;
       }
-      let die = <usize>((page / <u64>pagesPerIo) % <u64>cfg.dies);
+      let die = <usize>((<u32>page / pagesPerIo) % cfg.dies);
       let free = load<u64>(dieFree + (die << 3));
       let begin = free > start ? free : start;
-      let lat = write
-        ? mediaLatencyNs(devRng, cfg.writeLatKind, cfg.writeLatA, cfg.writeLatB)
-        : mediaLatencyNs(devRng, cfg.readLatKind, cfg.readLatA, cfg.readLatB);
+      let lat = mediaLatencyNs(devRng, write ? writeLat : readLat);
       store<u64>(dieFree + (die << 3), begin + lat);
       st.deviceBusyNs += lat;
       done = begin + lat;
-      if (cfg.linkBytesPerSec != 0) {
-        let xfer = (lenBytes * 1_000_000_000) / cfg.linkBytesPerSec;
+      if (xferNs != 0) {
         let linkStart = linkFree > done ? linkFree : done;
-        linkFree = linkStart + xfer;
+        linkFree = linkStart + xferNs;
         done = linkFree;
       }
     }
@@ -451,7 +455,9 @@ function ctrlComplete(cpu: u32, cid: u32, now: u64): void {
     let pending = posted.cqTail >= posted.cqHead ? posted.cqTail - posted.cqHead : posted.cqTail + cfg.qDepth - posted.cqHead;
     if (pending < threshold) when = now + cfg.irqCoalesceTimeNs;
   }
-  if (when < load<u64>(at)) {
+  if (when == now && load<u64>(at) == NO_TIME) {
+    hostReap(cpu, now, true); // the interrupt is due now: take it without a trip through the event queue
+  } else if (when < load<u64>(at)) {
     store<u64>(at, when);
     if (!eventPush(events, when, (EV_IRQ << 28) | (cpu << 16))) st.engineErrors++;
   }

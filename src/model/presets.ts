@@ -39,7 +39,8 @@ export const PRESETS: Record<string, DevicePreset> = {
     linkBytesPerSec: 2_800_000_000,
     sources: {
       dies: "sized so dies / median read latency = 460 K IOPS, the spec's 4 KiB random read (REFERENCES.md, Intel 330566-005US)",
-      readLatency: "assumption: 2014 MLC page read ~70 us median (AnandTech's measured QD1 latency is kept for validation, not used here)",
+      readLatency:
+        "assumption: 2014 MLC page read ~70 us median (AnandTech's measured QD1 latency is kept for validation, not used here)",
       writeLatency: "spec 'typical latency 20 us' (writes land in the controller's buffer; REFERENCES.md)",
       linkBytesPerSec: "spec 2800 MB/s sequential read (REFERENCES.md)",
       fetchNs: "assumption: ~1 us doorbell to fetched command over PCIe 3.0",
