@@ -4,12 +4,14 @@
 // tests' oracle; here it is the baseline. Both must end with one checksum.
 import { runRefKernel } from "../../test/reference/kernel";
 import { KERNEL_LOOP_DEFAULTS, runKernelLoop, type KernelLoopConfig } from "../run/kernel-loop";
+import { simulate } from "../run/simulate";
 import { loadNvmesim } from "../wasm/node";
-import { boolFlag, intFlag, parseFlags, type FlagSpec } from "./args";
+import { boolFlag, intFlag, parseFlags, UsageError, type FlagSpec } from "./args";
 import type { Io } from "./io";
 
 const FLAGS: FlagSpec = {
   ios: { type: "string" },
+  cases: { type: "string" },
   repeat: { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean" },
@@ -28,9 +30,15 @@ export interface BenchRow {
   seconds: number;
   runsSeconds: number[];
   checksum: string;
-  /** This case's rate over the TypeScript reference's, same size, same run. */
-  speedupVsTs: number;
+  /** This case's rate over the TypeScript reference's, same size, same run (kernel cases). */
+  speedupVsTs?: number;
 }
+
+// Full-model cases: fio randread 4 KiB, 4 CPUs (one job each), iodepth 32.
+const SIM_CASES = [
+  { name: "sim-rw_page-4k", path: "rw_page" },
+  { name: "sim-blk-mq-4k", path: "blk-mq" },
+];
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -41,15 +49,20 @@ function median(values: number[]): number {
 export async function bench(argv: string[], io: Io): Promise<number> {
   const parsed = parseFlags(argv, FLAGS);
   if (boolFlag(parsed, "help")) {
-    io.stdout("usage: nvmesim bench [--ios N] [--repeat N] [--json]\n(defaults: 10000000 I/Os per case, 3 repeats)\n");
+    io.stdout(
+      "usage: nvmesim bench [--ios N] [--repeat N] [--cases kernel,sim] [--json]\n(defaults: 10000000 I/Os per case, 3 repeats, all cases)\n",
+    );
     return 0;
   }
   const ios = intFlag(parsed, "ios", 1000, 1e9, 10_000_000);
   const repeat = intFlag(parsed, "repeat", 1, 100, 3);
+  const groups = String(parsed.values.cases ?? "kernel,sim").split(",");
+  for (const g of groups)
+    if (g !== "kernel" && g !== "sim") throw new UsageError(`invalid --cases '${g}' (allowed: kernel, sim)`);
   const m = await loadNvmesim();
   const rows: BenchRow[] = [];
   let mismatch = false;
-  for (const size of SIZES) {
+  for (const size of groups.includes("kernel") ? SIZES : []) {
     const config: KernelLoopConfig = { ...KERNEL_LOOP_DEFAULTS, ioBytes: size.ioBytes, ios };
     const wasmRuns: number[] = [];
     const tsRuns: number[] = [];
@@ -80,6 +93,32 @@ export async function bench(argv: string[], io: Io): Promise<number> {
     });
     rows.push(row("wasm", wasmRuns, wasmRate, wasmSum), row("ts", tsRuns, tsRate, tsSum));
   }
+  for (const c of groups.includes("sim") ? SIM_CASES : []) {
+    const config = {
+      path: c.path,
+      cpus: 4,
+      workload: { rw: "randread", bs: 4096, iodepth: 32, numjobs: 4, number_ios: ios },
+    };
+    const runs: number[] = [];
+    const digests = new Set<string>();
+    for (let r = 0; r < repeat; r++) {
+      io.stderr(`bench: ${c.name} run ${r + 1}/${repeat}\n`);
+      const t0 = performance.now();
+      const result = await simulate(m, config);
+      runs.push((performance.now() - t0) / 1000);
+      digests.add(`${result.nvmesim.configHash}:${result.jobs[0].read.lat_ns.mean}:${result.nvmesim.simulatedNs}`);
+      if (result.jobs[0].read.total_ios !== ios || result.nvmesim.engineErrors !== 0) mismatch = true;
+    }
+    if (digests.size !== 1) mismatch = true;
+    rows.push({
+      case: c.name,
+      iosPerSec: Math.round(ios / median(runs)),
+      ios,
+      seconds: median(runs),
+      runsSeconds: runs,
+      checksum: [...digests][0].split(":")[0],
+    });
+  }
   if (boolFlag(parsed, "json")) {
     io.stdout(JSON.stringify(rows, null, 1) + "\n");
   } else {
@@ -98,7 +137,7 @@ function benchTable(rows: BenchRow[], repeat: number): string {
   const lines = [`case               M I/Os/s   median s   vs ts   checksum     (median of ${repeat})`];
   for (const r of rows) {
     lines.push(
-      `${r.case.padEnd(18)} ${(r.iosPerSec / 1e6).toFixed(2).padStart(8)}   ${r.seconds.toFixed(3).padStart(8)}   ${r.speedupVsTs.toFixed(1).padStart(5)}x  ${r.checksum}`,
+      `${r.case.padEnd(18)} ${(r.iosPerSec / 1e6).toFixed(2).padStart(8)}   ${r.seconds.toFixed(3).padStart(8)}   ${r.speedupVsTs === undefined ? "    -" : `${r.speedupVsTs.toFixed(1).padStart(5)}x`}  ${r.checksum}`,
     );
   }
   return lines.join("\n") + "\n";

@@ -62,6 +62,13 @@ describe("simulate", () => {
     expect(optane.jobs[0].read.iops).toBeGreaterThan(nand.jobs[0].read.iops * 3);
   });
 
+  it("64 CPUs with 1024-deep queues fit in 64 MiB of Wasm memory", async () => {
+    const big = await loadNvmesim();
+    const r = await simulate(big, { cpus: 64, qDepth: 1024, workload: { numjobs: 64, iodepth: 16, number_ios: 50_000 } });
+    expect(r.nvmesim.engineErrors).toBe(0);
+    expect(big.exports.memory.buffer.byteLength).toBeLessThanOrEqual(64 * 2 ** 20);
+  });
+
   it("stops at the runtime when one is given", async () => {
     const r = await simulate(m, small({}, { number_ios: 0, runtime: 0.01 }));
     expect(r.nvmesim.simulatedNs).toBeLessThanOrEqual(10_000_000);
