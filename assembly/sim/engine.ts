@@ -27,6 +27,7 @@ import { EventQueue, eventPop, eventPush, eventQueueCreate, eventTopData, eventT
 import { PLAT_NR, histAdd } from "./histogram";
 import { physmemReset } from "./physmem";
 import { Prng, prngNext, prngSeed } from "./prng";
+import { swapInit, swapIoDone, swapRun, swapStart, swapTag } from "./swap";
 
 /** Everything a run depends on; TypeScript writes it (offsets exported from index.ts). */
 @unmanaged
@@ -70,6 +71,12 @@ export class SimConfig {
   costInterrupt: u32;
   costSleep: u32;
   costPollPass: u32;
+  // The swap workload (workload 1); fio-like jobs are workload 0.
+  workload: u32;
+  memPages: u32; // page frames the working set may hold
+  pageCluster: u32; // swap readahead of 2^pageCluster pages
+  userNsPerAccess: u32; // the program's own time per page touched
+  costFault: u32; // kernel time of one page fault before any I/O
 }
 
 /** Counters TypeScript reads after a run. */
@@ -110,11 +117,17 @@ export class SimStats {
   failedIos: u64;
   engineErrors: u64; // broken invariants (full rings, bad doorbells, lost cids): 0 in a correct run
   cqDoorbells: u64;
+  faults: u64;
+  majorFaults: u64;
+  swapIns: u64;
+  swapOuts: u64;
+  userNs: u64;
 }
 
 const EV_FETCH: u32 = 1; // value: SQ tail the doorbell carried
 const EV_DONE: u32 = 2; // value: cid whose media work ended
 const EV_IRQ: u32 = 3;
+const EV_RUN: u32 = 4; // value: a thread that yielded and goes on
 
 const DATA_PHYS_BASE: u64 = 0x1_0000_0000;
 const LIST_PHYS_BASE: u64 = 0x1000_0000;
@@ -130,8 +143,8 @@ const IOREC_BYTES: usize = 48;
 
 const configCopy = memory.data(256, 8);
 if (offsetof<SimConfig>() > 256) ERROR("SimConfig outgrew its static copy");
-let cfg: SimConfig = changetype<SimConfig>(0);
-let st: SimStats = changetype<SimStats>(0);
+export let cfg: SimConfig = changetype<SimConfig>(0);
+export let st: SimStats = changetype<SimStats>(0);
 let histRead: usize = 0;
 let histWrite: usize = 0;
 let ctrl: Ctrl = changetype<Ctrl>(0);
@@ -172,6 +185,30 @@ function threadPtr(t: u32): usize {
   return threads + <usize>t * THREAD_BYTES;
 }
 
+export function threadCpu(t: u32): u32 {
+  return load<u32>(threadPtr(t));
+}
+
+/** Thread `t` goes on at `now` through the event queue. */
+export function threadYield(t: u32, now: u64): void {
+  if (!eventPush(events, now, (EV_RUN << 28) | t)) st.engineErrors++;
+}
+
+/** Command ids free on `cpu`'s queue. */
+export function hostCidsFree(cpu: u32): u32 {
+  return hq(cpu).cidFree;
+}
+
+export function threadRng(t: u32): Prng {
+  return changetype<Prng>(threadPtr(t) + 24);
+}
+
+// The run's limit: completions for fio jobs, page faults for the swap program.
+function limitReached(): bool {
+  if (cfg.iosTotal == 0) return false;
+  return cfg.workload == 1 ? st.faults >= cfg.iosTotal : st.completed >= cfg.iosTotal;
+}
+
 function ioRec(cpu: u32, cid: u32): usize {
   return ioRecs + (<usize>cpu * cfg.qDepth + cid) * IOREC_BYTES;
 }
@@ -190,7 +227,7 @@ function mix(h: u32, v: u32): u32 {
 }
 
 /** Charges `ns` of CPU work on `cpu` starting no earlier than `now`; returns when it ends. */
-function cpuRun(cpu: u32, now: u64, ns: u64): u64 {
+export function cpuRun(cpu: u32, now: u64, ns: u64): u64 {
   let at = cpuBusy + (<usize>cpu << 3);
   let busy = load<u64>(at);
   let start = busy > now ? busy : now;
@@ -275,7 +312,12 @@ export function engineInit(configPtr: usize): i32 {
     store<u64>(tp, share * pagesPerIo * t, 16);
     prngSeed(changetype<Prng>(tp + 24), cfg.seed, 16 + t);
   }
-  for (let t: u32 = 0; t < cfg.threads; t++) threadSubmit(t, cfg.iodepth, 0);
+  if (cfg.workload == 1) {
+    if (!swapInit(<u32>regionPages)) return -1;
+    swapStart();
+  } else {
+    for (let t: u32 = 0; t < cfg.threads; t++) threadSubmit(t, cfg.iodepth, 0);
+  }
   return 0;
 }
 
@@ -312,7 +354,7 @@ function threadSubmit(t: u32, count: u32, now: u64): void {
 }
 
 /** Builds and queues one I/O; returns when its CPU work ends. */
-function ioSubmit(cpu: u32, t: u32, page: u64, write: bool, retries: u32, now: u64): u64 {
+export function ioSubmit(cpu: u32, t: u32, page: u64, write: bool, retries: u32, now: u64): u64 {
   let q = hq(cpu);
   let sqe = hostSqNextSlot(q);
   let cid = sqe != 0 ? hostCidAlloc(q) : -1;
@@ -328,7 +370,7 @@ function ioSubmit(cpu: u32, t: u32, page: u64, write: bool, retries: u32, now: u
   if (write) {
     // The page contents: a tag per page the host can check on read-back.
     for (let k: u32 = 0; k < pagesPerIo; k++) {
-      let tag = mix(mix(0x811c9dc5, <u32>(page + k)), ++writeSeq) | 1;
+      let tag = cfg.workload == 1 ? swapTag(page + k) : mix(mix(0x811c9dc5, <u32>(page + k)), ++writeSeq) | 1;
       store<u32>(hostTags + (<usize>(bufPage + k) << 2), tag);
       store<u32>(expectTags + (<usize>(page + k) << 2), tag);
       let w = writesInFlight + <usize>(page + k);
@@ -361,7 +403,7 @@ function ioSubmit(cpu: u32, t: u32, page: u64, write: bool, retries: u32, now: u
 }
 
 /** The SQ tail doorbell written at `when`; the controller reacts after its fetch latency. */
-function ringSq(cpu: u32, when: u64): void {
+export function ringSq(cpu: u32, when: u64): void {
   let q = hq(cpu);
   if (q.sqTail == q.lastSqTail) return;
   q.lastSqTail = q.sqTail;
@@ -534,7 +576,7 @@ function ioFinish(cpu: u32, cid: u32, statusWord: u16, now: u64): void {
       return;
     }
     st.failedIos++;
-  } else if (!write && cfg.verify != 0) {
+  } else if (!write && cfg.verify != 0 && cfg.workload == 0) {
     let buf = (<u64>cpu * cfg.qDepth + cid) * pagesPerIo;
     for (let k: u32 = 0; k < pagesPerIo; k++) {
       if (load<u8>(writesInFlight + <usize>(page + k)) != 0) continue; // a racing write: nothing to expect
@@ -563,6 +605,11 @@ function ioFinish(cpu: u32, cid: u32, statusWord: u16, now: u64): void {
     if (lat > st.latMaxRead) st.latMaxRead = lat;
     histAdd(histRead, lat);
   }
+  if (cfg.workload == 1) {
+    let buf = (<u64>cpu * cfg.qDepth + cid) * pagesPerIo;
+    swapIoDone(cpu, <u32>page, write, load<u32>(hostTags + (<usize>buf << 2)), now);
+    return;
+  }
   // The thread keeps its queue depth: one more I/O after this reap pass.
   let slot = refill + (<usize>t << 2);
   let n = load<u32>(slot);
@@ -577,10 +624,11 @@ function ioFinish(cpu: u32, cid: u32, statusWord: u16, now: u64): void {
 export function engineRun(batch: u32): u32 {
   let before = st.completed;
   let target = before + <u64>batch;
-  while (st.completed < target && events.count > 0) {
+  // Also bounded in events, so TypeScript regains control even when nothing completes.
+  for (let steps: u32 = 0; st.completed < target && events.count > 0 && steps < batch * 16; steps++) {
     let now = eventTopTimeNs(events);
     if (cfg.runtimeNs != 0 && now > cfg.runtimeNs) break;
-    if (cfg.iosTotal != 0 && st.completed >= cfg.iosTotal) break;
+    if (limitReached()) break;
     let data = eventTopData(events);
     eventPop(events);
     st.nowNs = now;
@@ -588,6 +636,7 @@ export function engineRun(batch: u32): u32 {
     let cpu = (data >> 16) & 0xfff;
     if (type == EV_FETCH) ctrlFetch(cpu, data & 0xffff, now);
     else if (type == EV_DONE) ctrlComplete(cpu, data & 0xffff, now);
+    else if (type == EV_RUN) swapRun(data & 0xffff, now);
     else if (type == EV_IRQ) {
       let at = irqAt + (<usize>cpu << 3);
       if (load<u64>(at) == now) {
@@ -601,8 +650,7 @@ export function engineRun(batch: u32): u32 {
 
 /** True when the run reached its I/O count or runtime, or ran out of events. */
 export function engineDone(): bool {
-  if (events.count == 0) return true;
-  if (cfg.iosTotal != 0 && st.completed >= cfg.iosTotal) return true;
+  if (events.count == 0 || limitReached()) return true;
   return cfg.runtimeNs != 0 && eventTopTimeNs(events) > cfg.runtimeNs;
 }
 

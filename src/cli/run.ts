@@ -122,9 +122,16 @@ function summaryText(r: Result): string {
   const c = n.config as RunConfig & { seed: string };
   const w = c.workload;
   const job = r.jobs[0];
-  const lines = [
-    `nvmesim run: ${n.path} on ${n.device}, ${c.cpus} CPUs, fio ${w.rw} bs=${w.bs} iodepth=${w.iodepth} numjobs=${w.numjobs} ioengine=${w.ioengine}${w.hipri ? " hipri" : ""} (seed ${n.seed})`,
-  ];
+  const what =
+    w.kind === "swap"
+      ? `swap program, ${w.threads} thread(s), ${w.workingSet >> 20} MiB working set in ${w.memory >> 20} MiB, ${w.pattern}, readahead ${2 ** w.pageCluster}`
+      : `fio ${w.rw} bs=${w.bs} iodepth=${w.iodepth} numjobs=${w.numjobs} ioengine=${w.ioengine}${w.hipri ? " hipri" : ""}`;
+  const lines = [`nvmesim run: ${n.path} on ${n.device}, ${c.cpus} CPUs, ${what} (seed ${n.seed})`];
+  if (n.swap) {
+    lines.push(
+      `  faults ${n.swap.faults} (${n.swap.majorFaults} major), ${Math.round(n.swap.faultsPerSec)} per second; swap-ins ${n.swap.swapIns}, swap-outs ${n.swap.swapOuts}`,
+    );
+  }
   for (const dir of ["read", "write"] as const) {
     const d = job[dir];
     if (d.total_ios === 0) continue;

@@ -30,6 +30,37 @@ export interface FioWorkload {
   verify: boolean;
 }
 
+/** The seed's kind of program: threads touch a working set larger than memory. */
+export interface SwapWorkload {
+  kind: "swap";
+  threads: number;
+  /** Bytes of page frames the working set may use. */
+  memory: number;
+  /** Bytes the program touches (more than memory). */
+  workingSet: number;
+  /** Swap readahead of 2^pageCluster pages (Linux vm.page-cluster, default 3). */
+  pageCluster: number;
+  pattern: "sequential" | "random";
+  /** The program's own time per page touched, ns. */
+  userNsPerAccess: number;
+  /** Stop after this many page faults (0: no limit). */
+  faults: number;
+  /** Stop at this simulated time, seconds (0: no limit). */
+  runtime: number;
+}
+
+export const DEFAULT_SWAP: SwapWorkload = {
+  kind: "swap",
+  threads: 1,
+  memory: 64 << 20,
+  workingSet: 96 << 20,
+  pageCluster: 3,
+  pattern: "sequential",
+  userNsPerAccess: 200,
+  faults: 200_000,
+  runtime: 0,
+};
+
 export interface RunConfig {
   seed: bigint;
   path: PathName;
@@ -38,7 +69,7 @@ export interface RunConfig {
   /** Entries per NVMe queue; one queue pair per CPU. */
   qDepth: number;
   device: { preset: string };
-  workload: FioWorkload;
+  workload: FioWorkload | SwapWorkload;
 }
 
 export const DEFAULT_CONFIG: RunConfig = {
@@ -202,11 +233,34 @@ export function validateConfig(input: unknown): RunConfig {
   const deviceIn = object("device", top.device ?? {});
   checkKeys("device", deviceIn, ["preset"]);
   const w = object("workload", top.workload ?? {});
-  const wKeys = Object.keys(d.workload);
-  checkKeys("workload", w, wKeys);
-  const dw = d.workload;
-  const workload: FioWorkload = {
-    kind: oneOf("workload.kind", w.kind ?? dw.kind, ["fio"] as const),
+  if (w.kind !== undefined) oneOf("workload.kind", w.kind, ["fio", "swap"] as const);
+  const workload = w.kind === "swap" ? validateSwap(w) : validateFio(w);
+  const config: RunConfig = {
+    seed: seedOf(top.seed ?? d.seed),
+    path: oneOf("path", top.path ?? d.path, PATH_NAMES),
+    switches,
+    cpus: integer("cpus", top.cpus ?? d.cpus, 1, 256),
+    qDepth: integer("qDepth", top.qDepth ?? d.qDepth, 2, 65536),
+    device: { preset: oneOf("device.preset", deviceIn.preset ?? d.device.preset, PRESET_NAMES) },
+    workload,
+  };
+  if (workload.kind === "fio" && workload.hipri) config.switches = { ...config.switches, polled: true };
+  if (workload.kind === "fio") checkFio(config, workload);
+  else checkSwap(config, workload);
+  if (config.switches.irqCoalesceThreshold > 1 && config.switches.irqCoalesceTimeNs === 0) {
+    throw new ConfigError(
+      "switches.irqCoalesceTimeNs",
+      "0 with a coalescing threshold: a lone completion would wait forever (set a time)",
+    );
+  }
+  return config;
+}
+
+function validateFio(w: Obj): FioWorkload {
+  const dw = DEFAULT_CONFIG.workload as FioWorkload;
+  checkKeys("workload", w, Object.keys(dw));
+  return {
+    kind: "fio",
     rw: oneOf("workload.rw", w.rw ?? dw.rw, RW_MODES),
     bs: parseSize("workload.bs", w.bs ?? dw.bs),
     iodepth: integer("workload.iodepth", w.iodepth ?? dw.iodepth, 1, 65535),
@@ -219,22 +273,53 @@ export function validateConfig(input: unknown): RunConfig {
     runtime: number("workload.runtime", w.runtime ?? dw.runtime, 0, 1e6),
     verify: boolean("workload.verify", w.verify ?? dw.verify),
   };
-  const config: RunConfig = {
-    seed: seedOf(top.seed ?? d.seed),
-    path: oneOf("path", top.path ?? d.path, PATH_NAMES),
-    switches,
-    cpus: integer("cpus", top.cpus ?? d.cpus, 1, 256),
-    qDepth: integer("qDepth", top.qDepth ?? d.qDepth, 2, 65536),
-    device: { preset: oneOf("device.preset", deviceIn.preset ?? d.device.preset, PRESET_NAMES) },
-    workload,
-  };
-  if (workload.hipri) config.switches = { ...config.switches, polled: true };
-  checkCombinations(config);
-  return config;
 }
 
-function checkCombinations(c: RunConfig): void {
-  const w = c.workload;
+function validateSwap(w: Obj): SwapWorkload {
+  const dw = DEFAULT_SWAP;
+  checkKeys("workload", w, Object.keys(dw));
+  return {
+    kind: "swap",
+    threads: integer("workload.threads", w.threads ?? dw.threads, 1, 4096),
+    memory: parseSize("workload.memory", w.memory ?? dw.memory),
+    workingSet: parseSize("workload.workingSet", w.workingSet ?? dw.workingSet),
+    pageCluster: integer("workload.pageCluster", w.pageCluster ?? dw.pageCluster, 0, 6),
+    pattern: oneOf("workload.pattern", w.pattern ?? dw.pattern, ["sequential", "random"] as const),
+    userNsPerAccess: integer("workload.userNsPerAccess", w.userNsPerAccess ?? dw.userNsPerAccess, 0, 1_000_000_000),
+    faults: integer("workload.faults", w.faults ?? dw.faults, 0, Number.MAX_SAFE_INTEGER),
+    runtime: number("workload.runtime", w.runtime ?? dw.runtime, 0, 1e6),
+  };
+}
+
+function checkSwap(c: RunConfig, w: SwapWorkload): void {
+  const cluster = 2 ** w.pageCluster;
+  if (w.workingSet <= w.memory)
+    throw new ConfigError(
+      "workload.workingSet",
+      `${w.workingSet} must be more than workload.memory (${w.memory}) for the program to swap`,
+    );
+  if (w.workingSet > 64 * 1024 ** 3)
+    throw new ConfigError("workload.workingSet", `${w.workingSet} is more than 64 GiB`);
+  if (w.memory < w.threads * cluster * 4096 * 2) {
+    throw new ConfigError(
+      "workload.memory",
+      `${w.memory} is too little: each thread needs room for two readahead clusters (${2 * cluster * 4096} bytes)`,
+    );
+  }
+  if (w.workingSet / 4096 / w.threads < cluster)
+    throw new ConfigError("workload.threads", `${w.threads} threads leave less than one readahead cluster each`);
+  // A fault submits up to a cluster of reads and as many write-outs; writes from earlier faults may still be in flight.
+  const perCpu = Math.ceil(w.threads / c.cpus) * cluster * 4;
+  if (perCpu > c.qDepth - 1)
+    throw new ConfigError(
+      "qDepth",
+      `${c.qDepth} is too shallow for ${w.threads} swap threads on ${c.cpus} CPUs (needs ${perCpu + 1})`,
+    );
+  if (w.faults === 0 && w.runtime === 0)
+    throw new ConfigError("workload.faults", "0 with runtime 0: the run would never end (set one of them)");
+}
+
+function checkFio(c: RunConfig, w: FioWorkload): void {
   if (w.bs < 4096 || w.bs % 4096 !== 0 || w.bs > 8 << 20) {
     throw new ConfigError(
       "workload.bs",

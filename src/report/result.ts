@@ -88,6 +88,15 @@ export interface NvmesimSection {
   integrityErrors: number;
   statusCounts: { injected: number; detected: number; retried: number; failed: number };
   engineErrors: number;
+  /** The swap workload's counts; absent for fio jobs. */
+  swap?: {
+    faults: number;
+    majorFaults: number;
+    faultsPerSec: number;
+    swapIns: number;
+    swapOuts: number;
+    userCpuNs: number;
+  };
 }
 
 export interface Result {
@@ -181,7 +190,6 @@ export function buildResult(r: ResultInputs): Result {
     .map(([layer, ns]) => ({ layer, ns, percent: totalCpu ? (100 * ns) / totalCpu : 0 }))
     .sort((a, b) => b.ns - a.ns);
   const ios = s.completed || 1;
-  const w = c.workload;
   const cfgJson = configJson(c);
   const sysCpu = runtimeNs > 0 ? (100 * s.cpuBusyNs) / (runtimeNs * c.cpus) : 0;
   return {
@@ -191,16 +199,7 @@ export function buildResult(r: ResultInputs): Result {
         jobname: "nvmesim",
         groupid: 0,
         error: s.failedIos > 0 ? 5 : 0,
-        "job options": {
-          rw: w.rw,
-          bs: String(w.bs),
-          iodepth: String(w.iodepth),
-          numjobs: String(w.numjobs),
-          rwmixread: String(w.rwmixread),
-          ioengine: w.ioengine,
-          hipri: w.hipri ? "1" : "0",
-          size: String(w.size),
-        },
+        "job options": jobOptions(c),
         read: direction(
           s.iosRead,
           s.bytesRead,
@@ -221,7 +220,7 @@ export function buildResult(r: ResultInputs): Result {
           r.histWrite,
           runtimeNs,
         ),
-        usr_cpu: 0,
+        usr_cpu: runtimeNs > 0 ? (100 * s.userNs) / (runtimeNs * c.cpus) : 0,
         sys_cpu: sysCpu,
         ctx: s.nSleep,
       },
@@ -245,6 +244,22 @@ export function buildResult(r: ResultInputs): Result {
       integrityErrors: s.integrityErrors,
       statusCounts: { injected: s.injectedErrors, detected: s.detectedErrors, retried: s.retries, failed: s.failedIos },
       engineErrors: s.engineErrors,
+      ...(c.workload.kind === "swap"
+        ? {
+            swap: {
+              faults: s.faults,
+              majorFaults: s.majorFaults,
+              faultsPerSec: runtimeNs > 0 ? s.faults / (runtimeNs / 1e9) : 0,
+              swapIns: s.swapIns,
+              swapOuts: s.swapOuts,
+              userCpuNs: s.userNs,
+            },
+          }
+        : {}),
     },
   };
+}
+
+function jobOptions(c: RunConfig): Record<string, string> {
+  return Object.fromEntries(Object.entries(c.workload).map(([k, v]) => [k, String(v)]));
 }

@@ -3,7 +3,8 @@
 // progress and can cancel between them; the same code serves Node and the page.
 import { validateConfig, type RunConfig } from "../model/config";
 import { COST_TABLE } from "../model/cost-table";
-import { pathSteps, SLEEP_STEPS, type PathSteps } from "../model/paths";
+import { pathSteps, SLEEP_STEPS, SWAP_FAULT_STEPS, type PathSteps } from "../model/paths";
+import { OTHER_KERNEL } from "../model/steps";
 import { PRESETS, type Latency } from "../model/presets";
 import { buildResult, type Result } from "../report/result";
 import { readHistogram, readSimStats, writeSimConfig, type SimConfigValues, type SimStatsValues } from "../wasm/engine";
@@ -27,6 +28,8 @@ export interface RunSteps {
   write: PathSteps;
   sleep: readonly string[];
   pollPass: readonly string[];
+  /** Per page fault (swap workload). */
+  fault: readonly string[];
 }
 
 const costNs = new Map(COST_TABLE.map((e) => [e.symbol, e.ns]));
@@ -49,6 +52,7 @@ export function runSteps(c: RunConfig): RunSteps {
     write: pathSteps(c.path, "write", c.switches),
     sleep: SLEEP_STEPS,
     pollPass: ["nvme_poll"],
+    fault: [...SWAP_FAULT_STEPS, OTHER_KERNEL],
   };
 }
 
@@ -58,27 +62,33 @@ export function engineConfig(c: RunConfig, steps: RunSteps): SimConfigValues {
   const p = PRESETS[c.device.preset];
   const [rk, ra, rb] = latencyFields(p.readLatency);
   const [wk, wa, wb] = latencyFields(p.writeLatency);
-  const readPercent =
-    w.rw === "read" || w.rw === "randread" ? 100 : w.rw === "write" || w.rw === "randwrite" ? 0 : w.rwmixread;
   const round = (x: number) => Math.max(0, Math.round(x));
+  const swap = w.kind === "swap";
+  const readPercent = swap
+    ? 100
+    : w.rw === "read" || w.rw === "randread"
+      ? 100
+      : w.rw === "write" || w.rw === "randwrite"
+        ? 0
+        : w.rwmixread;
   return {
     seed: c.seed,
-    iosTotal: BigInt(w.number_ios),
+    iosTotal: BigInt(swap ? w.faults : w.number_ios),
     runtimeNs: BigInt(Math.round(w.runtime * 1e9)),
-    regionBytes: BigInt(w.size),
+    regionBytes: BigInt(swap ? w.workingSet - (w.workingSet % 4096) : w.size),
     linkBytesPerSec: BigInt(p.linkBytesPerSec),
     cpus: c.cpus,
     qDepth: c.qDepth,
-    threads: w.numjobs,
-    iodepth: w.iodepth,
+    threads: swap ? w.threads : w.numjobs,
+    iodepth: swap ? 1 : w.iodepth,
     readPercent,
-    random: w.rw.startsWith("rand") ? 1 : 0,
-    bs: w.bs,
+    random: swap ? (w.pattern === "random" ? 1 : 0) : w.rw.startsWith("rand") ? 1 : 0,
+    bs: swap ? 4096 : w.bs,
     polled: c.switches.polled ? 1 : 0,
     batchDoorbell: c.switches.batchDoorbell ? 1 : 0,
     irqCoalesceThreshold: c.switches.irqCoalesceThreshold,
     irqCoalesceTimeNs: c.switches.irqCoalesceTimeNs,
-    verify: w.verify ? 1 : 0,
+    verify: swap || w.verify ? 1 : 0,
     fetchNs: p.fetchNs,
     processNs: p.processNs,
     dies: p.dies,
@@ -100,6 +110,11 @@ export function engineConfig(c: RunConfig, steps: RunSteps): SimConfigValues {
     costInterrupt: round(sumNs(steps.read.interrupt)),
     costSleep: round(sumNs(steps.sleep)),
     costPollPass: Math.max(1, round(sumNs(steps.pollPass))),
+    workload: swap ? 1 : 0,
+    memPages: swap ? Math.floor(w.memory / 4096) : 0,
+    pageCluster: swap ? w.pageCluster : 0,
+    userNsPerAccess: swap ? w.userNsPerAccess : 0,
+    costFault: round(sumNs(steps.fault)),
   };
 }
 
@@ -119,6 +134,7 @@ export function profileFromCounts(stats: SimStatsValues, steps: RunSteps): Map<s
   charge(steps.read.interrupt, stats.nInterrupt);
   charge(steps.sleep, stats.nSleep);
   charge(steps.pollPass, stats.nPollPass);
+  charge(steps.fault, stats.faults);
   return profile;
 }
 
@@ -131,7 +147,7 @@ export async function simulate(m: Nvmesim, input: unknown, options: SimulateOpti
   writeSimConfig(m, ptr, values);
   const started = options.wallTime ? performance.now() : 0;
   if (m.exports.engineInit(ptr) !== 0) throw new Error("the engine ran out of memory for this configuration");
-  const total = config.workload.number_ios;
+  const total = config.workload.kind === "swap" ? config.workload.faults : config.workload.number_ios;
   const batch = options.batchIos ?? SIMULATE_BATCH_IOS;
   let completed = 0;
   while (!m.exports.engineDone()) {

@@ -42,6 +42,11 @@ export const SIM_CONFIG_FIELDS = {
   costInterrupt: "u32",
   costSleep: "u32",
   costPollPass: "u32",
+  workload: "u32",
+  memPages: "u32",
+  pageCluster: "u32",
+  userNsPerAccess: "u32",
+  costFault: "u32",
 } as const;
 
 export const SIM_STATS_FIELDS = {
@@ -79,6 +84,11 @@ export const SIM_STATS_FIELDS = {
   failedIos: "u64",
   engineErrors: "u64",
   cqDoorbells: "u64",
+  faults: "u64",
+  majorFaults: "u64",
+  swapIns: "u64",
+  swapOuts: "u64",
+  userNs: "u64",
 } as const;
 
 export type SimConfigValues = {

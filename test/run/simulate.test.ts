@@ -64,7 +64,11 @@ describe("simulate", () => {
 
   it("64 CPUs with 1024-deep queues fit in 64 MiB of Wasm memory", async () => {
     const big = await loadNvmesim();
-    const r = await simulate(big, { cpus: 64, qDepth: 1024, workload: { numjobs: 64, iodepth: 16, number_ios: 50_000 } });
+    const r = await simulate(big, {
+      cpus: 64,
+      qDepth: 1024,
+      workload: { numjobs: 64, iodepth: 16, number_ios: 50_000 },
+    });
     expect(r.nvmesim.engineErrors).toBe(0);
     expect(big.exports.memory.buffer.byteLength).toBeLessThanOrEqual(64 * 2 ** 20);
   });
@@ -86,5 +90,40 @@ describe("simulate", () => {
       onProgress: (done) => done >= 3000 && controller.abort(),
     });
     await expect(run).rejects.toThrow(/cancelled/);
+  });
+});
+
+describe("simulate the swap program", () => {
+  const swap = (extra: Record<string, unknown> = {}, workload: Record<string, unknown> = {}) => ({
+    cpus: 2,
+    ...extra,
+    workload: { kind: "swap", memory: "8m", workingSet: "12m", faults: 30_000, ...workload },
+  });
+
+  it("swaps pages out and back in, every page checked, on both paths", async () => {
+    for (const path of ["blk-mq", "rw_page"]) {
+      const r = await simulate(m, swap({ path }));
+      const s = r.nvmesim.swap!;
+      expect(s.faults).toBe(30_000);
+      expect(s.majorFaults).toBeGreaterThan(1000);
+      expect(s.swapIns).toBeGreaterThan(s.majorFaults); // readahead brings clusters
+      expect(s.swapOuts).toBeGreaterThan(1000);
+      expect(r.nvmesim.integrityErrors).toBe(0);
+      expect(r.nvmesim.engineErrors).toBe(0);
+      expect(r.nvmesim.profile.map((p) => p.symbol)).toContain("page_fault");
+    }
+  });
+
+  it("waits for command ids instead of losing I/O when the queue is shallow", async () => {
+    const r = await simulate(m, swap({ qDepth: 64 }, { threads: 2, pattern: "random", runtime: 5 }));
+    expect(r.nvmesim.engineErrors).toBe(0);
+    expect(r.nvmesim.integrityErrors).toBe(0);
+    expect(r.nvmesim.swap!.faults).toBe(30_000);
+  });
+
+  it("rejects a working set that fits in memory", async () => {
+    await expect(simulate(m, swap({}, { workingSet: "4m" }))).rejects.toThrow(
+      /workload\.workingSet: .* must be more than workload\.memory/,
+    );
   });
 });
