@@ -194,6 +194,11 @@ export function threadYield(t: u32, now: u64): void {
   if (!eventPush(events, now, (EV_RUN << 28) | t)) st.engineErrors++;
 }
 
+/** Puts `tag` into the namespace page `page` (a swap slot filled before the run). */
+export function namespacePreload(page: u32, tag: u32): void {
+  store<u32>(nsTags + (<usize>page << 2), tag);
+}
+
 /** Command ids free on `cpu`'s queue. */
 export function hostCidsFree(cpu: u32): u32 {
   return hq(cpu).cidFree;

@@ -12,6 +12,7 @@ import type { Io } from "./io";
 const BOOLEAN_SWITCHES = ["iodInPdu", "batchDoorbell", "singleSegmentMap", "batchedCompletion", "onStackBio", "polled"];
 
 const FLAGS: FlagSpec = {
+  scenario: { type: "string" },
   config: { type: "string" },
   seed: { type: "string" },
   path: { type: "string" },
@@ -37,7 +38,8 @@ const FLAGS: FlagSpec = {
   help: { type: "boolean" },
 };
 
-const HELP = `usage: nvmesim run [--config FILE] [--path blk-mq|rw_page] [--switch NAME ...] [--cpus N] [--q-depth N]
+const HELP = `usage: nvmesim run --scenario seed-2014 [--json]
+       nvmesim run [--config FILE] [--path blk-mq|rw_page] [--switch NAME ...] [--cpus N] [--q-depth N]
                    [--device PRESET] [--rw MODE] [--bs SIZE] [--iodepth N] [--numjobs N] [--rwmixread N]
                    [--ioengine sync|async] [--hipri] [--size SIZE] [--number-ios N] [--runtime SECONDS]
                    [--seed N] [--no-verify] [--json | --fio-json | --profile] [--timing]
@@ -98,6 +100,14 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (boolFlag(parsed, "help")) {
     io.stdout(HELP);
     return 0;
+  }
+  if (parsed.values.scenario !== undefined) {
+    if (parsed.values.scenario !== "seed-2014")
+      throw new UsageError(`invalid --scenario '${parsed.values.scenario}' (allowed: seed-2014)`);
+    const others = Object.keys(parsed.values).filter((k) => k !== "scenario" && k !== "json");
+    if (others.length)
+      throw new UsageError(`--${others[0]} cannot be combined with --scenario (the scenario fixes its configuration)`);
+    return (await import("./seed")).seedScenario(io, boolFlag(parsed, "json"));
   }
   const outputs = ["json", "fio-json", "profile"].filter((k) => boolFlag(parsed, k));
   if (outputs.length > 1)
