@@ -23,6 +23,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
       "derive the cost table from the seed's blk-mq profile (writes src/model/cost-table.json, docs/calibration.md)",
     load: async () => (await import("./calibrate")).calibrateCommand,
   },
+  validate: {
+    summary: "compare the model with published measurements (writes docs/validation.md)",
+    load: async () => (await import("./validate")).validate,
+  },
   presets: { summary: "the device presets with their sources", load: async () => (await import("./presets")).presets },
   paths: {
     summary: "the host paths' steps with their costs and sources",
