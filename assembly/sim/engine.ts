@@ -77,6 +77,7 @@ export class SimConfig {
   pageCluster: u32; // swap readahead of 2^pageCluster pages
   userNsPerAccess: u32; // the program's own time per page touched
   costFault: u32; // kernel time of one page fault before any I/O
+  errPrpPpm: u32; // host mistakes: a PRP1 that is not dword aligned
 }
 
 /** Counters TypeScript reads after a run. */
@@ -135,6 +136,7 @@ const PAGE_SHIFT: u32 = 12;
 const LBA_SHIFT: u32 = 9;
 const NSID: u32 = 1;
 const NO_TIME: u64 = 0xffff_ffff_ffff_ffff;
+const TAG_UNKNOWN: u32 = 2; // written tags are odd, never-written pages read 0
 
 // Per-command records, per queue, indexed by cid.
 //  IoRec: lbaPage u64 | submitNs u64 | prp1 u64 | prp2 u64 | thread u32 | pages u16 | write u8 | retries u8
@@ -150,6 +152,7 @@ let histWrite: usize = 0;
 let ctrl: Ctrl = changetype<Ctrl>(0);
 let events: EventQueue = changetype<EventQueue>(0);
 let devRng: Prng = changetype<Prng>(0);
+let hostRng: Prng = changetype<Prng>(0); // the host's injected mistakes
 let hostQueues: usize = 0; // HostQueue ptr per CPU
 let listPool: PagePool = changetype<PagePool>(0);
 let iods: usize = 0; // per CPU: qDepth iods
@@ -271,6 +274,7 @@ export function engineInit(configPtr: usize): i32 {
   ctrl = changetype<Ctrl>(ctrlCreate(cpus + 1, 0));
   events = changetype<EventQueue>(eventQueueCreate(cpus * (qDepth * 2 + 2) + 16));
   devRng = changetype<Prng>(arenaAlloc(16, 8));
+  hostRng = changetype<Prng>(arenaAlloc(16, 8));
   hostQueues = arenaAlloc(<usize>cpus << 2, 4);
   iods = arenaAlloc(<usize>cpus * qDepth * iodStride, 8);
   ioRecs = arenaAlloc(<usize>cpus * qDepth * IOREC_BYTES, 8);
@@ -295,6 +299,7 @@ export function engineInit(configPtr: usize): i32 {
   if (changetype<usize>(ctrl) == 0 || changetype<usize>(events) == 0 || segs == 0 || dieFree == 0) return -1;
   if (iods == 0 || ioRecs == 0 || threads == 0 || nsTags == 0 || hostTags == 0 || dma == 0) return -1;
   prngSeed(devRng, cfg.seed, 1);
+  prngSeed(hostRng, cfg.seed, 2);
   // One PRP list pool for the device, as the driver's dma_pool (dev->prp_page_pool).
   listPool = changetype<PagePool>(pagePoolCreate(LIST_PHYS_BASE, 4096, cpus * qDepth * listsPerIo + 1));
   if (changetype<usize>(listPool) == 0) return -1;
@@ -389,6 +394,10 @@ export function ioSubmit(cpu: u32, t: u32, page: u64, write: bool, retries: u32,
   let s = changetype<Sqe>(sqe);
   s.prp1 = iod.dptr0;
   s.prp2 = iod.dptr1;
+  if (cfg.errPrpPpm != 0 && prngNext(hostRng) % 1_000_000 < cfg.errPrpPpm) {
+    s.prp1 |= 2; // the controller must answer PRP Offset Invalid with DNR
+    st.injectedErrors++;
+  }
   let lbas = cfg.bs >> LBA_SHIFT;
   nvmeSqeSetRw(sqe, page << (PAGE_SHIFT - LBA_SHIFT), nvmeRwCdw12(lbas - 1, false, false, false, 0), 0, 0, 0, 0, 0);
   hostSqAdvance(q);
@@ -578,12 +587,14 @@ function ioFinish(cpu: u32, cid: u32, statusWord: u16, now: u64): void {
       return;
     }
     st.failedIos++;
+    // A write that never happened leaves the page's content unknown to the host.
+    if (write) for (let k: u32 = 0; k < pagesPerIo; k++) store<u32>(expectTags + (<usize>(page + k) << 2), TAG_UNKNOWN);
   } else if (!write && cfg.verify != 0 && cfg.workload == 0) {
     let buf = (<u64>cpu * cfg.qDepth + cid) * pagesPerIo;
     for (let k: u32 = 0; k < pagesPerIo; k++) {
       if (load<u8>(writesInFlight + <usize>(page + k)) != 0) continue; // a racing write: nothing to expect
-      let got = load<u32>(hostTags + (<usize>(buf + k) << 2));
-      if (got != load<u32>(expectTags + (<usize>(page + k) << 2))) st.integrityErrors++;
+      let want = load<u32>(expectTags + (<usize>(page + k) << 2));
+      if (want != TAG_UNKNOWN && load<u32>(hostTags + (<usize>(buf + k) << 2)) != want) st.integrityErrors++;
     }
   }
   // A sleeping thread sees its completions once it is woken (a context switch

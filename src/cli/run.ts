@@ -78,7 +78,7 @@ function configFromFlags(values: Record<string, unknown>): Record<string, unknow
   if (str("path") !== undefined) config.path = str("path");
   if (str("cpus") !== undefined) config.cpus = numberFlag("cpus", str("cpus")!);
   if (str("q-depth") !== undefined) config.qDepth = numberFlag("q-depth", str("q-depth")!);
-  if (str("device") !== undefined) config.device = { preset: str("device") };
+  if (str("device") !== undefined) config.device = { ...((base.device as object) ?? {}), preset: str("device") };
   for (const name of (values.switch as string[] | undefined) ?? []) {
     if (!BOOLEAN_SWITCHES.includes(name))
       throw new UsageError(`invalid --switch '${name}' (allowed: ${BOOLEAN_SWITCHES.join(", ")})`);

@@ -61,6 +61,25 @@ export const DEFAULT_SWAP: SwapWorkload = {
   runtime: 0,
 };
 
+/** Injected faults, per million commands. */
+export interface ErrorInjection {
+  /** Reads answered Unrecovered Read Error (media, retryable). */
+  unrecoveredReadPpm: number;
+  /** Writes answered Write Fault (media, retryable). */
+  writeFaultPpm: number;
+  /** Commands the host builds with a misaligned PRP1 (answered PRP Offset Invalid with DNR: not retried). */
+  prpErrorPpm: number;
+}
+
+export interface DeviceConfig {
+  preset: string;
+  errors: ErrorInjection;
+  /** Retries of a failed command without DNR before the host gives up. */
+  maxRetries: number;
+}
+
+export const NO_ERRORS: ErrorInjection = { unrecoveredReadPpm: 0, writeFaultPpm: 0, prpErrorPpm: 0 };
+
 export interface RunConfig {
   seed: bigint;
   path: PathName;
@@ -68,7 +87,7 @@ export interface RunConfig {
   cpus: number;
   /** Entries per NVMe queue; one queue pair per CPU. */
   qDepth: number;
-  device: { preset: string };
+  device: DeviceConfig;
   workload: FioWorkload | SwapWorkload;
 }
 
@@ -78,7 +97,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   switches: SWITCHES_OFF,
   cpus: 4,
   qDepth: 1024,
-  device: { preset: "p3700-2014" },
+  device: { preset: "p3700-2014", errors: NO_ERRORS, maxRetries: 5 },
   workload: {
     kind: "fio",
     rw: "randread",
@@ -231,7 +250,12 @@ export function validateConfig(input: unknown): RunConfig {
       limit === "bool" ? boolean(`switches.${key}`, v) : integer(`switches.${key}`, v, ...limit);
   }
   const deviceIn = object("device", top.device ?? {});
-  checkKeys("device", deviceIn, ["preset"]);
+  checkKeys("device", deviceIn, ["preset", "errors", "maxRetries"]);
+  const errorsIn = object("device.errors", deviceIn.errors ?? {});
+  checkKeys("device.errors", errorsIn, Object.keys(NO_ERRORS));
+  const errors = Object.fromEntries(
+    Object.keys(NO_ERRORS).map((k) => [k, integer(`device.errors.${k}`, errorsIn[k] ?? 0, 0, 1_000_000)]),
+  ) as unknown as ErrorInjection;
   const w = object("workload", top.workload ?? {});
   if (w.kind !== undefined) oneOf("workload.kind", w.kind, ["fio", "swap"] as const);
   const workload = w.kind === "swap" ? validateSwap(w) : validateFio(w);
@@ -241,10 +265,20 @@ export function validateConfig(input: unknown): RunConfig {
     switches,
     cpus: integer("cpus", top.cpus ?? d.cpus, 1, 256),
     qDepth: integer("qDepth", top.qDepth ?? d.qDepth, 2, 65536),
-    device: { preset: oneOf("device.preset", deviceIn.preset ?? d.device.preset, PRESET_NAMES) },
+    device: {
+      preset: oneOf("device.preset", deviceIn.preset ?? d.device.preset, PRESET_NAMES),
+      errors,
+      maxRetries: integer("device.maxRetries", deviceIn.maxRetries ?? d.device.maxRetries, 0, 255),
+    },
     workload,
   };
   if (workload.kind === "fio" && workload.hipri) config.switches = { ...config.switches, polled: true };
+  if (workload.kind === "swap" && Object.values(config.device.errors).some((v) => v > 0)) {
+    throw new ConfigError(
+      "device.errors",
+      "fault injection applies to fio workloads (the swap program has no retry policy of its own)",
+    );
+  }
   if (workload.kind === "fio") checkFio(config, workload);
   else checkSwap(config, workload);
   if (config.switches.irqCoalesceThreshold > 1 && config.switches.irqCoalesceTimeNs === 0) {

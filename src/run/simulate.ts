@@ -98,9 +98,9 @@ export function engineConfig(c: RunConfig, steps: RunSteps): SimConfigValues {
     writeLatKind: wk,
     writeLatA: wa,
     writeLatB: wb,
-    errReadPpm: 0,
-    errWritePpm: 0,
-    maxRetries: 5,
+    errReadPpm: c.device.errors.unrecoveredReadPpm,
+    errWritePpm: c.device.errors.writeFaultPpm,
+    maxRetries: c.device.maxRetries,
     costSubmitRead: round(sumNs(steps.read.submitIo)),
     costSubmitWrite: round(sumNs(steps.write.submitIo)),
     costSubmitBatch: round(sumNs(steps.read.submitBatch)),
@@ -115,6 +115,7 @@ export function engineConfig(c: RunConfig, steps: RunSteps): SimConfigValues {
     pageCluster: swap ? w.pageCluster : 0,
     userNsPerAccess: swap ? w.userNsPerAccess : 0,
     costFault: round(sumNs(steps.fault)),
+    errPrpPpm: c.device.errors.prpErrorPpm,
   };
 }
 

@@ -47,6 +47,7 @@ export const SIM_CONFIG_FIELDS = {
   pageCluster: "u32",
   userNsPerAccess: "u32",
   costFault: "u32",
+  errPrpPpm: "u32",
 } as const;
 
 export const SIM_STATS_FIELDS = {

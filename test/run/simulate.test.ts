@@ -62,6 +62,20 @@ describe("simulate", () => {
     expect(optane.jobs[0].read.iops).toBeGreaterThan(nand.jobs[0].read.iops * 3);
   });
 
+  it("detects every injected fault: media errors are retried, PRP mistakes (DNR) fail", async () => {
+    const errors = { unrecoveredReadPpm: 20_000, writeFaultPpm: 20_000, prpErrorPpm: 5_000 };
+    const r = await simulate(m, small({ device: { preset: "p3700-2014", errors } }, { rw: "randrw", verify: true }));
+    const s = r.nvmesim.statusCounts;
+    expect(s.injected).toBeGreaterThan(500);
+    expect(s.detected).toBe(s.injected);
+    expect(s.failed).toBeGreaterThan(50); // the PRP errors, not retried
+    expect(s.retried).toBe(s.detected - s.failed);
+    expect(r.nvmesim.integrityErrors).toBe(0);
+    expect(r.nvmesim.engineErrors).toBe(0);
+    const clean = await simulate(m, small());
+    expect(clean.nvmesim.statusCounts).toEqual({ injected: 0, detected: 0, retried: 0, failed: 0 });
+  });
+
   it("64 CPUs with 1024-deep queues fit in 64 MiB of Wasm memory", async () => {
     const big = await loadNvmesim();
     const r = await simulate(big, {
