@@ -231,6 +231,7 @@ export const SIMCFG_PAGE_CLUSTER: u32 = offsetof<SimConfig>("pageCluster");
 export const SIMCFG_USER_NS_PER_ACCESS: u32 = offsetof<SimConfig>("userNsPerAccess");
 export const SIMCFG_COST_FAULT: u32 = offsetof<SimConfig>("costFault");
 export const SIMCFG_ERR_PRP_PPM: u32 = offsetof<SimConfig>("errPrpPpm");
+export const SIMCFG_SGL_THRESHOLD_BYTES: u32 = offsetof<SimConfig>("sglThresholdBytes");
 export const SIMSTAT_BYTES: u32 = offsetof<SimStats>();
 export const SIMSTAT_NOW_NS: u32 = offsetof<SimStats>("nowNs");
 export const SIMSTAT_COMPLETED: u32 = offsetof<SimStats>("completed");

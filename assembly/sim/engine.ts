@@ -12,15 +12,17 @@
 import { Iod, iodFreeLists, iodSizeBytes } from "../host/iod";
 import { PagePool, pagePoolCreate } from "../host/page-pool";
 import { nvmeSetupPrps } from "../host/prp";
+import { nvmeSetupSgls } from "../host/sgl";
 import { HostQueue, hostCidAlloc, hostCidFree, hostCqConsume, hostCqePending, hostQueueCreate, hostSqAdvance, hostSqNextSlot } from "../host/queue";
 import { segSet } from "../host/segments";
 import { Ctrl, CtrlQueue, ctrlCqPost, ctrlCreate, ctrlDoorbellWrite, ctrlQueue, ctrlQueueCreate, ctrlSqFetch } from "../device/controller";
 import { DMA_ENTRY_BYTES, DMA_LIST_HEADER_BYTES, dmaListCount, dmaListCreate } from "../device/dma-list";
 import { mediaLatencyNs, mediaLatencyTable } from "../device/media";
 import { nvmeMapPrp } from "../device/prp";
+import { nvmeMapSgl } from "../device/sgl";
 import { Cqe, NVME_STATUS_DNR, nvmeStatus } from "../nvme/cqe";
 import { nvmeCqHeadDoorbell, nvmeSqTailDoorbell } from "../nvme/doorbell";
-import { NVME_OPC_READ, NVME_OPC_WRITE, Sqe, nvmeRwCdw12, nvmeSqeClear, nvmeSqeSetHeader, nvmeSqeSetRw } from "../nvme/sqe";
+import { NVME_OPC_READ, NVME_OPC_WRITE, NVME_PSDT_PRP, NVME_PSDT_SGL_MPTR_CONTIG, Sqe, nvmeRwCdw12, nvmeSqeClear, nvmeSqeSetHeader, nvmeSqeSetRw } from "../nvme/sqe";
 import { NVME_SCT_MEDIA, NVME_SC_READ_ERROR, NVME_SC_WRITE_FAULT } from "../nvme/status";
 import { arenaAlloc, arenaReset } from "./arena";
 import { EventQueue, eventPop, eventPush, eventQueueCreate, eventTopData, eventTopTimeNs } from "./event-queue";
@@ -78,6 +80,7 @@ export class SimConfig {
   userNsPerAccess: u32; // the program's own time per page touched
   costFault: u32; // kernel time of one page fault before any I/O
   errPrpPpm: u32; // host mistakes: a PRP1 that is not dword aligned
+  sglThresholdBytes: u32; // I/Os of at least this size use an SGL (0: never), as Linux's sgl_threshold
 }
 
 /** Counters TypeScript reads after a run. */
@@ -378,7 +381,9 @@ export function ioSubmit(cpu: u32, t: u32, page: u64, write: bool, retries: u32,
   let bufPage = (<u64>cpu * cfg.qDepth + <u32>cid) * pagesPerIo;
   let iod = iodOf(cpu, <u32>cid);
   segSet(segs, 0, DATA_PHYS_BASE + (bufPage << PAGE_SHIFT), cfg.bs);
-  if (nvmeSetupPrps(iod, segs, 1, PAGE_SHIFT, <u64>cfg.bs, listPool) != 0) st.engineErrors++;
+  let sgl = cfg.sglThresholdBytes != 0 && cfg.bs >= cfg.sglThresholdBytes;
+  let built = sgl ? nvmeSetupSgls(iod, segs, 1, 4096, <u64>cfg.bs, listPool) : nvmeSetupPrps(iod, segs, 1, PAGE_SHIFT, <u64>cfg.bs, listPool);
+  if (built != 0) st.engineErrors++;
   if (write) {
     // The page contents: a tag per page the host can check on read-back.
     for (let k: u32 = 0; k < pagesPerIo; k++) {
@@ -390,11 +395,11 @@ export function ioSubmit(cpu: u32, t: u32, page: u64, write: bool, retries: u32,
     }
   }
   nvmeSqeClear(sqe);
-  nvmeSqeSetHeader(sqe, write ? NVME_OPC_WRITE : NVME_OPC_READ, 0, 0, <u16>cid, NSID);
+  nvmeSqeSetHeader(sqe, write ? NVME_OPC_WRITE : NVME_OPC_READ, 0, sgl ? NVME_PSDT_SGL_MPTR_CONTIG : NVME_PSDT_PRP, <u16>cid, NSID);
   let s = changetype<Sqe>(sqe);
   s.prp1 = iod.dptr0;
   s.prp2 = iod.dptr1;
-  if (cfg.errPrpPpm != 0 && prngNext(hostRng) % 1_000_000 < cfg.errPrpPpm) {
+  if (!sgl && cfg.errPrpPpm != 0 && prngNext(hostRng) % 1_000_000 < cfg.errPrpPpm) {
     s.prp1 |= 2; // the controller must answer PRP Offset Invalid with DNR
     st.injectedErrors++;
   }
@@ -439,13 +444,16 @@ function ctrlFetch(cpu: u32, tail: u32, now: u64): void {
     ctrlBusy = start;
     let write = s.opc == NVME_OPC_WRITE;
     let lenBytes = <u64>((s.cdw12 & 0xffff) + 1) << LBA_SHIFT;
-    let status = <u32>nvmeMapPrp(s.prp1, s.prp2, lenBytes, PAGE_SHIFT, <u64>cfg.bs, dma);
-    let page = ((<u64>s.cdw11 << 32) | s.cdw10) >> (PAGE_SHIFT - LBA_SHIFT);
+    // DPTR: PRP1/PRP2, or SGL descriptor 1 in the same 16 bytes (PSDT says which); kept for the read's data phase.
     store<u64>(rec, s.prp1, 16);
     store<u64>(rec, s.prp2, 24);
+    let psdt = s.flags >> 6;
+    store<u8>(rec, psdt, 42);
+    let status = mapDptr(rec, psdt, lenBytes);
+    let page = ((<u64>s.cdw11 << 32) | s.cdw10) >> (PAGE_SHIFT - LBA_SHIFT);
     let done = start;
     if (status == 0) {
-      if (write) dmaToNamespace(page);
+      if (write) dmaMove(page, true);
       let ppm = write ? cfg.errWritePpm : cfg.errReadPpm;
       if (ppm != 0 && prngNext(devRng) % 1_000_000 < ppm) {
         status = nvmeStatus(NVME_SCT_MEDIA, write ? NVME_SC_WRITE_FAULT : NVME_SC_READ_ERROR, 0, false, false);
@@ -469,30 +477,39 @@ function ctrlFetch(cpu: u32, tail: u32, now: u64): void {
   }
 }
 
-// Write data: the controller reads each page's tag from the host buffer (the DMA list) into the namespace.
-function dmaToNamespace(page: u64): void {
+// Resolves a command's data pointer (kept in its record) into the DMA list; 0 or a status.
+function mapDptr(rec: usize, psdt: u32, lenBytes: u64): u32 {
+  if (psdt == NVME_PSDT_PRP) return <u32>nvmeMapPrp(load<u64>(rec, 16), load<u64>(rec, 24), lenBytes, PAGE_SHIFT, <u64>cfg.bs, dma);
+  return <u32>nvmeMapSgl(rec + 16, lenBytes, <u64>cfg.bs, dma);
+}
+
+// Moves the per-page tags of a transfer: each DMA piece covers whole 4 KiB host
+// pages (buffers are page aligned), taken in transfer order against `page`.
+function dmaMove(page: u64, toNamespace: bool): void {
   let n = dmaListCount(dma);
+  let at = page;
   for (let i: u32 = 0; i < n; i++) {
-    let addr = load<u64>(dma + DMA_LIST_HEADER_BYTES + <usize>i * DMA_ENTRY_BYTES);
-    let buf = (addr - DATA_PHYS_BASE) >> PAGE_SHIFT;
-    store<u32>(nsTags + (<usize>(page + i) << 2), load<u32>(hostTags + (<usize>buf << 2)));
+    let entry = dma + DMA_LIST_HEADER_BYTES + <usize>i * DMA_ENTRY_BYTES;
+    let buf = (load<u64>(entry) - DATA_PHYS_BASE) >> PAGE_SHIFT;
+    let pages = (load<u32>(entry, 8) + (1 << PAGE_SHIFT) - 1) >> PAGE_SHIFT;
+    for (let k: u32 = 0; k < pages; k++) {
+      let host = hostTags + (<usize>(buf + k) << 2);
+      let ns = nsTags + (<usize>(at + k) << 2);
+      if (toNamespace) store<u32>(ns, load<u32>(host));
+      else store<u32>(host, load<u32>(ns));
+    }
+    at += pages;
   }
 }
 
-// Read data: the namespace's tags go to the host pages the PRPs name.
+// Read data: the namespace's tags go to the host pages the data pointer names.
 function dmaFromNamespace(cpu: u32, cid: u32): void {
   let rec = ioRec(cpu, cid);
-  let page = load<u64>(rec);
-  if (nvmeMapPrp(load<u64>(rec, 16), load<u64>(rec, 24), <u64>cfg.bs, PAGE_SHIFT, <u64>cfg.bs, dma) != 0) {
+  if (mapDptr(rec, load<u8>(rec, 42), <u64>cfg.bs) != 0) {
     st.engineErrors++;
     return;
   }
-  let n = dmaListCount(dma);
-  for (let i: u32 = 0; i < n; i++) {
-    let addr = load<u64>(dma + DMA_LIST_HEADER_BYTES + <usize>i * DMA_ENTRY_BYTES);
-    let buf = (addr - DATA_PHYS_BASE) >> PAGE_SHIFT;
-    store<u32>(hostTags + (<usize>buf << 2), load<u32>(nsTags + (<usize>(page + i) << 2)));
-  }
+  dmaMove(load<u64>(rec), false);
 }
 
 // Media work ended: move read data, post the CQE, then interrupt or let the poller see it.

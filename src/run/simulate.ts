@@ -47,9 +47,14 @@ function latencyFields(l: Latency): [number, number, number] {
 }
 
 export function runSteps(c: RunConfig): RunSteps {
+  // Above sgl_threshold the driver builds SGL descriptors instead of PRPs.
+  const bs = c.workload.kind === "swap" ? 4096 : c.workload.bs;
+  const sgl = c.switches.sglThresholdBytes > 0 && bs >= c.switches.sglThresholdBytes;
+  const dptr = (p: PathSteps): PathSteps =>
+    sgl ? { ...p, submitIo: p.submitIo.map((s) => (s === "nvme_setup_prps" ? "nvme_pci_setup_sgls" : s)) } : p;
   return {
-    read: pathSteps(c.path, "read", c.switches),
-    write: pathSteps(c.path, "write", c.switches),
+    read: dptr(pathSteps(c.path, "read", c.switches)),
+    write: dptr(pathSteps(c.path, "write", c.switches)),
     sleep: SLEEP_STEPS,
     pollPass: ["nvme_poll"],
     fault: [...SWAP_FAULT_STEPS, OTHER_KERNEL],
@@ -116,6 +121,7 @@ export function engineConfig(c: RunConfig, steps: RunSteps): SimConfigValues {
     userNsPerAccess: swap ? w.userNsPerAccess : 0,
     costFault: round(sumNs(steps.fault)),
     errPrpPpm: c.device.errors.prpErrorPpm,
+    sglThresholdBytes: c.switches.sglThresholdBytes,
   };
 }
 

@@ -48,6 +48,7 @@ export const SIM_CONFIG_FIELDS = {
   userNsPerAccess: "u32",
   costFault: "u32",
   errPrpPpm: "u32",
+  sglThresholdBytes: "u32",
 } as const;
 
 export const SIM_STATS_FIELDS = {

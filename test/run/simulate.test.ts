@@ -76,6 +76,20 @@ describe("simulate", () => {
     expect(clean.nvmesim.statusCounts).toEqual({ injected: 0, detected: 0, retried: 0, failed: 0 });
   });
 
+  it("uses SGLs at and above sglThreshold: the controller walks them and the data still checks", async () => {
+    const r = await simulate(
+      m,
+      small({ switches: { sglThresholdBytes: 8192 } }, { rw: "randrw", bs: "16k", verify: true }),
+    );
+    const symbols = r.nvmesim.profile.map((p) => p.symbol);
+    expect(symbols).toContain("nvme_pci_setup_sgls");
+    expect(symbols).not.toContain("nvme_setup_prps");
+    expect(r.nvmesim.integrityErrors).toBe(0);
+    expect(r.nvmesim.engineErrors).toBe(0);
+    const below = await simulate(m, small({ switches: { sglThresholdBytes: 32768 } }, { bs: "16k" }));
+    expect(below.nvmesim.profile.map((p) => p.symbol)).toContain("nvme_setup_prps");
+  });
+
   it("64 CPUs with 1024-deep queues fit in 64 MiB of Wasm memory", async () => {
     const big = await loadNvmesim();
     const r = await simulate(big, {
