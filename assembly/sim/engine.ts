@@ -89,24 +89,23 @@ export class SimStats {
   nowNs: u64;
   completed: u64;
   submitted: u64;
+  // Per direction, each block laid out as DirStats.
   iosRead: u64;
-  iosWrite: u64;
   bytesRead: u64;
-  bytesWrite: u64;
   latSumRead: u64;
-  latSumWrite: u64;
   latMinRead: u64;
-  latMinWrite: u64;
   latMaxRead: u64;
-  latMaxWrite: u64;
   latSqRead: f64;
+  iosWrite: u64;
+  bytesWrite: u64;
+  latSumWrite: u64;
+  latMinWrite: u64;
+  latMaxWrite: u64;
   latSqWrite: f64;
   // step-group charges
   nSubmitRead: u64;
   nSubmitWrite: u64;
   nSubmitBatch: u64;
-  nCompleteRead: u64;
-  nCompleteWrite: u64;
   nCompleteBatch: u64;
   nInterrupt: u64;
   nSleep: u64;
@@ -126,6 +125,31 @@ export class SimStats {
   swapIns: u64;
   swapOuts: u64;
   userNs: u64;
+}
+
+/** One direction's completions: count, bytes and latency moments (ns). */
+@unmanaged
+class DirStats {
+  ios: u64;
+  bytes: u64;
+  latSum: u64;
+  latMin: u64;
+  latMax: u64;
+  latSq: f64;
+}
+
+if (offsetof<SimStats>("latSqRead") - offsetof<SimStats>("iosRead") != offsetof<DirStats>("latSq")) ERROR("SimStats read block must match DirStats");
+if (offsetof<SimStats>("latSqWrite") - offsetof<SimStats>("iosWrite") != offsetof<DirStats>("latSq")) ERROR("SimStats write block must match DirStats");
+
+function dirRecord(write: bool, bytes: u32, lat: u64): void {
+  let d = changetype<DirStats>(changetype<usize>(st) + (write ? offsetof<SimStats>("iosWrite") : offsetof<SimStats>("iosRead")));
+  d.ios++;
+  d.bytes += bytes;
+  d.latSum += lat;
+  d.latSq += <f64>lat * <f64>lat;
+  if (lat < d.latMin) d.latMin = lat;
+  if (lat > d.latMax) d.latMax = lat;
+  histAdd(write ? histWrite : histRead, lat);
 }
 
 const EV_FETCH: u32 = 1; // value: SQ tail the doorbell carried
@@ -627,25 +651,7 @@ function ioFinish(cpu: u32, cid: u32, statusWord: u16, now: u64): void {
   }
   let lat = seen - load<u64>(rec, 8);
   st.completed++;
-  if (write) {
-    st.nCompleteWrite++;
-    st.iosWrite++;
-    st.bytesWrite += cfg.bs;
-    st.latSumWrite += lat;
-    st.latSqWrite += <f64>lat * <f64>lat;
-    if (lat < st.latMinWrite) st.latMinWrite = lat;
-    if (lat > st.latMaxWrite) st.latMaxWrite = lat;
-    histAdd(histWrite, lat);
-  } else {
-    st.nCompleteRead++;
-    st.iosRead++;
-    st.bytesRead += cfg.bs;
-    st.latSumRead += lat;
-    st.latSqRead += <f64>lat * <f64>lat;
-    if (lat < st.latMinRead) st.latMinRead = lat;
-    if (lat > st.latMaxRead) st.latMaxRead = lat;
-    histAdd(histRead, lat);
-  }
+  dirRecord(write, cfg.bs, lat);
   if (cfg.workload == 1) {
     let buf = (<u64>cpu * cfg.qDepth + cid) * pagesPerIo;
     swapIoDone(cpu, <u32>page, write, load<u32>(hostTags + (<usize>buf << 2)), now);

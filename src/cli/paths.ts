@@ -3,6 +3,7 @@
 import { COST_TABLE, costEntry } from "../model/cost-table";
 import { faultCost } from "../model/fault-cost";
 import {
+  BOOLEAN_SWITCHES,
   PATH_NAMES,
   pathSteps,
   SLEEP_STEPS,
@@ -14,15 +15,6 @@ import {
 import { OTHER_KERNEL, STEPS } from "../model/steps";
 import { boolFlag, parseFlags, UsageError, type FlagSpec } from "./args";
 import type { Io } from "./io";
-
-const BOOLEAN_SWITCHES = [
-  "iodInPdu",
-  "batchDoorbell",
-  "singleSegmentMap",
-  "batchedCompletion",
-  "onStackBio",
-  "polled",
-] as const;
 
 const FLAGS: FlagSpec = {
   path: { type: "string" },

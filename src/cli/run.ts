@@ -3,13 +3,12 @@
 // fio-compatible JSON (--json / --fio-json) or a perf-report-style profile.
 import { readFileSync } from "node:fs";
 import { ConfigError, type RunConfig } from "../model/config";
+import { BOOLEAN_SWITCHES } from "../model/paths";
 import { simulate } from "../run/simulate";
 import type { Result } from "../report/result";
 import { loadNvmesim } from "../wasm/node";
 import { boolFlag, parseFlags, UsageError, type FlagSpec } from "./args";
 import type { Io } from "./io";
-
-const BOOLEAN_SWITCHES = ["iodInPdu", "batchDoorbell", "singleSegmentMap", "batchedCompletion", "onStackBio", "polled"];
 
 const FLAGS: FlagSpec = {
   scenario: { type: "string" },
@@ -80,7 +79,7 @@ function configFromFlags(values: Record<string, unknown>): Record<string, unknow
   if (str("q-depth") !== undefined) config.qDepth = numberFlag("q-depth", str("q-depth")!);
   if (str("device") !== undefined) config.device = { ...((base.device as object) ?? {}), preset: str("device") };
   for (const name of (values.switch as string[] | undefined) ?? []) {
-    if (!BOOLEAN_SWITCHES.includes(name))
+    if (!(BOOLEAN_SWITCHES as readonly string[]).includes(name))
       throw new UsageError(`invalid --switch '${name}' (allowed: ${BOOLEAN_SWITCHES.join(", ")})`);
     switches[name] = true;
   }

@@ -28,6 +28,16 @@ export interface Switches {
   sglThresholdBytes: number;
 }
 
+/** The switches that are on or off (the others take numbers). */
+export const BOOLEAN_SWITCHES = [
+  "iodInPdu",
+  "batchDoorbell",
+  "singleSegmentMap",
+  "batchedCompletion",
+  "onStackBio",
+  "polled",
+] as const;
+
 export const SWITCHES_OFF: Switches = {
   iodInPdu: false,
   batchDoorbell: false,

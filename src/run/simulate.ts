@@ -135,8 +135,8 @@ export function profileFromCounts(stats: SimStatsValues, steps: RunSteps): Map<s
   charge(steps.read.submitIo, stats.nSubmitRead);
   charge(steps.write.submitIo, stats.nSubmitWrite);
   charge(steps.read.submitBatch, stats.nSubmitBatch);
-  charge(steps.read.completeIo, stats.nCompleteRead);
-  charge(steps.write.completeIo, stats.nCompleteWrite);
+  charge(steps.read.completeIo, stats.iosRead);
+  charge(steps.write.completeIo, stats.iosWrite);
   charge(steps.read.completeBatch, stats.nCompleteBatch);
   charge(steps.read.interrupt, stats.nInterrupt);
   charge(steps.sleep, stats.nSleep);

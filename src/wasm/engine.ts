@@ -70,8 +70,6 @@ export const SIM_STATS_FIELDS = {
   nSubmitRead: "u64",
   nSubmitWrite: "u64",
   nSubmitBatch: "u64",
-  nCompleteRead: "u64",
-  nCompleteWrite: "u64",
   nCompleteBatch: "u64",
   nInterrupt: "u64",
   nSleep: "u64",
