@@ -5,9 +5,12 @@
 // content tags moved between host buffers and the namespace, CQE with phase,
 // interrupt (or poll), reap by phase, CQ doorbell. CPU time is charged per
 // step group; TypeScript expands group counts into the per-function profile.
+// This file is the host side and the event loop; the controller and media are
+// in engine-device.ts, the swap program in swap.ts.
 //
 //  Engine memory (arena):  config | stats | hist[2] | per-CPU arrays |
-//  queues (HostQueue, PagePool, iods, io records) | threads | tags
+//  queues (HostQueue, iods, io records) | list pool | threads | host tags |
+//  device state (namespace tags, dies, latency tables)
 
 import { Iod, iodFreeLists, iodSizeBytes } from "../host/iod";
 import { PagePool, pagePoolCreate } from "../host/page-pool";
@@ -15,20 +18,16 @@ import { nvmeSetupPrps } from "../host/prp";
 import { nvmeSetupSgls } from "../host/sgl";
 import { HostQueue, hostCidAlloc, hostCidFree, hostCqConsume, hostCqePending, hostQueueCreate, hostSqAdvance, hostSqNextSlot } from "../host/queue";
 import { segSet } from "../host/segments";
-import { Ctrl, CtrlQueue, ctrlCqPost, ctrlCreate, ctrlDoorbellWrite, ctrlQueue, ctrlQueueCreate, ctrlSqFetch } from "../device/controller";
-import { DMA_ENTRY_BYTES, DMA_LIST_HEADER_BYTES, dmaListCount, dmaListCreate } from "../device/dma-list";
-import { mediaLatencyNs, mediaLatencyTable } from "../device/media";
-import { nvmeMapPrp } from "../device/prp";
-import { nvmeMapSgl } from "../device/sgl";
-import { Cqe, NVME_STATUS_DNR, nvmeStatus } from "../nvme/cqe";
+import { Ctrl, ctrlCreate, ctrlDoorbellWrite, ctrlQueueCreate } from "../device/controller";
+import { Cqe, NVME_STATUS_DNR } from "../nvme/cqe";
 import { nvmeCqHeadDoorbell, nvmeSqTailDoorbell } from "../nvme/doorbell";
 import { NVME_OPC_READ, NVME_OPC_WRITE, NVME_PSDT_PRP, NVME_PSDT_SGL_MPTR_CONTIG, Sqe, nvmeRwCdw12, nvmeSqeClear, nvmeSqeSetHeader, nvmeSqeSetRw } from "../nvme/sqe";
-import { NVME_SCT_MEDIA, NVME_SC_READ_ERROR, NVME_SC_WRITE_FAULT } from "../nvme/status";
 import { arenaAlloc, arenaReset } from "./arena";
 import { EventQueue, eventPop, eventPush, eventQueueCreate, eventTopData, eventTopTimeNs } from "./event-queue";
 import { PLAT_NR, histAdd } from "./histogram";
 import { physmemReset } from "./physmem";
 import { Prng, prngNext, prngSeed } from "./prng";
+import { ctrlComplete, ctrlFetch, deviceInit } from "./engine-device";
 import { swapInit, swapIoDone, swapRun, swapStart, swapTag } from "./swap";
 
 /** Everything a run depends on; TypeScript writes it (offsets exported from index.ts). */
@@ -153,16 +152,16 @@ function dirRecord(write: bool, bytes: u32, lat: u64): void {
 }
 
 const EV_FETCH: u32 = 1; // value: SQ tail the doorbell carried
-const EV_DONE: u32 = 2; // value: cid whose media work ended
-const EV_IRQ: u32 = 3;
+export const EV_DONE: u32 = 2; // value: cid whose media work ended
+export const EV_IRQ: u32 = 3;
 const EV_RUN: u32 = 4; // value: a thread that yielded and goes on
 
-const DATA_PHYS_BASE: u64 = 0x1_0000_0000;
+export const DATA_PHYS_BASE: u64 = 0x1_0000_0000;
 const LIST_PHYS_BASE: u64 = 0x1000_0000;
-const PAGE_SHIFT: u32 = 12;
-const LBA_SHIFT: u32 = 9;
+export const PAGE_SHIFT: u32 = 12;
+export const LBA_SHIFT: u32 = 9;
 const NSID: u32 = 1;
-const NO_TIME: u64 = 0xffff_ffff_ffff_ffff;
+export const NO_TIME: u64 = 0xffff_ffff_ffff_ffff;
 const TAG_UNKNOWN: u32 = 2; // written tags are odd, never-written pages read 0
 
 // Per-command records, per queue, indexed by cid.
@@ -176,36 +175,27 @@ export let cfg: SimConfig = changetype<SimConfig>(0);
 export let st: SimStats = changetype<SimStats>(0);
 let histRead: usize = 0;
 let histWrite: usize = 0;
-let ctrl: Ctrl = changetype<Ctrl>(0);
-let events: EventQueue = changetype<EventQueue>(0);
-let devRng: Prng = changetype<Prng>(0);
+export let ctrl: Ctrl = changetype<Ctrl>(0);
+export let events: EventQueue = changetype<EventQueue>(0);
 let hostRng: Prng = changetype<Prng>(0); // the host's injected mistakes
 let hostQueues: usize = 0; // HostQueue ptr per CPU
 let listPool: PagePool = changetype<PagePool>(0);
 let iods: usize = 0; // per CPU: qDepth iods
 let ioRecs: usize = 0; // per CPU: qDepth records
 let cpuBusy: usize = 0; // u64 per CPU
-let irqAt: usize = 0; // u64 per CPU: time of the scheduled interrupt, or NO_TIME
+export let irqAt: usize = 0; // u64 per CPU: time of the scheduled interrupt, or NO_TIME
 let threads: usize = 0;
 let refill: usize = 0; // u32 per thread: I/Os to submit after a reap pass
 let wokeAt: usize = 0; // u64 per thread: when it woke in the current reap pass
 let touched: usize = 0; // u32 stack of threads with refills
 let touchedCount: u32 = 0;
-let nsTags: usize = 0; // u32 per region page: what the namespace holds
-let hostTags: usize = 0; // u32 per host data page (buffer shadow)
+export let hostTags: usize = 0; // u32 per host data page (buffer shadow)
 let expectTags: usize = 0; // u32 per region page: what the host last wrote
 let writesInFlight: usize = 0; // u8 per region page
-let dieFree: usize = 0; // u64 per die
-let readLat: usize = 0; // latency tables
-let writeLat: usize = 0;
-let xferNs: u64 = 0; // link time of one I/O
-let dma: usize = 0;
 let segs: usize = 0;
 let iodStride: usize = 0;
-let pagesPerIo: u32 = 0;
+export let pagesPerIo: u32 = 0;
 let regionPages: u64 = 0;
-let ctrlBusy: u64 = 0;
-let linkFree: u64 = 0;
 let writeSeq: u32 = 0;
 let sqDbStride: u64 = 0;
 
@@ -225,11 +215,6 @@ export function threadYield(t: u32, now: u64): void {
   if (!eventPush(events, now, (EV_RUN << 28) | t)) st.engineErrors++;
 }
 
-/** Puts `tag` into the namespace page `page` (a swap slot filled before the run). */
-export function namespacePreload(page: u32, tag: u32): void {
-  store<u32>(nsTags + (<usize>page << 2), tag);
-}
-
 /** Command ids free on `cpu`'s queue. */
 export function hostCidsFree(cpu: u32): u32 {
   return hq(cpu).cidFree;
@@ -245,7 +230,7 @@ function limitReached(): bool {
   return cfg.workload == 1 ? st.faults >= cfg.iosTotal : st.completed >= cfg.iosTotal;
 }
 
-function ioRec(cpu: u32, cid: u32): usize {
+export function ioRec(cpu: u32, cid: u32): usize {
   return ioRecs + (<usize>cpu * cfg.qDepth + cid) * IOREC_BYTES;
 }
 
@@ -300,7 +285,6 @@ export function engineInit(configPtr: usize): i32 {
   iodStride = iodSizeBytes(listsPerIo);
   ctrl = changetype<Ctrl>(ctrlCreate(cpus + 1, 0));
   events = changetype<EventQueue>(eventQueueCreate(cpus * (qDepth * 2 + 2) + 16));
-  devRng = changetype<Prng>(arenaAlloc(16, 8));
   hostRng = changetype<Prng>(arenaAlloc(16, 8));
   hostQueues = arenaAlloc(<usize>cpus << 2, 4);
   iods = arenaAlloc(<usize>cpus * qDepth * iodStride, 8);
@@ -312,20 +296,13 @@ export function engineInit(configPtr: usize): i32 {
   wokeAt = arenaAlloc(<usize>cfg.threads << 3, 8);
   touched = arenaAlloc(<usize>cfg.threads << 2, 4);
   touchedCount = 0;
-  nsTags = arenaAlloc(<usize>regionPages << 2, 4);
   expectTags = arenaAlloc(<usize>regionPages << 2, 4);
   writesInFlight = arenaAlloc(<usize>regionPages, 1);
   hostTags = arenaAlloc(<usize>cpus * qDepth * pagesPerIo << 2, 4);
-  dieFree = arenaAlloc(<usize>cfg.dies << 3, 8);
-  dma = dmaListCreate(pagesPerIo + 1);
-  readLat = mediaLatencyTable(cfg.readLatKind, cfg.readLatA, cfg.readLatB);
-  writeLat = mediaLatencyTable(cfg.writeLatKind, cfg.writeLatA, cfg.writeLatB);
-  if (readLat == 0 || writeLat == 0) return -1;
-  xferNs = cfg.linkBytesPerSec != 0 ? (<u64>cfg.bs * 1_000_000_000) / cfg.linkBytesPerSec : 0;
+  if (!deviceInit(regionPages, pagesPerIo)) return -1;
   segs = arenaAlloc(16, 8);
-  if (changetype<usize>(ctrl) == 0 || changetype<usize>(events) == 0 || segs == 0 || dieFree == 0) return -1;
-  if (iods == 0 || ioRecs == 0 || threads == 0 || nsTags == 0 || hostTags == 0 || dma == 0) return -1;
-  prngSeed(devRng, cfg.seed, 1);
+  if (changetype<usize>(ctrl) == 0 || changetype<usize>(events) == 0 || segs == 0) return -1;
+  if (iods == 0 || ioRecs == 0 || threads == 0 || hostTags == 0) return -1;
   prngSeed(hostRng, cfg.seed, 2);
   // One PRP list pool for the device, as the driver's dma_pool (dev->prp_page_pool).
   listPool = changetype<PagePool>(pagePoolCreate(LIST_PHYS_BASE, 4096, cpus * qDepth * listsPerIo + 1));
@@ -341,8 +318,6 @@ export function engineInit(configPtr: usize): i32 {
   sqDbStride = nvmeSqTailDoorbell(1, 0) - nvmeSqTailDoorbell(0, 0);
   st.latMinRead = NO_TIME;
   st.latMinWrite = NO_TIME;
-  ctrlBusy = 0;
-  linkFree = 0;
   writeSeq = 0;
   for (let t: u32 = 0; t < cfg.threads; t++) {
     let tp = threadPtr(t);
@@ -456,114 +431,8 @@ export function ringSq(cpu: u32, when: u64): void {
   if (!eventPush(events, when + cfg.fetchNs, (EV_FETCH << 28) | (cpu << 16) | q.sqTail)) st.engineErrors++;
 }
 
-// Controller: takes the doorbell, fetches and starts every command up to it.
-function ctrlFetch(cpu: u32, tail: u32, now: u64): void {
-  if (!ctrlDoorbellWrite(ctrl, nvmeSqTailDoorbell(cpu + 1, 0), tail)) st.engineErrors++;
-  let cq = ctrlQueue(ctrl, cpu + 1);
-  for (let sqe = ctrlSqFetch(cq); sqe != 0; sqe = ctrlSqFetch(cq)) {
-    let s = changetype<Sqe>(sqe);
-    let cid = <u32>s.cid;
-    let rec = ioRec(cpu, cid);
-    let start = (ctrlBusy > now ? ctrlBusy : now) + cfg.processNs;
-    ctrlBusy = start;
-    let write = s.opc == NVME_OPC_WRITE;
-    let lenBytes = <u64>((s.cdw12 & 0xffff) + 1) << LBA_SHIFT;
-    // DPTR: PRP1/PRP2, or SGL descriptor 1 in the same 16 bytes (PSDT says which); kept for the read's data phase.
-    store<u64>(rec, s.prp1, 16);
-    store<u64>(rec, s.prp2, 24);
-    let psdt = s.flags >> 6;
-    store<u8>(rec, psdt, 42);
-    let status = mapDptr(rec, psdt, lenBytes);
-    let page = ((<u64>s.cdw11 << 32) | s.cdw10) >> (PAGE_SHIFT - LBA_SHIFT);
-    let done = start;
-    if (status == 0) {
-      if (write) dmaMove(page, true);
-      let ppm = write ? cfg.errWritePpm : cfg.errReadPpm;
-      if (ppm != 0 && prngNext(devRng) % 1_000_000 < ppm) {
-        status = nvmeStatus(NVME_SCT_MEDIA, write ? NVME_SC_WRITE_FAULT : NVME_SC_READ_ERROR, 0, false, false);
-        st.injectedErrors++;
-      }
-      let die = <usize>((<u32>page / pagesPerIo) % cfg.dies);
-      let free = load<u64>(dieFree + (die << 3));
-      let begin = free > start ? free : start;
-      let lat = mediaLatencyNs(devRng, write ? writeLat : readLat);
-      store<u64>(dieFree + (die << 3), begin + lat);
-      st.deviceBusyNs += lat;
-      done = begin + lat;
-      if (xferNs != 0) {
-        let linkStart = linkFree > done ? linkFree : done;
-        linkFree = linkStart + xferNs;
-        done = linkFree;
-      }
-    }
-    store<u16>(rec, <u16>status, 40);
-    if (!eventPush(events, done, (EV_DONE << 28) | (cpu << 16) | cid)) st.engineErrors++;
-  }
-}
-
-// Resolves a command's data pointer (kept in its record) into the DMA list; 0 or a status.
-function mapDptr(rec: usize, psdt: u32, lenBytes: u64): u32 {
-  if (psdt == NVME_PSDT_PRP) return <u32>nvmeMapPrp(load<u64>(rec, 16), load<u64>(rec, 24), lenBytes, PAGE_SHIFT, <u64>cfg.bs, dma);
-  return <u32>nvmeMapSgl(rec + 16, lenBytes, <u64>cfg.bs, dma);
-}
-
-// Moves the per-page tags of a transfer: each DMA piece covers whole 4 KiB host
-// pages (buffers are page aligned), taken in transfer order against `page`.
-function dmaMove(page: u64, toNamespace: bool): void {
-  let n = dmaListCount(dma);
-  let at = page;
-  for (let i: u32 = 0; i < n; i++) {
-    let entry = dma + DMA_LIST_HEADER_BYTES + <usize>i * DMA_ENTRY_BYTES;
-    let buf = (load<u64>(entry) - DATA_PHYS_BASE) >> PAGE_SHIFT;
-    let pages = (load<u32>(entry, 8) + (1 << PAGE_SHIFT) - 1) >> PAGE_SHIFT;
-    for (let k: u32 = 0; k < pages; k++) {
-      let host = hostTags + (<usize>(buf + k) << 2);
-      let ns = nsTags + (<usize>(at + k) << 2);
-      if (toNamespace) store<u32>(ns, load<u32>(host));
-      else store<u32>(host, load<u32>(ns));
-    }
-    at += pages;
-  }
-}
-
-// Read data: the namespace's tags go to the host pages the data pointer names.
-function dmaFromNamespace(cpu: u32, cid: u32): void {
-  let rec = ioRec(cpu, cid);
-  if (mapDptr(rec, load<u8>(rec, 42), <u64>cfg.bs) != 0) {
-    st.engineErrors++;
-    return;
-  }
-  dmaMove(load<u64>(rec), false);
-}
-
-// Media work ended: move read data, post the CQE, then interrupt or let the poller see it.
-function ctrlComplete(cpu: u32, cid: u32, now: u64): void {
-  let rec = ioRec(cpu, cid);
-  let status = load<u16>(rec, 40);
-  if (status == 0 && load<u8>(rec, 38) == 0) dmaFromNamespace(cpu, cid);
-  if (!ctrlCqPost(ctrlQueue(ctrl, cpu + 1), <u16>cid, status, 0)) st.engineErrors++;
-  if (cfg.polled != 0) {
-    hostReap(cpu, now, false);
-    return;
-  }
-  let at = irqAt + (<usize>cpu << 3);
-  let threshold = cfg.irqCoalesceThreshold;
-  let when = now;
-  if (threshold > 1) {
-    let posted = ctrlQueue(ctrl, cpu + 1);
-    let pending = posted.cqTail >= posted.cqHead ? posted.cqTail - posted.cqHead : posted.cqTail + cfg.qDepth - posted.cqHead;
-    if (pending < threshold) when = now + cfg.irqCoalesceTimeNs;
-  }
-  if (when == now && load<u64>(at) == NO_TIME) {
-    hostReap(cpu, now, true); // the interrupt is due now: take it without a trip through the event queue
-  } else if (when < load<u64>(at)) {
-    store<u64>(at, when);
-    if (!eventPush(events, when, (EV_IRQ << 28) | (cpu << 16))) st.engineErrors++;
-  }
-}
-
 /** The host reaps every posted CQE of `cpu`'s queue (nvme_process_cq), then threads refill. */
-function hostReap(cpu: u32, now: u64, interrupt: bool): void {
+export function hostReap(cpu: u32, now: u64, interrupt: bool): void {
   let q = hq(cpu);
   let cost: u64 = cfg.costCompleteBatch;
   st.nCompleteBatch++;

@@ -13,7 +13,8 @@
 //  resident FIFO: ring of page numbers, capacity memPages
 
 import { arenaAlloc } from "./arena";
-import { cfg, cpuRun, hostCidsFree, ioSubmit, namespacePreload, ringSq, st, threadCpu, threadRng, threadYield } from "./engine";
+import { cfg, cpuRun, hostCidsFree, ioSubmit, ringSq, st, threadCpu, threadRng, threadYield } from "./engine";
+import { namespacePreload } from "./engine-device";
 import { prngNext } from "./prng";
 
 const UNTOUCHED: u8 = 0; // (no page starts untouched: see swapInit)
