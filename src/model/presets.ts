@@ -32,19 +32,20 @@ export const PRESETS: Record<string, DevicePreset> = {
     name: "p3700-2014",
     description: "Intel DC P3700 (2014 MLC NAND, PCIe 3.0 x4)",
     fetchNs: 1000,
-    processNs: 1000,
-    dies: 32,
+    processNs: 2174,
+    dies: 128,
     readLatency: { kind: "lognormal", a: 70_000, b: 150 },
     writeLatency: { kind: "lognormal", a: 20_000, b: 150 },
     linkBytesPerSec: 2_800_000_000,
     sources: {
-      dies: "sized so dies / median read latency = 460 K IOPS, the spec's 4 KiB random read (REFERENCES.md, Intel 330566-005US)",
+      processNs:
+        "1 s / 460 K: the spec's 4 KiB random read IOPS taken as the controller's command rate (REFERENCES.md, Intel 330566-005US)",
+      dies: "assumption: 18 channels with several dies each, more media parallelism than 4 KiB random reads use, so the controller sets the ceiling",
       readLatency:
         "assumption: 2014 MLC page read ~70 us median (AnandTech's measured QD1 latency is kept for validation, not used here)",
       writeLatency: "spec 'typical latency 20 us' (writes land in the controller's buffer; REFERENCES.md)",
       linkBytesPerSec: "spec 2800 MB/s sequential read (REFERENCES.md)",
       fetchNs: "assumption: ~1 us doorbell to fetched command over PCIe 3.0",
-      processNs: "assumption: ~1 us controller time per command",
     },
   },
   p4800x: {

@@ -36,10 +36,12 @@ ${table.join("\n")}
 
 ## Reading the misses
 
-- Queue-depth IOPS come out low on both devices: with commands spread at
-  random over the dies, some dies sit idle while others queue, so the model
-  reaches about two thirds of dies / latency at queue depth 16. The presets
-  size dies from the spec's saturated IOPS without that loss.
+- The P4800X's queue-depth IOPS come out low: its preset is an assumption of
+  7 parallel units (REFERENCES.md has no spec figure for it), and with
+  commands spread at random over them some sit idle while others queue. The
+  P3700 had the same miss (121 K at queue depth 16) until its preset took the
+  spec's 460 K IOPS as the controller's command rate with ample dies behind
+  it, instead of as dies / latency; the validation figure set neither.
 - The P4800X's queue-depth-1 latency is high: its preset media time plus the
   3.19-era host path (calibrated at 1650 ns per I/O, with a context switch on
   every completion) exceeds what a 2017 kernel and CPU measured.
