@@ -6,6 +6,7 @@ import { CALIBRATION_MD, COST_TABLE_JSON, costTableJson, runCalibration } from "
 import { calibrate, fitZipf, parseProfileCsv } from "../../src/model/calibration";
 import { faultCost } from "../../src/model/fault-cost";
 import {
+  BOOLEAN_SWITCHES,
   PATH_NAMES,
   pathSteps,
   SLEEP_STEPS,
@@ -47,14 +48,7 @@ describe("calibration", () => {
   });
 
   it("prices every step of both paths under every switch, each with a source", () => {
-    const names: (keyof Switches)[] = [
-      "iodInPdu",
-      "batchDoorbell",
-      "singleSegmentMap",
-      "batchedCompletion",
-      "onStackBio",
-      "polled",
-    ];
+    const names = BOOLEAN_SWITCHES;
     for (let mask = 0; mask < 1 << names.length; mask++) {
       const sw: Switches = { ...SWITCHES_OFF };
       names.forEach((n, i) => ((sw as unknown as Record<string, boolean>)[n] = (mask & (1 << i)) !== 0));
