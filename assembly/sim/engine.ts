@@ -95,12 +95,26 @@ export class SimStats {
   latMinRead: u64;
   latMaxRead: u64;
   latSqRead: f64;
+  slatSumRead: u64;
+  slatMinRead: u64;
+  slatMaxRead: u64;
+  slatSqRead: f64;
+  clatMinRead: u64;
+  clatMaxRead: u64;
+  clatSqRead: f64;
   iosWrite: u64;
   bytesWrite: u64;
   latSumWrite: u64;
   latMinWrite: u64;
   latMaxWrite: u64;
   latSqWrite: f64;
+  slatSumWrite: u64;
+  slatMinWrite: u64;
+  slatMaxWrite: u64;
+  slatSqWrite: f64;
+  clatMinWrite: u64;
+  clatMaxWrite: u64;
+  clatSqWrite: f64;
   // step-group charges
   nSubmitRead: u64;
   nSubmitWrite: u64;
@@ -126,7 +140,9 @@ export class SimStats {
   userNs: u64;
 }
 
-/** One direction's completions: count, bytes and latency moments (ns). */
+/** One direction's completions: count, bytes, and the moments of total latency
+ * (lat: submission start to completion seen), submission latency (slat: the
+ * submitter's CPU time and queueing) and completion latency (clat = lat - slat), ns. */
 @unmanaged
 class DirStats {
   ios: u64;
@@ -135,20 +151,39 @@ class DirStats {
   latMin: u64;
   latMax: u64;
   latSq: f64;
+  slatSum: u64;
+  slatMin: u64;
+  slatMax: u64;
+  slatSq: f64;
+  clatMin: u64;
+  clatMax: u64;
+  clatSq: f64;
 }
 
-if (offsetof<SimStats>("latSqRead") - offsetof<SimStats>("iosRead") != offsetof<DirStats>("latSq")) ERROR("SimStats read block must match DirStats");
-if (offsetof<SimStats>("latSqWrite") - offsetof<SimStats>("iosWrite") != offsetof<DirStats>("latSq")) ERROR("SimStats write block must match DirStats");
+if (offsetof<SimStats>("clatSqRead") - offsetof<SimStats>("iosRead") != offsetof<DirStats>("clatSq")) ERROR("SimStats read block must match DirStats");
+if (offsetof<SimStats>("clatSqWrite") - offsetof<SimStats>("iosWrite") != offsetof<DirStats>("clatSq")) ERROR("SimStats write block must match DirStats");
 
-function dirRecord(write: bool, bytes: u32, lat: u64): void {
-  let d = changetype<DirStats>(changetype<usize>(st) + (write ? offsetof<SimStats>("iosWrite") : offsetof<SimStats>("iosRead")));
+function dirStats(write: bool): DirStats {
+  return changetype<DirStats>(changetype<usize>(st) + (write ? offsetof<SimStats>("iosWrite") : offsetof<SimStats>("iosRead")));
+}
+
+function dirRecord(write: bool, bytes: u32, lat: u64, slat: u64): void {
+  let d = dirStats(write);
+  let clat = lat - slat;
   d.ios++;
   d.bytes += bytes;
   d.latSum += lat;
   d.latSq += <f64>lat * <f64>lat;
   if (lat < d.latMin) d.latMin = lat;
   if (lat > d.latMax) d.latMax = lat;
-  histAdd(write ? histWrite : histRead, lat);
+  d.slatSum += slat;
+  d.slatSq += <f64>slat * <f64>slat;
+  if (slat < d.slatMin) d.slatMin = slat;
+  if (slat > d.slatMax) d.slatMax = slat;
+  d.clatSq += <f64>clat * <f64>clat;
+  if (clat < d.clatMin) d.clatMin = clat;
+  if (clat > d.clatMax) d.clatMax = clat;
+  histAdd(write ? histWrite : histRead, clat); // fio's percentiles are of clat
 }
 
 const EV_FETCH: u32 = 1; // value: SQ tail the doorbell carried
@@ -165,8 +200,8 @@ export const NO_TIME: u64 = 0xffff_ffff_ffff_ffff;
 const TAG_UNKNOWN: u32 = 2; // written tags are odd, never-written pages read 0
 
 // Per-command records, per queue, indexed by cid.
-//  IoRec: lbaPage u64 | submitNs u64 | prp1 u64 | prp2 u64 | thread u32 | pages u16 | write u8 | retries u8
-//         | status u16 | pad
+//  IoRec: lbaPage u64 | submitNs u64 | prp1 u64 | prp2 u64 | thread u32 | pad u16 | write u8 | retries u8
+//         | status u16 | psdt u8 | pad u8 | slatNs u32
 const IOREC_BYTES: usize = 48;
 
 const configCopy = memory.data(256, 8);
@@ -316,8 +351,12 @@ export function engineInit(configPtr: usize): i32 {
     store<u64>(irqAt + (<usize>c << 3), NO_TIME);
   }
   sqDbStride = nvmeSqTailDoorbell(1, 0) - nvmeSqTailDoorbell(0, 0);
-  st.latMinRead = NO_TIME;
-  st.latMinWrite = NO_TIME;
+  for (let w = 0; w < 2; w++) {
+    let d = dirStats(w == 1);
+    d.latMin = NO_TIME;
+    d.slatMin = NO_TIME;
+    d.clatMin = NO_TIME;
+  }
   writeSeq = 0;
   for (let t: u32 = 0; t < cfg.threads; t++) {
     let tp = threadPtr(t);
@@ -412,6 +451,7 @@ export function ioSubmit(cpu: u32, t: u32, page: u64, write: bool, retries: u32,
   let end = cpuRun(cpu, now, cost);
   store<u64>(rec, page);
   store<u64>(rec, retries == 0 ? now : load<u64>(rec, 8), 8);
+  if (retries == 0) store<u32>(rec, <u32>(end - now), 44); // slat: until the submitter is done with it
   store<u32>(rec, t, 32);
   store<u8>(rec, write ? 1 : 0, 38);
   store<u8>(rec, <u8>retries, 39);
@@ -520,7 +560,7 @@ function ioFinish(cpu: u32, cid: u32, statusWord: u16, now: u64): void {
   }
   let lat = seen - load<u64>(rec, 8);
   st.completed++;
-  dirRecord(write, cfg.bs, lat);
+  dirRecord(write, cfg.bs, lat, <u64>load<u32>(rec, 44));
   if (cfg.workload == 1) {
     let buf = (<u64>cpu * cfg.qDepth + cid) * pagesPerIo;
     swapIoDone(cpu, <u32>page, write, load<u32>(hostTags + (<usize>buf << 2)), now);

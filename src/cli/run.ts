@@ -147,7 +147,7 @@ function summaryText(r: Result): string {
     const p = d.clat_ns.percentile ?? {};
     const us = (ns: number | undefined) => (ns === undefined ? "-" : (ns / 1000).toFixed(1));
     lines.push(
-      `  ${dir.padEnd(5)} IOPS ${Math.round(d.iops)}  BW ${(d.bw_bytes / 1e6).toFixed(1)} MB/s  lat us: mean ${us(d.lat_ns.mean)} p50 ${us(p["50.000000"])} p99 ${us(p["99.000000"])} p99.9 ${us(p["99.900000"])}`,
+      `  ${dir.padEnd(5)} IOPS ${Math.round(d.iops)}  BW ${(d.bw_bytes / 1e6).toFixed(1)} MB/s  lat us: mean ${us(d.lat_ns.mean)} (slat ${us(d.slat_ns.mean)}); clat p50 ${us(p["50.000000"])} p99 ${us(p["99.000000"])} p99.9 ${us(p["99.900000"])}`,
     );
   }
   lines.push(

@@ -126,27 +126,18 @@ export function configJson(c: RunConfig): unknown {
   return JSON.parse(JSON.stringify(c, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
 }
 
-function direction(
-  ios: number,
-  bytes: number,
-  latSum: number,
-  latSq: number,
-  min: number,
-  max: number,
-  hist: number[],
-  runtimeNs: number,
-): DirectionResult {
-  const mean = ios ? latSum / ios : 0;
-  const stddev = ios > 1 ? Math.sqrt(Math.max(0, (latSq - ios * mean * mean) / (ios - 1))) : 0;
-  const lat: LatencyStats = {
-    min: ios ? min : 0,
-    max: ios ? max : 0,
-    mean,
-    stddev,
-    N: ios,
-    percentile: fioPercentiles(hist),
-  };
+function moments(n: number, sum: number, sq: number, min: number, max: number): LatencyStats {
+  const mean = n ? sum / n : 0;
+  const stddev = n > 1 ? Math.sqrt(Math.max(0, (sq - n * mean * mean) / (n - 1))) : 0;
+  return { min: n ? min : 0, max: n ? max : 0, mean, stddev, N: n };
+}
+
+function direction(s: SimStatsValues, dir: "Read" | "Write", hist: number[], runtimeNs: number): DirectionResult {
+  const v = (field: string) => (s as unknown as Record<string, number>)[`${field}${dir}`];
+  const ios = v("ios");
+  const bytes = v("bytes");
   const seconds = runtimeNs / 1e9;
+  const clatSum = v("latSum") - v("slatSum");
   return {
     io_bytes: bytes,
     io_kbytes: Math.floor(bytes / 1024),
@@ -157,9 +148,9 @@ function direction(
     total_ios: ios,
     short_ios: 0,
     drop_ios: 0,
-    slat_ns: { min: 0, max: 0, mean: 0, stddev: 0, N: 0 },
-    clat_ns: lat,
-    lat_ns: { ...lat },
+    slat_ns: moments(ios, v("slatSum"), v("slatSq"), v("slatMin"), v("slatMax")),
+    clat_ns: { ...moments(ios, clatSum, v("clatSq"), v("clatMin"), v("clatMax")), percentile: fioPercentiles(hist) },
+    lat_ns: moments(ios, v("latSum"), v("latSq"), v("latMin"), v("latMax")),
   };
 }
 
@@ -200,26 +191,8 @@ export function buildResult(r: ResultInputs): Result {
         groupid: 0,
         error: s.failedIos > 0 ? 5 : 0,
         "job options": jobOptions(c),
-        read: direction(
-          s.iosRead,
-          s.bytesRead,
-          s.latSumRead,
-          s.latSqRead,
-          s.latMinRead,
-          s.latMaxRead,
-          r.histRead,
-          runtimeNs,
-        ),
-        write: direction(
-          s.iosWrite,
-          s.bytesWrite,
-          s.latSumWrite,
-          s.latSqWrite,
-          s.latMinWrite,
-          s.latMaxWrite,
-          r.histWrite,
-          runtimeNs,
-        ),
+        read: direction(s, "Read", r.histRead, runtimeNs),
+        write: direction(s, "Write", r.histWrite, runtimeNs),
         usr_cpu: runtimeNs > 0 ? (100 * s.userNs) / (runtimeNs * c.cpus) : 0,
         sys_cpu: sysCpu,
         ctx: s.nSleep,

@@ -31,6 +31,14 @@ describe("simulate", () => {
     }
   });
 
+  it("splits latency like fio: lat = slat + clat, percentiles on clat", async () => {
+    const d = (await simulate(m, small())).jobs[0].read;
+    expect(d.slat_ns.mean).toBeGreaterThan(0);
+    expect(d.slat_ns.mean + d.clat_ns.mean).toBeCloseTo(d.lat_ns.mean, 3);
+    expect(d.clat_ns.min).toBeLessThanOrEqual(d.clat_ns.percentile!["50.000000"]);
+    expect(d.lat_ns.min).toBeGreaterThanOrEqual(d.clat_ns.min);
+  });
+
   it("rw_page spends less CPU per I/O than blk-mq, on the same device time", async () => {
     const blk = await simulate(m, small({ path: "blk-mq" }));
     const rw = await simulate(m, small({ path: "rw_page" }));
