@@ -4,6 +4,7 @@
 // per-layer breakdown, per-I/O costs, device utilisation, integrity and status
 // counts, seed and config hash. Deterministic unless wall time is asked for.
 import type { RunConfig } from "../model/config";
+import { PRESETS } from "../model/presets";
 import { STEPS } from "../model/steps";
 import type { SimStatsValues } from "../wasm/engine";
 
@@ -81,7 +82,10 @@ export interface NvmesimSection {
   layers: { layer: string; ns: number; percent: number }[];
   cpuNsPerIo: number;
   cpuUtilization: number;
+  /** Busy fraction of the media's parallel units (dies) over the run. */
   deviceUtilization: number;
+  /** Mean I/Os in flight (submitted, not yet seen complete) over the run: queue occupancy by Little's law. */
+  meanInFlight: number;
   doorbellsPerIo: number;
   interruptsPerIo: number;
   contextSwitchesPerIo: number;
@@ -210,7 +214,8 @@ export function buildResult(r: ResultInputs): Result {
       layers,
       cpuNsPerIo: totalCpu / ios,
       cpuUtilization: sysCpu / 100,
-      deviceUtilization: runtimeNs > 0 ? s.deviceBusyNs / (runtimeNs * 1) : 0,
+      deviceUtilization: runtimeNs > 0 ? s.deviceBusyNs / (runtimeNs * PRESETS[c.device.preset].dies) : 0,
+      meanInFlight: runtimeNs > 0 ? (s.latSumRead + s.latSumWrite) / runtimeNs : 0,
       doorbellsPerIo: (s.nSubmitBatch + s.cqDoorbells) / ios,
       interruptsPerIo: s.nInterrupt / ios,
       contextSwitchesPerIo: s.nSleep / ios,

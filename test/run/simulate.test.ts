@@ -64,6 +64,15 @@ describe("simulate", () => {
     expect(batched.nvmesim.interruptsPerIo).toBeLessThan(0.5);
   });
 
+  it("reports device utilisation as a fraction of the dies' time", async () => {
+    const r = await simulate(m, small());
+    expect(r.nvmesim.deviceUtilization).toBeGreaterThan(0);
+    expect(r.nvmesim.deviceUtilization).toBeLessThanOrEqual(1);
+    // 2 jobs x iodepth 8 keep 16 I/Os in flight, a little less while they refill.
+    expect(r.nvmesim.meanInFlight).toBeGreaterThan(14);
+    expect(r.nvmesim.meanInFlight).toBeLessThanOrEqual(16);
+  });
+
   it("a faster device gives more IOPS at the same queue depth", async () => {
     const nand = await simulate(m, small({ device: { preset: "p3700-2014" } }));
     const optane = await simulate(m, small({ device: { preset: "p4800x" } }));
