@@ -181,7 +181,7 @@ export function scratchPtr(): usize {
   return scratch;
 }
 
-export { engineInit, engineRun, engineDone, engineStats, engineHistogram, engineCpuBusyUntil } from "./sim/engine";
+export { engineInit, engineRun, engineDone, engineStats, engineHistogram } from "./sim/engine";
 export { PLAT_NR, PLAT_BITS } from "./sim/histogram";
 export { LAT_CONSTANT, LAT_UNIFORM, LAT_EXPONENTIAL, LAT_LOGNORMAL } from "./device/media";
 

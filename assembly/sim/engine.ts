@@ -20,7 +20,7 @@ import { HostQueue, hostCidAlloc, hostCidFree, hostCqConsume, hostCqePending, ho
 import { segSet } from "../host/segments";
 import { Ctrl, ctrlCreate, ctrlDoorbellWrite, ctrlQueueCreate } from "../device/controller";
 import { Cqe, NVME_STATUS_DNR } from "../nvme/cqe";
-import { nvmeCqHeadDoorbell, nvmeSqTailDoorbell } from "../nvme/doorbell";
+import { nvmeCqHeadDoorbell } from "../nvme/doorbell";
 import { NVME_OPC_READ, NVME_OPC_WRITE, NVME_PSDT_PRP, NVME_PSDT_SGL_MPTR_CONTIG, Sqe, nvmeRwCdw12, nvmeSqeClear, nvmeSqeSetHeader, nvmeSqeSetRw } from "../nvme/sqe";
 import { arenaAlloc, arenaReset } from "./arena";
 import { EventQueue, eventPop, eventPush, eventQueueCreate, eventTopData, eventTopTimeNs } from "./event-queue";
@@ -232,7 +232,6 @@ let iodStride: usize = 0;
 export let pagesPerIo: u32 = 0;
 let regionPages: u64 = 0;
 let writeSeq: u32 = 0;
-let sqDbStride: u64 = 0;
 
 // Per thread: cpu u32 | inFlight u32 | pad (8) | seqPage u64 | rng (16) = 40 bytes
 const THREAD_BYTES: usize = 40;
@@ -350,7 +349,6 @@ export function engineInit(configPtr: usize): i32 {
     for (let cid: u32 = 0; cid < qDepth; cid++) iodOf(c, cid).listCap = listsPerIo;
     store<u64>(irqAt + (<usize>c << 3), NO_TIME);
   }
-  sqDbStride = nvmeSqTailDoorbell(1, 0) - nvmeSqTailDoorbell(0, 0);
   for (let w = 0; w < 2; w++) {
     let d = dirStats(w == 1);
     d.latMin = NO_TIME;
@@ -618,6 +616,3 @@ export function engineHistogram(write: bool): usize {
   return write ? histWrite : histRead;
 }
 
-export function engineCpuBusyUntil(cpu: u32): u64 {
-  return load<u64>(cpuBusy + (<usize>cpu << 3));
-}

@@ -236,5 +236,4 @@ export interface NvmesimExports extends Record<ConstantName, WebAssembly.Global>
   engineDone(): number;
   engineStats(): Ptr;
   engineHistogram(write: number): Ptr;
-  engineCpuBusyUntil(cpu: number): bigint;
 }
