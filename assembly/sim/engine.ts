@@ -29,6 +29,7 @@ import { physmemReset } from "./physmem";
 import { Prng, prngNext, prngSeed } from "./prng";
 import { ctrlComplete, ctrlFetch, deviceInit } from "./engine-device";
 import { swapInit, swapIoDone, swapRun, swapStart, swapTag } from "./swap";
+import { kblockdInit, kblockdQueued, kblockdRun } from "./kblockd";
 
 /** Everything a run depends on; TypeScript writes it (offsets exported from index.ts). */
 @unmanaged
@@ -80,6 +81,9 @@ export class SimConfig {
   costFault: u32; // kernel time of one page fault before any I/O
   errPrpPpm: u32; // host mistakes: a PRP1 that is not dword aligned
   sglThresholdBytes: u32; // I/Os of at least this size use an SGL (0: never), as Linux's sgl_threshold
+  kblockdWrites: u32; // 1: writes are queued and a kblockd run dispatches them (3.19 async writes)
+  costDispatchWrite: u32; // the driver's part of a write (->queue_rq), wherever it runs
+  costKblockdRun: u32; // one kblockd run: wake, context switch pair, hardware queue run
 }
 
 /** Counters TypeScript reads after a run. */
@@ -138,6 +142,8 @@ export class SimStats {
   swapIns: u64;
   swapOuts: u64;
   userNs: u64;
+  nDispatchWrite: u64;
+  nKblockdRun: u64;
 }
 
 /** One direction's completions: count, bytes, and the moments of total latency
@@ -190,6 +196,7 @@ const EV_FETCH: u32 = 1; // value: SQ tail the doorbell carried
 export const EV_DONE: u32 = 2; // value: cid whose media work ended
 export const EV_IRQ: u32 = 3;
 const EV_RUN: u32 = 4; // value: a thread that yielded and goes on
+export const EV_KBLOCKD: u32 = 5; // a kworker run on the event's CPU
 
 export const DATA_PHYS_BASE: u64 = 0x1_0000_0000;
 const LIST_PHYS_BASE: u64 = 0x1000_0000;
@@ -249,9 +256,16 @@ export function threadYield(t: u32, now: u64): void {
   if (!eventPush(events, now, (EV_RUN << 28) | t)) st.engineErrors++;
 }
 
-/** Command ids free on `cpu`'s queue. */
+/** Command ids free on `cpu`'s queue (requests waiting for kblockd hold theirs). */
 export function hostCidsFree(cpu: u32): u32 {
-  return hq(cpu).cidFree;
+  return hq(cpu).cidFree - kblockdQueued(cpu);
+}
+
+// When kblockd dispatches a queued write: the time it was queued (its submission start).
+let dispatchStart: u64 = NO_TIME;
+
+export function setDispatchStart(ns: u64): void {
+  dispatchStart = ns;
 }
 
 export function threadRng(t: u32): Prng {
@@ -318,7 +332,7 @@ export function engineInit(configPtr: usize): i32 {
   let listsPerIo = pagesPerIo > 2 ? (pagesPerIo - 2) / dataSlots + 1 : 0;
   iodStride = iodSizeBytes(listsPerIo);
   ctrl = changetype<Ctrl>(ctrlCreate(cpus + 1, 0));
-  events = changetype<EventQueue>(eventQueueCreate(cpus * (qDepth * 2 + 2) + 16));
+  events = changetype<EventQueue>(eventQueueCreate(cpus * (qDepth * 2 + 3) + 16));
   hostRng = changetype<Prng>(arenaAlloc(16, 8));
   hostQueues = arenaAlloc(<usize>cpus << 2, 4);
   iods = arenaAlloc(<usize>cpus * qDepth * iodStride, 8);
@@ -334,6 +348,8 @@ export function engineInit(configPtr: usize): i32 {
   writesInFlight = arenaAlloc(<usize>regionPages, 1);
   hostTags = arenaAlloc(<usize>cpus * qDepth * pagesPerIo << 2, 4);
   if (!deviceInit(regionPages, pagesPerIo)) return -1;
+  if (cfg.kblockdWrites != 0 && !kblockdInit()) return -1;
+  dispatchStart = NO_TIME;
   segs = arenaAlloc(16, 8);
   if (changetype<usize>(ctrl) == 0 || changetype<usize>(events) == 0 || segs == 0) return -1;
   if (iods == 0 || ioRecs == 0 || threads == 0 || hostTags == 0) return -1;
@@ -442,14 +458,23 @@ export function ioSubmit(cpu: u32, t: u32, page: u64, write: bool, retries: u32,
   let lbas = cfg.bs >> LBA_SHIFT;
   nvmeSqeSetRw(sqe, page << (PAGE_SHIFT - LBA_SHIFT), nvmeRwCdw12(lbas - 1, false, false, false, 0), 0, 0, 0, 0, 0);
   hostSqAdvance(q);
-  let cost = write ? cfg.costSubmitWrite : cfg.costSubmitRead;
-  if (write) st.nSubmitWrite++;
-  else st.nSubmitRead++;
+  // A write kblockd dispatches had its submitter's part charged when it was queued.
+  let queued = dispatchStart != NO_TIME;
+  let cost: u64 = write ? cfg.costDispatchWrite : cfg.costSubmitRead;
+  if (!write) st.nSubmitRead++;
+  else {
+    st.nDispatchWrite++;
+    if (!queued) {
+      st.nSubmitWrite++;
+      cost += cfg.costSubmitWrite;
+    }
+  }
   if (cfg.batchDoorbell == 0) cost += cfg.costSubmitBatch;
   let end = cpuRun(cpu, now, cost);
+  let start = queued ? dispatchStart : now;
   store<u64>(rec, page);
-  store<u64>(rec, retries == 0 ? now : load<u64>(rec, 8), 8);
-  if (retries == 0) store<u32>(rec, <u32>(end - now), 44); // slat: until the submitter is done with it
+  store<u64>(rec, retries == 0 ? start : load<u64>(rec, 8), 8);
+  if (retries == 0) store<u32>(rec, <u32>(end - start), 44); // slat: until the driver is done with it
   store<u32>(rec, t, 32);
   store<u8>(rec, write ? 1 : 0, 38);
   store<u8>(rec, <u8>retries, 39);
@@ -591,6 +616,7 @@ export function engineRun(batch: u32): u32 {
     if (type == EV_FETCH) ctrlFetch(cpu, data & 0xffff, now);
     else if (type == EV_DONE) ctrlComplete(cpu, data & 0xffff, now);
     else if (type == EV_RUN) swapRun(data & 0xffff, now);
+    else if (type == EV_KBLOCKD) kblockdRun(cpu, now);
     else if (type == EV_IRQ) {
       let at = irqAt + (<usize>cpu << 3);
       if (load<u64>(at) == now) {

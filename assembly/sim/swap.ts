@@ -15,6 +15,7 @@
 import { arenaAlloc } from "./arena";
 import { cfg, cpuRun, hostCidsFree, ioSubmit, ringSq, st, threadCpu, threadRng, threadYield } from "./engine";
 import { namespacePreload } from "./engine-device";
+import { kblockdQueueWrite } from "./kblockd";
 import { prngNext } from "./prng";
 
 const UNTOUCHED: u8 = 0; // (no page starts untouched: see swapInit)
@@ -107,7 +108,7 @@ function makeRoom(cpu: u32, t: u32, incoming: u32, now: u64): u64 {
       continue;
     }
     setState(page, WRITING);
-    now = ioSubmit(cpu, t, <u64>page, true, 0, now);
+    now = cfg.kblockdWrites != 0 ? kblockdQueueWrite(cpu, t, <u64>page, now) : ioSubmit(cpu, t, <u64>page, true, 0, now);
   }
   roomMade = framesUsed + incoming <= cfg.memPages;
   return now;

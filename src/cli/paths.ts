@@ -1,6 +1,6 @@
 // nvmesim paths: the step lists of both host paths (and the swap workload's
 // per-fault steps) with each step's cost and source, for a set of switches.
-import { COST_TABLE, costEntry } from "../model/cost-table";
+import { COST_TABLE, COST_TABLE_WORKLOAD, costEntry } from "../model/cost-table";
 import { faultCost } from "../model/fault-cost";
 import {
   BOOLEAN_SWITCHES,
@@ -47,7 +47,7 @@ export async function paths(argv: string[], io: Io): Promise<number> {
     path,
     read: pathSteps(path, "read", switches),
     write: pathSteps(path, "write", switches),
-    cpuNsPerFault: faultCost(path, switches, COST_TABLE).totalNs,
+    cpuNsPerFault: faultCost(path, switches, COST_TABLE, COST_TABLE_WORKLOAD).totalNs,
   }));
   if (boolFlag(parsed, "json")) {
     const withCosts = (list: string[]) =>

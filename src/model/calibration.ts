@@ -2,7 +2,7 @@
 // published anchors (docs/calibration.md explains each step; `nvmesim
 // calibrate` regenerates both). The rw_page profile is never read here.
 import { pathSteps, SLEEP_STEPS, SWAP_FAULT_STEPS, SWITCHES_OFF, type PathSteps } from "./paths";
-import { OTHER_KERNEL, STEPS } from "./steps";
+import { KWORKER_SWITCH, OTHER_KERNEL, STEPS } from "./steps";
 
 export interface ProfileRow {
   path: string;
@@ -19,12 +19,32 @@ export interface CostEntry {
   source: string;
 }
 
-/** The calibration workload: what one fault of the seed's swap test does (assumptions A1-A2). */
-export const SEED_WORKLOAD = {
-  readsPerFault: 1,
-  writesPerFault: 1,
-  sleepsPerFault: 1,
-  completionsPerInterrupt: 1,
+/** How often each step group runs per page fault of the seed's swap test (the calibration workload). */
+export interface SeedWorkload {
+  /** Read and write requests submitted (each also completes once). */
+  reads: number;
+  writes: number;
+  /** SQ doorbell writes, CQ passes (nvme_process_cq), interrupts taken. */
+  sqDoorbells: number;
+  cqPasses: number;
+  interrupts: number;
+  /** Sleeps on I/O (a context switch pair each). */
+  sleeps: number;
+  /** kblockd runs dispatching queued writes. */
+  kblockdRuns: number;
+}
+
+/** A1-A2, the starting point: one fault swaps one page in and one out, sleeps once, and 3.19 rings a
+ * doorbell and takes an interrupt per request; kblockd runs once for the fault's write. `nvmesim
+ * calibrate` replaces these by the counts of the simulated blk-mq run (A6). */
+export const SEED_WORKLOAD_ASSUMED: SeedWorkload = {
+  reads: 1,
+  writes: 1,
+  sqDoorbells: 2,
+  cqPasses: 2,
+  interrupts: 2,
+  sleeps: 1,
+  kblockdRuns: 1,
 };
 
 /** Published anchor for the absolute scale (REFERENCES.md, host CPU cost anchors). */
@@ -36,8 +56,21 @@ export const SCALE_ANCHOR = {
 /** Share of a CQ pass (nvme_process_cq) and of nvme_queue_rq that is the inlined doorbell writel (assumption A4). */
 export const DOORBELL_SHARE_OF_CALLER = 0.5;
 
-/** Steps of paths the seed's blk-mq run never executed, priced by analogy (assumption A5): step -> the blk-mq step doing the same work. */
-export const ANALOGIES: Record<string, { like: string; factor: number; why: string }> = {
+/** Steps priced by analogy (assumption A5): step -> the blk-mq steps doing the same work (their costs summed, times factor).
+ * Most are steps the seed's blk-mq run never executed; the kworker's context switch it did execute, in samples the
+ * listing does not show (another task, below the cut-off). */
+export const ANALOGIES: Record<string, { like: string | string[]; factor: number; why: string }> = {
+  [KWORKER_SWITCH]: {
+    like: [
+      "__schedule",
+      "update_curr",
+      "update_cfs_shares",
+      "__update_tg_runnable_avg.isra.23",
+      "intel_pmu_disable_all",
+    ],
+    factor: 1,
+    why: "a switch to another task and back, like the swap task's sleep on I/O without the page-lock wait",
+  },
   bdev_read_page: { like: "submit_bio", factor: 1, why: "a thin entry point like submit_bio" },
   bdev_write_page: { like: "submit_bio", factor: 1, why: "a thin entry point like submit_bio" },
   nvme_rw_page: {
@@ -51,7 +84,6 @@ export const ANALOGIES: Record<string, { like: string; factor: number; why: stri
     why: "dma_map_sg of one entry is one dma_map_page plus a loop",
   },
   swiotlb_unmap_page: { like: "swiotlb_unmap_sg_attrs", factor: 1, why: "as swiotlb_map_page" },
-  blk_mq_put_tag: { like: "__blk_mq_free_request", factor: 1, why: "frees the tag as __blk_mq_free_request does" },
   page_endio: { like: "end_swap_bio_read", factor: 1, why: "the same page flag and unlock work" },
   nvme_poll: { like: "nvme_process_cq", factor: 1, why: "a CQ pass without the interrupt" },
   blk_mq_end_request_batch: {
@@ -90,28 +122,31 @@ export function fitZipf(percents: readonly number[]): ZipfFit {
   return { a, b, at: (rank) => Math.exp(a + b * Math.log(rank)) };
 }
 
-/** Charges per fault of each step in the calibration workload's blk-mq run. */
-function chargesPerFault(read: PathSteps, write: PathSteps): Map<string, number> {
-  const w = SEED_WORKLOAD;
+/** Charges per fault of each step in the calibration workload's run of `read` and `write`. */
+export function chargesPerFault(read: PathSteps, write: PathSteps, w: SeedWorkload): Map<string, number> {
   const charges = new Map<string, number>();
   const add = (steps: readonly string[], n: number) => steps.forEach((s) => charges.set(s, (charges.get(s) ?? 0) + n));
   add(SWAP_FAULT_STEPS, 1);
-  add(SLEEP_STEPS, w.sleepsPerFault);
+  add(SLEEP_STEPS, w.sleeps);
   for (const [p, n] of [
-    [read, w.readsPerFault],
-    [write, w.writesPerFault],
+    [read, w.reads],
+    [write, w.writes],
   ] as const) {
     add(p.submitIo, n);
-    add(p.submitBatch, n); // 3.19: one doorbell per request
+    add(p.dispatchIo, n);
     add(p.completeIo, n);
-    add(p.completeBatch, n / w.completionsPerInterrupt);
-    add(p.interrupt, n / w.completionsPerInterrupt);
   }
+  add(write.kblockdRun, w.kblockdRuns);
+  add(read.submitBatch, w.sqDoorbells);
+  add(read.completeBatch, w.cqPasses);
+  add(read.interrupt, w.interrupts);
+  for (const [s, n] of charges) if (n === 0) charges.delete(s);
   return charges;
 }
 
 export interface Calibration {
   entries: CostEntry[];
+  workload: SeedWorkload;
   zipf: ZipfFit;
   listedPercent: number;
   estimatedPercent: number;
@@ -120,27 +155,39 @@ export interface Calibration {
 }
 
 /** Derives the cost table from the blk-mq rows of the seed profile. Throws if it is handed rw_page rows. */
-export function calibrate(blkMqRows: readonly ProfileRow[]): Calibration {
+/** The choices a calibration makes; the defaults are the documented assumptions, the others serve sensitivity checks. */
+export interface CalibrationOptions {
+  workload: SeedWorkload;
+  /** Multiplies the fitted tail share given to each unlisted path function (A3). */
+  tailScale: number;
+  /** Share of nvme_queue_rq / nvme_process_cq that is the inlined doorbell (A4). */
+  doorbellShare: number;
+}
+
+export function calibrate(blkMqRows: readonly ProfileRow[], options: Partial<CalibrationOptions> = {}): Calibration {
+  const workload = options.workload ?? SEED_WORKLOAD_ASSUMED;
+  const tailScale = options.tailScale ?? 1;
+  const doorbellShare = options.doorbellShare ?? DOORBELL_SHARE_OF_CALLER;
   if (blkMqRows.some((r) => r.path !== "blk_mq")) throw new Error("calibration takes the blk_mq profile only");
   const sorted = [...blkMqRows].sort((x, y) => y.percent - x.percent);
   const listed = new Map(sorted.map((r) => [r.symbol, r.percent]));
   const zipf = fitZipf(sorted.map((r) => r.percent));
   const read = pathSteps("blk-mq", "read", SWITCHES_OFF);
   const write = pathSteps("blk-mq", "write", SWITCHES_OFF);
-  const charges = chargesPerFault(read, write);
+  const charges = chargesPerFault(read, write, workload);
 
   // Shares (% of blk-mq samples): listed ones as measured, the doorbells split
   // out of their callers, the rest from the fitted tail at the next free ranks.
   const share = new Map<string, { percent: number; source: string }>();
   let nextRank = sorted.length + 1;
   for (const symbol of charges.keys()) {
-    if (symbol === "nvme_write_sq_db" || symbol === "nvme_ring_cq_doorbell") continue;
+    if (symbol === "nvme_write_sq_db" || symbol === "nvme_ring_cq_doorbell" || symbol in ANALOGIES) continue;
     const p = listed.get(symbol);
     if (p !== undefined) share.set(symbol, { percent: p, source: `seed blk-mq profile: ${p.toFixed(2)}%` });
     else {
       const rank = nextRank++;
       share.set(symbol, {
-        percent: zipf.at(rank),
+        percent: zipf.at(rank) * tailScale,
         source: `below the seed's cut-off: fitted tail at rank ${rank} (A3)`,
       });
     }
@@ -150,43 +197,66 @@ export function calibrate(blkMqRows: readonly ProfileRow[]): Calibration {
     ["nvme_ring_cq_doorbell", "nvme_process_cq"],
   ] as const) {
     const c = share.get(caller)!;
-    const part = c.percent * DOORBELL_SHARE_OF_CALLER;
+    const part = c.percent * doorbellShare;
     share.set(caller, { percent: c.percent - part, source: `${c.source}, less its inlined doorbell (A4)` });
     share.set(db, {
       percent: part,
-      source: `the writel inlined in ${caller}: ${(DOORBELL_SHARE_OF_CALLER * 100).toFixed(0)}% of its share (A4)`,
+      source: `the writel inlined in ${caller}: ${(doorbellShare * 100).toFixed(0)}% of its share (A4)`,
     });
   }
+  // Absolute scale: one read's blk-mq path costs the anchor.
+  const ioPathPercent = [
+    read.submitIo,
+    read.dispatchIo,
+    read.submitBatch,
+    read.completeIo,
+    read.completeBatch,
+    read.interrupt,
+  ]
+    .flat()
+    .reduce((s, sym) => s + share.get(sym)!.percent / charges.get(sym)!, 0);
+  const nsPerFault = (SCALE_ANCHOR.nsPerIo / ioPathPercent) * 100;
+  const nsOf = (symbol: string) => ((share.get(symbol)!.percent / 100) * nsPerFault) / (charges.get(symbol) ?? 1);
+
+  // Analogies: priced from the steps they resemble; those the blk-mq run executed take their share too.
+  const analogyNs = new Map<string, number>();
+  for (const [symbol, a] of Object.entries(ANALOGIES)) {
+    const likes = typeof a.like === "string" ? [a.like] : a.like;
+    for (const l of likes) if (!share.has(l)) throw new Error(`analogy for ${symbol} names ${l}, which has no cost`);
+    const ns = round(likes.reduce((sum, l) => sum + nsOf(l), 0) * a.factor);
+    analogyNs.set(symbol, ns);
+    const n = charges.get(symbol);
+    if (n !== undefined) {
+      share.set(symbol, {
+        percent: ((ns * n) / nsPerFault) * 100,
+        source: `in the blk-mq run below the cut-off, priced as ${a.factor} x ${likes.join(" + ")}: ${a.why} (A5)`,
+      });
+    }
+  }
+
   const listedPercent = sorted.reduce((s, r) => s + r.percent, 0);
   const namedPercent = [...share.values()].reduce((s, v) => s + v.percent, 0);
   const otherPercent =
     100 - namedPercent - [...listed.keys()].filter((k) => !share.has(k)).reduce((s, k) => s + listed.get(k)!, 0);
   share.set(OTHER_KERNEL, { percent: otherPercent, source: "100% less every share above (A3)" });
 
-  // Absolute scale: one read's blk-mq path costs the anchor.
-  const ioPathPercent = [read.submitIo, read.submitBatch, read.completeIo, read.completeBatch, read.interrupt]
-    .flat()
-    .reduce((s, sym) => s + share.get(sym)!.percent / charges.get(sym)!, 0);
-  const nsPerFault = (SCALE_ANCHOR.nsPerIo / ioPathPercent) * 100;
   const entries: CostEntry[] = [...share.entries()].map(([symbol, v]) => ({
     symbol,
-    ns: round(((v.percent / 100) * nsPerFault) / (charges.get(symbol) ?? 1)),
+    ns: analogyNs.get(symbol) ?? round(nsOf(symbol)),
     seedPercent: round(v.percent),
     source: v.source,
   }));
-  const byName = new Map(entries.map((e) => [e.symbol, e]));
   for (const [symbol, a] of Object.entries(ANALOGIES)) {
-    const like = byName.get(a.like);
-    if (!like) throw new Error(`analogy for ${symbol} names ${a.like}, which has no cost`);
+    if (charges.has(symbol)) continue;
     entries.push({
       symbol,
-      ns: round(like.ns * a.factor),
+      ns: analogyNs.get(symbol)!,
       seedPercent: 0,
-      source: `not in the blk-mq run: ${a.factor} x ${a.like}, ${a.why} (A5)`,
+      source: `not in the blk-mq run: ${a.factor} x ${typeof a.like === "string" ? a.like : a.like.join(" + ")}, ${a.why} (A5)`,
     });
   }
   for (const e of entries) if (!(e.symbol in STEPS)) throw new Error(`cost for unknown step ${e.symbol}`);
-  return { entries, zipf, listedPercent, estimatedPercent: namedPercent, otherPercent, nsPerFault };
+  return { entries, workload, zipf, listedPercent, estimatedPercent: namedPercent, otherPercent, nsPerFault };
 }
 
 function round(x: number): number {

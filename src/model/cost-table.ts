@@ -2,9 +2,12 @@
 // the seed's blk-mq profile (calibration.ts) and committed as JSON so the
 // browser and the CLI read the same numbers. Every entry cites its source.
 import table from "./cost-table.json";
-import type { CostEntry } from "./calibration";
+import type { CostEntry, SeedWorkload } from "./calibration";
 
 export const COST_TABLE: readonly CostEntry[] = table.entries;
+
+/** The calibration workload the table was derived for (step group runs per fault). */
+export const COST_TABLE_WORKLOAD: SeedWorkload = table.workload;
 
 const bySymbol = new Map(COST_TABLE.map((e) => [e.symbol, e]));
 

@@ -52,8 +52,14 @@ export const SWITCHES_OFF: Switches = {
 
 /** The steps of one path, grouped by how often each is charged. */
 export interface PathSteps {
-  /** Per request on the submission side. */
+  /** Per request on the submission side, in the submitting task. */
   submitIo: string[];
+  /** Per request: the driver's part of submission (->queue_rq), run by the
+   * submitter when it issues directly, by the kblockd worker otherwise. */
+  dispatchIo: string[];
+  /** Per kblockd run that dispatches queued requests (3.19 async writes);
+   * empty when the submitter issues directly. */
+  kblockdRun: string[];
   /** Per SQ doorbell write (one per request unless batchDoorbell). */
   submitBatch: string[];
   /** Per completion entry. */
@@ -72,11 +78,35 @@ const BLK_MQ_SUBMIT = [
   "generic_make_request",
   "generic_make_request_checks",
   "blk_mq_make_request",
+  "blk_mq_map_request",
   "__blk_mq_alloc_request",
+  "blk_mq_get_tag",
+  "bt_get",
   "__bt_get",
   "tag_get",
   "blk_mq_bio_to_request",
   "blk_account_io_start",
+];
+
+// 3.19 blk_mq_make_request issues sync requests (reads) directly; an async
+// write is inserted in the per-CPU software queue and kblockd runs the
+// hardware queue later (KERNEL-PATHS.md).
+const BLK_MQ_ASYNC_INSERT = ["blk_mq_insert_request", "blk_mq_run_hw_queue"];
+
+/** One kblockd run: the work queued and the worker woken, a context switch to
+ * it and back, and the hardware queue run over the software queue's list. */
+const KBLOCKD_RUN = [
+  "kblockd_schedule_delayed_work_on",
+  "try_to_wake_up",
+  "[kworker context switch]",
+  "worker_thread",
+  "process_one_work",
+  "blk_mq_run_work_fn",
+  "__blk_mq_run_hw_queue",
+  "flush_busy_ctxs",
+];
+
+const BLK_MQ_DISPATCH = [
   "nvme_queue_rq",
   "nvme_alloc_iod",
   "____cache_alloc",
@@ -85,7 +115,9 @@ const BLK_MQ_SUBMIT = [
   "__blk_bios_map_sg",
   "swiotlb_map_sg_attrs",
   "nvme_setup_prps",
+  "nvme_set_info",
   "blk_mq_start_request",
+  "nvme_submit_iod",
 ];
 
 const BLK_MQ_COMPLETE = [
@@ -97,17 +129,21 @@ const BLK_MQ_COMPLETE = [
   "blk_mq_end_request",
   "blk_update_request",
   "blk_account_io_completion",
+  "req_bio_endio",
   "bio_endio",
   "END_SWAP_BIO",
   "bio_put",
   "mempool_free",
   "__blk_mq_free_request",
+  "blk_mq_put_tag",
 ];
 
 const RW_PAGE_SUBMIT = [
   "BDEV_PAGE",
   "nvme_rw_page",
   "__blk_mq_alloc_request",
+  "blk_mq_get_tag",
+  "bt_get",
   "__bt_get",
   "tag_get",
   "swiotlb_map_page",
@@ -122,22 +158,32 @@ function replace(list: string[], from: string, to: readonly string[]): string[] 
   return list.flatMap((s) => (s === from ? [...to] : [s]));
 }
 
-/** The step lists of `path` for one direction with `switches` applied. */
-export function pathSteps(path: PathName, direction: Direction, switches: Switches): PathSteps {
+/** The step lists of `path` for one direction with `switches` applied. Writes are
+ * writeback (async, as swap-out) unless `writeback` is false (O_DIRECT writes are sync). */
+export function pathSteps(path: PathName, direction: Direction, switches: Switches, writeback = true): PathSteps {
   const read = direction === "read";
   let submitIo: string[];
+  let dispatchIo: string[] = [];
+  let kblockdRun: string[] = [];
   let completeIo: string[];
   const completeBatch = ["nvme_process_cq", "nvme_ring_cq_doorbell"];
   if (path === "blk-mq") {
     submitIo = [...BLK_MQ_SUBMIT];
+    dispatchIo = [...BLK_MQ_DISPATCH];
+    // From 5.0 (with commit_rqs) the model lets the submitter issue a plugged
+    // batch of writes itself, one doorbell at the end, instead of kblockd.
+    if (!read && writeback && !switches.batchDoorbell) {
+      submitIo.push(...BLK_MQ_ASYNC_INSERT);
+      kblockdRun = [...KBLOCKD_RUN];
+    }
     completeIo = replace([...BLK_MQ_COMPLETE], "END_SWAP_BIO", [read ? "end_swap_bio_read" : "end_swap_bio_write"]);
     if (switches.iodInPdu) {
-      submitIo = without(submitIo, ["nvme_alloc_iod", "____cache_alloc"]);
+      dispatchIo = without(dispatchIo, ["nvme_alloc_iod", "____cache_alloc"]);
       completeIo = without(completeIo, ["nvme_free_iod", "kfree"]);
     }
     if (switches.singleSegmentMap) {
-      submitIo = replace(
-        without(submitIo, ["sg_init_table", "blk_rq_map_sg", "__blk_bios_map_sg"]),
+      dispatchIo = replace(
+        without(dispatchIo, ["sg_init_table", "blk_rq_map_sg", "__blk_bios_map_sg"]),
         "swiotlb_map_sg_attrs",
         ["swiotlb_map_page"],
       );
@@ -158,6 +204,8 @@ export function pathSteps(path: PathName, direction: Direction, switches: Switch
   if (switches.polled) completeBatch[0] = "nvme_poll";
   return {
     submitIo,
+    dispatchIo,
+    kblockdRun,
     submitBatch: ["nvme_write_sq_db"],
     completeIo,
     completeBatch,

@@ -11,6 +11,7 @@ export type Per =
   | "sleep" // one task sleeping on I/O and being woken (a context switch pair)
   | "io" // one I/O request (4 KiB page) on the submission or completion side
   | "batch" // once per submission batch (plug) or completion batch (interrupt / poll pass)
+  | "kblockd" // once per kblockd run dispatching queued requests
   | "interrupt"; // once per interrupt taken
 
 export interface StepInfo {
@@ -22,6 +23,9 @@ export interface StepInfo {
 
 /** Pseudo-symbol for the kernel functions the seed's listing cut off (below 0.42%) that the paths do not name. */
 export const OTHER_KERNEL = "[other kernel functions]";
+
+/** Pseudo-symbol for switching to the kblockd worker and back (the kworker's scheduler samples). */
+export const KWORKER_SWITCH = "[kworker context switch]";
 
 export const STEPS: Record<string, StepInfo> = {
   // Memory management, per fault: listed in both of the seed's profiles.
@@ -66,6 +70,9 @@ export const STEPS: Record<string, StepInfo> = {
   generic_make_request: { layer: "block", per: "io", what: "calls the queue's make_request_fn" },
   generic_make_request_checks: { layer: "block", per: "io", what: "size, partition and queue checks" },
   blk_mq_make_request: { layer: "block", per: "io", what: "bio to request, plug merging" },
+  blk_mq_map_request: { layer: "block", per: "io", what: "software and hardware context, request for the bio" },
+  blk_mq_get_tag: { layer: "block", per: "io", what: "tag allocation entry" },
+  bt_get: { layer: "block", per: "io", what: "tag from the bitmap, sleeping if none" },
   blk_mq_bio_to_request: { layer: "block", per: "io", what: "fill the request from the bio" },
   blk_account_io_start: { layer: "block", per: "io", what: "I/O accounting start" },
   __blk_mq_alloc_request: { layer: "block", per: "io", what: "preallocated request for a tag" },
@@ -80,7 +87,20 @@ export const STEPS: Record<string, StepInfo> = {
   swiotlb_map_sg_attrs: { layer: "dma", per: "io", what: "dma_map_sg" },
   nvme_setup_prps: { layer: "nvme", per: "io", what: "PRP1/PRP2 from the scatterlist" },
   nvme_pci_setup_sgls: { layer: "nvme", per: "io", what: "SGL descriptors instead of PRPs (above sgl_threshold)" },
+  nvme_set_info: { layer: "nvme", per: "io", what: "completion context for the command id" },
   blk_mq_start_request: { layer: "block", per: "io", what: "request started, timeout armed" },
+  nvme_submit_iod: { layer: "nvme", per: "io", what: "SQE built in place at sq_tail" },
+  // 3.19 async writes: queued in the software queue, dispatched by kblockd.
+  blk_mq_insert_request: { layer: "block", per: "io", what: "request into the per-CPU software queue" },
+  blk_mq_run_hw_queue: { layer: "block", per: "io", what: "asks for an async hardware queue run" },
+  kblockd_schedule_delayed_work_on: { layer: "sched", per: "kblockd", what: "queues the kblockd work item" },
+  try_to_wake_up: { layer: "sched", per: "kblockd", what: "wakes the kworker" },
+  [KWORKER_SWITCH]: { layer: "sched", per: "kblockd", what: "context switch to the kworker and back" },
+  worker_thread: { layer: "sched", per: "kblockd", what: "the kworker's loop" },
+  process_one_work: { layer: "sched", per: "kblockd", what: "runs the work item" },
+  blk_mq_run_work_fn: { layer: "block", per: "kblockd", what: "kblockd's hardware queue work" },
+  __blk_mq_run_hw_queue: { layer: "block", per: "kblockd", what: "dispatches the queued requests to ->queue_rq" },
+  flush_busy_ctxs: { layer: "block", per: "kblockd", what: "splices the software queues' lists" },
   // rw_page (2014) submission, per page.
   bdev_read_page: { layer: "block", per: "io", what: "swap_readpage tries ->rw_page" },
   bdev_write_page: { layer: "block", per: "io", what: "__swap_writepage tries ->rw_page" },
@@ -103,6 +123,7 @@ export const STEPS: Record<string, StepInfo> = {
   blk_mq_end_request: { layer: "block", per: "io", what: "end the request" },
   blk_update_request: { layer: "block", per: "io", what: "advance the bios" },
   blk_account_io_completion: { layer: "block", per: "io", what: "I/O accounting end" },
+  req_bio_endio: { layer: "block", per: "io", what: "advance and end the bio" },
   bio_endio: { layer: "block", per: "io", what: "bio completion" },
   end_swap_bio_read: { layer: "mm", per: "io", what: "page uptodate and unlocked" },
   end_swap_bio_write: { layer: "mm", per: "io", what: "end_page_writeback" },

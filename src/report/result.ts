@@ -88,7 +88,10 @@ export interface NvmesimSection {
   meanInFlight: number;
   doorbellsPerIo: number;
   interruptsPerIo: number;
+  /** Sleeps on I/O plus kblockd worker runs, each a context switch pair. */
   contextSwitchesPerIo: number;
+  /** 3.19 async writes: hardware queue runs by the kblockd worker. */
+  kblockdRunsPerIo: number;
   integrityErrors: number;
   statusCounts: { injected: number; detected: number; retried: number; failed: number };
   engineErrors: number;
@@ -199,7 +202,7 @@ export function buildResult(r: ResultInputs): Result {
         write: direction(s, "Write", r.histWrite, runtimeNs),
         usr_cpu: runtimeNs > 0 ? (100 * s.userNs) / (runtimeNs * c.cpus) : 0,
         sys_cpu: sysCpu,
-        ctx: s.nSleep,
+        ctx: s.nSleep + s.nKblockdRun,
       },
     ],
     nvmesim: {
@@ -218,7 +221,8 @@ export function buildResult(r: ResultInputs): Result {
       meanInFlight: runtimeNs > 0 ? (s.latSumRead + s.latSumWrite) / runtimeNs : 0,
       doorbellsPerIo: (s.nSubmitBatch + s.cqDoorbells) / ios,
       interruptsPerIo: s.nInterrupt / ios,
-      contextSwitchesPerIo: s.nSleep / ios,
+      contextSwitchesPerIo: (s.nSleep + s.nKblockdRun) / ios,
+      kblockdRunsPerIo: s.nKblockdRun / ios,
       integrityErrors: s.integrityErrors,
       statusCounts: { injected: s.injectedErrors, detected: s.detectedErrors, retried: s.retries, failed: s.failedIos },
       engineErrors: s.engineErrors,

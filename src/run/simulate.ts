@@ -2,6 +2,7 @@
 // a fio-compatible result. Runs in batches of completions so the caller gets
 // progress and can cancel between them; the same code serves Node and the page.
 import { validateConfig, type RunConfig } from "../model/config";
+import type { CostEntry } from "../model/calibration";
 import { COST_TABLE } from "../model/cost-table";
 import { pathSteps, SLEEP_STEPS, SWAP_FAULT_STEPS, type PathSteps } from "../model/paths";
 import { OTHER_KERNEL } from "../model/steps";
@@ -20,6 +21,8 @@ export interface SimulateOptions {
   /** Include wall-clock time in the result (it then differs run to run). */
   wallTime?: boolean;
   batchIos?: number;
+  /** Another cost table than the committed one (the calibration's fixed point runs candidates). */
+  costTable?: readonly CostEntry[];
 }
 
 /** Step lists for both directions, as the engine charges them. */
@@ -32,9 +35,12 @@ export interface RunSteps {
   fault: readonly string[];
 }
 
-const costNs = new Map(COST_TABLE.map((e) => [e.symbol, e.ns]));
+type CostNs = ReadonlyMap<string, number>;
 
-function sumNs(steps: readonly string[]): number {
+const costMap = (table: readonly CostEntry[]): CostNs => new Map(table.map((e) => [e.symbol, e.ns]));
+const COMMITTED_COSTS = costMap(COST_TABLE);
+
+function sumNs(steps: readonly string[], costNs: CostNs): number {
   return steps.reduce((s, step) => {
     const ns = costNs.get(step);
     if (ns === undefined) throw new Error(`no cost for step ${step}`);
@@ -51,10 +57,11 @@ export function runSteps(c: RunConfig): RunSteps {
   const bs = c.workload.kind === "swap" ? 4096 : c.workload.bs;
   const sgl = c.switches.sglThresholdBytes > 0 && bs >= c.switches.sglThresholdBytes;
   const dptr = (p: PathSteps): PathSteps =>
-    sgl ? { ...p, submitIo: p.submitIo.map((s) => (s === "nvme_setup_prps" ? "nvme_pci_setup_sgls" : s)) } : p;
+    sgl ? { ...p, dispatchIo: p.dispatchIo.map((s) => (s === "nvme_setup_prps" ? "nvme_pci_setup_sgls" : s)) } : p;
   return {
     read: dptr(pathSteps(c.path, "read", c.switches)),
-    write: dptr(pathSteps(c.path, "write", c.switches)),
+    // Swap-out is writeback; fio's writes are O_DIRECT, issued synchronously.
+    write: dptr(pathSteps(c.path, "write", c.switches, c.workload.kind === "swap")),
     sleep: SLEEP_STEPS,
     pollPass: ["nvme_poll"],
     fault: [...SWAP_FAULT_STEPS, OTHER_KERNEL],
@@ -62,7 +69,8 @@ export function runSteps(c: RunConfig): RunSteps {
 }
 
 /** The engine's config struct for a validated run configuration. */
-export function engineConfig(c: RunConfig, steps: RunSteps): SimConfigValues {
+export function engineConfig(c: RunConfig, steps: RunSteps, costNs: CostNs = COMMITTED_COSTS): SimConfigValues {
+  const sum = (list: readonly string[]) => sumNs(list, costNs);
   const w = c.workload;
   const p = PRESETS[c.device.preset];
   const [rk, ra, rb] = latencyFields(p.readLatency);
@@ -106,34 +114,44 @@ export function engineConfig(c: RunConfig, steps: RunSteps): SimConfigValues {
     errReadPpm: c.device.errors.unrecoveredReadPpm,
     errWritePpm: c.device.errors.writeFaultPpm,
     maxRetries: c.device.maxRetries,
-    costSubmitRead: round(sumNs(steps.read.submitIo)),
-    costSubmitWrite: round(sumNs(steps.write.submitIo)),
-    costSubmitBatch: round(sumNs(steps.read.submitBatch)),
-    costCompleteRead: round(sumNs(steps.read.completeIo)),
-    costCompleteWrite: round(sumNs(steps.write.completeIo)),
-    costCompleteBatch: round(sumNs(steps.read.completeBatch)),
-    costInterrupt: round(sumNs(steps.read.interrupt)),
-    costSleep: round(sumNs(steps.sleep)),
-    costPollPass: Math.max(1, round(sumNs(steps.pollPass))),
+    costSubmitRead: round(sum(steps.read.submitIo) + sum(steps.read.dispatchIo)),
+    costSubmitWrite: round(sum(steps.write.submitIo)),
+    costSubmitBatch: round(sum(steps.read.submitBatch)),
+    costCompleteRead: round(sum(steps.read.completeIo)),
+    costCompleteWrite: round(sum(steps.write.completeIo)),
+    costCompleteBatch: round(sum(steps.read.completeBatch)),
+    costInterrupt: round(sum(steps.read.interrupt)),
+    costSleep: round(sum(steps.sleep)),
+    costPollPass: Math.max(1, round(sum(steps.pollPass))),
     workload: swap ? 1 : 0,
     memPages: swap ? Math.floor(w.memory / 4096) : 0,
     pageCluster: swap ? w.pageCluster : 0,
     userNsPerAccess: swap ? w.userNsPerAccess : 0,
-    costFault: round(sumNs(steps.fault)),
+    costFault: round(sum(steps.fault)),
     errPrpPpm: c.device.errors.prpErrorPpm,
     sglThresholdBytes: c.switches.sglThresholdBytes,
+    kblockdWrites: steps.write.kblockdRun.length > 0 ? 1 : 0,
+    costDispatchWrite: round(sum(steps.write.dispatchIo)),
+    costKblockdRun: round(sum(steps.write.kblockdRun)),
   };
 }
 
 /** CPU ns per kernel function: each step group's count times its steps' costs. */
-export function profileFromCounts(stats: SimStatsValues, steps: RunSteps): Map<string, number> {
+export function profileFromCounts(
+  stats: SimStatsValues,
+  steps: RunSteps,
+  costNs: CostNs = COMMITTED_COSTS,
+): Map<string, number> {
   const profile = new Map<string, number>();
   const charge = (list: readonly string[], times: number) => {
     if (times === 0) return;
     for (const s of list) profile.set(s, (profile.get(s) ?? 0) + costNs.get(s)! * times);
   };
   charge(steps.read.submitIo, stats.nSubmitRead);
+  charge(steps.read.dispatchIo, stats.nSubmitRead);
   charge(steps.write.submitIo, stats.nSubmitWrite);
+  charge(steps.write.dispatchIo, stats.nDispatchWrite);
+  charge(steps.write.kblockdRun, stats.nKblockdRun);
   charge(steps.read.submitBatch, stats.nSubmitBatch);
   charge(steps.read.completeIo, stats.iosRead);
   charge(steps.write.completeIo, stats.iosWrite);
@@ -145,11 +163,20 @@ export function profileFromCounts(stats: SimStatsValues, steps: RunSteps): Map<s
   return profile;
 }
 
-/** Runs one configuration (validated here) in the module `m`. */
-export async function simulate(m: Nvmesim, input: unknown, options: SimulateOptions = {}): Promise<Result> {
-  const config = validateConfig(input);
+/** What one engine run left behind, before it becomes a Result. */
+export interface EngineRun {
+  stats: SimStatsValues;
+  histRead: number[];
+  histWrite: number[];
+  profile: Map<string, number>;
+  wallMs?: number;
+}
+
+/** Runs a validated configuration in the module `m` to its end, in batches. */
+export async function runEngine(m: Nvmesim, config: RunConfig, options: SimulateOptions = {}): Promise<EngineRun> {
+  const costs = options.costTable ? costMap(options.costTable) : COMMITTED_COSTS;
   const steps = runSteps(config);
-  const values = engineConfig(config, steps);
+  const values = engineConfig(config, steps, costs);
   const ptr = m.exports.scratchPtr();
   writeSimConfig(m, ptr, values);
   const started = options.wallTime ? performance.now() : 0;
@@ -166,13 +193,17 @@ export async function simulate(m: Nvmesim, input: unknown, options: SimulateOpti
     }
   }
   const stats = readSimStats(m);
-  const wallMs = options.wallTime ? performance.now() - started : undefined;
-  return buildResult({
-    config,
+  return {
     stats,
     histRead: readHistogram(m, false),
     histWrite: readHistogram(m, true),
-    profile: profileFromCounts(stats, steps),
-    wallMs,
-  });
+    profile: profileFromCounts(stats, steps, costs),
+    wallMs: options.wallTime ? performance.now() - started : undefined,
+  };
+}
+
+/** Runs one configuration (validated here) in the module `m`. */
+export async function simulate(m: Nvmesim, input: unknown, options: SimulateOptions = {}): Promise<Result> {
+  const config = validateConfig(input);
+  return buildResult({ config, ...(await runEngine(m, config, options)) });
 }

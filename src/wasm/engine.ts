@@ -49,6 +49,9 @@ export const SIM_CONFIG_FIELDS = {
   costFault: "u32",
   errPrpPpm: "u32",
   sglThresholdBytes: "u32",
+  kblockdWrites: "u32",
+  costDispatchWrite: "u32",
+  costKblockdRun: "u32",
 } as const;
 
 export const SIM_STATS_FIELDS = {
@@ -103,6 +106,8 @@ export const SIM_STATS_FIELDS = {
   swapIns: "u64",
   swapOuts: "u64",
   userNs: "u64",
+  nDispatchWrite: "u64",
+  nKblockdRun: "u64",
 } as const;
 
 export type SimConfigValues = {

@@ -17,7 +17,7 @@ import {
 import { STEPS } from "../../src/model/steps";
 import { calibrationDoc } from "../../src/report/calibration-doc";
 
-const c = runCalibration();
+const { main: c, variants } = await runCalibration(true);
 const costs = new Map(c.entries.map((e) => [e.symbol, e]));
 
 describe("calibration", () => {
@@ -30,7 +30,7 @@ describe("calibration", () => {
   it("does not change when the rw_page rows change", () => {
     const rows = parseProfileCsv(readFileSync("src/model/seed/seed-profile.csv", "utf8"));
     const blk = rows.filter((r) => r.path === "blk_mq");
-    expect(calibrate(blk).entries).toEqual(c.entries);
+    expect(calibrate(blk, { workload: c.workload }).entries).toEqual(c.entries);
   });
 
   it("keeps every listed blk-mq share and adds up to 100% of the samples", () => {
@@ -67,12 +67,12 @@ describe("calibration", () => {
 
   it("the committed cost table and docs/calibration.md are current (npm run calibrate)", () => {
     expect(readFileSync(COST_TABLE_JSON, "utf8")).toBe(costTableJson(c));
-    expect(readFileSync(CALIBRATION_MD, "utf8")).toBe(calibrationDoc(c));
+    expect(readFileSync(CALIBRATION_MD, "utf8")).toBe(calibrationDoc(c, variants));
   });
 
   it("the blk-mq path costs the anchor per read, and rw_page costs less per fault", () => {
-    const blk = faultCost("blk-mq", SWITCHES_OFF, c.entries).totalNs;
-    const rw = faultCost("rw_page", SWITCHES_OFF, c.entries).totalNs;
+    const blk = faultCost("blk-mq", SWITCHES_OFF, c.entries, c.workload).totalNs;
+    const rw = faultCost("rw_page", SWITCHES_OFF, c.entries, c.workload).totalNs;
     expect(blk).toBeCloseTo(c.nsPerFault, 0);
     expect(rw).toBeLessThan(blk);
   });

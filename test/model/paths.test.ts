@@ -67,6 +67,25 @@ describe("host paths", () => {
     });
   }
 
+  it("3.19 queues writeback writes for kblockd; reads, O_DIRECT writes, rw_page and 5.0 (commit_rqs) issue directly", () => {
+    const on = (path: "blk-mq" | "rw_page", dir: "read" | "write", sw: Partial<Switches> = {}, writeback = true) =>
+      pathSteps(path, dir, { ...SWITCHES_OFF, ...sw }, writeback);
+    const wb = on("blk-mq", "write");
+    expect(wb.kblockdRun).toEqual(expect.arrayContaining(["__blk_mq_run_hw_queue", "[kworker context switch]"]));
+    expect(wb.submitIo).toContain("blk_mq_insert_request");
+    expect(wb.dispatchIo).toContain("nvme_queue_rq");
+    expect(wb.submitIo).not.toContain("nvme_queue_rq");
+    for (const p of [
+      on("blk-mq", "read"),
+      on("blk-mq", "write", {}, false),
+      on("rw_page", "write"),
+      on("blk-mq", "write", { batchDoorbell: true }),
+    ]) {
+      expect(p.kblockdRun).toEqual([]);
+      expect(p.submitIo).not.toContain("blk_mq_insert_request");
+    }
+  });
+
   it("the on-stack bio is a swap-in change: writes still allocate", () => {
     expect(all("blk-mq", "write", { onStackBio: true })).toContain("bio_alloc_bioset");
   });

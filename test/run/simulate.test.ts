@@ -159,6 +159,26 @@ describe("simulate the swap program", () => {
     }
   });
 
+  it("blk-mq (3.19) writes swap-out through kblockd, several requests per run; rw_page and 5.0 issue directly", async () => {
+    const kworker = (r: Awaited<ReturnType<typeof simulate>>) =>
+      r.nvmesim.profile.some((p) => p.symbol === "__blk_mq_run_hw_queue");
+    const blk = await simulate(m, swap({ path: "blk-mq" }));
+    const writesPerIo = blk.jobs[0].write.total_ios / (blk.jobs[0].read.total_ios + blk.jobs[0].write.total_ios);
+    expect(kworker(blk)).toBe(true);
+    expect(blk.nvmesim.kblockdRunsPerIo).toBeGreaterThan(0);
+    expect(blk.nvmesim.kblockdRunsPerIo).toBeLessThan(writesPerIo / 2); // readahead evicts several pages per fault
+    expect(blk.nvmesim.integrityErrors).toBe(0);
+    expect(blk.nvmesim.engineErrors).toBe(0);
+    for (const r of [
+      await simulate(m, swap({ path: "rw_page" })),
+      await simulate(m, swap({ path: "blk-mq", switches: { batchDoorbell: true } })),
+      await simulate(m, { ...small({ path: "blk-mq" }, { rw: "randwrite" }) }),
+    ]) {
+      expect(kworker(r)).toBe(false);
+      expect(r.nvmesim.kblockdRunsPerIo).toBe(0);
+    }
+  });
+
   it("waits for command ids instead of losing I/O when the queue is shallow", async () => {
     const r = await simulate(m, swap({ qDepth: 64 }, { threads: 2, pattern: "random", runtime: 5 }));
     expect(r.nvmesim.engineErrors).toBe(0);
