@@ -41,8 +41,8 @@ export async function seedScenario(io: Io, json: boolean): Promise<number> {
 
 function seedText(c: SeedComparison, rows: readonly ProfileRow[]): string {
   const measured = (path: string, symbol: string) => rows.find((r) => r.path === path && r.symbol === symbol)?.percent;
-  const simulated = (r: SeedComparison["blkMq"], symbol: string) =>
-    r.nvmesim.profile.find((p) => p.symbol === symbol)?.percent;
+  const simulated = (profile: SeedComparison["perf"]["blkMq"], symbol: string) =>
+    profile.find((p) => p.symbol === symbol)?.percent;
   const symbols = [...new Set(rows.map((r) => r.symbol))];
   const cell = (v: number | undefined) => (v === undefined ? "      -" : `${v.toFixed(2).padStart(6)}%`);
   const lines = [
@@ -53,7 +53,7 @@ function seedText(c: SeedComparison, rows: readonly ProfileRow[]): string {
   ];
   for (const s of symbols) {
     lines.push(
-      `${s.padEnd(32)} ${cell(measured("blk_mq", s))} ${cell(simulated(c.blkMq, s))}    ${cell(measured("rw_page", s))} ${cell(simulated(c.rwPage, s))}`,
+      `${s.padEnd(32)} ${cell(measured("blk_mq", s))} ${cell(simulated(c.perf.blkMq, s))}    ${cell(measured("rw_page", s))} ${cell(simulated(c.perf.rwPage, s))}`,
     );
   }
   const sw = (r: SeedComparison["blkMq"]) => r.nvmesim.swap!;
@@ -63,7 +63,8 @@ function seedText(c: SeedComparison, rows: readonly ProfileRow[]): string {
   const missingOk = c.wrongFunctions.rwPageHas.length === 0 && c.wrongFunctions.blkMqHas.length === 0;
   lines.push(
     "",
-    `(a percentage in the model column is of the model's kernel CPU; the seed's are of all samples)`,
+    `(a percentage in the model column is of the model's kernel CPU, with the doorbell writes under the`,
+    `functions that inlined them in 2014, as perf saw them; the seed's are of all samples)`,
     "",
     `faults handled   blk-mq ${sw(c.blkMq).faults} (${Math.round(sw(c.blkMq).faultsPerSec)}/s)   rw_page ${sw(c.rwPage).faults} (${Math.round(sw(c.rwPage).faultsPerSec)}/s)`,
     "",

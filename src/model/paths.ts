@@ -213,6 +213,13 @@ export function pathSteps(path: PathName, direction: Direction, switches: Switch
   };
 }
 
+/** Where 2014's code inlined the doorbell writes the model charges as steps of their own (A4): a perf
+ * profile of those kernels shows their samples under these functions. */
+export const DOORBELLS_INLINED_2014: Record<PathName, Record<string, string>> = {
+  "blk-mq": { nvme_write_sq_db: "nvme_queue_rq", nvme_ring_cq_doorbell: "nvme_process_cq" },
+  rw_page: { nvme_write_sq_db: "nvme_rw_page", nvme_ring_cq_doorbell: "nvme_process_cq" },
+};
+
 /** Steps charged per fault and per sleep by the swap workload (the same on both paths). */
 export const SWAP_FAULT_STEPS = [
   "page_fault",

@@ -3,7 +3,8 @@
 // both paths and laid next to the seed's two perf profiles. The rw_page
 // numbers are predictions: the cost table never saw the rw_page profile.
 import type { ProfileRow } from "../model/calibration";
-import type { Result } from "../report/result";
+import { DOORBELLS_INLINED_2014, type PathName } from "../model/paths";
+import type { ProfileEntry, Result } from "../report/result";
 import type { Nvmesim } from "../wasm/module";
 import { simulate, type SimulateOptions } from "./simulate";
 
@@ -37,7 +38,9 @@ export interface SeedComparison {
   faultRatio: number;
   /** Functions the seed's rw_page listing lacks (blk-mq only) that the simulated rw_page profile has, and vice versa; both should be empty. */
   wrongFunctions: { rwPageHas: string[]; blkMqHas: string[] };
-  /** Spearman rank correlation of simulated and measured percentages over the functions both list, per path. */
+  /** Each path's simulated profile as 2014's perf would show it: doorbell writes folded into the functions that inlined them. */
+  perf: { blkMq: ProfileEntry[]; rwPage: ProfileEntry[] };
+  /** Spearman rank correlation of simulated (perf view) and measured percentages over the functions both list, per path. */
   spearman: { blkMq: number; rwPage: number; common: { blkMq: number; rwPage: number } };
 }
 
@@ -73,8 +76,20 @@ function kernelNs(r: Result): number {
   return r.nvmesim.profile.reduce((s, p) => s + p.ns, 0);
 }
 
-function correlate(r: Result, measured: readonly ProfileRow[]): { rho: number; common: number } {
-  const sim = new Map(r.nvmesim.profile.map((p) => [p.symbol, p.percent]));
+/** `r`'s profile with the doorbell steps folded into the 2014 functions that inlined them. */
+export function perfView(r: Result): ProfileEntry[] {
+  const into = DOORBELLS_INLINED_2014[r.nvmesim.path as PathName];
+  const folded = new Map<string, ProfileEntry>();
+  for (const p of r.nvmesim.profile) {
+    const symbol = into[p.symbol] ?? p.symbol;
+    const e = folded.get(symbol);
+    folded.set(symbol, e ? { ...e, ns: e.ns + p.ns, percent: e.percent + p.percent } : { ...p, symbol });
+  }
+  return [...folded.values()].sort((a, b) => b.ns - a.ns);
+}
+
+function correlate(profile: readonly ProfileEntry[], measured: readonly ProfileRow[]): { rho: number; common: number } {
+  const sim = new Map(profile.map((p) => [p.symbol, p.percent]));
   const both = measured.filter((m) => sim.has(m.symbol));
   return {
     rho: spearman(
@@ -115,14 +130,16 @@ export async function runSeedScenario(
     );
   const rwOnly = rwRows.map((r) => r.symbol).filter((s) => !blkListed.has(s) && s.startsWith("nvme_"));
   const has = (r: Result, s: string) => r.nvmesim.profile.some((p) => p.symbol === s);
-  const cb = correlate(blkMq, blkRows);
-  const cr = correlate(rwPage, rwRows);
+  const perf = { blkMq: perfView(blkMq), rwPage: perfView(rwPage) };
+  const cb = correlate(perf.blkMq, blkRows);
+  const cr = correlate(perf.rwPage, rwRows);
   return {
     blkMq,
     rwPage,
     cpuRatio: perSecond(rwPage) / perSecond(blkMq),
     faultRatio: rwPage.nvmesim.swap!.faults / blkMq.nvmesim.swap!.faults,
     wrongFunctions: { rwPageHas: blkOnly.filter((s) => has(rwPage, s)), blkMqHas: rwOnly.filter((s) => has(blkMq, s)) },
+    perf,
     spearman: { blkMq: cb.rho, rwPage: cr.rho, common: { blkMq: cb.common, rwPage: cr.common } },
   };
 }
