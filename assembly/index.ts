@@ -11,7 +11,8 @@ import { Iod } from "./host/iod";
 import { HostQueue } from "./host/queue";
 import { CtrlQueue, Ctrl } from "./device/controller";
 import { PagePool } from "./host/page-pool";
-import { SimConfig, SimStats } from "./sim/engine";
+import { SimConfig } from "./sim/engine";
+import { SimStats } from "./sim/stats";
 
 export {
   NVME_OPC_FLUSH,
@@ -181,7 +182,8 @@ export function scratchPtr(): usize {
   return scratch;
 }
 
-export { engineInit, engineRun, engineDone, engineStats, engineHistogram } from "./sim/engine";
+export { engineInit, engineRun, engineDone } from "./sim/engine";
+export { engineStats, engineHistogram } from "./sim/stats";
 export { PLAT_NR, PLAT_BITS } from "./sim/histogram";
 export { LAT_CONSTANT, LAT_UNIFORM, LAT_EXPONENTIAL, LAT_LOGNORMAL } from "./device/media";
 

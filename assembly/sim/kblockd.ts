@@ -8,7 +8,9 @@
 //  per CPU: count u32 | scheduled u32 | entries[qDepth] (page u32 | thread u32 | queuedNs u64)
 
 import { arenaAlloc } from "./arena";
-import { EV_KBLOCKD, NO_TIME, cfg, cpuRun, events, ioSubmit, setDispatchStart, st } from "./engine";
+import { EV_KBLOCKD, NO_TIME, cfg, cpuRun, events } from "./engine";
+import { ioSubmit, setDispatchStart } from "./host-io";
+import { st } from "./stats";
 import { eventPush } from "./event-queue";
 
 const ENTRY_BYTES: usize = 16;

@@ -13,7 +13,9 @@
 //  resident FIFO: ring of page numbers, capacity memPages
 
 import { arenaAlloc } from "./arena";
-import { cfg, cpuRun, hostCidsFree, ioSubmit, ringSq, st, threadCpu, threadRng, threadYield } from "./engine";
+import { cfg, cpuRun, threadCpu, threadRng, threadYield } from "./engine";
+import { hostCidsFree, ioSubmit, ringSq } from "./host-io";
+import { st } from "./stats";
 import { namespacePreload } from "./engine-device";
 import { kblockdQueueWrite } from "./kblockd";
 import { prngNext } from "./prng";

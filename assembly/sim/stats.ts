@@ -1,0 +1,144 @@
+// The engine's counters and latency statistics: what TypeScript reads after
+// a run (field offsets exported from index.ts as SIMSTAT_*), kept the way fio
+// reports them: lat (submission start to completion seen), slat (the
+// submitter's CPU and queueing) and clat = lat - slat, with clat histograms
+// in fio's bucket layout.
+
+import { arenaAlloc } from "./arena";
+import { PLAT_NR, histAdd } from "./histogram";
+
+const NO_TIME: u64 = 0xffff_ffff_ffff_ffff;
+
+/** Counters TypeScript reads after a run. */
+@unmanaged
+export class SimStats {
+  nowNs: u64;
+  completed: u64;
+  submitted: u64;
+  // Per direction, each block laid out as DirStats.
+  iosRead: u64;
+  bytesRead: u64;
+  latSumRead: u64;
+  latMinRead: u64;
+  latMaxRead: u64;
+  latSqRead: f64;
+  slatSumRead: u64;
+  slatMinRead: u64;
+  slatMaxRead: u64;
+  slatSqRead: f64;
+  clatMinRead: u64;
+  clatMaxRead: u64;
+  clatSqRead: f64;
+  iosWrite: u64;
+  bytesWrite: u64;
+  latSumWrite: u64;
+  latMinWrite: u64;
+  latMaxWrite: u64;
+  latSqWrite: f64;
+  slatSumWrite: u64;
+  slatMinWrite: u64;
+  slatMaxWrite: u64;
+  slatSqWrite: f64;
+  clatMinWrite: u64;
+  clatMaxWrite: u64;
+  clatSqWrite: f64;
+  // step-group charges
+  nSubmitRead: u64;
+  nSubmitWrite: u64;
+  nSubmitBatch: u64;
+  nCompleteBatch: u64;
+  nInterrupt: u64;
+  nSleep: u64;
+  nPollPass: u64;
+  cpuBusyNs: u64;
+  pollSpinNs: u64;
+  deviceBusyNs: u64;
+  integrityErrors: u64;
+  injectedErrors: u64;
+  detectedErrors: u64;
+  retries: u64;
+  failedIos: u64;
+  engineErrors: u64; // broken invariants (full rings, bad doorbells, lost cids): 0 in a correct run
+  cqDoorbells: u64;
+  faults: u64;
+  majorFaults: u64;
+  swapIns: u64;
+  swapOuts: u64;
+  userNs: u64;
+  nDispatchWrite: u64;
+  nKblockdRun: u64;
+}
+
+/** One direction's completions: count, bytes, and the moments of total latency
+ * (lat: submission start to completion seen), submission latency (slat: the
+ * submitter's CPU time and queueing) and completion latency (clat = lat - slat), ns. */
+@unmanaged
+class DirStats {
+  ios: u64;
+  bytes: u64;
+  latSum: u64;
+  latMin: u64;
+  latMax: u64;
+  latSq: f64;
+  slatSum: u64;
+  slatMin: u64;
+  slatMax: u64;
+  slatSq: f64;
+  clatMin: u64;
+  clatMax: u64;
+  clatSq: f64;
+}
+
+if (offsetof<SimStats>("clatSqRead") - offsetof<SimStats>("iosRead") != offsetof<DirStats>("clatSq")) ERROR("SimStats read block must match DirStats");
+if (offsetof<SimStats>("clatSqWrite") - offsetof<SimStats>("iosWrite") != offsetof<DirStats>("clatSq")) ERROR("SimStats write block must match DirStats");
+
+function dirStats(write: bool): DirStats {
+  return changetype<DirStats>(changetype<usize>(st) + (write ? offsetof<SimStats>("iosWrite") : offsetof<SimStats>("iosRead")));
+}
+
+export function dirRecord(write: bool, bytes: u32, lat: u64, slat: u64): void {
+  let d = dirStats(write);
+  let clat = lat - slat;
+  d.ios++;
+  d.bytes += bytes;
+  d.latSum += lat;
+  d.latSq += <f64>lat * <f64>lat;
+  if (lat < d.latMin) d.latMin = lat;
+  if (lat > d.latMax) d.latMax = lat;
+  d.slatSum += slat;
+  d.slatSq += <f64>slat * <f64>slat;
+  if (slat < d.slatMin) d.slatMin = slat;
+  if (slat > d.slatMax) d.slatMax = slat;
+  d.clatSq += <f64>clat * <f64>clat;
+  if (clat < d.clatMin) d.clatMin = clat;
+  if (clat > d.clatMax) d.clatMax = clat;
+  histAdd(write ? histWrite : histRead, clat); // fio's percentiles are of clat
+}
+
+export let st: SimStats = changetype<SimStats>(0);
+let histRead: usize = 0;
+let histWrite: usize = 0;
+
+/** Allocates zeroed counters and histograms for a run; false when memory runs out. */
+export function statsInit(): bool {
+  st = changetype<SimStats>(arenaAlloc(offsetof<SimStats>(), 8));
+  histRead = arenaAlloc(<usize>PLAT_NR << 3, 8);
+  histWrite = arenaAlloc(<usize>PLAT_NR << 3, 8);
+  if (changetype<usize>(st) == 0 || histRead == 0 || histWrite == 0) return false;
+  for (let w = 0; w < 2; w++) {
+    let d = dirStats(w == 1);
+    d.latMin = NO_TIME;
+    d.slatMin = NO_TIME;
+    d.clatMin = NO_TIME;
+  }
+  return true;
+}
+
+export function engineStats(): usize {
+  return changetype<usize>(st);
+}
+
+export function engineHistogram(write: bool): usize {
+  return write ? histWrite : histRead;
+}
+
