@@ -1,6 +1,9 @@
 // Goal: the simulator is deterministic, keeps its invariants (every I/O completes once, no lost
 // cid, no corrupted data), and each path and switch changes what it should.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { PATH_NAMES } from "../../src/model/paths";
+import { PRESET_NAMES } from "../../src/model/presets";
 import { simulate } from "../../src/run/simulate";
 import { loadNvmesim } from "../../src/wasm/node";
 
@@ -135,6 +138,74 @@ describe("simulate", () => {
       onProgress: (done) => done >= 3000 && controller.abort(),
     });
     await expect(run).rejects.toThrow(/cancelled/);
+  });
+});
+
+describe("simulate any combination", () => {
+  const coalescing = fc.oneof(
+    fc.constant({ irqCoalesceThreshold: 0, irqCoalesceTimeNs: 0 }),
+    fc.record({ irqCoalesceThreshold: fc.constantFrom(1, 4, 16), irqCoalesceTimeNs: fc.constantFrom(2000, 50_000) }),
+  );
+  const switches = fc
+    .tuple(
+      fc.record({
+        iodInPdu: fc.boolean(),
+        batchDoorbell: fc.boolean(),
+        singleSegmentMap: fc.boolean(),
+        batchedCompletion: fc.boolean(),
+        onStackBio: fc.boolean(),
+        polled: fc.boolean(),
+        sglThresholdBytes: fc.constantFrom(0, 4096, 32768),
+      }),
+      coalescing,
+    )
+    .map(([on, irq]) => ({ ...on, ...irq }));
+  const fio = fc
+    .record({
+      kind: fc.constant("fio"),
+      rw: fc.constantFrom("read", "write", "randread", "randwrite", "rw", "randrw"),
+      bs: fc.constantFrom("4k", "8k", "12k", "128k"),
+      iodepth: fc.integer({ min: 1, max: 32 }),
+      numjobs: fc.integer({ min: 1, max: 3 }),
+      ioengine: fc.constantFrom("sync", "async"),
+      size: fc.constant("16m"),
+      number_ios: fc.integer({ min: 1, max: 3000 }),
+      verify: fc.constant(true),
+    })
+    .map((w) => (w.ioengine === "sync" ? { ...w, iodepth: 1 } : w)); // a sync job has one I/O in flight
+  const swap = fc.record({
+    kind: fc.constant("swap"),
+    threads: fc.integer({ min: 1, max: 3 }),
+    memory: fc.constant("2m"),
+    workingSet: fc.constantFrom("3m", "6m"),
+    pageCluster: fc.integer({ min: 0, max: 4 }),
+    pattern: fc.constantFrom("sequential", "random"),
+    faults: fc.integer({ min: 1, max: 3000 }),
+  });
+  const config = fc.record({
+    seed: fc.integer({ min: 0, max: 1000 }),
+    path: fc.constantFrom(...PATH_NAMES),
+    cpus: fc.integer({ min: 1, max: 3 }),
+    qDepth: fc.constantFrom(256, 1024),
+    device: fc.record({ preset: fc.constantFrom(...PRESET_NAMES) }),
+    switches,
+    workload: fc.oneof(fio, swap),
+  });
+
+  it("every path, switch, preset and workload runs to its limit with no engine or integrity error", async () => {
+    await fc.assert(
+      fc.asyncProperty(config, async (c) => {
+        const r = await simulate(m, c);
+        expect(r.nvmesim.engineErrors).toBe(0);
+        expect(r.nvmesim.integrityErrors).toBe(0);
+        expect(r.nvmesim.statusCounts.failed).toBe(0);
+        const j = r.jobs[0];
+        if (c.workload.kind === "swap") expect(r.nvmesim.swap!.faults).toBe(c.workload.faults);
+        else expect(j.read.total_ios + j.write.total_ios).toBe(c.workload.number_ios);
+        if (c.path === "rw_page") expect(r.nvmesim.kblockdRunsPerIo).toBe(0);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
 
