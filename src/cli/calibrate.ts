@@ -31,6 +31,9 @@ export async function runCalibration(
     out.push({ change: "A6 off: the assumed workload A1-A2", calibration: { ...calibrate(rows), rounds: [] } });
     await at("A3: unlisted path functions at half the fitted share", { tailScale: 0.5 });
     await at("A3: at 1.1x the fitted share (rank 45 reaches the 0.42% cut-off)", { tailScale: 1.1 });
+    await at("A3: an unlisted function run less than once per read gets its share times its runs per read (kblockd)", {
+      tailByCalls: true,
+    });
     await at("A4: the doorbell is 25% of its caller", { doorbellShare: 0.25 });
     await at("A4: the doorbell is 75% of its caller", { doorbellShare: 0.75 });
   }

@@ -72,10 +72,13 @@ export async function paths(argv: string[], io: Io): Promise<number> {
   };
   const out: string[] = [];
   for (const d of doc) {
-    out.push(
-      `${d.path} (read; writes differ only in ${d.path === "blk-mq" ? "end_swap_bio_write" : "bdev_write_page"}):`,
-    );
+    out.push(`${d.path}, a read:`);
     for (const [group, list] of Object.entries(d.read)) {
+      out.push(`  ${group}:`, ...(list.length ? list.map(line) : ["    (none)"]));
+    }
+    out.push(`${d.path}, a swap-out write, where it differs:`);
+    for (const [group, list] of Object.entries(d.write)) {
+      if (list.join() === d.read[group as keyof typeof d.read].join()) continue;
       out.push(`  ${group}:`, ...(list.length ? list.map(line) : ["    (none)"]));
     }
     out.push(`  CPU per fault of the seed's swap workload: ${d.cpuNsPerFault.toFixed(0)} ns`, "");

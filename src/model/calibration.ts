@@ -162,6 +162,8 @@ export interface CalibrationOptions {
   tailScale: number;
   /** Share of nvme_queue_rq / nvme_process_cq that is the inlined doorbell (A4). */
   doorbellShare: number;
+  /** A3 variant: an unlisted function run less often than once per read gets its rank's share scaled by how often it runs. */
+  tailByCalls: boolean;
 }
 
 export function calibrate(blkMqRows: readonly ProfileRow[], options: Partial<CalibrationOptions> = {}): Calibration {
@@ -186,8 +188,9 @@ export function calibrate(blkMqRows: readonly ProfileRow[], options: Partial<Cal
     if (p !== undefined) share.set(symbol, { percent: p, source: `seed blk-mq profile: ${p.toFixed(2)}%` });
     else {
       const rank = nextRank++;
+      const calls = options.tailByCalls ? Math.min(1, charges.get(symbol)! / workload.reads) : 1;
       share.set(symbol, {
-        percent: zipf.at(rank) * tailScale,
+        percent: zipf.at(rank) * tailScale * calls,
         source: `below the seed's cut-off: fitted tail at rank ${rank} (A3)`,
       });
     }
