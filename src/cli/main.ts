@@ -27,6 +27,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "compare the model with published measurements (writes docs/validation.md)",
     load: async () => (await import("./validate")).validate,
   },
+  sweep: {
+    summary: "run a grid of configurations on worker threads into a directory (resumable, shardable)",
+    load: async () => (await import("./sweep")).sweep,
+  },
+  merge: {
+    summary: "join the parts of a sharded sweep into one sweep directory",
+    load: async () => (await import("./sweep")).merge,
+  },
   presets: { summary: "the device presets with their sources", load: async () => (await import("./presets")).presets },
   paths: {
     summary: "the host paths' steps with their costs and sources",

@@ -122,7 +122,7 @@ export interface Result {
   nvmesim: NvmesimSection;
 }
 
-function fnv1a64(text: string): string {
+export function fnv1a64(text: string): string {
   let h = 0xcbf29ce484222325n;
   for (let i = 0; i < text.length; i++) h = ((h ^ BigInt(text.charCodeAt(i))) * 0x100000001b3n) & 0xffffffffffffffffn;
   return h.toString(16).padStart(16, "0");

@@ -1,0 +1,219 @@
+// The charts of a sweep, chosen from its axes, drawn with Observable Plot in
+// any document (linkedom headless, the page's own in the browser):
+// throughput, CPU per I/O and latency percentiles against each numeric axis
+// with one labelled line per series (the other axes' values, e.g. the path),
+// and heatmaps when two axes are numeric. Each chart is a standalone SVG.
+import * as Plot from "@observablehq/plot";
+import type { Scalar, SweepSpec } from "../sweep/spec";
+import type { Metric, Row } from "../sweep/table";
+
+export interface Chart {
+  /** File name without extension, e.g. iops-vs-iodepth. */
+  name: string;
+  title: string;
+  svg: string;
+}
+
+/** Numeric axes with at least two values get an x axis; the others make up the series. */
+interface Layout {
+  numeric: SweepSpec["axes"];
+  series: SweepSpec["axes"];
+}
+
+function layout(spec: SweepSpec): Layout {
+  const numeric = spec.axes.filter((a) => a.values.length > 1 && a.values.every((v) => typeof v === "number"));
+  const series = spec.axes.filter((a) => a.values.length > 1 && !numeric.includes(a));
+  return { numeric, series };
+}
+
+function seriesLabel(series: Layout["series"], values: Record<string, Scalar>): string {
+  if (series.length === 0) return "all";
+  return series
+    .map((a) => (typeof values[a.name] === "string" ? String(values[a.name]) : `${a.name}=${values[a.name]}`))
+    .join(" · ");
+}
+
+/** Powers of a constant factor (1, 2, 4, ...) read best on a log scale. */
+function geometric(values: readonly Scalar[]): boolean {
+  const v = (values as number[]).filter((x) => x > 0).sort((a, b) => a - b);
+  if (v.length < 3 || v.length !== values.length) return false;
+  const ratio = v[1] / v[0];
+  return ratio >= 2 && v.every((x, i) => i === 0 || Math.abs(x / v[i - 1] - ratio) < 1e-9 * ratio);
+}
+
+const escapeXml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/** A standalone SVG file's text: namespace, a title line on top. */
+function standalone(svg: Element, title: string): string {
+  const text = svg.outerHTML.replace(/^<svg /, '<svg xmlns="http://www.w3.org/2000/svg" ');
+  const heading = `<title>${escapeXml(title)}</title><text x="8" y="16" text-anchor="start" font-size="13" font-weight="bold">${escapeXml(title)}</text>`;
+  return text.replace(/^(<svg[^>]*>)/, `$1${heading}`);
+}
+
+interface Point {
+  x: number;
+  y: number;
+  series: string;
+  facet?: Scalar;
+  mark?: string;
+}
+
+/** Latency percentiles: p50 solid, p99 dashed, p99.9 dotted. */
+const DASH: Record<string, string | undefined> = { p99: "4,2", "p99.9": "1,2" };
+
+const LABELS: Partial<Record<Metric, string>> = {
+  total_iops: "I/Os per second",
+  cpu_ns_per_io: "CPU ns per I/O",
+  faults_per_s: "page faults per second",
+};
+
+/** Charts for a sweep's rows (failed points are left out), drawn in `document`. */
+export function sweepCharts(spec: SweepSpec, rows: readonly Row[], document: Document): Chart[] {
+  const ok = rows.filter((r) => r.error === undefined);
+  const { numeric, series } = layout(spec);
+  const charts: Chart[] = [];
+  const swap = ok.some((r) => r.metrics.faults_per_s !== undefined);
+  const throughput: Metric = swap ? "faults_per_s" : "total_iops";
+  const latencyDir = ok.some((r) => r.metrics.read_clat_p50_us !== undefined) ? "read" : "write";
+
+  for (const x of numeric.slice(0, 3)) {
+    const others = numeric.filter((a) => a !== x);
+    const facet = others[0];
+    const pinned = others.slice(1); // further numeric axes are held at their first value
+    const keep = ok.filter((r) => pinned.every((a) => r.values[a.name] === a.values[0]));
+    const note = pinned.length ? ` (${pinned.map((a) => `${a.name} = ${a.values[0]}`).join(", ")})` : "";
+    const xScale = geometric(x.values) ? { type: "log" as const, base: 2, label: x.name } : { label: x.name };
+    const base = (r: Row) => ({
+      x: r.values[x.name] as number,
+      series: seriesLabel(series, r.values),
+      facet: facet ? r.values[facet.name] : undefined,
+    });
+    const fy = facet ? { fy: "facet" } : {};
+    const lines = (points: Point[], yLabel: string, extra: Plot.Markish[] = []) =>
+      Plot.plot({
+        document,
+        marginTop: 30,
+        marginRight: 110,
+        x: xScale,
+        y: { label: yLabel, grid: true, zero: true },
+        fy: facet ? { label: facet.name } : undefined,
+        color: { type: "categorical" },
+        marks: [
+          ...[...new Set(points.map((d) => d.mark))].map((mk) =>
+            Plot.line(
+              points.filter((d) => d.mark === mk),
+              {
+                x: "x",
+                y: "y",
+                z: "series",
+                stroke: "series",
+                strokeDasharray: DASH[mk ?? ""],
+                ...fy,
+                sort: "x",
+              },
+            ),
+          ),
+          Plot.dot(points, { x: "x", y: "y", fill: "series", r: 2, ...fy }),
+          Plot.text(
+            points,
+            Plot.selectLast({
+              x: "x",
+              y: "y",
+              z: (d: Point) => `${d.series}|${d.mark ?? ""}`,
+              text: (d: Point) => (d.mark ? `${d.series} ${d.mark}` : d.series),
+              ...fy,
+              dx: 4,
+              textAnchor: "start",
+              fill: "series",
+            }),
+          ),
+          ...extra,
+        ],
+      });
+    for (const metric of [throughput, "cpu_ns_per_io"] as Metric[]) {
+      const points = keep
+        .filter((r) => r.metrics[metric] !== undefined)
+        .map((r) => ({ ...base(r), y: r.metrics[metric]! }));
+      const title = `${LABELS[metric]} by ${x.name}${note}`;
+      charts.push({
+        name: `${metric === "cpu_ns_per_io" ? "cpu" : swap ? "faults" : "iops"}-vs-${x.name}`,
+        title,
+        svg: standalone(lines(points, LABELS[metric]!), title),
+      });
+    }
+    const marks = ["p50", "p99", "p99.9"] as const;
+    const latency = keep.flatMap((r) =>
+      marks
+        .map((mk) => ({ mk, y: r.metrics[`${latencyDir}_clat_${mk.replace(".", "_")}_us` as Metric] }))
+        .filter((p) => p.y !== undefined)
+        .map((p) => ({ ...base(r), y: p.y!, mark: p.mk })),
+    );
+    const title = `${latencyDir} completion latency percentiles (us) by ${x.name}${note}`;
+    charts.push({ name: `latency-vs-${x.name}`, title, svg: standalone(lines(latency, "us"), title) });
+  }
+
+  if (numeric.length >= 2) {
+    const [x, y] = numeric;
+    const pinned = numeric.slice(2);
+    const keep = ok.filter((r) => pinned.every((a) => r.values[a.name] === a.values[0]));
+    for (const metric of [throughput, "cpu_ns_per_io"] as Metric[]) {
+      const cells = keep
+        .filter((r) => r.metrics[metric] !== undefined)
+        .map((r) => ({
+          x: String(r.values[x.name]),
+          y: String(r.values[y.name]),
+          v: r.metrics[metric]!,
+          series: seriesLabel(series, r.values),
+        }));
+      const title = `${LABELS[metric]}: ${x.name} x ${y.name}`;
+      const svg = Plot.plot({
+        document,
+        marginTop: 40,
+        x: { label: x.name, domain: x.values.map(String) },
+        y: { label: y.name, domain: y.values.map(String) },
+        fx: series.length ? { label: null } : undefined,
+        color: { type: "linear", scheme: "viridis" },
+        marks: [
+          Plot.cell(cells, { x: "x", y: "y", fill: "v", fx: series.length ? "series" : undefined, inset: 0.5 }),
+          Plot.text(cells, {
+            x: "x",
+            y: "y",
+            text: (d: { v: number }) => d.v.toPrecision(3),
+            fx: series.length ? "series" : undefined,
+            fill: "white",
+            fontSize: 8,
+          }),
+        ],
+      });
+      charts.push({
+        name: `heatmap-${metric === "cpu_ns_per_io" ? "cpu" : swap ? "faults" : "iops"}-${x.name}-${y.name}`,
+        title,
+        svg: standalone(svg, title),
+      });
+    }
+  }
+
+  if (numeric.length === 0) {
+    for (const metric of [throughput, "cpu_ns_per_io"] as Metric[]) {
+      const bars = ok
+        .filter((r) => r.metrics[metric] !== undefined)
+        .map((r) => ({ series: seriesLabel(series, r.values), v: r.metrics[metric]! }));
+      const title = `${LABELS[metric]} per point`;
+      const svg = Plot.plot({
+        document,
+        marginTop: 30,
+        marginLeft: 60,
+        marginBottom: 80,
+        x: { label: null, tickRotate: -30 },
+        y: { label: LABELS[metric], grid: true },
+        marks: [Plot.barY(bars, { x: "series", y: "v", fill: "series" }), Plot.ruleY([0])],
+      });
+      charts.push({
+        name: `${metric === "cpu_ns_per_io" ? "cpu" : swap ? "faults" : "iops"}-per-point`,
+        title,
+        svg: standalone(svg, title),
+      });
+    }
+  }
+  return charts;
+}

@@ -1,0 +1,85 @@
+// A finished sweep's files in its directory, written the same way whether the
+// records come from one run's log or from merged shards, so both give the same
+// bytes: results.jsonl in point order, results.csv, plots/*.svg, report.html,
+// and with --fio-json one fio JSON file per point. Every file is written to a
+// temporary name first and renamed, so a crash never leaves half a file.
+import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { parseHTML } from "linkedom";
+import { sweepCharts } from "../report/sweep-plots";
+import { sweepReportHtml } from "../report/sweep-report";
+import { readRecordLine, type PointRecord, type RecordSpot } from "./log";
+import type { SweepSpec } from "./spec";
+import { rowOf, tableCsv, type Row } from "./table";
+
+/** Writes `text` to `file` through a temporary file and a rename. */
+export function writeAtomic(file: string, text: string): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+/** Calls `each` with every record in point order, reading one line at a time. */
+export function forEachRecord(
+  spots: ReadonlyMap<number, RecordSpot>,
+  each: (line: string, record: PointRecord) => void,
+): void {
+  const fds = new Map<string, number>();
+  try {
+    for (const point of [...spots.keys()].sort((a, b) => a - b)) {
+      const spot = spots.get(point)!;
+      let fd = fds.get(spot.file);
+      if (fd === undefined) fds.set(spot.file, (fd = openSync(spot.file, "r")));
+      const line = readRecordLine(spot, fd);
+      each(line, JSON.parse(line) as PointRecord);
+    }
+  } finally {
+    for (const fd of fds.values()) closeSync(fd);
+  }
+}
+
+/** Writes the records at `spots` in point order to `file` (atomically), returning their table rows. */
+export function writeSortedLog(spots: ReadonlyMap<number, RecordSpot>, file: string, fioDir?: string): Row[] {
+  const tmp = `${file}.tmp-${process.pid}`;
+  const out = openSync(tmp, "w");
+  const rows: Row[] = [];
+  try {
+    forEachRecord(spots, (line, record) => {
+      writeSync(out, line + "\n");
+      rows.push(rowOf(record));
+      if (fioDir && record.result !== undefined)
+        writeAtomic(
+          join(fioDir, `point-${String(record.point).padStart(6, "0")}.json`),
+          JSON.stringify(record.result, null, 2) + "\n",
+        );
+    });
+  } finally {
+    closeSync(out);
+  }
+  renameSync(tmp, file);
+  return rows;
+}
+
+export interface OutputOptions {
+  /** One fio JSON file per point in DIR/fio (fio-plot reads a directory of them). */
+  fioJson?: boolean;
+}
+
+/** Writes every output of a complete sweep into `dir`; returns the table rows. */
+export function writeOutputs(
+  dir: string,
+  spec: SweepSpec,
+  spots: ReadonlyMap<number, RecordSpot>,
+  options: OutputOptions = {},
+): Row[] {
+  const fioDir = options.fioJson ? join(dir, "fio") : undefined;
+  if (fioDir) mkdirSync(fioDir, { recursive: true });
+  const rows = writeSortedLog(spots, join(dir, "results.jsonl"), fioDir);
+  writeAtomic(join(dir, "results.csv"), tableCsv(spec, rows));
+  const { document } = parseHTML("<!doctype html><html><body></body></html>");
+  const charts = sweepCharts(spec, rows, document as unknown as Document);
+  mkdirSync(join(dir, "plots"), { recursive: true });
+  for (const c of charts) writeAtomic(join(dir, "plots", `${c.name}.svg`), c.svg + "\n");
+  writeAtomic(join(dir, "report.html"), sweepReportHtml(spec, rows, charts));
+  return rows;
+}
