@@ -279,6 +279,7 @@ export function checkGrid(spec: SweepSpec): Map<number, string> {
       at.forEach((k, a) => (firstError[a][k] ??= (err as Error).message));
     }
   }
+  if (failures.size === n) throw new SpecError("base", `no point can run: ${failures.get(0)}`);
   spec.axes.forEach((axis, a) =>
     axis.values.forEach((v, k) => {
       if (!works[a][k])
