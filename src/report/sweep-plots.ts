@@ -58,6 +58,27 @@ interface Point {
   mark?: string;
 }
 
+/** A legend inside the (first) panel: one coloured line per series, and what the dashes mean. */
+function legend(points: readonly Point[], firstFacet: Scalar | undefined): Plot.Markish[] {
+  const names = [...new Set(points.map((p) => p.series))];
+  const marks = [...new Set(points.map((p) => p.mark))].filter((m) => m !== undefined);
+  const lines = [...names, ...(marks.length ? ["solid p50, dashed p99, dotted p99.9"] : [])];
+  const at = firstFacet === undefined ? {} : { fy: () => firstFacet };
+  return lines.map((text, i) =>
+    Plot.text([text], {
+      frameAnchor: "top-left",
+      dx: 6,
+      dy: 6 + 12 * i,
+      text: (d: string) => d,
+      textAnchor: "start",
+      ...(i < names.length ? { fill: () => text } : {}),
+      ...at,
+    }),
+  );
+}
+
+const COMPACT = new Intl.NumberFormat("en", { notation: "compact", maximumSignificantDigits: 3 });
+
 /** Latency percentiles: p50 solid, p99 dashed, p99.9 dotted. */
 const DASH: Record<string, string | undefined> = { p99: "4,2", "p99.9": "1,2" };
 
@@ -89,45 +110,25 @@ export function sweepCharts(spec: SweepSpec, rows: readonly Row[], document: Doc
       facet: facet ? r.values[facet.name] : undefined,
     });
     const fy = facet ? { fy: "facet" } : {};
-    const lines = (points: Point[], yLabel: string, extra: Plot.Markish[] = []) =>
+    const lines = (points: Point[], yLabel: string) =>
       Plot.plot({
         document,
-        marginTop: 30,
-        marginRight: 110,
+        marginTop: 44,
+        marginLeft: 56,
+        marginRight: facet ? 60 : 20,
         x: xScale,
-        y: { label: yLabel, grid: true, zero: true },
+        y: { label: yLabel, labelAnchor: "center", grid: true, zero: true, tickFormat: "s" },
         fy: facet ? { label: facet.name } : undefined,
         color: { type: "categorical" },
         marks: [
           ...[...new Set(points.map((d) => d.mark))].map((mk) =>
             Plot.line(
               points.filter((d) => d.mark === mk),
-              {
-                x: "x",
-                y: "y",
-                z: "series",
-                stroke: "series",
-                strokeDasharray: DASH[mk ?? ""],
-                ...fy,
-                sort: "x",
-              },
+              { x: "x", y: "y", z: "series", stroke: "series", strokeDasharray: DASH[mk ?? ""], ...fy, sort: "x" },
             ),
           ),
           Plot.dot(points, { x: "x", y: "y", fill: "series", r: 2, ...fy }),
-          Plot.text(
-            points,
-            Plot.selectLast({
-              x: "x",
-              y: "y",
-              z: (d: Point) => `${d.series}|${d.mark ?? ""}`,
-              text: (d: Point) => (d.mark ? `${d.series} ${d.mark}` : d.series),
-              ...fy,
-              dx: 4,
-              textAnchor: "start",
-              fill: "series",
-            }),
-          ),
-          ...extra,
+          ...legend(points, facet?.values[0]),
         ],
       });
     for (const metric of [throughput, "cpu_ns_per_io"] as Metric[]) {
@@ -178,7 +179,7 @@ export function sweepCharts(spec: SweepSpec, rows: readonly Row[], document: Doc
           Plot.text(cells, {
             x: "x",
             y: "y",
-            text: (d: { v: number }) => d.v.toPrecision(3),
+            text: (d: { v: number }) => COMPACT.format(d.v),
             fx: series.length ? "series" : undefined,
             fill: "white",
             fontSize: 8,
@@ -205,7 +206,7 @@ export function sweepCharts(spec: SweepSpec, rows: readonly Row[], document: Doc
         marginLeft: 60,
         marginBottom: 80,
         x: { label: null, tickRotate: -30 },
-        y: { label: LABELS[metric], grid: true },
+        y: { label: LABELS[metric], labelAnchor: "center", grid: true, tickFormat: "s" },
         marks: [Plot.barY(bars, { x: "series", y: "v", fill: "series" }), Plot.ruleY([0])],
       });
       charts.push({
