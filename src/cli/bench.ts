@@ -7,6 +7,7 @@ import { KERNEL_LOOP_DEFAULTS, runKernelLoop, type KernelLoopConfig } from "../r
 import { simulate } from "../run/simulate";
 import { loadNvmesim } from "../wasm/node";
 import { boolFlag, intFlag, parseFlags, UsageError, type FlagSpec } from "./args";
+import { benchSweep, sweepBenchTable, type SweepBenchRow } from "./bench-sweep";
 import type { Io } from "./io";
 
 const FLAGS: FlagSpec = {
@@ -50,15 +51,16 @@ export async function bench(argv: string[], io: Io): Promise<number> {
   const parsed = parseFlags(argv, FLAGS);
   if (boolFlag(parsed, "help")) {
     io.stdout(
-      "usage: nvmesim bench [--ios N] [--repeat N] [--cases kernel,sim] [--json]\n(defaults: 10000000 I/Os per case, 3 repeats, all cases)\n",
+      "usage: nvmesim bench [--ios N] [--repeat N] [--cases kernel,sim,sweep] [--json]\n(defaults: 10000000 I/Os per kernel and sim case, 3 repeats, all cases)\n",
     );
     return 0;
   }
   const ios = intFlag(parsed, "ios", 1000, 1e9, 10_000_000);
   const repeat = intFlag(parsed, "repeat", 1, 100, 3);
-  const groups = String(parsed.values.cases ?? "kernel,sim").split(",");
+  const groups = String(parsed.values.cases ?? "kernel,sim,sweep").split(",");
   for (const g of groups)
-    if (g !== "kernel" && g !== "sim") throw new UsageError(`invalid --cases '${g}' (allowed: kernel, sim)`);
+    if (!["kernel", "sim", "sweep"].includes(g))
+      throw new UsageError(`invalid --cases '${g}' (allowed: kernel, sim, sweep)`);
   const m = await loadNvmesim();
   const rows: BenchRow[] = [];
   let mismatch = false;
@@ -119,10 +121,12 @@ export async function bench(argv: string[], io: Io): Promise<number> {
       checksum: [...digests][0].split(":")[0],
     });
   }
+  const sweepRows: SweepBenchRow[] = groups.includes("sweep") ? await benchSweep(repeat, io) : [];
   if (boolFlag(parsed, "json")) {
-    io.stdout(JSON.stringify(rows, null, 1) + "\n");
+    io.stdout(JSON.stringify([...rows, ...sweepRows], null, 1) + "\n");
   } else {
-    io.stdout(benchTable(rows, repeat));
+    if (rows.length) io.stdout(benchTable(rows, repeat));
+    if (sweepRows.length) io.stdout(sweepBenchTable(sweepRows, repeat));
   }
   if (mismatch) {
     io.stderr(
