@@ -4,9 +4,10 @@
 // and with --fio-json one fio JSON file per point. Every file is written to a
 // temporary name first and renamed, so a crash never leaves half a file.
 import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { parseHTML } from "linkedom";
 import { sweepCharts } from "../report/sweep-plots";
+import type { Result } from "../report/result";
 import { sweepReportHtml } from "../report/sweep-report";
 import { readRecordLine, type PointRecord, type RecordSpot } from "./log";
 import type { SweepSpec } from "./spec";
@@ -38,6 +39,31 @@ export function forEachRecord(
   }
 }
 
+const FIO_NAMED = [
+  "rw",
+  "bs",
+  "iodepth",
+  "numjobs",
+  "workload.rw",
+  "workload.bs",
+  "workload.iodepth",
+  "workload.numjobs",
+];
+
+/** Where a point's fio JSON goes under DIR/fio: fio-plot's layout, SERIES/BS/RW-IODEPTH-NUMJOBS.json, the
+ * series being the point's other axis values; a swap point (no fio job options) is point-NNNNNN.json. */
+export function fioFileName(record: PointRecord): string {
+  const options = (record.result as Result).jobs[0]["job options"];
+  if (options.kind !== "fio") return `point-${String(record.point).padStart(6, "0")}.json`;
+  const safe = (v: unknown) => String(v).replace(/[^A-Za-z0-9._=-]+/g, "_");
+  const series = Object.entries(record.values)
+    .filter(([name]) => !FIO_NAMED.includes(name))
+    .map(([name, v]) => `${safe(name)}=${safe(v)}`)
+    .join(",");
+  const bs = `${Number(options.bs) / 1024}k`;
+  return join(series || "all", bs, `${options.rw}-${options.iodepth}-${options.numjobs}.json`);
+}
+
 /** Writes the records at `spots` in point order to `file` (atomically), returning their table rows. */
 export function writeSortedLog(spots: ReadonlyMap<number, RecordSpot>, file: string, fioDir?: string): Row[] {
   const tmp = `${file}.tmp-${process.pid}`;
@@ -47,11 +73,11 @@ export function writeSortedLog(spots: ReadonlyMap<number, RecordSpot>, file: str
     forEachRecord(spots, (line, record) => {
       writeSync(out, line + "\n");
       rows.push(rowOf(record));
-      if (fioDir && record.result !== undefined)
-        writeAtomic(
-          join(fioDir, `point-${String(record.point).padStart(6, "0")}.json`),
-          JSON.stringify(record.result, null, 2) + "\n",
-        );
+      if (fioDir && record.result !== undefined) {
+        const file = join(fioDir, fioFileName(record));
+        mkdirSync(dirname(file), { recursive: true });
+        writeAtomic(file, JSON.stringify(record.result, null, 2) + "\n");
+      }
     });
   } finally {
     closeSync(out);
