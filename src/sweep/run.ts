@@ -110,7 +110,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepSummary> {
         ran++;
       }
     }
-    o.progress?.update(mine.length - todo.length + ran);
+    if (ran > 0) o.progress?.update(mine.length - todo.length + ran);
     if (tasks.length > 0) {
       await compileNvmesim(); // builds the module if stale, once, before the workers load it
       const pool = new Tinypool({ filename: WORKER.href, minThreads: o.threads, maxThreads: o.threads });
