@@ -10,6 +10,7 @@ import { PRESETS, type Latency } from "../model/presets";
 import { buildResult, type Result } from "../report/result";
 import { readHistogram, readSimStats, writeSimConfig, type SimConfigValues, type SimStatsValues } from "../wasm/engine";
 import type { Nvmesim } from "../wasm/module";
+import { yieldToEventLoop } from "./yield";
 
 export const SIMULATE_BATCH_IOS = 20_000;
 
@@ -189,7 +190,7 @@ export async function runEngine(m: Nvmesim, config: RunConfig, options: Simulate
     completed += m.exports.engineRun(batch);
     if (options.onProgress) {
       options.onProgress(completed, total);
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await yieldToEventLoop();
     }
   }
   const stats = readSimStats(m);

@@ -1,0 +1,127 @@
+// What cells produce, in nbformat 4's shapes, and how a JavaScript value
+// becomes a MIME bundle: SVG and HTML elements (Plot's charts), md`` and
+// html`` values, objects that describe themselves, JSON, and plain text.
+
+export type MimeBundle = Record<string, unknown>;
+
+export type Output =
+  | { output_type: "stream"; name: "stdout" | "stderr"; text: string }
+  | {
+      output_type: "display_data";
+      data: MimeBundle;
+      metadata: Record<string, unknown>;
+      transient?: { display_id: string };
+    }
+  | { output_type: "execute_result"; execution_count: number; data: MimeBundle; metadata: Record<string, unknown> }
+  | { output_type: "error"; ename: string; evalue: string; traceback: string[] };
+
+/** MIME type of a widget control in an output (rendered by the page, kept in .ipynb files). */
+export const WIDGET_MIME = "application/vnd.nvmesim.widget+json";
+
+/** An object that says how it displays: `[REPR]()` returns its MIME bundle. */
+export const REPR = Symbol.for("nvmesim.repr");
+
+export interface Displayable {
+  [REPR](): MimeBundle;
+}
+
+interface ElementLike {
+  nodeType: number;
+  tagName: string;
+  outerHTML: string;
+}
+
+function isElement(v: unknown): v is ElementLike {
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    (v as ElementLike).nodeType === 1 &&
+    typeof (v as ElementLike).outerHTML === "string"
+  );
+}
+
+/** Text for a value, as a console shows it: strings as they are, the rest as readable JSON. */
+export function plainText(v: unknown): string {
+  if (typeof v === "string") return v;
+  if (typeof v === "bigint") return `${v}n`;
+  if (typeof v === "function") return `[Function ${v.name || "anonymous"}]`;
+  if (v === undefined || v === null || typeof v !== "object") return String(v);
+  if (v instanceof Error) return `${v.name}: ${v.message}`;
+  if (v instanceof Map) return `Map(${v.size}) ${plainText(Object.fromEntries(v))}`;
+  if (v instanceof Set) return `Set(${v.size}) ${plainText([...v])}`;
+  try {
+    const seen = new WeakSet<object>();
+    return JSON.stringify(
+      v,
+      (_k, x: unknown) => {
+        if (typeof x === "bigint") return `${x}n`;
+        if (typeof x === "object" && x !== null) {
+          if (seen.has(x)) return "[Circular]";
+          seen.add(x);
+        }
+        return x;
+      },
+      2,
+    );
+  } catch {
+    return String(v);
+  }
+}
+
+/** JSON-safe copy of a value for an application/json output, or undefined when it has none. */
+function jsonOf(v: unknown): unknown {
+  if (v === null || (typeof v !== "object" && typeof v !== "number" && typeof v !== "boolean")) return undefined;
+  try {
+    return JSON.parse(JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x)));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The MIME bundle a value displays as. */
+export function mimeBundle(v: unknown): MimeBundle {
+  if (typeof v === "object" && v !== null && typeof (v as Partial<Displayable>)[REPR] === "function")
+    return (v as Displayable)[REPR]();
+  if (isElement(v)) {
+    const svg = v.tagName.toLowerCase() === "svg";
+    const text =
+      svg && !/^<svg[^>]*xmlns=/.test(v.outerHTML)
+        ? v.outerHTML.replace(/^<svg/, '<svg xmlns="http://www.w3.org/2000/svg"')
+        : v.outerHTML;
+    return svg
+      ? { "image/svg+xml": text, "text/plain": "<svg>" }
+      : { "text/html": text, "text/plain": `<${v.tagName.toLowerCase()}>` };
+  }
+  const json = typeof v === "object" ? jsonOf(v) : undefined;
+  return json === undefined ? { "text/plain": plainText(v) } : { "application/json": json, "text/plain": plainText(v) };
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+/** `md`...``: Markdown the page renders. */
+export function md(strings: TemplateStringsArray, ...values: unknown[]): Displayable {
+  const text = String.raw({ raw: strings }, ...values.map((v) => (typeof v === "string" ? v : plainText(v))));
+  return { [REPR]: () => ({ "text/markdown": text, "text/plain": text }) };
+}
+
+/** `html`...``: HTML the page shows (sanitised there). */
+export function html(strings: TemplateStringsArray, ...values: unknown[]): Displayable {
+  const text = String.raw(
+    { raw: strings },
+    ...values.map((v) => (isElement(v) ? v.outerHTML : typeof v === "string" ? v : plainText(v))),
+  );
+  return { [REPR]: () => ({ "text/html": text, "text/plain": text }) };
+}
+
+/** `table(rows)`: an HTML table of an array of objects (columns from their keys). */
+export function table(rows: readonly Record<string, unknown>[], options: { columns?: string[] } = {}): Displayable {
+  const columns = options.columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const cell = (v: unknown) =>
+    escapeHtml(v === undefined || v === null ? "" : typeof v === "object" ? plainText(v) : String(v));
+  const text = `<table><thead><tr>${columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("")}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${columns.map((c) => `<td>${cell(r[c])}</td>`).join("")}</tr>`)
+    .join("")}</tbody></table>`;
+  const plain = [columns.join("\t"), ...rows.map((r) => columns.map((c) => cell(r[c])).join("\t"))].join("\n");
+  return { [REPR]: () => ({ "text/html": text, "text/plain": plain }) };
+}
