@@ -129,8 +129,8 @@ export function parseNotebook(text: string): Notebook {
   if (!isObject(doc)) throw new NotebookError("", "a notebook is a JSON object");
   if (doc.nbformat !== 4)
     throw new NotebookError("nbformat", `${JSON.stringify(doc.nbformat)}: only nbformat 4 notebooks open here`);
-  if (typeof doc.nbformat_minor !== "number" || doc.nbformat_minor < 0)
-    throw new NotebookError("nbformat_minor", "must be a number");
+  const minor = doc.nbformat_minor;
+  if (typeof minor !== "number" || minor < 0) throw new NotebookError("nbformat_minor", "must be a number");
   if (!Array.isArray(doc.cells)) throw new NotebookError("cells", "must be a list");
   const metadata = doc.metadata === undefined ? {} : doc.metadata;
   if (!isObject(metadata)) throw new NotebookError("metadata", "must be an object");
@@ -141,7 +141,7 @@ export function parseNotebook(text: string): Notebook {
     if (c.cell_type !== "code" && c.cell_type !== "markdown" && c.cell_type !== "raw")
       throw new NotebookError(`${path}.cell_type`, `${JSON.stringify(c.cell_type)} is not code, markdown or raw`);
     let id = c.id;
-    if (id === undefined && doc.nbformat_minor < 5) id = newCellId();
+    if (id === undefined && minor < 5) id = newCellId();
     if (typeof id !== "string" || !ID.test(id))
       throw new NotebookError(`${path}.id`, `${JSON.stringify(id)} is not a cell id (1-64 letters, digits, - or _)`);
     if (seen.has(id)) throw new NotebookError(`${path}.id`, `"${id}" is used by two cells`);
@@ -168,7 +168,7 @@ export function parseNotebook(text: string): Notebook {
     cells,
     metadata,
     nbformat: 4,
-    nbformat_minor: Math.max(5, doc.nbformat_minor),
+    nbformat_minor: Math.max(5, minor),
   } as Notebook;
 }
 
