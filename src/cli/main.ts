@@ -27,6 +27,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "compare the model with published measurements (writes docs/validation.md)",
     load: async () => (await import("./validate")).validate,
   },
+  notebook: {
+    summary: "serve the notebook page on localhost (npm start)",
+    load: async () => (await import("./notebook")).notebook,
+  },
   sweep: {
     summary: "run a grid of configurations on worker threads into a directory (resumable, shardable)",
     load: async () => (await import("./sweep")).sweep,
