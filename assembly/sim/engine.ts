@@ -96,8 +96,8 @@ export const NO_TIME: u64 = 0xffff_ffff_ffff_ffff;
 
 // Per-command records, per queue, indexed by cid.
 //  IoRec: lbaPage u64 | submitNs u64 | prp1 u64 | prp2 u64 | thread u32 | pad u16 | write u8 | retries u8
-//         | status u16 | psdt u8 | pad u8 | slatNs u32
-const IOREC_BYTES: usize = 48;
+//         | status u16 | psdt u8 | pad u8 | slatNs u32 | readSeq u32 (fio verify) | pad u32
+const IOREC_BYTES: usize = 56;
 
 const configCopy = memory.data(256, 8);
 if (offsetof<SimConfig>() > 256) ERROR("SimConfig outgrew its static copy");

@@ -1,0 +1,267 @@
+// Goal: the built notebook page works in a real browser (Debian's chromium through playwright-core):
+// a typed cell runs with Shift+Enter, Run all draws a plot with both paths, Interrupt stops a long
+// simulation, Restart ends a runaway loop, the working copy survives a reload, a saved .ipynb is valid and
+// opens again, and a hostile notebook cannot run script. No console errors anywhere; a screenshot of each.
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import type { Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Ajv from "ajv-draft-04";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DIST, ensurePage, serveStatic } from "../../src/cli/notebook";
+import { newNotebook, serializeNotebook, type Cell } from "../../src/notebook/ipynb";
+import { ROOT } from "../../src/wasm/build";
+
+const SHOTS = join(ROOT, "test-results/e2e");
+const tmp = mkdtempSync(join(tmpdir(), "nvmesim-e2e-"));
+const schema = JSON.parse(readFileSync(join(ROOT, "test/fixtures/nbformat.v4.5.schema.json"), "utf8"));
+const validate = new Ajv({ strict: false }).compile(schema);
+
+let server: Server;
+let url: string;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  await ensurePage(() => {});
+  server = await serveStatic(DIST, "127.0.0.1", 0);
+  const a = server.address();
+  url = `http://127.0.0.1:${typeof a === "object" && a ? a.port : 0}/`;
+}, 120_000);
+afterAll(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
+
+interface Browser {
+  context: BrowserContext;
+  page: Page;
+  errors: string[];
+}
+
+async function open(profile = mkdtempSync(join(tmp, "profile-"))): Promise<Browser> {
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    acceptDownloads: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const errors: string[] = [];
+  page.on("console", (m) => void (m.type() === "error" && errors.push(m.text())));
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(url);
+  await page.waitForSelector("#kernel[data-state=idle]", { timeout: 30_000 });
+  return { context, page, errors };
+}
+
+async function finish(b: Browser, shot: string): Promise<void> {
+  await b.page.screenshot({ path: join(SHOTS, `${shot}.png`), fullPage: true });
+  await b.context.close();
+  expect(b.errors, b.errors.join("\n")).toEqual([]);
+}
+
+/** Opens a notebook file through the page's file input. */
+async function load(page: Page, cells: Partial<Cell>[], name = "test.ipynb"): Promise<void> {
+  const file = join(tmp, name);
+  writeFileSync(file, serializeNotebook(newNotebook(cells)));
+  await page.setInputFiles("#file", file);
+  await page.waitForSelector(`text=Opened ${name}`);
+}
+
+const idle = (page: Page) =>
+  page.waitForFunction(
+    () =>
+      !document.querySelector(".cell.busy") && document.querySelector("#kernel")?.getAttribute("data-state") === "idle",
+    null,
+    { timeout: 30_000 },
+  );
+
+async function typeInCell(page: Page, index: number, text: string): Promise<void> {
+  const editor = page.locator(".cell .cm-content").nth(index);
+  await editor.click();
+  await page.keyboard.press("Control+a");
+  await page.keyboard.type(text);
+}
+
+describe("the notebook in a browser", () => {
+  it("runs a typed cell with Shift+Enter: execution count and output", async () => {
+    const b = await open();
+    await load(b.page, [{ cell_type: "code", source: "" }]);
+    await typeInCell(b.page, 0, "const x: number = 20;\nx * 2 + 2");
+    await b.page.keyboard.press("Shift+Enter");
+    await idle(b.page);
+    const cell = b.page.locator(".cell.code").first();
+    expect(await cell.locator(".prompt").textContent()).toBe("[1]:");
+    expect(await cell.locator(".outputs").textContent()).toBe("42");
+    expect(await b.page.locator(".cell").count()).toBe(2); // Shift+Enter on the last cell adds one
+    await finish(b, "shift-enter");
+  });
+
+  it("Run all draws a sweep's plot with a line for each path", async () => {
+    const b = await open();
+    await load(b.page, [
+      { cell_type: "markdown", source: "# Both paths" },
+      {
+        cell_type: "code",
+        source:
+          'const r = await sweep({ base: { workload: { number_ios: 50_000 } }, axes: { path: ["blk-mq", "rw_page"], iodepth: [1, 4, 16] } });',
+      },
+      {
+        cell_type: "code",
+        source: 'Plot.plot({ marks: [Plot.line(r.records(), { x: "iodepth", y: "cpu_ns_per_io", stroke: "path" })] })',
+      },
+    ]);
+    await b.page.click("[data-action=run-all]");
+    await idle(b.page);
+    const svg = b.page.locator(".cell.code").nth(1).locator(".outputs svg");
+    expect(await svg.locator("path[stroke]").count()).toBeGreaterThanOrEqual(2); // one line per path
+    const live = await b.page.locator(".cell.code").nth(0).locator(".outputs svg").first().textContent();
+    expect(live).toContain("blk-mq");
+    expect(live).toContain("rw_page");
+    expect(await b.page.locator(".cell.code .prompt").allTextContents()).toEqual(["[1]:", "[2]:"]);
+    await finish(b, "run-all-plot");
+  });
+
+  it("Interrupt stops a long simulation within half a second and the kernel keeps its state", async () => {
+    const b = await open();
+    await load(b.page, [
+      { cell_type: "code", source: "const kept = 42;" },
+      { cell_type: "code", source: "await simulate({ workload: { number_ios: 2_000_000_000 } })" },
+      { cell_type: "code", source: "kept" },
+    ]);
+    await b.page.click("[data-action=run-all]");
+    await b.page.waitForSelector(".cell .progress progress");
+    const started = Date.now();
+    await b.page.click("[data-action=interrupt]");
+    await b.page.waitForSelector(".cell .outputs .error");
+    expect(Date.now() - started).toBeLessThan(1500); // half a second in the kernel, plus the browser's round trips
+    expect(await b.page.locator(".cell .outputs .error-head").textContent()).toMatch(/^AbortError/);
+    await idle(b.page);
+    await b.page.locator(".cell.code").nth(2).click();
+    await b.page.keyboard.press("Escape");
+    await b.page.keyboard.press("Control+Enter");
+    await idle(b.page);
+    expect(await b.page.locator(".cell.code").nth(2).locator(".outputs").textContent()).toBe("42");
+    await finish(b, "interrupt");
+  });
+
+  it("Restart ends a runaway loop; the notebook's text and outputs stay", async () => {
+    const b = await open();
+    await load(b.page, [
+      { cell_type: "code", source: '"before"' },
+      { cell_type: "code", source: "while (true) {}" },
+    ]);
+    await b.page.locator(".cell.code").nth(0).click();
+    await b.page.keyboard.press("Escape");
+    await b.page.keyboard.press("Shift+Enter");
+    await idle(b.page);
+    await b.page.keyboard.press("Control+Enter");
+    await b.page.waitForSelector("#kernel[data-state=busy]");
+    await b.page.waitForTimeout(300);
+    await b.page.click("[data-action=restart]");
+    await b.page.waitForSelector("#kernel[data-state=idle]", { timeout: 30_000 });
+    expect(await b.page.locator(".cell.code").nth(0).locator(".outputs").textContent()).toBe("before");
+    expect(await b.page.locator(".cell.code .cm-content").nth(1).textContent()).toBe("while (true) {}");
+    await b.page.locator(".cell.code").nth(0).click();
+    await b.page.keyboard.press("Escape");
+    await b.page.keyboard.press("Control+Enter");
+    await idle(b.page);
+    expect(await b.page.locator(".cell.code .prompt").first().textContent()).toBe("[1]:"); // a fresh kernel counts again
+    await finish(b, "restart");
+  });
+
+  it("a reload brings back the working copy", async () => {
+    const profile = mkdtempSync(join(tmp, "profile-"));
+    const b = await open(profile);
+    await load(b.page, [{ cell_type: "code", source: "" }]);
+    await typeInCell(b.page, 0, "// typed before the reload");
+    await b.page.waitForSelector("#autosaved:not(:empty)");
+    await b.page.waitForTimeout(1500);
+    await b.page.reload();
+    await b.page.waitForSelector("text=Restored your working copy");
+    expect(await b.page.locator(".cell .cm-content").first().textContent()).toBe("// typed before the reload");
+    expect(await b.page.locator("#dirty").isVisible()).toBe(true);
+    await finish(b, "autosave-reload");
+  });
+
+  it("saves a valid .ipynb that opens again as it was", async () => {
+    const b = await open();
+    await load(b.page, [
+      { cell_type: "markdown", source: "# Saved" },
+      { cell_type: "code", source: "display(md`**bold**`);\n[1, 2, 3].map((x) => x * x)" },
+    ]);
+    await b.page.click("[data-action=run-all]");
+    await idle(b.page);
+    const [download] = await Promise.all([b.page.waitForEvent("download"), b.page.click("[data-action=save]")]);
+    const file = join(tmp, "saved.ipynb");
+    await download.saveAs(file);
+    const text = readFileSync(file, "utf8");
+    const doc = JSON.parse(text);
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    expect(doc.cells[1].outputs.map((o: { output_type: string }) => o.output_type)).toEqual([
+      "display_data",
+      "execute_result",
+    ]);
+    expect(doc.cells[1].execution_count).toBe(1);
+    await b.page.click("[data-action=clear]");
+    await b.page.setInputFiles("#file", file);
+    await b.page.waitForSelector("text=Opened saved.ipynb");
+    expect(await b.page.locator(".cell.code .prompt").first().textContent()).toBe("[1]:");
+    expect(await b.page.locator(".cell.code .outputs strong").textContent()).toBe("bold");
+    const [again] = await Promise.all([b.page.waitForEvent("download"), b.page.click("[data-action=save]")]);
+    await again.saveAs(join(tmp, "saved-again.ipynb"));
+    expect(readFileSync(join(tmp, "saved-again.ipynb"), "utf8")).toBe(text); // unchanged notebook, same bytes
+    await finish(b, "save-ipynb");
+  });
+
+  it("a notebook with hostile Markdown and HTML opens without running its script", async () => {
+    const b = await open();
+    const hostile: Partial<Cell>[] = [
+      {
+        cell_type: "markdown",
+        source: 'Look: <img src=x onerror="window.__pwned = 1"> <script>window.__pwned = 2</script>',
+      },
+      { cell_type: "code", source: "1" },
+    ];
+    const nb = newNotebook(hostile);
+    nb.cells[1].outputs = [
+      {
+        output_type: "display_data",
+        data: { "text/html": '<img src=y onerror="window.__pwned = 3"><b>kept</b>' },
+        metadata: {},
+      },
+    ];
+    writeFileSync(join(tmp, "hostile.ipynb"), serializeNotebook(nb));
+    // Its images point at nothing: answer them with bytes that fail to decode, so their error event fires
+    // (and would run the handler, were it there) without a 404 in the console.
+    await b.page.route(/\/(x|y)$/, (r) => r.fulfill({ status: 200, contentType: "image/png", body: "not a png" }));
+    await b.page.setInputFiles("#file", join(tmp, "hostile.ipynb"));
+    await b.page.waitForSelector("text=Opened hostile.ipynb");
+    await b.page.waitForTimeout(500);
+    expect(await b.page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await b.page.locator(".cell.code .outputs b").textContent()).toBe("kept");
+    expect(await b.page.locator("[onerror]").count()).toBe(0);
+    await finish(b, "hostile-notebook");
+  });
+
+  it("refuses a file that is not a notebook and keeps the open one", async () => {
+    const b = await open();
+    await load(b.page, [{ cell_type: "code", source: "// mine" }]);
+    writeFileSync(
+      join(tmp, "broken.ipynb"),
+      '{"nbformat": 4, "nbformat_minor": 5, "cells": [{"cell_type": "python"}]}',
+    );
+    await b.page.setInputFiles("#file", join(tmp, "broken.ipynb"));
+    await b.page.waitForSelector("text=broken.ipynb was not opened");
+    expect(await b.page.locator("#notice").textContent()).toContain(
+      'cells[0].cell_type: "python" is not code, markdown or raw',
+    );
+    expect(await b.page.locator(".cell .cm-content").first().textContent()).toBe("// mine");
+    await finish(b, "not-a-notebook");
+  });
+});
