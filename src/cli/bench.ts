@@ -51,7 +51,7 @@ export async function bench(argv: string[], io: Io): Promise<number> {
   const parsed = parseFlags(argv, FLAGS);
   if (boolFlag(parsed, "help")) {
     io.stdout(
-      "usage: nvmesim bench [--ios N] [--repeat N] [--cases kernel,sim,sweep] [--json]\n(defaults: 10000000 I/Os per kernel and sim case, 3 repeats, all cases)\n",
+      "usage: nvmesim bench [--ios N] [--repeat N] [--cases kernel,sim,sweep,browser] [--json]\n(defaults: 10000000 I/Os per kernel and sim case, 3 repeats, all cases)\n",
     );
     return 0;
   }
@@ -59,8 +59,8 @@ export async function bench(argv: string[], io: Io): Promise<number> {
   const repeat = intFlag(parsed, "repeat", 1, 100, 3);
   const groups = String(parsed.values.cases ?? "kernel,sim,sweep").split(",");
   for (const g of groups)
-    if (!["kernel", "sim", "sweep"].includes(g))
-      throw new UsageError(`invalid --cases '${g}' (allowed: kernel, sim, sweep)`);
+    if (!["kernel", "sim", "sweep", "browser"].includes(g))
+      throw new UsageError(`invalid --cases '${g}' (allowed: kernel, sim, sweep, browser)`);
   const m = await loadNvmesim();
   const rows: BenchRow[] = [];
   let mismatch = false;
@@ -122,6 +122,12 @@ export async function bench(argv: string[], io: Io): Promise<number> {
     });
   }
   const sweepRows: SweepBenchRow[] = groups.includes("sweep") ? await benchSweep(repeat, io) : [];
+  if (groups.includes("browser")) {
+    const { benchBrowser, browserBenchTable } = await import("./bench-browser");
+    const b = await benchBrowser(repeat, io);
+    if (boolFlag(parsed, "json")) io.stdout(JSON.stringify(b, null, 1) + "\n");
+    else io.stdout(browserBenchTable(b, repeat));
+  }
   if (boolFlag(parsed, "json")) {
     io.stdout(JSON.stringify([...rows, ...sweepRows], null, 1) + "\n");
   } else {

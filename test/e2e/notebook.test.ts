@@ -249,6 +249,56 @@ describe("the notebook in a browser", () => {
     await finish(b, "hostile-notebook");
   });
 
+  it("a widget reruns its cell with the new value, and only that cell", async () => {
+    const b = await open();
+    await load(b.page, [
+      { cell_type: "code", source: "let runs = 0;" },
+      {
+        cell_type: "code",
+        source:
+          'runs++;\nconst depth = slider("iodepth", { min: 1, max: 64, value: 8 });\n`iodepth ${depth}, run ${runs}`',
+      },
+    ]);
+    await b.page.click("[data-action=run-all]");
+    await idle(b.page);
+    const cell = b.page.locator(".cell.code").nth(1);
+    expect(await cell.locator(".outputs pre").last().textContent()).toBe("iodepth 8, run 1");
+    await cell.locator("input[type=range]").fill("32");
+    await b.page.waitForFunction(
+      () => document.querySelectorAll(".cell.code .outputs pre")[0]?.textContent === "iodepth 32, run 2",
+    );
+    expect(await b.page.locator(".cell.code .prompt").allTextContents()).toEqual(["[1]:", "[3]:"]);
+    await finish(b, "widget");
+  });
+
+  it("command mode keys: B, A, M, Y, D D, Z, J and K", async () => {
+    const b = await open();
+    await load(b.page, [{ cell_type: "code", source: "// one" }]);
+    await b.page.locator(".cell").first().click();
+    await b.page.keyboard.press("Escape");
+    const kinds = () =>
+      b.page.evaluate(() =>
+        [...document.querySelectorAll(".cell")].map((c) => (c.classList.contains("markdown") ? "md" : "code")),
+      );
+    await b.page.keyboard.press("b");
+    await b.page.keyboard.press("m");
+    expect(await kinds()).toEqual(["code", "md"]);
+    await b.page.keyboard.press("k");
+    await b.page.keyboard.press("a");
+    expect(await kinds()).toEqual(["code", "code", "md"]);
+    await b.page.keyboard.press("d");
+    await b.page.keyboard.press("d");
+    expect(await kinds()).toEqual(["code", "md"]);
+    await b.page.keyboard.press("z");
+    expect(await kinds()).toEqual(["code", "code", "md"]);
+    await b.page.keyboard.press("j");
+    await b.page.keyboard.press("j");
+    await b.page.keyboard.press("y");
+    expect(await kinds()).toEqual(["code", "code", "code"]);
+    expect(await b.page.locator(".cell.selected").count()).toBe(1);
+    await finish(b, "command-keys");
+  });
+
   it("refuses a file that is not a notebook and keeps the open one", async () => {
     const b = await open();
     await load(b.page, [{ cell_type: "code", source: "// mine" }]);
