@@ -60,7 +60,7 @@ async function open(profile = mkdtempSync(join(tmp, "profile-"))): Promise<Brows
 }
 
 async function finish(b: Browser, shot: string): Promise<void> {
-  await b.page.screenshot({ path: join(SHOTS, `${shot}.png`), fullPage: true });
+  await b.page.screenshot({ path: join(SHOTS, `${shot}.png`) });
   await b.context.close();
   expect(b.errors, b.errors.join("\n")).toEqual([]);
 }
@@ -99,6 +99,14 @@ describe("the notebook in a browser", () => {
     expect(await cell.locator(".prompt").textContent()).toBe("[1]:");
     expect(await cell.locator(".outputs").textContent()).toBe("42");
     expect(await b.page.locator(".cell").count()).toBe(2); // Shift+Enter on the last cell adds one
+    // A cell that prints a lot shows the start and a button for the rest.
+    await typeInCell(b.page, 1, 'console.log("x".repeat(100_000))');
+    await b.page.keyboard.press("Control+Enter");
+    await idle(b.page);
+    const more = b.page.locator(".cell.code").nth(1).locator(".show-more");
+    expect(await more.textContent()).toBe("show more (80,001 more characters)");
+    await more.click();
+    expect((await b.page.locator(".cell.code").nth(1).locator("pre").textContent())!.length).toBe(100_001);
     await finish(b, "shift-enter");
   });
 
@@ -216,6 +224,12 @@ describe("the notebook in a browser", () => {
     const [again] = await Promise.all([b.page.waitForEvent("download"), b.page.click("[data-action=save]")]);
     await again.saveAs(join(tmp, "saved-again.ipynb"));
     expect(readFileSync(join(tmp, "saved-again.ipynb"), "utf8")).toBe(text); // unchanged notebook, same bytes
+    const [html] = await Promise.all([b.page.waitForEvent("download"), b.page.click("[data-action=export]")]);
+    await html.saveAs(join(tmp, "saved.html"));
+    const page = readFileSync(join(tmp, "saved.html"), "utf8");
+    expect(page).toContain("<h1>Saved</h1>");
+    expect(page).toContain("<strong>bold</strong>");
+    expect(page).toContain("In [1]:");
     await finish(b, "save-ipynb");
   });
 
