@@ -31,6 +31,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "serve the notebook page on localhost (npm start)",
     load: async () => (await import("./notebook")).notebook,
   },
+  nb: {
+    summary: "run a notebook headless, write it as HTML, or check .ipynb files (nb run|html|check)",
+    load: async () => (await import("./nb")).nb,
+  },
   sweep: {
     summary: "run a grid of configurations on worker threads into a directory (resumable, shardable)",
     load: async () => (await import("./sweep")).sweep,

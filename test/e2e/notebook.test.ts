@@ -15,7 +15,7 @@ import { ROOT } from "../../src/wasm/build";
 
 const SHOTS = join(ROOT, "test-results/e2e");
 const tmp = mkdtempSync(join(tmpdir(), "nvmesim-e2e-"));
-const schema = JSON.parse(readFileSync(join(ROOT, "test/fixtures/nbformat.v4.5.schema.json"), "utf8"));
+const schema = JSON.parse(readFileSync(join(ROOT, "src/notebook/schema/nbformat.v4.5.schema.json"), "utf8"));
 const validate = new Ajv({ strict: false }).compile(schema);
 
 let server: Server;

@@ -26,8 +26,15 @@ export interface OutputHooks {
   onWidget(label: string, value: unknown): void;
 }
 
+let purifier: { sanitize(html: string, options: object): string } = DOMPurify;
+
+/** Outside a browser (nvmesim nb html): DOMPurify bound to another window, such as jsdom's. */
+export function usePurifier(p: { sanitize(html: string, options: object): string }): void {
+  purifier = p;
+}
+
 export function sanitize(html: string): string {
-  return DOMPurify.sanitize(html, { USE_PROFILES: { html: true, svg: true, svgFilters: true }, ADD_TAGS: ["style"] });
+  return purifier.sanitize(html, { USE_PROFILES: { html: true, svg: true, svgFilters: true }, ADD_TAGS: ["style"] });
 }
 
 /** Markdown as safe HTML. */
