@@ -89,7 +89,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     return 1;
   }
   io.stderr(
-    `nb run: ${codeCells} code cells ran in ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${out}\n`,
+    `nb run: ${result.nb.cells.filter((c) => c.cell_type === "code").length} code cells ran in ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${out}\n`,
   );
   return 0;
 }

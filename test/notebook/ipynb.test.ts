@@ -15,7 +15,9 @@ import {
 } from "../../src/notebook/ipynb";
 
 const FIXTURES = join(import.meta.dirname, "../fixtures");
-const schema = JSON.parse(readFileSync(join(import.meta.dirname, "../../src/notebook/schema/nbformat.v4.5.schema.json"), "utf8"));
+const schema = JSON.parse(
+  readFileSync(join(import.meta.dirname, "../../src/notebook/schema/nbformat.v4.5.schema.json"), "utf8"),
+);
 const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
 
 describe(".ipynb files", () => {

@@ -1,6 +1,7 @@
 // Goal: the kernel runs TypeScript cells against one shared scope like a Jupyter kernel (declarations
 // carry over and can be redefined, top-level await, the last value displayed, errors pointing at cell
 // lines), gives cells the nvmesim API, Plot, display helpers and widgets, and stops on interrupt.
+import { readFileSync } from "node:fs";
 import { parseHTML } from "linkedom";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Kernel, type ExecuteContext } from "../../src/notebook/kernel/kernel";
@@ -30,7 +31,11 @@ function context(widgets: Record<string, unknown> = {}, signal = new AbortContro
 }
 
 const module = loadNvmesim();
-const kernel = new Kernel({ loadNvmesim: () => module, document: document as unknown as Document });
+const kernel = new Kernel({
+  loadNvmesim: () => module,
+  document: document as unknown as Document,
+  seedProfileCsv: async () => readFileSync("src/model/seed/seed-profile.csv", "utf8"),
+});
 async function run(source: string, widgets: Record<string, unknown> = {}) {
   const c = context(widgets);
   const r = await kernel.execute(source, c.ctx);

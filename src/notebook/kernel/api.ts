@@ -9,7 +9,11 @@ import { BOOLEAN_SWITCHES, PATH_NAMES, pathSteps, SWITCHES_OFF } from "../../mod
 import { PRESETS } from "../../model/presets";
 import { sweepCharts } from "../../report/sweep-plots";
 import type { Result } from "../../report/result";
+import { parseProfileCsv } from "../../model/calibration";
+import { runSeedScenario, SEED_CPU_RATIO, SEED_SCENARIO_CONFIG } from "../../run/seed-scenario";
 import { simulate as simulateCore } from "../../run/simulate";
+import { buildPrps, buildSgls, walkPrps, type ListPage, type Segment } from "../../wasm/data-pointer";
+import { decodeSqe, encodeSqe, type SqeRequest } from "../../wasm/sqe";
 import { checkGrid, GRID_LIMIT, gridSize, parseSpec, pointConfig, pointValues, type SweepSpec } from "../../sweep/spec";
 import { rowOf, tableCsv, type Row } from "../../sweep/table";
 import type { ExecuteContext, KernelHost } from "./kernel";
@@ -171,9 +175,49 @@ export function createApi(host: KernelHost, context: () => ExecuteContext): Kern
     return new SweepResult(spec, rows, host.document);
   };
 
+  /** The seed scenario of November 2014: both paths simulated next to the two measured profiles. */
+  const seedScenario = async () => {
+    const rows = parseProfileCsv(await host.seedProfileCsv());
+    const c = await runSeedScenario(await host.loadNvmesim(), rows);
+    return { ...c, measured: rows, seedCpuRatio: SEED_CPU_RATIO, config: SEED_SCENARIO_CONFIG };
+  };
+
+  const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const LIST_BASE = 0x1000_0000n;
+  /** What the host writes: SQE bytes, PRPs and their list pages, SGL descriptors (the machinery in Wasm). */
+  const nvme = {
+    sqe: async (request: SqeRequest) => {
+      const m = await host.loadNvmesim();
+      const bytes = encodeSqe(m, request);
+      return { hex: hex(bytes), fields: decodeSqe(m, bytes) };
+    },
+    prps: async (segments: Segment[], o: { pageBytes?: number; maxBytes?: number } = {}) =>
+      buildPrps(await host.loadNvmesim(), segments, o.pageBytes ?? 4096, BigInt(o.maxBytes ?? 8 << 20), LIST_BASE),
+    sgls: async (segments: Segment[], o: { pageBytes?: number; maxBytes?: number } = {}) =>
+      buildSgls(await host.loadNvmesim(), segments, o.pageBytes ?? 4096, BigInt(o.maxBytes ?? 8 << 20), LIST_BASE),
+    walkPrps: async (
+      prp1: bigint,
+      prp2: bigint,
+      len: number,
+      listPages: ListPage[] = [],
+      o: { pageBytes?: number; maxBytes?: number } = {},
+    ) =>
+      walkPrps(
+        await host.loadNvmesim(),
+        prp1,
+        prp2,
+        BigInt(len),
+        o.pageBytes ?? 4096,
+        BigInt(o.maxBytes ?? 8 << 20),
+        listPages,
+      ),
+  };
+
   const nvmesim = {
     simulate,
     sweep,
+    seedScenario,
+    nvme,
     validateConfig,
     presets: PRESETS,
     paths: PATH_NAMES,

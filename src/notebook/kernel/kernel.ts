@@ -14,6 +14,8 @@ export interface KernelHost {
   loadNvmesim(): Promise<Nvmesim>;
   /** A document for Plot and html values (linkedom's in a worker or in Node). */
   document: Document;
+  /** The seed's perf profiles (seed-profile.csv) as text. */
+  seedProfileCsv(): Promise<string>;
   /** Loads an ES module a cell imports by URL; "nvmesim" is served by the kernel itself. */
   importModule?: (specifier: string) => Promise<unknown>;
 }

@@ -2,9 +2,12 @@
 // same Kernel and messages, the Wasm module read from disk, Plot drawing into
 // a linkedom document. A cell over its time limit is stopped by terminating
 // this thread (nb run's --timeout), as Restart does in the page.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parentPort } from "node:worker_threads";
 import { parseHTML } from "linkedom";
 import type { Nvmesim } from "../../wasm/module";
+import { ROOT } from "../../wasm/build";
 import { loadNvmesim } from "../../wasm/node";
 import { Kernel } from "./kernel";
 import type { FromKernel, ToKernel } from "./protocol";
@@ -16,6 +19,7 @@ let module: Promise<Nvmesim> | undefined;
 const kernel = new Kernel({
   loadNvmesim: () => (module ??= loadNvmesim()),
   document: document as unknown as Document,
+  seedProfileCsv: async () => readFileSync(join(ROOT, "src/model/seed/seed-profile.csv"), "utf8"),
   importModule: (specifier) => import(specifier),
 });
 const port = parentPort!;

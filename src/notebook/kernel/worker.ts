@@ -4,6 +4,7 @@
 // linkedom document here, since a worker has none of its own.
 import { parseHTML } from "linkedom";
 import wasmUrl from "../../../build/nvmesim.wasm?url";
+import seedCsvUrl from "../../model/seed/seed-profile.csv?url";
 import { fetchNvmesim, type Nvmesim } from "../../wasm/module";
 import { Kernel } from "./kernel";
 import type { FromKernel, ToKernel } from "./protocol";
@@ -15,6 +16,7 @@ let module: Promise<Nvmesim> | undefined;
 const kernel = new Kernel({
   loadNvmesim: () => (module ??= fetchNvmesim(new URL(wasmUrl, self.location.href))),
   document: document as unknown as Document,
+  seedProfileCsv: async () => (await fetch(new URL(seedCsvUrl, self.location.href))).text(),
   importModule: (specifier) => import(/* @vite-ignore */ specifier),
 });
 
