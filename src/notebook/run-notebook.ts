@@ -123,12 +123,12 @@ export async function runNotebook(
         options.timeoutSec ?? 0,
         (o) => cell.outputs!.push(o),
         (id, o) => {
+          // A display updated in place: the last version stays (its display id is dropped when saved).
           const at = displays.get(id);
-          const { transient: _transient, ...stored } = o as Output & { transient?: unknown };
           if (at === undefined) {
             displays.set(id, cell.outputs!.length);
-            cell.outputs!.push(stored as Output);
-          } else cell.outputs![at] = stored as Output;
+            cell.outputs!.push(o);
+          } else cell.outputs![at] = o;
         },
       );
       cell.execution_count = count;
