@@ -1,9 +1,11 @@
 // nvmesim notebook (npm start): builds the notebook page when its sources
-// changed and serves it on loopback with the cross-origin isolation headers
-// (so SharedArrayBuffer works), printing the URL to open.
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import { extname, join, normalize, sep } from "node:path";
+// changed and serves it with the notebooks folder (contents API, access
+// token) on loopback, printing the URL to open, token included.
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import type { Server } from "node:http";
+import { join, resolve } from "node:path";
+import { startServer, type ServerOptions } from "../server/server";
 import { ROOT, ensureWasm, WASM_PATH } from "../wasm/build";
 import { intFlag, parseFlags, boolFlag, UsageError, type FlagSpec } from "./args";
 import type { Io } from "./io";
@@ -29,45 +31,16 @@ export async function ensurePage(log: (line: string) => void): Promise<void> {
   await build({ configFile: join(ROOT, "vite.config.ts"), logLevel: "warn" });
 }
 
-const TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".wasm": "application/wasm",
-  ".svg": "image/svg+xml",
-  ".json": "application/json",
-  ".ipynb": "application/x-ipynb+json",
-};
-
-/** A static server for dist/ on `host`; resolves once listening (port 0: any free one). */
+/** The page alone on `host` (tests and the browser benchmark). */
 export function serveStatic(root: string, host: string, port: number): Promise<Server> {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
-    const file = normalize(join(root, path === "/" ? "index.html" : path));
-    const headers = {
-      "Cross-Origin-Opener-Policy": "same-origin",
-      "Cross-Origin-Embedder-Policy": "require-corp",
-      "Cache-Control": "no-cache",
-    };
-    if (!file.startsWith(root + sep) || !existsSync(file) || statSync(file).isDirectory()) {
-      res.writeHead(404, { ...headers, "Content-Type": "text/plain" }).end("not found\n");
-      return;
-    }
-    res
-      .writeHead(200, { ...headers, "Content-Type": TYPES[extname(file)] ?? "application/octet-stream" })
-      .end(readFileSync(file));
-  });
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => resolve(server));
-  });
+  return startServer({ pageDir: root, host, port });
 }
 
 /** Listens on `port`, or the next free one above it. */
-async function listenFrom(root: string, host: string, port: number): Promise<Server> {
+async function listenFrom(o: Omit<ServerOptions, "port">, port: number): Promise<Server> {
   for (let p = port; p < port + 50; p++) {
     try {
-      return await serveStatic(root, host, p);
+      return await startServer({ ...o, port: p });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EADDRINUSE") throw err;
     }
@@ -75,23 +48,36 @@ async function listenFrom(root: string, host: string, port: number): Promise<Ser
   throw new UsageError(`no free port from ${port} to ${port + 49}`);
 }
 
-const FLAGS: FlagSpec = { port: { type: "string" }, host: { type: "string" }, help: { type: "boolean" } };
+const FLAGS: FlagSpec = {
+  port: { type: "string" },
+  host: { type: "string" },
+  dir: { type: "string" },
+  help: { type: "boolean" },
+};
 
 export async function notebook(argv: string[], io: Io): Promise<number> {
   const parsed = parseFlags(argv, FLAGS);
   if (boolFlag(parsed, "help")) {
     io.stdout(
-      "usage: nvmesim notebook [--port N] [--host ADDR]\nserves the notebook page (default 127.0.0.1, port 8888 or the next free one; PORT sets the default)\n",
+      "usage: nvmesim notebook [--port N] [--host ADDR] [--dir DIR]\nserves the notebook page and the notebooks in DIR (default: notebooks/) on 127.0.0.1, port 8888 or the next free one\n(PORT sets the default port, NVMESIM_TOKEN the access token; otherwise a random one is printed in the URL)\n",
     );
     return 0;
   }
   const port = intFlag(parsed, "port", 0, 65535, process.env.PORT ? Number(process.env.PORT) : 8888);
   const host = String(parsed.values.host ?? "127.0.0.1");
+  const dir = resolve(String(parsed.values.dir ?? join(ROOT, "notebooks")));
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`invalid --dir '${dir}': not a directory`);
+  const token = process.env.NVMESIM_TOKEN || randomBytes(24).toString("hex");
   await ensurePage((line) => io.stderr(line));
-  const server = await listenFrom(DIST, host, port);
+  const server = await listenFrom({ pageDir: DIST, notebookDir: dir, token, host }, port);
   const address = server.address();
   const actual = typeof address === "object" && address ? address.port : port;
-  io.stdout(`http://${host}:${actual}/\n`);
-  await new Promise<void>((resolve) => process.once("SIGINT", () => server.close(() => resolve())));
+  io.stderr(`nvmesim: serving ${dir} (Ctrl-C stops)\n`);
+  io.stdout(`http://${host.includes(":") ? `[${host}]` : host}:${actual}/?token=${token}\n`);
+  await new Promise<void>((done) => {
+    const stop = () => server.close(() => done());
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
   return 0;
 }

@@ -5,6 +5,9 @@ import { del, get, set } from "idb-keyval";
 
 const KEY = "nvmesim-notebook-working-copy";
 
+/** The working copy's key: one for the page on its own, one per file of the notebook server. */
+const keyOf = (serverPath?: string) => (serverPath === undefined ? KEY : `${KEY}:server:${serverPath}`);
+
 export interface WorkingCopy {
   /** The notebook as .ipynb text. */
   text: string;
@@ -14,6 +17,7 @@ export interface WorkingCopy {
   savedAt: string;
 }
 
-export const loadWorkingCopy = (): Promise<WorkingCopy | undefined> => get<WorkingCopy>(KEY);
-export const saveWorkingCopy = (copy: WorkingCopy): Promise<void> => set(KEY, copy);
-export const clearWorkingCopy = (): Promise<void> => del(KEY);
+export const loadWorkingCopy = (serverPath?: string): Promise<WorkingCopy | undefined> =>
+  get<WorkingCopy>(keyOf(serverPath));
+export const saveWorkingCopy = (copy: WorkingCopy, serverPath?: string): Promise<void> => set(keyOf(serverPath), copy);
+export const clearWorkingCopy = (serverPath?: string): Promise<void> => del(keyOf(serverPath));
