@@ -1,0 +1,106 @@
+// Goal: through `npm start`, a newcomer's path works end to end: the printed URL (with its token) opens
+// the notebook list, a shipped notebook opens from it, Run all works, and Ctrl+S writes the file back to
+// disk, changed and valid.
+import { spawn, type ChildProcess } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { afterAll, describe, expect, it } from "vitest";
+import { notebookProblems } from "../../src/notebook/check";
+import { ROOT } from "../../src/wasm/build";
+
+const tmp = mkdtempSync(join(tmpdir(), "nvmesim-start-"));
+const dir = join(tmp, "notebooks");
+cpSync(join(ROOT, "notebooks"), dir, { recursive: true });
+let child: ChildProcess | undefined;
+afterAll(() => {
+  if (child?.pid) process.kill(-child.pid, "SIGTERM");
+});
+
+/** Starts `npm start` on a free port for `dir`; resolves with the URL it prints. */
+function npmStart(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    child = spawn("npm", ["start", "--", "--port", "0", "--dir", dir], {
+      cwd: ROOT,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stdout!.on("data", (d) => {
+      out += d;
+      const m = /http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/.exec(out);
+      if (m) resolve(m[0]);
+    });
+    child.stderr!.on("data", (d) => (err += d));
+    child.on("exit", (code) => reject(new Error(`npm start exited (${code}): ${out}\n${err}`)));
+  });
+}
+
+describe("npm start", () => {
+  it("serves the shipped notebooks: open one, Run all, save it back to disk", async () => {
+    const url = await npmStart();
+    const shots = join(ROOT, "test-results/e2e");
+    mkdirSync(shots, { recursive: true });
+    const context = await chromium.launchPersistentContext(mkdtempSync(join(tmp, "profile-")), {
+      executablePath: "/usr/bin/chromium",
+      headless: true,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    const errors: string[] = [];
+    page.on("console", (m) => void (m.type() === "error" && errors.push(m.text())));
+    page.on("pageerror", (e) => errors.push(String(e)));
+    try {
+      await page.goto(url);
+      await page.waitForSelector("#files a");
+      expect(await page.locator("#files a").allTextContents()).toEqual([
+        "jens-answer.ipynb",
+        "prp-anatomy.ipynb",
+        "queue-depth.ipynb",
+        "seed-2014.ipynb",
+        "where-rw_page-wins.ipynb",
+      ]);
+      expect(page.url()).not.toContain("token="); // kept by the tab, out of the address bar
+      await page.click("#files a:text('prp-anatomy.ipynb')");
+      await page.waitForSelector("#kernel[data-state=idle]");
+      expect(await page.locator("#name").textContent()).toBe("prp-anatomy.ipynb");
+      const before = readFileSync(join(dir, "prp-anatomy.ipynb"), "utf8");
+      await page.locator(".cell.code .cm-content").first().click();
+      await page.keyboard.press("Control+Home");
+      await page.keyboard.type("// edited in the browser\n");
+      await page.keyboard.press("Escape");
+      await page.click("[data-action=run-all]");
+      await page.waitForFunction(
+        () =>
+          !document.querySelector(".cell.busy") &&
+          document.querySelector("#kernel")?.getAttribute("data-state") === "idle",
+        null,
+        { timeout: 30_000 },
+      );
+      await page.keyboard.press("Control+s");
+      await page.waitForSelector("text=Saved prp-anatomy.ipynb.");
+      const after = readFileSync(join(dir, "prp-anatomy.ipynb"), "utf8");
+      expect(after).not.toBe(before);
+      expect(after).toContain("// edited in the browser");
+      expect(notebookProblems(JSON.parse(after))).toEqual([]);
+      expect(
+        JSON.parse(after)
+          .cells.filter((c: { cell_type: string }) => c.cell_type === "code")
+          .every((c: { outputs: unknown[] }) => c.outputs.length > 0),
+      ).toBe(true);
+      await page.screenshot({ path: join(shots, "npm-start.png") });
+    } finally {
+      await context.close();
+    }
+    expect(errors, errors.join("\n")).toEqual([]);
+  });
+});
