@@ -1,6 +1,7 @@
-// Builds the Wasm module once before any test file loads it.
-import { ensureWasm } from "../src/wasm/build";
+// Builds the Wasm module and the notebook page once, before any test file
+// loads them (test files run in parallel; two builds into dist/ would clash).
+import { ensurePage } from "../src/cli/notebook";
 
 export default async function setup(): Promise<void> {
-  await ensureWasm();
+  await ensurePage(() => {});
 }
