@@ -1,5 +1,6 @@
 // Command-line flags: node:util parseArgs in strict mode, with every mistake
 // turned into one line that names the flag, the value and what is allowed.
+import { readFileSync } from "node:fs";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
 /** A mistake in what the user typed: exit status 2, one line, no stack trace. */
@@ -94,4 +95,13 @@ export function parseHexBytes(flag: string, text: string, bytes: number): Uint8A
     throw new UsageError(`invalid --${flag}: got ${what}, need exactly ${bytes * 2} hex digits (${bytes} bytes)`);
   }
   return Uint8Array.from({ length: bytes }, (_, i) => parseInt(digits.slice(2 * i, 2 * i + 2), 16));
+}
+
+/** The text of a file the user named; a file that cannot be read is a UsageError naming it. */
+export function readInputFile(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
+  }
 }

@@ -1,6 +1,5 @@
 // The notebook's browser benchmark (npm run bench:browser; not a test): the
-// built page in Debian's chromium through playwright-core (a dev dependency,
-// loaded only here). Time to an interactive page with a ready kernel, a cell
+// built page in Debian's chromium through playwright-core (chromium.ts). Time to an interactive page with a ready kernel, a cell
 // simulating 1 million I/Os, how long a keystroke takes to show while a sweep
 // runs in the kernel, and the JavaScript the page ships (gzip, without the
 // .wasm). Medians of the repeats.
@@ -8,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { launchChromium } from "./chromium";
 import { DIST, ensurePage, serveStatic } from "./notebook";
 import type { Io } from "./io";
 
@@ -22,24 +22,12 @@ export interface BrowserBench {
 }
 
 export async function benchBrowser(repeat: number, io: Io): Promise<BrowserBench> {
-  const { chromium } = await import("playwright-core");
   await ensurePage((line) => io.stderr(line));
   const server = await serveStatic(DIST, "127.0.0.1", 0);
   const a = server.address();
   const url = `http://127.0.0.1:${typeof a === "object" && a ? a.port : 0}/`;
   const profile = mkdtempSync(join(tmpdir(), "nvmesim-bench-browser-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  const context = await launchChromium(profile);
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     const firsts: number[] = [];

@@ -6,7 +6,7 @@ import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { notebookProblems } from "../notebook/check";
 import { NotebookError, parseNotebook, serializeNotebook, type Notebook } from "../notebook/ipynb";
 import { runNotebook, type ParameterValue } from "../notebook/run-notebook";
-import { boolFlag, parseFlags, UsageError, type FlagSpec } from "./args";
+import { boolFlag, parseFlags, readInputFile, UsageError, type FlagSpec } from "./args";
 import type { Io } from "./io";
 
 const HELP = `usage: nvmesim nb run NOTEBOOK.ipynb [-o OUT.ipynb] [-p NAME=VALUE ...] [--timeout S]
@@ -17,12 +17,7 @@ run: executes every code cell in order (writing NOTEBOOK in place without -o); s
 `;
 
 function readNotebook(file: string): Notebook {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
-  }
+  const text = readInputFile(file);
   try {
     return parseNotebook(text);
   } catch (err) {

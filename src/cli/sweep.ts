@@ -2,7 +2,6 @@
 // pool of worker threads, into a directory it can resume; and nvmesim merge,
 // which joins a sharded sweep's parts. Data goes to files (and --list to
 // stdout); progress and logs go to stderr.
-import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import cliProgress from "cli-progress";
 import { mergeSweeps } from "../sweep/merge";
@@ -20,7 +19,7 @@ import {
   SpecError,
   type SweepSpec,
 } from "../sweep/spec";
-import { boolFlag, parseFlags, UsageError, type FlagSpec } from "./args";
+import { boolFlag, parseFlags, readInputFile, UsageError, type FlagSpec } from "./args";
 import type { Io } from "./io";
 
 const FLAGS: FlagSpec = {
@@ -55,12 +54,7 @@ Parameter names: path, cpus, qDepth, device.preset, switches.NAME, workload.NAME
 `;
 
 function readSpecFile(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
-  }
+  const text = readInputFile(file);
   try {
     return JSON.parse(text);
   } catch (err) {

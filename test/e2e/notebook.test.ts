@@ -7,11 +7,12 @@ import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Ajv from "ajv-draft-04";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIST, ensurePage, serveStatic } from "../../src/cli/notebook";
 import { newNotebook, serializeNotebook, type Cell } from "../../src/notebook/ipynb";
 import { ROOT } from "../../src/wasm/build";
+import { openBrowser, type Browser } from "./browser";
 
 const SHOTS = join(ROOT, "test-results/e2e");
 const tmp = mkdtempSync(join(tmpdir(), "nvmesim-e2e-"));
@@ -30,33 +31,11 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
 
-interface Browser {
-  context: BrowserContext;
-  page: Page;
-  errors: string[];
-}
-
 async function open(profile = mkdtempSync(join(tmp, "profile-"))): Promise<Browser> {
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    acceptDownloads: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  const errors: string[] = [];
-  page.on("console", (m) => void (m.type() === "error" && errors.push(m.text())));
-  page.on("pageerror", (e) => errors.push(String(e)));
-  await page.goto(url);
-  await page.waitForSelector("#kernel[data-state=idle]", { timeout: 30_000 });
-  return { context, page, errors };
+  const b = await openBrowser(profile);
+  await b.page.goto(url);
+  await b.page.waitForSelector("#kernel[data-state=idle]", { timeout: 30_000 });
+  return b;
 }
 
 async function finish(b: Browser, shot: string): Promise<void> {

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { openBrowser } from "./browser";
 import { afterAll, describe, expect, it } from "vitest";
 import { notebookProblems } from "../../src/notebook/check";
 import { ROOT } from "../../src/wasm/build";
@@ -43,22 +43,7 @@ describe("npm start", () => {
     const url = await npmStart();
     const shots = join(ROOT, "test-results/e2e");
     mkdirSync(shots, { recursive: true });
-    const context = await chromium.launchPersistentContext(mkdtempSync(join(tmp, "profile-")), {
-      executablePath: "/usr/bin/chromium",
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
-    const page = context.pages()[0] ?? (await context.newPage());
-    const errors: string[] = [];
-    page.on("console", (m) => void (m.type() === "error" && errors.push(m.text())));
-    page.on("pageerror", (e) => errors.push(String(e)));
+    const { context, page, errors } = await openBrowser(mkdtempSync(join(tmp, "profile-")));
     try {
       await page.goto(url);
       await page.waitForSelector("#files a");

@@ -10,6 +10,7 @@ import type { Nvmesim } from "../../wasm/module";
 import { ROOT } from "../../wasm/build";
 import { loadNvmesim } from "../../wasm/node";
 import { Kernel } from "./kernel";
+import { serveKernel } from "./serve";
 import type { FromKernel, ToKernel } from "./protocol";
 
 const { document } = parseHTML("<!doctype html><html><body></body></html>");
@@ -23,28 +24,5 @@ const kernel = new Kernel({
   importModule: (specifier) => import(specifier),
 });
 const port = parentPort!;
-const post = (m: FromKernel) => port.postMessage(m);
-let running: AbortController | undefined;
-let queue = Promise.resolve();
-
-port.on("message", (m: ToKernel) => {
-  if (m.type === "interrupt") {
-    running?.abort();
-    return;
-  }
-  queue = queue.then(async () => {
-    running = new AbortController();
-    const started = performance.now();
-    const { ok } = await kernel.execute(m.source, {
-      cellId: m.cellId,
-      executionCount: m.executionCount,
-      widgets: m.widgets,
-      signal: running.signal,
-      emit: (output) => post({ type: "output", cellId: m.cellId, output }),
-      update: (displayId, output) => post({ type: "update", cellId: m.cellId, displayId, output }),
-      progress: () => {},
-    });
-    post({ type: "done", cellId: m.cellId, ok, ms: performance.now() - started });
-  });
-});
-post({ type: "ready" });
+const receive = serveKernel(kernel, (m: FromKernel) => port.postMessage(m));
+port.on("message", (m: ToKernel) => receive(m));
