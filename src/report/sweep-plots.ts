@@ -88,133 +88,159 @@ const LABELS: Partial<Record<Metric, string>> = {
   faults_per_s: "page faults per second",
 };
 
+/** What every chart of one sweep shares. */
+interface ChartContext {
+  document: Document;
+  rows: Row[];
+  numeric: Layout["numeric"];
+  series: Layout["series"];
+  /** Faults per second for the swap program, I/Os per second otherwise. */
+  throughput: Metric;
+  latencyDir: "read" | "write";
+}
+
+/** The file name stem of a metric: iops, faults or cpu. */
+function stem(c: ChartContext, metric: Metric): string {
+  return metric === "cpu_ns_per_io" ? "cpu" : c.throughput === "faults_per_s" ? "faults" : "iops";
+}
+
+/** Rows where the numeric axes past the ones drawn sit at their first value, and a note saying so. */
+function pinnedRows(c: ChartContext, pinned: Layout["numeric"]): { keep: Row[]; note: string } {
+  const keep = c.rows.filter((r) => pinned.every((a) => r.values[a.name] === a.values[0]));
+  const note = pinned.length ? ` (${pinned.map((a) => `${a.name} = ${a.values[0]}`).join(", ")})` : "";
+  return { keep, note };
+}
+
+/** Throughput, CPU per I/O and latency percentiles against numeric axis `x`, one line per series, faceted by the next numeric axis. */
+function lineCharts(c: ChartContext, x: Layout["numeric"][number]): Chart[] {
+  const others = c.numeric.filter((a) => a !== x);
+  const facet = others[0];
+  const { keep, note } = pinnedRows(c, others.slice(1));
+  const xScale = geometric(x.values) ? { type: "log" as const, base: 2, label: x.name } : { label: x.name };
+  const base = (r: Row) => ({
+    x: r.values[x.name] as number,
+    series: seriesLabel(c.series, r.values),
+    facet: facet ? r.values[facet.name] : undefined,
+  });
+  const fy = facet ? { fy: "facet" } : {};
+  const lines = (points: Point[], yLabel: string) =>
+    Plot.plot({
+      document: c.document,
+      marginTop: 44,
+      marginLeft: 56,
+      marginRight: facet ? 60 : 20,
+      x: xScale,
+      y: { label: yLabel, labelAnchor: "center", grid: true, zero: true, tickFormat: "s" },
+      fy: facet ? { label: facet.name } : undefined,
+      color: { type: "categorical" },
+      marks: [
+        ...[...new Set(points.map((d) => d.mark))].map((mk) =>
+          Plot.line(
+            points.filter((d) => d.mark === mk),
+            { x: "x", y: "y", z: "series", stroke: "series", strokeDasharray: DASH[mk ?? ""], ...fy, sort: "x" },
+          ),
+        ),
+        Plot.dot(points, { x: "x", y: "y", fill: "series", r: 2, ...fy }),
+        ...legend(points, facet?.values[0]),
+      ],
+    });
+  const charts: Chart[] = [];
+  for (const metric of [c.throughput, "cpu_ns_per_io"] as Metric[]) {
+    const points = keep
+      .filter((r) => r.metrics[metric] !== undefined)
+      .map((r) => ({ ...base(r), y: r.metrics[metric]! }));
+    const title = `${LABELS[metric]} by ${x.name}${note}`;
+    charts.push({
+      name: `${stem(c, metric)}-vs-${x.name}`,
+      title,
+      svg: standalone(lines(points, LABELS[metric]!), title),
+    });
+  }
+  const marks = ["p50", "p99", "p99.9"] as const;
+  const latency = keep.flatMap((r) =>
+    marks
+      .map((mk) => ({ mk, y: r.metrics[`${c.latencyDir}_clat_${mk.replace(".", "_")}_us` as Metric] }))
+      .filter((p) => p.y !== undefined)
+      .map((p) => ({ ...base(r), y: p.y!, mark: p.mk })),
+  );
+  const title = `${c.latencyDir} completion latency percentiles (us) by ${x.name}${note}`;
+  charts.push({ name: `latency-vs-${x.name}`, title, svg: standalone(lines(latency, "us"), title) });
+  return charts;
+}
+
+/** Throughput and CPU per I/O over the first two numeric axes, a panel per series. */
+function heatmaps(c: ChartContext): Chart[] {
+  const [x, y] = c.numeric;
+  const { keep } = pinnedRows(c, c.numeric.slice(2));
+  const fx = c.series.length ? "series" : undefined;
+  return ([c.throughput, "cpu_ns_per_io"] as Metric[]).map((metric) => {
+    const cells = keep
+      .filter((r) => r.metrics[metric] !== undefined)
+      .map((r) => ({
+        x: String(r.values[x.name]),
+        y: String(r.values[y.name]),
+        v: r.metrics[metric]!,
+        series: seriesLabel(c.series, r.values),
+      }));
+    const title = `${LABELS[metric]}: ${x.name} x ${y.name}`;
+    const svg = Plot.plot({
+      document: c.document,
+      marginTop: 40,
+      x: { label: x.name, domain: x.values.map(String) },
+      y: { label: y.name, domain: y.values.map(String) },
+      fx: fx ? { label: null } : undefined,
+      color: { type: "linear", scheme: "viridis" },
+      marks: [
+        Plot.cell(cells, { x: "x", y: "y", fill: "v", fx, inset: 0.5 }),
+        Plot.text(cells, {
+          x: "x",
+          y: "y",
+          text: (d: { v: number }) => COMPACT.format(d.v),
+          fx,
+          fill: "white",
+          fontSize: 8,
+        }),
+      ],
+    });
+    return { name: `heatmap-${stem(c, metric)}-${x.name}-${y.name}`, title, svg: standalone(svg, title) };
+  });
+}
+
+/** Without a numeric axis: a bar per point. */
+function bars(c: ChartContext): Chart[] {
+  return ([c.throughput, "cpu_ns_per_io"] as Metric[]).map((metric) => {
+    const data = c.rows
+      .filter((r) => r.metrics[metric] !== undefined)
+      .map((r) => ({ series: seriesLabel(c.series, r.values), v: r.metrics[metric]! }));
+    const title = `${LABELS[metric]} per point`;
+    const svg = Plot.plot({
+      document: c.document,
+      marginTop: 30,
+      marginLeft: 60,
+      marginBottom: 80,
+      x: { label: null, tickRotate: -30 },
+      y: { label: LABELS[metric], labelAnchor: "center", grid: true, tickFormat: "s" },
+      marks: [Plot.barY(data, { x: "series", y: "v", fill: "series" }), Plot.ruleY([0])],
+    });
+    return { name: `${stem(c, metric)}-per-point`, title, svg: standalone(svg, title) };
+  });
+}
+
 /** Charts for a sweep's rows (failed points are left out), drawn in `document`. */
 export function sweepCharts(spec: SweepSpec, rows: readonly Row[], document: Document): Chart[] {
   const ok = rows.filter((r) => r.error === undefined);
   const { numeric, series } = layout(spec);
-  const charts: Chart[] = [];
-  const swap = ok.some((r) => r.metrics.faults_per_s !== undefined);
-  const throughput: Metric = swap ? "faults_per_s" : "total_iops";
-  const latencyDir = ok.some((r) => r.metrics.read_clat_p50_us !== undefined) ? "read" : "write";
-
-  for (const x of numeric.slice(0, 3)) {
-    const others = numeric.filter((a) => a !== x);
-    const facet = others[0];
-    const pinned = others.slice(1); // further numeric axes are held at their first value
-    const keep = ok.filter((r) => pinned.every((a) => r.values[a.name] === a.values[0]));
-    const note = pinned.length ? ` (${pinned.map((a) => `${a.name} = ${a.values[0]}`).join(", ")})` : "";
-    const xScale = geometric(x.values) ? { type: "log" as const, base: 2, label: x.name } : { label: x.name };
-    const base = (r: Row) => ({
-      x: r.values[x.name] as number,
-      series: seriesLabel(series, r.values),
-      facet: facet ? r.values[facet.name] : undefined,
-    });
-    const fy = facet ? { fy: "facet" } : {};
-    const lines = (points: Point[], yLabel: string) =>
-      Plot.plot({
-        document,
-        marginTop: 44,
-        marginLeft: 56,
-        marginRight: facet ? 60 : 20,
-        x: xScale,
-        y: { label: yLabel, labelAnchor: "center", grid: true, zero: true, tickFormat: "s" },
-        fy: facet ? { label: facet.name } : undefined,
-        color: { type: "categorical" },
-        marks: [
-          ...[...new Set(points.map((d) => d.mark))].map((mk) =>
-            Plot.line(
-              points.filter((d) => d.mark === mk),
-              { x: "x", y: "y", z: "series", stroke: "series", strokeDasharray: DASH[mk ?? ""], ...fy, sort: "x" },
-            ),
-          ),
-          Plot.dot(points, { x: "x", y: "y", fill: "series", r: 2, ...fy }),
-          ...legend(points, facet?.values[0]),
-        ],
-      });
-    for (const metric of [throughput, "cpu_ns_per_io"] as Metric[]) {
-      const points = keep
-        .filter((r) => r.metrics[metric] !== undefined)
-        .map((r) => ({ ...base(r), y: r.metrics[metric]! }));
-      const title = `${LABELS[metric]} by ${x.name}${note}`;
-      charts.push({
-        name: `${metric === "cpu_ns_per_io" ? "cpu" : swap ? "faults" : "iops"}-vs-${x.name}`,
-        title,
-        svg: standalone(lines(points, LABELS[metric]!), title),
-      });
-    }
-    const marks = ["p50", "p99", "p99.9"] as const;
-    const latency = keep.flatMap((r) =>
-      marks
-        .map((mk) => ({ mk, y: r.metrics[`${latencyDir}_clat_${mk.replace(".", "_")}_us` as Metric] }))
-        .filter((p) => p.y !== undefined)
-        .map((p) => ({ ...base(r), y: p.y!, mark: p.mk })),
-    );
-    const title = `${latencyDir} completion latency percentiles (us) by ${x.name}${note}`;
-    charts.push({ name: `latency-vs-${x.name}`, title, svg: standalone(lines(latency, "us"), title) });
-  }
-
-  if (numeric.length >= 2) {
-    const [x, y] = numeric;
-    const pinned = numeric.slice(2);
-    const keep = ok.filter((r) => pinned.every((a) => r.values[a.name] === a.values[0]));
-    for (const metric of [throughput, "cpu_ns_per_io"] as Metric[]) {
-      const cells = keep
-        .filter((r) => r.metrics[metric] !== undefined)
-        .map((r) => ({
-          x: String(r.values[x.name]),
-          y: String(r.values[y.name]),
-          v: r.metrics[metric]!,
-          series: seriesLabel(series, r.values),
-        }));
-      const title = `${LABELS[metric]}: ${x.name} x ${y.name}`;
-      const svg = Plot.plot({
-        document,
-        marginTop: 40,
-        x: { label: x.name, domain: x.values.map(String) },
-        y: { label: y.name, domain: y.values.map(String) },
-        fx: series.length ? { label: null } : undefined,
-        color: { type: "linear", scheme: "viridis" },
-        marks: [
-          Plot.cell(cells, { x: "x", y: "y", fill: "v", fx: series.length ? "series" : undefined, inset: 0.5 }),
-          Plot.text(cells, {
-            x: "x",
-            y: "y",
-            text: (d: { v: number }) => COMPACT.format(d.v),
-            fx: series.length ? "series" : undefined,
-            fill: "white",
-            fontSize: 8,
-          }),
-        ],
-      });
-      charts.push({
-        name: `heatmap-${metric === "cpu_ns_per_io" ? "cpu" : swap ? "faults" : "iops"}-${x.name}-${y.name}`,
-        title,
-        svg: standalone(svg, title),
-      });
-    }
-  }
-
-  if (numeric.length === 0) {
-    for (const metric of [throughput, "cpu_ns_per_io"] as Metric[]) {
-      const bars = ok
-        .filter((r) => r.metrics[metric] !== undefined)
-        .map((r) => ({ series: seriesLabel(series, r.values), v: r.metrics[metric]! }));
-      const title = `${LABELS[metric]} per point`;
-      const svg = Plot.plot({
-        document,
-        marginTop: 30,
-        marginLeft: 60,
-        marginBottom: 80,
-        x: { label: null, tickRotate: -30 },
-        y: { label: LABELS[metric], labelAnchor: "center", grid: true, tickFormat: "s" },
-        marks: [Plot.barY(bars, { x: "series", y: "v", fill: "series" }), Plot.ruleY([0])],
-      });
-      charts.push({
-        name: `${metric === "cpu_ns_per_io" ? "cpu" : swap ? "faults" : "iops"}-per-point`,
-        title,
-        svg: standalone(svg, title),
-      });
-    }
-  }
-  return charts;
+  const c: ChartContext = {
+    document,
+    rows: ok,
+    numeric,
+    series,
+    throughput: ok.some((r) => r.metrics.faults_per_s !== undefined) ? "faults_per_s" : "total_iops",
+    latencyDir: ok.some((r) => r.metrics.read_clat_p50_us !== undefined) ? "read" : "write",
+  };
+  return [
+    ...numeric.slice(0, 3).flatMap((x) => lineCharts(c, x)),
+    ...(numeric.length >= 2 ? heatmaps(c) : []),
+    ...(numeric.length === 0 ? bars(c) : []),
+  ];
 }

@@ -1,0 +1,94 @@
+// sweep(spec) in a cell: every point of the grid in turn in the kernel's Wasm
+// module, with progress and the first chart redrawn as points finish (a few
+// times a second at most); the result shows as its charts and a table.
+import { sweepCharts } from "../../report/sweep-plots";
+import { simulate as simulateCore } from "../../run/simulate";
+import { checkGrid, GRID_LIMIT, gridSize, parseSpec, pointConfig, pointValues, type SweepSpec } from "../../sweep/spec";
+import { rowOf, tableCsv, type Row } from "../../sweep/table";
+import type { ExecuteContext, KernelHost } from "./kernel";
+import { REPR, table, type Displayable, type MimeBundle } from "./outputs";
+
+export interface SweepOptions {
+  /** Redraw the first chart as points finish (default true). */
+  live?: boolean;
+  /** Allow more than GRID_LIMIT points. */
+  yes?: boolean;
+}
+
+/** A finished sweep: its rows, its table as CSV, its charts; shows as the charts and a table. */
+export class SweepResult implements Displayable {
+  constructor(
+    readonly spec: SweepSpec,
+    readonly rows: Row[],
+    private readonly document: Document,
+  ) {}
+
+  /** results.csv's text. */
+  csv(): string {
+    return tableCsv(this.spec, this.rows);
+  }
+
+  /** One flat object per point: axis values and metrics. */
+  records(): Record<string, unknown>[] {
+    return this.rows.map((r) => ({
+      point: r.point,
+      ...r.values,
+      ...r.metrics,
+      ...(r.error ? { error: r.error } : {}),
+    }));
+  }
+
+  charts(): { name: string; title: string; svg: string }[] {
+    return sweepCharts(this.spec, this.rows, this.document);
+  }
+
+  [REPR](): MimeBundle {
+    const charts = this.charts();
+    const failed = this.rows.filter((r) => r.error).length;
+    const head = `<p>${this.rows.length} points${failed ? `, ${failed} failed` : ""}</p>`;
+    const tableHtml = table(this.records())[REPR]()["text/html"] as string;
+    return {
+      "text/html": head + charts.map((c) => c.svg).join("\n") + tableHtml,
+      "text/plain": `sweep: ${this.rows.length} points${failed ? `, ${failed} failed` : ""}`,
+    };
+  }
+}
+
+export async function kernelSweep(
+  host: KernelHost,
+  ctx: ExecuteContext,
+  doc: unknown,
+  options: SweepOptions,
+  displayId: string,
+  display: (value: Displayable, options: { id: string }) => void,
+): Promise<SweepResult> {
+  const spec = parseSpec(doc);
+  const n = gridSize(spec);
+  if (n > GRID_LIMIT && !options.yes)
+    throw new RangeError(`the grid has ${n} points, more than ${GRID_LIMIT}: pass { yes: true } to run it`);
+  const failures = checkGrid(spec);
+  const m = await host.loadNvmesim();
+  const rows: Row[] = [];
+  let shown = 0;
+  for (let point = 0; point < n; point++) {
+    if (ctx.signal.aborted) throw new DOMException("sweep interrupted", "AbortError");
+    const v = pointValues(spec, point);
+    const values = Object.fromEntries(spec.axes.map((a, i) => [a.name, v[i]]));
+    const config = pointConfig(spec, point);
+    const failure = failures.get(point);
+    if (failure) rows.push({ point, values, metrics: {}, error: failure });
+    else {
+      const result = await simulateCore(m, config, { signal: ctx.signal, batchIos: 100_000, onProgress: () => {} });
+      rows.push(rowOf({ point, values, seed: String(config.seed), result }));
+    }
+    ctx.progress(`sweep ${point + 1}/${n}`, (point + 1) / n);
+    const now = performance.now();
+    if (options.live !== false && (now - shown > 400 || point === n - 1)) {
+      shown = now;
+      const first = sweepCharts(spec, rows, host.document)[0];
+      if (first)
+        display({ [REPR]: () => ({ "image/svg+xml": first.svg, "text/plain": first.title }) }, { id: displayId });
+    }
+  }
+  return new SweepResult(spec, rows, host.document);
+}
