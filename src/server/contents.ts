@@ -47,7 +47,7 @@ export interface ContentModel {
   mimetype: string | null;
   format: "json" | null;
   content: unknown;
-  /** sha256 of the file's bytes: send it back as If-Match when saving. */
+  /** sha256 of a file's bytes: send it back as If-Match when saving. */
   hash?: string;
   hash_algorithm?: string;
 }
@@ -111,9 +111,9 @@ export class Contents {
       return { ...base, type: "directory", size: null, mimetype: null, format: withContent ? "json" : null, content };
     }
     const notebook = name.endsWith(".ipynb");
-    const bytes = withContent ? readFileSync(full) : undefined;
+    const bytes = readFileSync(full);
     let content: unknown = null;
-    if (bytes && notebook) {
+    if (withContent && notebook) {
       try {
         content = JSON.parse(bytes.toString("utf8"));
       } catch {
@@ -125,9 +125,10 @@ export class Contents {
       type: notebook ? "notebook" : "file",
       size: s.size,
       mimetype: notebook ? null : "application/octet-stream",
-      format: bytes && notebook ? "json" : null,
+      format: withContent && notebook ? "json" : null,
       content,
-      ...(bytes ? { hash: sha256(bytes), hash_algorithm: "sha256" } : {}),
+      hash: sha256(bytes),
+      hash_algorithm: "sha256",
     };
   }
 

@@ -2,11 +2,11 @@
 // the notebook list, a shipped notebook opens from it, Run all works, and Ctrl+S writes the file back to
 // disk, changed and valid.
 import { spawn, type ChildProcess } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openBrowser } from "./browser";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { notebookProblems } from "../../src/notebook/check";
 import { ROOT } from "../../src/wasm/build";
 
@@ -38,9 +38,13 @@ function npmStart(): Promise<string> {
   });
 }
 
+let url = "";
+beforeAll(async () => {
+  url = await npmStart();
+}, 120_000);
+
 describe("npm start", () => {
   it("serves the shipped notebooks: open one, Run all, save it back to disk", async () => {
-    const url = await npmStart();
     const shots = join(ROOT, "test-results/e2e");
     mkdirSync(shots, { recursive: true });
     const { context, page, errors } = await openBrowser(mkdtempSync(join(tmp, "profile-")));
@@ -83,6 +87,37 @@ describe("npm start", () => {
           .every((c: { outputs: unknown[] }) => c.outputs.length > 0),
       ).toBe(true);
       await page.screenshot({ path: join(shots, "npm-start.png") });
+    } finally {
+      await context.close();
+    }
+    expect(errors, errors.join("\n")).toEqual([]);
+  });
+
+  it("asks before overwriting a file changed on disk, and overwrites only when told to", async () => {
+    const { context, page, errors } = await openBrowser(mkdtempSync(join(tmp, "profile-")));
+    const file = join(dir, "jens-answer.ipynb");
+    try {
+      await page.goto(`${url}&path=jens-answer.ipynb`);
+      await page.waitForSelector("#kernel[data-state=idle]");
+      expect(await page.locator("#name").textContent()).toBe("jens-answer.ipynb");
+      const theirs = readFileSync(file, "utf8").replace("Jens Axboe", "J. Axboe (edited elsewhere)");
+      writeFileSync(file, theirs); // someone else saves the file meanwhile
+      await page.locator(".cell.code .cm-content").first().click();
+      await page.keyboard.press("Control+Home");
+      await page.keyboard.type("// mine\n");
+      page.once("dialog", (d) => {
+        expect(d.message()).toContain("jens-answer.ipynb changed on disk since you opened it");
+        void d.dismiss();
+      });
+      await page.keyboard.press("Control+s");
+      await page.waitForSelector("text=changed on disk and was not overwritten");
+      expect(readFileSync(file, "utf8")).toBe(theirs);
+      page.once("dialog", (d) => void d.accept());
+      await page.keyboard.press("Control+s");
+      await page.waitForSelector("text=Saved jens-answer.ipynb.");
+      expect(readFileSync(file, "utf8")).toContain("// mine");
+      expect(existsSync(join(dir, ".ipynb_checkpoints/jens-answer-checkpoint.ipynb"))).toBe(true);
+      await page.screenshot({ path: join(ROOT, "test-results/e2e/npm-start-conflict.png") });
     } finally {
       await context.close();
     }

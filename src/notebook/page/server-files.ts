@@ -17,8 +17,8 @@ export type SaveResult = { ok: true; hash: string } | { ok: false; conflict: boo
 export class ContentsClient {
   constructor(private readonly token: string) {}
 
-  private request(path: string, init: RequestInit = {}): Promise<Response> {
-    const url = `/api/contents/${path.split("/").map(encodeURIComponent).join("/")}`;
+  private request(path: string, init: RequestInit = {}, query = ""): Promise<Response> {
+    const url = `/api/contents/${path.split("/").map(encodeURIComponent).join("/")}${query}`;
     return fetch(url, { ...init, headers: { ...(init.headers ?? {}), Authorization: `token ${this.token}` } });
   }
 
@@ -38,6 +38,12 @@ export class ContentsClient {
 
   /** Saves; with `ifMatch`, refuses (conflict) when the file changed on disk since that hash. */
   async save(path: string, nb: Notebook, ifMatch?: string): Promise<SaveResult> {
+    if (ifMatch) {
+      // Ask first, so a file changed on disk is a question for the user rather than a refused request.
+      const now = await this.request(path, {}, "?content=0");
+      if (now.ok && (await now.json()).hash !== ifMatch)
+        return { ok: false, conflict: true, message: `${path} changed on disk` };
+    }
     const r = await this.request(path, {
       method: "PUT",
       headers: { "Content-Type": "application/json", ...(ifMatch ? { "If-Match": `"${ifMatch}"` } : {}) },
