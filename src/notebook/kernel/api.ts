@@ -20,8 +20,6 @@ import { widgets } from "./widgets";
 export interface KernelApi {
   globals: Record<string, unknown>;
   importModule(specifier: string): Promise<unknown>;
-  /** Ends the running cell's pending console output. */
-  flush(): void;
 }
 
 export function createApi(host: KernelHost, context: () => ExecuteContext): KernelApi {
@@ -110,6 +108,5 @@ export function createApi(host: KernelHost, context: () => ExecuteContext): Kern
         throw new Error(`cannot import ${specifier}: only "nvmesim" and "@observablehq/plot" here`);
       return host.importModule(specifier);
     },
-    flush() {},
   };
 }

@@ -5,7 +5,7 @@
 // through its signal (simulations and sweeps stop between Wasm batches), and
 // maps errors to lines of the cell.
 import { createApi, type KernelApi } from "./api";
-import { mimeBundle, plainText, WIDGET_MIME, type Output } from "./outputs";
+import { mimeBundle, plainText, type Output } from "./outputs";
 import { CellSyntaxError, IMPORT_HELPER, SCOPE_NAME, transformCell } from "./transform";
 import type { Nvmesim } from "../../wasm/module";
 
@@ -96,10 +96,7 @@ export class Kernel {
       ctx.emit(errorOutput(err, name, source, LINE_OFFSET));
       return { ok: false };
     } finally {
-      this.api.flush();
       this.ctx = undefined;
     }
   }
 }
-
-export { WIDGET_MIME };

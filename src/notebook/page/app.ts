@@ -2,7 +2,7 @@
 // with Jupyter's keys, the toolbar's commands, and the run queue that sends
 // code cells to the kernel one at a time (stopping at an error, as Run all
 // does in Jupyter). Every change marks the notebook dirty and is autosaved.
-import { newCell, newNotebook, type Cell, type CellType, type Notebook } from "../ipynb";
+import { newCell, type Cell, type CellType, type Notebook } from "../ipynb";
 import type { Output } from "../kernel/outputs";
 import { CellView } from "./cell-view";
 import { KernelClient, type KernelState } from "./kernel-client";
@@ -341,5 +341,3 @@ export class NotebookApp {
     }
   }
 }
-
-export { newNotebook };
