@@ -128,6 +128,9 @@ describe("the notebook in a browser", () => {
     await b.page.waitForSelector(".cell .outputs .error");
     expect(Date.now() - started).toBeLessThan(1500); // half a second in the kernel, plus the browser's round trips
     expect(await b.page.locator(".cell .outputs .error-head").textContent()).toMatch(/^AbortError/);
+    expect(await b.page.locator(".cell .outputs .traceback").textContent()).toBe(
+      "  at line 1: await simulate({ workload: { number_ios: 2_000_000_000 } })",
+    );
     await idle(b.page);
     await b.page.locator(".cell.code").nth(2).click();
     await b.page.keyboard.press("Escape");

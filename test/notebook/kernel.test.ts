@@ -156,7 +156,14 @@ describe("what cells find in scope", () => {
     const r = await done;
     expect(performance.now() - started).toBeLessThan(600);
     expect(r.ok).toBe(false);
-    expect(c.outputs[0]).toMatchObject({ output_type: "error", ename: "AbortError" });
+    expect(c.outputs[0]).toMatchObject({
+      output_type: "error",
+      ename: "AbortError",
+      traceback: [
+        "AbortError: simulation cancelled",
+        "  at line 1: await simulate({ workload: { number_ios: 500000000 } })",
+      ],
+    });
     expect((await run("kept")).value).toBe(42);
   });
 });

@@ -22,6 +22,20 @@ export interface KernelApi {
   importModule(specifier: string): Promise<unknown>;
 }
 
+/** Where an async API call was made: the stack taken when the cell called it (still on the cell's line),
+ * kept on an error it later throws, since some engines drop the awaiting frames from an error's own stack. */
+export const CALL_SITE = Symbol.for("nvmesim.callSite");
+
+function withCallSite<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return (...args: A) => {
+    const site = new Error().stack ?? "";
+    return fn(...args).catch((err: unknown) => {
+      if (typeof err === "object" && err !== null) (err as Record<symbol, string>)[CALL_SITE] ??= site;
+      throw err;
+    });
+  };
+}
+
 export function createApi(host: KernelHost, context: () => ExecuteContext): KernelApi {
   let displays = 0;
   const display = (value: unknown, options: { id?: string } = {}): void => {
@@ -47,7 +61,7 @@ export function createApi(host: KernelHost, context: () => ExecuteContext): Kern
   const { slider, number, checkbox, select } = widgets(context);
 
   /** simulate(config): one run in the kernel's Wasm module, with progress, stopped by Interrupt. */
-  const simulate = async (config: unknown = {}): Promise<Result> => {
+  const simulate = withCallSite(async (config: unknown = {}): Promise<Result> => {
     const ctx = context();
     const m = await host.loadNvmesim();
     return simulateCore(m, config, {
@@ -55,18 +69,19 @@ export function createApi(host: KernelHost, context: () => ExecuteContext): Kern
       batchIos: 100_000,
       onProgress: (done, total) => (total > 0 ? ctx.progress("simulate", Math.min(1, done / total)) : undefined),
     });
-  };
+  });
 
   /** sweep(spec): every point of a grid in turn, with progress and the first chart updating as points finish. */
-  const sweep = (doc: unknown, options: SweepOptions = {}) =>
-    kernelSweep(host, context(), doc, options, `sweep-${++displays}`, display);
+  const sweep = withCallSite((doc: unknown, options: SweepOptions = {}) =>
+    kernelSweep(host, context(), doc, options, `sweep-${++displays}`, display),
+  );
 
   /** The seed scenario of November 2014: both paths simulated next to the two measured profiles. */
-  const seedScenario = async () => {
+  const seedScenario = withCallSite(async () => {
     const rows = parseProfileCsv(await host.seedProfileCsv());
     const c = await runSeedScenario(await host.loadNvmesim(), rows);
     return { ...c, measured: rows, seedCpuRatio: SEED_CPU_RATIO, config: SEED_SCENARIO_CONFIG };
-  };
+  });
 
   const nvme = nvmeHelpers(host);
 

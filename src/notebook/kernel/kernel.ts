@@ -4,7 +4,7 @@
 // Plot. Each run reports outputs through its context, can be interrupted
 // through its signal (simulations and sweeps stop between Wasm batches), and
 // maps errors to lines of the cell.
-import { createApi, type KernelApi } from "./api";
+import { CALL_SITE, createApi, type KernelApi } from "./api";
 import { mimeBundle, plainText, type Output } from "./outputs";
 import { CellSyntaxError, IMPORT_HELPER, SCOPE_NAME, transformCell } from "./transform";
 import type { Nvmesim } from "../../wasm/module";
@@ -47,9 +47,13 @@ export function errorOutput(err: unknown, cellName: string, source: string, line
   if (err instanceof CellSyntaxError) traceback.push(`  at line ${err.line}: ${(lines[err.line - 1] ?? "").trim()}`);
   else {
     const frame = new RegExp(`${cellName.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:(\\d+):(\\d+)`, "g");
-    for (const m of (e.stack ?? "").matchAll(frame)) {
+    const stacks = `${e.stack ?? ""}\n${(err as Record<symbol, string>)[CALL_SITE] ?? ""}`;
+    const seen = new Set<number>();
+    for (const m of stacks.matchAll(frame)) {
       const line = Number(m[1]) - lineOffset;
-      if (line >= 1 && line <= lines.length) traceback.push(`  at line ${line}: ${lines[line - 1].trim()}`);
+      if (line < 1 || line > lines.length || seen.has(line)) continue;
+      seen.add(line);
+      traceback.push(`  at line ${line}: ${lines[line - 1].trim()}`);
     }
   }
   return { output_type: "error", ename: e.name, evalue: e.message, traceback };
