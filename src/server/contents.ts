@@ -91,7 +91,8 @@ export class Contents {
       .join("/");
   }
 
-  private model(full: string, withContent: boolean): ContentModel {
+  /** A file's or directory's model; `hashed` (the item asked for, not a listing's entries) adds a file's hash. */
+  private model(full: string, withContent: boolean, hashed = true): ContentModel {
     const s = statSync(full);
     const name = full === this.root ? "" : basename(full);
     const base = {
@@ -106,16 +107,16 @@ export class Contents {
         ? readdirSync(full)
             .filter((n) => !n.startsWith("."))
             .sort()
-            .map((n) => this.model(join(full, n), false))
+            .map((n) => this.model(join(full, n), false, false))
         : null;
       return { ...base, type: "directory", size: null, mimetype: null, format: withContent ? "json" : null, content };
     }
     const notebook = name.endsWith(".ipynb");
-    const bytes = readFileSync(full);
+    const bytes = withContent || hashed ? readFileSync(full) : undefined;
     let content: unknown = null;
     if (withContent && notebook) {
       try {
-        content = JSON.parse(bytes.toString("utf8"));
+        content = JSON.parse(bytes!.toString("utf8"));
       } catch {
         throw new ContentsError(400, `${base.path} is not valid JSON`);
       }
@@ -127,8 +128,7 @@ export class Contents {
       mimetype: notebook ? null : "application/octet-stream",
       format: withContent && notebook ? "json" : null,
       content,
-      hash: sha256(bytes),
-      hash_algorithm: "sha256",
+      ...(bytes ? { hash: sha256(bytes), hash_algorithm: "sha256" } : {}),
     };
   }
 

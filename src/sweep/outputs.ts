@@ -39,33 +39,29 @@ export function forEachRecord(
   }
 }
 
-const FIO_NAMED = [
-  "rw",
-  "bs",
-  "iodepth",
-  "numjobs",
-  "workload.rw",
-  "workload.bs",
-  "workload.iodepth",
-  "workload.numjobs",
-];
+/** The fio job options fio-plot reads from a file's name rather than its directory. */
+const FIO_NAMED = new Set(["workload.rw", "workload.bs", "workload.iodepth", "workload.numjobs"]);
 
 /** Where a point's fio JSON goes under DIR/fio: fio-plot's layout, SERIES/BS/RW-IODEPTH-NUMJOBS.json, the
  * series being the point's other axis values; a swap point (no fio job options) is point-NNNNNN.json. */
-export function fioFileName(record: PointRecord): string {
+export function fioFileName(spec: SweepSpec, record: PointRecord): string {
   const options = (record.result as Result).jobs[0]["job options"];
   if (options.kind !== "fio") return `point-${String(record.point).padStart(6, "0")}.json`;
   const safe = (v: unknown) => String(v).replace(/[^A-Za-z0-9._=-]+/g, "_");
-  const series = Object.entries(record.values)
-    .filter(([name]) => !FIO_NAMED.includes(name))
-    .map(([name, v]) => `${safe(name)}=${safe(v)}`)
+  const series = spec.axes
+    .filter((a) => !FIO_NAMED.has(a.param))
+    .map((a) => `${safe(a.name)}=${safe(record.values[a.name])}`)
     .join(",");
   const bs = `${Number(options.bs) / 1024}k`;
   return join(series || "all", bs, `${options.rw}-${options.iodepth}-${options.numjobs}.json`);
 }
 
 /** Writes the records at `spots` in point order to `file` (atomically), returning their table rows. */
-export function writeSortedLog(spots: ReadonlyMap<number, RecordSpot>, file: string, fioDir?: string): Row[] {
+export function writeSortedLog(
+  spots: ReadonlyMap<number, RecordSpot>,
+  file: string,
+  fio?: { dir: string; spec: SweepSpec },
+): Row[] {
   const tmp = `${file}.tmp-${process.pid}`;
   const out = openSync(tmp, "w");
   const rows: Row[] = [];
@@ -73,8 +69,8 @@ export function writeSortedLog(spots: ReadonlyMap<number, RecordSpot>, file: str
     forEachRecord(spots, (line, record) => {
       writeSync(out, line + "\n");
       rows.push(rowOf(record));
-      if (fioDir && record.result !== undefined) {
-        const file = join(fioDir, fioFileName(record));
+      if (fio && record.result !== undefined) {
+        const file = join(fio.dir, fioFileName(fio.spec, record));
         mkdirSync(dirname(file), { recursive: true });
         writeAtomic(file, JSON.stringify(record.result, null, 2) + "\n");
       }
@@ -100,7 +96,7 @@ export function writeOutputs(
 ): Row[] {
   const fioDir = options.fioJson ? join(dir, "fio") : undefined;
   if (fioDir) mkdirSync(fioDir, { recursive: true });
-  const rows = writeSortedLog(spots, join(dir, "results.jsonl"), fioDir);
+  const rows = writeSortedLog(spots, join(dir, "results.jsonl"), fioDir ? { dir: fioDir, spec } : undefined);
   writeAtomic(join(dir, "results.csv"), tableCsv(spec, rows));
   const { document } = parseHTML("<!doctype html><html><body></body></html>");
   const charts = sweepCharts(spec, rows, document as unknown as Document);

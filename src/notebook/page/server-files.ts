@@ -49,10 +49,7 @@ export class ContentsClient {
       headers: { "Content-Type": "application/json", ...(ifMatch ? { "If-Match": `"${ifMatch}"` } : {}) },
       body: JSON.stringify({ type: "notebook", format: "json", content: nb }),
     });
-    if (r.ok) {
-      const saved = await this.open(path);
-      return { ok: true, hash: saved.hash };
-    }
+    if (r.ok) return { ok: true, hash: (await r.json()).hash }; // the saved file's hash, from the server's answer
     return { ok: false, conflict: r.status === 409, message: (await r.json()).message };
   }
 
