@@ -5,7 +5,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
 import { join, resolve } from "node:path";
-import { startServer, type ServerOptions } from "../server/server";
+import { BODY_BYTES_MAX, isLoopback, startServer, type ServerOptions } from "../server/server";
 import { ROOT, ensureWasm, WASM_PATH } from "../wasm/build";
 import { intFlag, parseFlags, boolFlag, UsageError, type FlagSpec } from "./args";
 import type { Io } from "./io";
@@ -48,9 +48,16 @@ async function listenFrom(o: Omit<ServerOptions, "port">, port: number): Promise
   throw new UsageError(`no free port from ${port} to ${port + 49}`);
 }
 
+/** What is said when the server listens beyond this machine. */
+export function exposureWarning(host: string, dir: string): string | undefined {
+  if (isLoopback(host)) return undefined;
+  return `nvmesim: warning: listening on ${host}, not loopback: anyone who can reach this machine and learns the token can read the folder ${dir} and change its notebooks\n`;
+}
+
 const FLAGS: FlagSpec = {
   port: { type: "string" },
   host: { type: "string" },
+  "max-body-mib": { type: "string" },
   dir: { type: "string" },
   help: { type: "boolean" },
 };
@@ -59,17 +66,20 @@ export async function notebook(argv: string[], io: Io): Promise<number> {
   const parsed = parseFlags(argv, FLAGS);
   if (boolFlag(parsed, "help")) {
     io.stdout(
-      "usage: nvmesim notebook [--port N] [--host ADDR] [--dir DIR]\nserves the notebook page and the notebooks in DIR (default: notebooks/) on 127.0.0.1, port 8888 or the next free one\n(PORT sets the default port, NVMESIM_TOKEN the access token; otherwise a random one is printed in the URL)\n",
+      `usage: nvmesim notebook [--port N] [--host ADDR] [--dir DIR] [--max-body-mib N]\nserves the notebook page and the notebooks in DIR (default: notebooks/) on 127.0.0.1, port 8888 or the next free one\n(PORT sets the default port, NVMESIM_TOKEN the access token; otherwise a random one is printed in the URL;\n--max-body-mib: the largest notebook a save may send, default ${BODY_BYTES_MAX >> 20})\n`,
     );
     return 0;
   }
   const port = intFlag(parsed, "port", 0, 65535, process.env.PORT ? Number(process.env.PORT) : 8888);
   const host = String(parsed.values.host ?? "127.0.0.1");
+  const maxBodyBytes = intFlag(parsed, "max-body-mib", 1, 1024, BODY_BYTES_MAX >> 20) << 20;
   const dir = resolve(String(parsed.values.dir ?? join(ROOT, "notebooks")));
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`invalid --dir '${dir}': not a directory`);
   const token = process.env.NVMESIM_TOKEN || randomBytes(24).toString("hex");
   await ensurePage((line) => io.stderr(line));
-  const server = await listenFrom({ pageDir: DIST, notebookDir: dir, token, host }, port);
+  const server = await listenFrom({ pageDir: DIST, notebookDir: dir, token, host, maxBodyBytes }, port);
+  const warning = exposureWarning(host, dir);
+  if (warning) io.stderr(warning);
   const address = server.address();
   const actual = typeof address === "object" && address ? address.port : port;
   io.stderr(`nvmesim: serving ${dir} (Ctrl-C stops)\n`);

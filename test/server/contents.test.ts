@@ -12,75 +12,32 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { request, type Server } from "node:http";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newNotebook, serializeNotebook } from "../../src/notebook/ipynb";
-import { startServer } from "../../src/server/server";
 import { ROOT } from "../../src/wasm/build";
+import { nbBody, startTestServer, type TestServer } from "./harness";
 
 const tmp = mkdtempSync(join(tmpdir(), "nvmesim-server-"));
 const dir = join(tmp, "notebooks");
 const outside = join(tmp, "outside");
-const TOKEN = "secret-token-123";
-let server: Server;
+let t: TestServer;
+let TOKEN = "";
 let port = 0;
+const call = (...args: Parameters<TestServer["call"]>) => t.call(...args);
 
 beforeAll(async () => {
   cpSync(join(ROOT, "notebooks"), dir, { recursive: true });
   mkdirSync(outside);
   writeFileSync(join(outside, "private.ipynb"), serializeNotebook(newNotebook()));
   symlinkSync(outside, join(dir, "escape"));
-  server = await startServer({
-    pageDir: join(ROOT, "dist"),
-    notebookDir: dir,
-    token: TOKEN,
-    host: "127.0.0.1",
-    port: 0,
-  });
-  const a = server.address();
-  port = typeof a === "object" && a ? a.port : 0;
+  t = await startTestServer(dir);
+  TOKEN = t.token;
+  port = t.port;
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
-
-/** A raw request (no URL normalisation, so `..` reaches the server as typed). */
-function call(
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = { Authorization: `token ${TOKEN}` },
-) {
-  return new Promise<{ status: number; json: Record<string, unknown>; headers: Record<string, unknown> }>(
-    (resolve, reject) => {
-      const text = body === undefined ? undefined : JSON.stringify(body);
-      const req = request(
-        {
-          host: "127.0.0.1",
-          port,
-          method,
-          path,
-          headers: { ...headers, ...(text ? { "Content-Type": "application/json" } : {}) },
-        },
-        (res) => {
-          let data = "";
-          res.on("data", (c) => (data += c));
-          res.on("end", () =>
-            resolve({ status: res.statusCode ?? 0, json: data ? JSON.parse(data) : {}, headers: res.headers }),
-          );
-        },
-      );
-      req.on("error", reject);
-      req.end(text);
-    },
-  );
-}
-
-const nbBody = (source: string) => ({
-  type: "notebook",
-  format: "json",
-  content: JSON.parse(serializeNotebook(newNotebook([{ cell_type: "code", source }]))),
-});
+afterAll(() => t.close());
 
 describe("the contents API", () => {
   it("needs the token: none is 401, a wrong one 403; by header or ?token=", async () => {
@@ -121,10 +78,14 @@ describe("the contents API", () => {
     expect(existsSync(join(dir, "notes.txt")) || existsSync(join(dir, "bad.ipynb"))).toBe(false);
   });
 
-  it("keeps a checkpoint before overwriting and reverts to it", async () => {
+  it("keeps a checkpoint when asked, not on every save, and reverts to it", async () => {
     const before = readFileSync(join(dir, "jens-answer.ipynb"), "utf8");
-    const put = await call("PUT", "/api/contents/jens-answer.ipynb", nbBody("// replaced"));
-    expect(put.status).toBe(200);
+    expect((await call("GET", "/api/contents/jens-answer.ipynb/checkpoints")).json).toEqual([]);
+    expect((await call("POST", "/api/contents/jens-answer.ipynb/checkpoints")).status).toBe(201);
+    for (const source of ["// first save", "// second save"]) {
+      const put = await call("PUT", "/api/contents/jens-answer.ipynb", nbBody(source));
+      expect(put.status).toBe(200);
+    }
     expect(readFileSync(join(dir, ".ipynb_checkpoints/jens-answer-checkpoint.ipynb"), "utf8")).toBe(before);
     expect((await call("GET", "/api/contents/jens-answer.ipynb/checkpoints")).json).toEqual([
       { id: "checkpoint", last_modified: expect.any(String) },
@@ -178,10 +139,10 @@ describe("the contents API", () => {
   });
 
   it("creates, renames and deletes notebooks", async () => {
-    const created = await call("POST", "/api/contents/", {});
+    const created = await call("POST", "/api/contents/", { type: "notebook" });
     expect(created.status).toBe(201);
     expect(created.json.path).toBe("Untitled.ipynb");
-    expect((await call("POST", "/api/contents/", {})).json.path).toBe("Untitled1.ipynb");
+    expect((await call("POST", "/api/contents/", { type: "notebook" })).json.path).toBe("Untitled1.ipynb");
     expect((await call("PATCH", "/api/contents/Untitled.ipynb", { path: "renamed.ipynb" })).json.path).toBe(
       "renamed.ipynb",
     );
@@ -191,8 +152,75 @@ describe("the contents API", () => {
     expect((await call("GET", "/api/contents/renamed.ipynb")).status).toBe(404);
   });
 
+  it("creates folders and copies, refuses plain files, and says so", async () => {
+    const folder = await call("POST", "/api/contents/", { type: "directory" });
+    expect([folder.status, folder.json.name, folder.json.type]).toEqual([201, "Untitled Folder", "directory"]);
+    const copy = await call("POST", "/api/contents/", { copy_from: "seed-2014.ipynb" });
+    expect([copy.status, copy.json.name]).toEqual([201, "seed-2014-Copy1.ipynb"]);
+    expect(readFileSync(join(dir, "seed-2014-Copy1.ipynb"), "utf8")).toBe(
+      readFileSync(join(dir, "seed-2014.ipynb"), "utf8"),
+    );
+    for (const body of [{ type: "file" }, {}]) {
+      const refused = await call("POST", "/api/contents/", body);
+      expect(refused.status).toBe(400);
+      expect(String(refused.json.message)).toMatch(/^say what to create: /);
+    }
+  });
+
+  it("takes Jupyter's If-Match forms, token schemes and older notebooks", async () => {
+    const auth = { Authorization: `token ${TOKEN}` };
+    for (const form of [() => "*", (hash: string) => `W/"${hash}"`, (hash: string) => `"nope", "${hash}"`]) {
+      const hash = String((await call("GET", "/api/contents/where-rw_page-wins.ipynb")).json.hash);
+      const ifMatch = form(hash);
+      const r = await call("PUT", "/api/contents/where-rw_page-wins.ipynb", nbBody(ifMatch), {
+        ...auth,
+        "If-Match": ifMatch,
+      });
+      expect(r.status, ifMatch).toBe(200);
+    }
+    for (const scheme of ["token", "Token", "TOKEN", "Bearer", "bearer"])
+      expect(
+        (await call("GET", "/api/contents/", undefined, { Authorization: `${scheme} ${TOKEN}` })).status,
+        scheme,
+      ).toBe(200);
+    const old = nbBody("old");
+    delete (old.content.cells[0] as { id?: string }).id;
+    old.content.nbformat_minor = 4;
+    expect((await call("PUT", "/api/contents/old.ipynb", old)).status).toBe(201);
+    const saved = JSON.parse(readFileSync(join(dir, "old.ipynb"), "utf8"));
+    expect(saved.nbformat_minor).toBe(5);
+    expect(saved.cells[0].id).toMatch(/^[0-9a-f]{12}$/);
+  });
+
+  it("saves a live display's output without its transient id, and says briefly what is wrong otherwise", async () => {
+    const live = nbBody("display");
+    live.content.cells[0].outputs = [
+      { output_type: "display_data", data: { "text/plain": "x" }, metadata: {}, transient: { display_id: "sweep-1" } },
+    ];
+    expect((await call("PUT", "/api/contents/live.ipynb", live)).status).toBe(201);
+    expect(readFileSync(join(dir, "live.ipynb"), "utf8")).not.toContain("transient");
+    const bad = nbBody("bad");
+    bad.content.cells[0].outputs = [{ output_type: "stream", name: "stdout" }];
+    const r = await call("PUT", "/api/contents/bad.ipynb", bad);
+    expect(r.status).toBe(400);
+    expect(r.json.message).toBe(
+      "not a valid notebook: cells[0].outputs[0].text: must be a string or a list of strings",
+    );
+  });
+
+  it("deletes a checkpoint; answers Jupyter's other APIs with a clear 404", async () => {
+    expect((await call("POST", "/api/contents/seed-2014.ipynb/checkpoints")).status).toBe(201);
+    expect((await call("DELETE", "/api/contents/seed-2014.ipynb/checkpoints/checkpoint")).status).toBe(204);
+    expect((await call("GET", "/api/contents/seed-2014.ipynb/checkpoints")).json).toEqual([]);
+    for (const path of ["/api", "/api/kernelspecs", "/api/sessions", "/api/kernels"]) {
+      const r = await call("GET", path);
+      expect(r.status, path).toBe(404);
+      expect(String(r.json.message)).toMatch(/serves notebook contents only/);
+    }
+  });
+
   it("listens on loopback unless told otherwise", () => {
-    const a = server.address();
+    const a = t.server.address();
     expect(typeof a === "object" && a?.address).toBe("127.0.0.1");
   });
 });
