@@ -1,22 +1,25 @@
-// The notebook page: toolbar, notices, the notebook, files (open by picker
-// or drag and drop, save as .ipynb, export as HTML) and the working copy kept
-// in browser storage. A file that is not a notebook leaves the open one as it
-// was and says what is wrong. Opened through the notebook server (npm start),
-// it also lists the notebook folder, opens files from it and saves back to
-// them (Ctrl+S, and every few seconds), asking before it overwrites a file
-// that changed on disk.
+// The notebook page: toolbar, notices, the notebook, and where it is kept.
+// Opened through the notebook server (npm start) it works on a file of the
+// folder (?path=): Ctrl+S saves it and keeps a checkpoint, autosave saves it
+// every few seconds, a file changed on disk is never overwritten without
+// asking, New makes a new file beside it, and the folder's list (files-panel)
+// renames, duplicates, deletes, uploads and reverts. Without ?path= it shows
+// the folder's list and a scratch notebook that Save asks a name for. Opened
+// as a plain page, it saves by download. Everything typed is also kept in
+// browser storage as it changes, so nothing is lost to a closed tab.
 import "./style.css";
 import { newNotebook, NotebookError, parseNotebook, serializeNotebook, type CellType } from "./ipynb";
 import { NotebookApp } from "./page/app";
 import { notebookHtml } from "./page/export-html";
-import { detectServer, type ContentsClient } from "./page/server-files";
-import { loadWorkingCopy, saveWorkingCopy } from "./page/storage";
+import { FilesPanel } from "./page/files-panel";
+import { detectServer, folderOf, type ContentsClient } from "./page/server-files";
+import { clearWorkingCopy, loadWorkingCopy, saveWorkingCopy } from "./page/storage";
 
 const WELCOME = newNotebook([
   {
     cell_type: "markdown",
     source:
-      "# nvmesim notebook\n\nRun a cell with **Shift+Enter**. Cells are TypeScript; `simulate`, `sweep`, `Plot`, `display`, `md`, `html`, `table` and widgets (`slider`, `select`, `checkbox`, `number`) are in scope.",
+      "# nvmesim notebook\n\nRun a cell with **Shift+Enter**. Cells are TypeScript; `simulate`, `sweep`, `Plot`, `display`, `md`, `html`, `table` and widgets (`slider`, `select`, `checkbox`, `number`) are in scope. Type `help(simulate)` or press **Shift+Tab** on a name for its documentation.",
   },
   {
     cell_type: "code",
@@ -26,10 +29,19 @@ const WELCOME = newNotebook([
 ]);
 
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as T;
+const baseName = (path: string) => path.split("/").pop()!;
 
-let name = "Untitled.ipynb";
+// The notebook server, when the page came from one; and the file it opens (?path=).
+const server: ContentsClient | undefined = await detectServer();
+/** The folder's file the page works on; undefined: a scratch notebook (server) or a page on its own. */
+let path = server ? (new URLSearchParams(location.search).get("path") ?? undefined) : undefined;
+let name = path ? baseName(path) : "Untitled.ipynb";
 let dirty = false;
+/** Pending saves: the working copy (a second after a change), the file (every few seconds at most). */
 let autosaveTimer: number | undefined;
+let fileTimer: number | undefined;
+let serverHash: string | undefined;
+let fileAutosave = true;
 
 function notice(text: string, kind: "info" | "error" = "info"): void {
   const box = $("#notice");
@@ -44,39 +56,40 @@ function notice(text: string, kind: "info" | "error" = "info"): void {
 }
 
 function showTitle(): void {
-  $("#name").textContent = name;
+  const shown = path ?? (server ? "scratch notebook (not in the folder: Save asks for a name)" : name);
+  $("#name").textContent = shown;
+  $("#name").dataset.scratch = String(Boolean(server && !path));
   $("#dirty").hidden = !dirty;
-  document.title = `${dirty ? "● " : ""}${name} – nvmesim`;
+  document.title = `${dirty ? "● " : ""}${path ? name : server ? "scratch" : name} – nvmesim`;
+  $("[data-action=revert]").hidden = !path;
 }
 
-// The notebook server, when the page came from one; and the file it opens (?path=).
-const server: ContentsClient | undefined = await detectServer();
-const serverPath = server ? (new URLSearchParams(location.search).get("path") ?? undefined) : undefined;
-let serverHash: string | undefined;
-let fileAutosave = true;
+const setPathInUrl = (p: string | undefined) =>
+  history.replaceState(null, "", `${location.pathname}${p ? `?path=${encodeURIComponent(p)}` : ""}`);
 
 // Reopening the page brings back the working copy, before anything can be typed.
-const copy = await loadWorkingCopy(serverPath).catch(() => undefined);
+const copy = await loadWorkingCopy(path).catch(() => undefined);
 let restored: string | undefined;
 let start = WELCOME;
-if (server && serverPath) {
+if (server && path) {
   try {
-    const file = await server.open(serverPath);
+    const file = await server.open(path);
     start = parseNotebook(JSON.stringify(file.content));
     serverHash = file.hash;
-    name = serverPath.split("/").pop()!;
+    // Like Jupyter, a notebook always has a checkpoint to go back to: the file as first opened here.
+    if (!(await server.checkpoints(path)).length) await server.checkpoint(path);
   } catch (err) {
-    restored = `${serverPath} could not be opened: ${err instanceof Error ? err.message : String(err)}`;
+    restored = `${path} could not be opened: ${err instanceof Error ? err.message : String(err)}`;
   }
 }
-if (copy && (!serverPath || copy.dirty)) {
+if (copy && (!path || copy.dirty)) {
   try {
     start = parseNotebook(copy.text);
-    name = copy.name;
+    if (!path) name = copy.name;
     dirty = copy.dirty;
-    restored = serverPath
-      ? `Restored your unsaved changes to ${serverPath} from browser storage (${new Date(copy.savedAt).toLocaleString()}).`
-      : `Restored your working copy of ${copy.name} from ${new Date(copy.savedAt).toLocaleString()}.`;
+    restored = path
+      ? `Restored your unsaved changes to ${path} from browser storage (${new Date(copy.savedAt).toLocaleString()}).`
+      : `Restored your working copy of ${server ? "the scratch notebook" : copy.name} from ${new Date(copy.savedAt).toLocaleString()}.`;
   } catch (err) {
     restored = `The working copy in browser storage could not be read (${String(err)}); starting fresh.`;
   }
@@ -94,12 +107,13 @@ const app = new NotebookApp($("#notebook"), start, {
     k.dataset.state = s;
   },
   onMode: (mode) => ($("#mode").textContent = mode === "edit" ? "edit mode" : "command mode"),
+  onNotice: notice,
 });
 
-/** Saves to the server's file; with `force`, even over a file changed on disk. */
+/** Saves to the folder's file; with `force`, even over a file changed on disk. */
 async function saveToServer(force: boolean): Promise<boolean> {
-  if (!server || !serverPath) return false;
-  const r = await server.save(serverPath, app.nb, force ? undefined : serverHash);
+  if (!server || !path) return false;
+  const r = await server.save(path, app.nb, force ? undefined : serverHash);
   if (r.ok) {
     serverHash = r.hash;
     dirty = false;
@@ -109,44 +123,48 @@ async function saveToServer(force: boolean): Promise<boolean> {
   }
   if (r.conflict && !force) {
     fileAutosave = false; // until the user decides
-    if (confirm(`${serverPath} changed on disk since you opened it. Overwrite it with the notebook on this page?`))
+    if (confirm(`${path} changed on disk since you opened it. Overwrite it with the notebook on this page?`))
       return saveToServer(true);
     notice(
-      `${serverPath} changed on disk and was not overwritten. Save again to overwrite it, or reopen the file to see the other version.`,
+      `${path} changed on disk and was not overwritten. Save again to overwrite it, or reopen the file to see the other version.`,
       "error",
     );
     return false;
   }
-  notice(`Saving ${serverPath} failed: ${r.message}`, "error");
+  notice(`Saving ${path} failed: ${r.message}`, "error");
   return false;
 }
 
 let lastFileSave = Date.now();
+/** Shortest time between two autosaves of the file. */
+const FILE_AUTOSAVE_MS = 4000;
 
+/** Keeps the working copy in browser storage, then saves the file too when it is time. */
 async function autosave(): Promise<void> {
   autosaveTimer = undefined;
-  await saveWorkingCopy(
-    { text: serializeNotebook(app.nb), name, dirty, savedAt: new Date().toISOString() },
-    serverPath,
-  );
+  await saveWorkingCopy({ text: serializeNotebook(app.nb), name, dirty, savedAt: new Date().toISOString() }, path);
   $("#autosaved").textContent = `autosaved ${new Date().toLocaleTimeString()}`;
   // The file itself every few seconds; a conflict stops this until the user saves.
-  if (server && serverPath && dirty && fileAutosave && Date.now() - lastFileSave > 4000) {
-    lastFileSave = Date.now();
-    const r = await server.save(serverPath, app.nb, serverHash);
-    if (r.ok) {
-      serverHash = r.hash;
-      dirty = false;
-      showTitle();
-      $("#autosaved").textContent = `saved to ${serverPath} ${new Date().toLocaleTimeString()}`;
-    } else if (r.conflict) {
-      fileAutosave = false;
-      notice(
-        `${serverPath} changed on disk: autosave to the file stopped. Save (Ctrl+S) to choose what happens.`,
-        "error",
-      );
-    }
+  if (!(server && path && dirty && fileAutosave)) return;
+  const wait = lastFileSave + FILE_AUTOSAVE_MS - Date.now();
+  if (wait > 0) {
+    fileTimer ??= window.setTimeout(() => {
+      fileTimer = undefined;
+      void autosave();
+    }, wait);
+    return;
   }
+  lastFileSave = Date.now();
+  const r = await server.save(path, app.nb, serverHash);
+  if (r.ok) {
+    serverHash = r.hash;
+    dirty = false;
+    showTitle();
+    $("#autosaved").textContent = `saved to ${path} ${new Date().toLocaleTimeString()}`;
+  } else if (r.conflict) {
+    fileAutosave = false;
+    notice(`${path} changed on disk: autosave to the file stopped. Save (Ctrl+S) to choose what happens.`, "error");
+  } else notice(`Autosave to ${path} failed: ${r.message}`, "error");
 }
 
 function scheduleAutosave(): void {
@@ -174,52 +192,122 @@ function download(filename: string, text: string, type: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-function save(): void {
-  if (server && serverPath) {
-    void saveToServer(false).then((ok) => {
-      if (ok) notice(`Saved ${serverPath}.`);
-      void autosave();
-    });
-    return;
-  }
-  download(name, serializeNotebook(app.nb), "application/x-ipynb+json");
-  dirty = false;
-  showTitle();
-  void autosave();
+/** The scratch notebook saved into the folder under a name the user gives; then the page works on that file. */
+async function saveAs(): Promise<void> {
+  let answer = prompt("Save the scratch notebook in the folder as:", "Untitled.ipynb")?.trim();
+  if (!answer || !server) return;
+  if (!answer.endsWith(".ipynb")) answer += ".ipynb";
+  const target = answer.replace(/^\/+/, "");
+  if ((await server.exists(target)) && !confirm(`${target} exists. Replace it with this notebook?`)) return;
+  const r = await server.save(target, app.nb);
+  if (!r.ok) return notice(`Saving ${target} failed: ${r.message}`, "error");
+  await server.checkpoint(target);
+  await clearWorkingCopy(undefined);
+  location.search = `?path=${encodeURIComponent(target)}`;
 }
 
-/** The notebook folder's list (server mode): open a file, or make a new one. */
-async function showFiles(): Promise<void> {
-  if (!server) return;
-  const panel = $("#files");
-  panel.hidden = false;
-  const files = await server.list();
-  const list = document.createElement("ul");
-  for (const f of files.filter((x) => x.type === "notebook")) {
-    const li = document.createElement("li");
-    const a = document.createElement("a");
-    a.href = `?path=${encodeURIComponent(f.path)}`;
-    a.textContent = f.name;
-    li.append(a, ` ${new Date(f.last_modified).toLocaleString()}`);
-    list.append(li);
+async function save(): Promise<void> {
+  if (server && path) {
+    if (await saveToServer(false)) {
+      // An explicit save keeps a checkpoint too, as JupyterLab's "Save and create checkpoint".
+      await server.checkpoint(path).catch((err: Error) => notice(err.message, "error"));
+      notice(`Saved ${path} (and kept it as its checkpoint).`);
+    }
+  } else if (server) await saveAs();
+  else {
+    download(name, serializeNotebook(app.nb), "application/x-ipynb+json");
+    dirty = false;
+    showTitle();
+    notice(`Downloaded ${name}: this page is not served by npm start, so Save downloads the notebook.`);
   }
-  const create = document.createElement("button");
-  create.textContent = "New notebook in the folder";
-  create.onclick = async () => (location.search = `?path=${encodeURIComponent(await server.create())}`);
-  const close = document.createElement("button");
-  close.textContent = "Close";
-  close.onclick = () => (panel.hidden = true);
-  const head = document.createElement("h2");
-  head.textContent = "Notebooks";
-  panel.replaceChildren(head, list, create, " ", close);
+  await autosave();
 }
+
+/** Leaves this notebook for another of the folder, saving this one's file first. */
+async function openPath(next: string): Promise<void> {
+  if (path && dirty && !(await saveToServer(false))) return;
+  await autosave();
+  location.search = `?path=${encodeURIComponent(next)}`;
+}
+
+/** New: a new file beside the open one (server), or a fresh notebook on the page (asked first if unsaved). */
+async function newNotebookAction(): Promise<void> {
+  if (server) {
+    try {
+      await openPath(await server.create(folderOf(path ?? ""), "notebook"));
+    } catch (err) {
+      notice((err as Error).message, "error");
+    }
+    return;
+  }
+  if (dirty && !confirm(`Discard the unsaved changes to ${name}? (Save downloads it first.)`)) return;
+  app.load(newNotebook());
+  name = "Untitled.ipynb";
+  dirty = false;
+  showTitle();
+  await autosave();
+}
+
+async function revert(): Promise<void> {
+  if (!server || !path) return;
+  try {
+    const [cp] = await server.checkpoints(path);
+    if (!cp) return notice(`${path} has no checkpoint yet: Save (Ctrl+S) keeps one.`, "error");
+    const when = new Date(cp.last_modified).toLocaleString();
+    if (!confirm(`Revert ${path} to its checkpoint of ${when}? Changes since then are lost.`)) return;
+    await server.restore(path, cp.id);
+    const file = await server.open(path);
+    app.load(parseNotebook(JSON.stringify(file.content)));
+    serverHash = file.hash;
+    dirty = false;
+    fileAutosave = true;
+    showTitle();
+    await autosave();
+    notice(`Reverted ${path} to its checkpoint of ${when}.`);
+  } catch (err) {
+    notice((err as Error).message, "error");
+  }
+}
+
+const files = server
+  ? new FilesPanel($("#files"), {
+      server,
+      openPath: () => path,
+      notice,
+      open: openPath,
+      renamed: (p) => {
+        void clearWorkingCopy(path);
+        path = p;
+        name = baseName(p);
+        setPathInUrl(p);
+        showTitle();
+        void autosave();
+      },
+      deleted: () => {
+        void clearWorkingCopy(path);
+        path = undefined;
+        dirty = true;
+        setPathInUrl(undefined);
+        showTitle();
+        void autosave();
+      },
+      revert,
+    })
+  : undefined;
 
 async function openFile(file: File): Promise<void> {
   try {
     const nb = parseNotebook(await file.text());
+    if (dirty && !confirm(`Replace the unsaved notebook on the page with ${file.name}?`)) return;
     app.load(nb);
     name = file.name.endsWith(".ipynb") ? file.name : `${file.name}.ipynb`;
-    dirty = false;
+    if (server) {
+      // On the server the page works on folder files: an opened file becomes a scratch notebook to Save into it.
+      void clearWorkingCopy(path);
+      path = undefined;
+      setPathInUrl(undefined);
+    }
+    dirty = Boolean(server);
     showTitle();
     void autosave();
     notice(`Opened ${file.name}.`);
@@ -229,21 +317,14 @@ async function openFile(file: File): Promise<void> {
   }
 }
 
-const actions: Record<string, () => void> = {
+const actions: Record<string, () => unknown> = {
   open: () => $<HTMLInputElement>("#file").click(),
-  files: () => void showFiles(),
+  files: () => files?.show(),
   save,
-  download: () => {
-    download(name, serializeNotebook(app.nb), "application/x-ipynb+json");
-  },
+  revert,
+  download: () => download(name, serializeNotebook(app.nb), "application/x-ipynb+json"),
   export: () => download(name.replace(/\.ipynb$/, "") + ".html", notebookHtml(app.nb, name), "text/html"),
-  new: () => {
-    app.load(newNotebook());
-    name = "Untitled.ipynb";
-    dirty = true;
-    showTitle();
-    scheduleAutosave();
-  },
+  new: newNotebookAction,
   insert: () => app.insert("below"),
   delete: () => app.deleteSelected(),
   undo: () => app.undoDelete(),
@@ -264,12 +345,17 @@ const actions: Record<string, () => void> = {
 
 for (const button of document.querySelectorAll<HTMLButtonElement>("[data-action]")) {
   button.addEventListener("click", () => {
-    actions[button.dataset.action!]();
+    void actions[button.dataset.action!]();
+    // The keys go back to the notebook: a focused button would take B, Esc and Enter (and click again).
+    button.blur();
+    if (app.mode === "command") app.container.focus({ preventScroll: true });
   });
 }
-$<HTMLSelectElement>("#cell-type").addEventListener("change", (e) =>
-  app.changeType((e.target as HTMLSelectElement).value as CellType),
-);
+$<HTMLSelectElement>("#cell-type").addEventListener("change", (e) => {
+  app.changeType((e.target as HTMLSelectElement).value as CellType);
+  (e.target as HTMLSelectElement).blur();
+  app.container.focus({ preventScroll: true });
+});
 $<HTMLInputElement>("#file").addEventListener("change", (e) => {
   const input = e.target as HTMLInputElement;
   if (input.files?.[0]) void openFile(input.files[0]);
@@ -278,7 +364,7 @@ $<HTMLInputElement>("#file").addEventListener("change", (e) => {
 document.addEventListener("keydown", (e) => {
   if ((e.ctrlKey || e.metaKey) && e.key === "s") {
     e.preventDefault();
-    save();
+    void save();
   }
 });
 document.addEventListener("dragover", (e) => e.preventDefault());
@@ -293,7 +379,7 @@ if (restored) notice(restored, restored.startsWith("Restored") ? "info" : "error
 if (server) {
   $("[data-action=files]").hidden = false;
   $("[data-action=download]").hidden = false;
-  if (!serverPath) void showFiles();
+  if (!path) void files!.show("");
 }
 
 (window as unknown as { nvmesimApp: NotebookApp }).nvmesimApp = app;

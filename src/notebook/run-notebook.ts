@@ -6,7 +6,7 @@
 // injected after the one tagged `parameters`.
 import { Worker } from "node:worker_threads";
 import { newCell, type Cell, type Notebook } from "./ipynb";
-import type { Output } from "./kernel/outputs";
+import { updateDisplay, type Output } from "./kernel/outputs";
 import type { FromKernel, ToKernel } from "./kernel/protocol";
 
 export type ParameterValue = string | number | boolean;
@@ -69,7 +69,7 @@ class NodeKernel {
     count: number,
     timeoutSec: number,
     emit: (o: Output) => void,
-    update: (id: string, o: Output) => void,
+    update: (id: string, o: Output | null) => void,
   ): Promise<boolean | "timeout"> {
     await this.ready;
     return new Promise((resolve) => {
@@ -122,14 +122,7 @@ export async function runNotebook(
         ++count,
         options.timeoutSec ?? 0,
         (o) => cell.outputs!.push(o),
-        (id, o) => {
-          // A display updated in place: the last version stays (its display id is dropped when saved).
-          const at = displays.get(id);
-          if (at === undefined) {
-            displays.set(id, cell.outputs!.length);
-            cell.outputs!.push(o);
-          } else cell.outputs![at] = o;
-        },
+        (id, o) => updateDisplay(cell.outputs!, displays, id, o),
       );
       cell.execution_count = count;
       if (ok === true) continue;

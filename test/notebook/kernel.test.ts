@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { parseHTML } from "linkedom";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Kernel, type ExecuteContext } from "../../src/notebook/kernel/kernel";
-import type { Output } from "../../src/notebook/kernel/outputs";
+import { updateDisplay, type Output } from "../../src/notebook/kernel/outputs";
 import { loadNvmesim } from "../../src/wasm/node";
 
 const { document } = parseHTML("<!doctype html><html><body></body></html>");
@@ -16,7 +16,8 @@ beforeAll(() => {
 let count = 0;
 function context(widgets: Record<string, unknown> = {}, signal = new AbortController().signal) {
   const outputs: Output[] = [];
-  const updates: [string, Output][] = [];
+  const updates: [string, Output | null][] = [];
+  const displays = new Map<string, number>();
   const progress: number[] = [];
   const ctx: ExecuteContext = {
     cellId: "c",
@@ -24,7 +25,10 @@ function context(widgets: Record<string, unknown> = {}, signal = new AbortContro
     widgets,
     signal,
     emit: (o) => outputs.push(o),
-    update: (id, o) => updates.push([id, o]),
+    update: (id, o) => {
+      updates.push([id, o]);
+      updateDisplay(outputs, displays, id, o); // as the page and nb run keep them
+    },
     progress: (_l, f) => progress.push(f),
   };
   return { ctx, outputs, updates, progress };
@@ -131,16 +135,22 @@ describe("what cells find in scope", () => {
     expect((await run('slider("bad", { min: 5, max: 1 })')).outputs[0]).toMatchObject({ ename: "RangeError" });
   });
 
-  it("sweeps a grid, redrawing its chart as points finish", async () => {
-    const r = await run(
-      'await sweep({ base: { workload: { number_ios: 20000 } }, axes: { path: ["blk-mq", "rw_page"], iodepth: [1, 8] } })',
-    );
-    expect(r.updates.length).toBeGreaterThanOrEqual(1);
-    expect(r.updates.at(-1)![1]).toMatchObject({
+  it("sweeps a grid, redrawing its chart as points finish; the shown result takes the live chart's place", async () => {
+    const spec =
+      '{ base: { workload: { number_ios: 20000 } }, axes: { path: ["blk-mq", "rw_page"], iodepth: [1, 8] } }';
+    const kept = await run(`const swept = await sweep(${spec})`);
+    expect(kept.updates.length).toBeGreaterThanOrEqual(1);
+    expect(kept.updates.at(-1)![1]).toMatchObject({
       transient: { display_id: expect.stringMatching(/^sweep-/) },
       data: { "image/svg+xml": expect.any(String) },
     });
-    expect(r.outputs.at(-1)).toMatchObject({
+    expect(kept.outputs).toHaveLength(1); // the live chart stays while nothing else shows the sweep
+    expect(kept.outputs[0]).not.toHaveProperty("transient");
+
+    const shown = await run(`await sweep(${spec})`);
+    expect(shown.updates.at(-1)).toEqual([expect.stringMatching(/^sweep-/), null]);
+    expect(shown.outputs).toHaveLength(1);
+    expect(shown.outputs[0]).toMatchObject({
       output_type: "execute_result",
       data: { "text/plain": "sweep: 4 points" },
     });

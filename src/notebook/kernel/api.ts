@@ -13,7 +13,7 @@ import { runSeedScenario, SEED_CPU_RATIO, SEED_SCENARIO_CONFIG } from "../../run
 import { simulate as simulateCore } from "../../run/simulate";
 import type { ExecuteContext, KernelHost } from "./kernel";
 import { nvmeHelpers } from "./nvme-api";
-import { html, md, mimeBundle, plainText, table } from "./outputs";
+import { html, md, mimeBundle, plainText, supersededBy, table } from "./outputs";
 import { kernelSweep, type SweepOptions } from "./sweep-api";
 import { widgets } from "./widgets";
 
@@ -40,6 +40,7 @@ export function createApi(host: KernelHost, context: () => ExecuteContext): Kern
   let displays = 0;
   const display = (value: unknown, options: { id?: string } = {}): void => {
     const ctx = context();
+    for (const id of supersededBy(value)) ctx.update(id, null);
     const output = { output_type: "display_data" as const, data: mimeBundle(value), metadata: {} };
     if (options.id === undefined) ctx.emit(output);
     else ctx.update(options.id, { ...output, transient: { display_id: options.id } });

@@ -5,7 +5,7 @@
 // through its signal (simulations and sweeps stop between Wasm batches), and
 // maps errors to lines of the cell.
 import { CALL_SITE, createApi, type KernelApi } from "./api";
-import { mimeBundle, plainText, type Output } from "./outputs";
+import { mimeBundle, plainText, supersededBy, type Output } from "./outputs";
 import { CellSyntaxError, IMPORT_HELPER, SCOPE_NAME, transformCell } from "./transform";
 import type { Nvmesim } from "../../wasm/module";
 
@@ -27,8 +27,8 @@ export interface ExecuteContext {
   widgets: Record<string, unknown>;
   signal: AbortSignal;
   emit(output: Output): void;
-  /** Replaces the output shown under `displayId` (display(value, {id})). */
-  update(displayId: string, output: Output): void;
+  /** Replaces the output shown under `displayId` (display(value, {id})); null takes it away. */
+  update(displayId: string, output: Output | null): void;
   /** Transient progress of long work in the cell (not stored in the notebook). */
   progress(label: string, fraction: number): void;
 }
@@ -88,6 +88,7 @@ export class Kernel {
         load: (s: string) => Promise<unknown>,
       ) => Promise<unknown>;
       const value = await run(this.scope, (s) => this.api.importModule(s));
+      for (const id of supersededBy(value)) ctx.update(id, null);
       if (value !== undefined)
         ctx.emit({
           output_type: "execute_result",

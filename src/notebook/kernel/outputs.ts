@@ -21,6 +21,43 @@ export const WIDGET_MIME = "application/vnd.nvmesim.widget+json";
 /** An object that says how it displays: `[REPR]()` returns its MIME bundle. */
 export const REPR = Symbol.for("nvmesim.repr");
 
+/** Display ids a value makes stale when it is shown (a finished sweep, its live chart). */
+export const SUPERSEDES = Symbol.for("nvmesim.supersedes");
+
+/** The display ids `value` supersedes, if it names any. */
+export function supersededBy(value: unknown): string[] {
+  const ids =
+    typeof value === "object" && value !== null ? (value as { [SUPERSEDES]?: unknown })[SUPERSEDES] : undefined;
+  return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === "string") : [];
+}
+
+/**
+ * Shows `output` under display id `id` among a cell's `outputs`: in place when shown already, else at the
+ * end; `null` takes it away. `displays` maps ids to positions. What is stored carries no transient id
+ * (not part of nbformat's outputs).
+ */
+export function updateDisplay(
+  outputs: Output[],
+  displays: Map<string, number>,
+  id: string,
+  output: Output | null,
+): void {
+  const at = displays.get(id);
+  if (output === null) {
+    if (at === undefined) return;
+    outputs.splice(at, 1);
+    displays.delete(id);
+    for (const [other, i] of displays) if (i > at) displays.set(other, i - 1);
+    return;
+  }
+  const stored = { ...output } as Output & { transient?: unknown };
+  delete stored.transient;
+  if (at === undefined) {
+    displays.set(id, outputs.length);
+    outputs.push(stored);
+  } else outputs[at] = stored;
+}
+
 export interface Displayable {
   [REPR](): MimeBundle;
 }

@@ -8,6 +8,7 @@ export type ToKernel =
 export type FromKernel =
   | { type: "ready" }
   | { type: "output"; cellId: string; output: Output }
-  | { type: "update"; cellId: string; displayId: string; output: Output }
+  /** A display shown, replaced, or (output null) taken away. */
+  | { type: "update"; cellId: string; displayId: string; output: Output | null }
   | { type: "progress"; cellId: string; label: string; fraction: number }
   | { type: "done"; cellId: string; ok: boolean; ms: number };

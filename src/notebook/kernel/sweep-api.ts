@@ -6,7 +6,7 @@ import { simulate as simulateCore } from "../../run/simulate";
 import { checkGrid, GRID_LIMIT, gridSize, parseSpec, pointConfig, pointValues, type SweepSpec } from "../../sweep/spec";
 import { rowOf, tableCsv, type Row } from "../../sweep/table";
 import type { ExecuteContext, KernelHost } from "./kernel";
-import { REPR, table, type Displayable, type MimeBundle } from "./outputs";
+import { REPR, SUPERSEDES, table, type Displayable, type MimeBundle } from "./outputs";
 
 export interface SweepOptions {
   /** Redraw the first chart as points finish (default true). */
@@ -15,13 +15,18 @@ export interface SweepOptions {
   yes?: boolean;
 }
 
-/** A finished sweep: its rows, its table as CSV, its charts; shows as the charts and a table. */
+/** A finished sweep: its rows, its table as CSV, its charts; shows as the charts and a table (which take the live chart's place). */
 export class SweepResult implements Displayable {
+  readonly [SUPERSEDES]: string[];
+
   constructor(
     readonly spec: SweepSpec,
     readonly rows: Row[],
     private readonly document: Document,
-  ) {}
+    liveDisplayId?: string,
+  ) {
+    this[SUPERSEDES] = liveDisplayId ? [liveDisplayId] : [];
+  }
 
   /** results.csv's text. */
   csv(): string {
@@ -90,5 +95,5 @@ export async function kernelSweep(
         display({ [REPR]: () => ({ "image/svg+xml": first.svg, "text/plain": first.title }) }, { id: displayId });
     }
   }
-  return new SweepResult(spec, rows, host.document);
+  return new SweepResult(spec, rows, host.document, options.live !== false ? displayId : undefined);
 }

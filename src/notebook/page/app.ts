@@ -3,7 +3,7 @@
 // code cells to the kernel one at a time (stopping at an error, as Run all
 // does in Jupyter). Every change marks the notebook dirty and is autosaved.
 import { newCell, type Cell, type CellType, type Notebook } from "../ipynb";
-import type { Output } from "../kernel/outputs";
+import { updateDisplay, type Output } from "../kernel/outputs";
 import { CellView } from "./cell-view";
 import { KernelClient, type KernelState } from "./kernel-client";
 
@@ -14,7 +14,12 @@ export interface AppEvents {
   onChange(): void;
   onKernelState(state: KernelState): void;
   onMode(mode: Mode): void;
+  /** Something the user should read (a running loop that Interrupt cannot stop). */
+  onNotice(text: string, kind?: "info" | "error"): void;
 }
+
+/** How long after Interrupt a still-running cell is taken to be a loop that only Restart stops. */
+const INTERRUPT_GRACE_MS = 1500;
 
 export class NotebookApp {
   nb: Notebook;
@@ -270,11 +275,7 @@ export class NotebookApp {
         redraw();
       },
       onUpdate: (displayId, o) => {
-        const at = displays.get(displayId);
-        if (at === undefined) {
-          displays.set(displayId, cell.outputs!.length);
-          cell.outputs!.push(o);
-        } else cell.outputs![at] = o;
+        updateDisplay(cell.outputs!, displays, displayId, o);
         redraw();
       },
       onProgress: (label, fraction) => this.viewOf(cell)?.showProgress(label, fraction),
@@ -290,7 +291,23 @@ export class NotebookApp {
 
   interrupt(): void {
     this.cancelQueue();
+    if (this.kernel.state !== "busy") return;
     this.kernel.interrupt();
+    const generation = this.kernel.generation;
+    // simulate and sweep stop between Wasm batches; plain JavaScript cannot be stopped from outside.
+    setTimeout(() => {
+      if (this.kernel.state === "busy" && this.kernel.generation === generation)
+        this.events.onNotice(
+          "The cell is still running: Interrupt stops simulate() and sweep() between batches, but a JavaScript loop runs until it ends. Restart (0, 0) stops it; the notebook stays.",
+          "error",
+        );
+    }, INTERRUPT_GRACE_MS);
+  }
+
+  /** Restart after asking, as Jupyter's 0, 0 does. */
+  confirmRestart(): void {
+    if (confirm("Restart the kernel? Everything the cells defined is lost; the notebook and its outputs stay."))
+      this.restart();
   }
 
   /** A new kernel (stops anything, even a runaway loop); the notebook's text and outputs stay. */
@@ -302,6 +319,13 @@ export class NotebookApp {
   }
 
   // ---- command mode keys ----
+
+  /** The second of a doubled key (D D, I I, 0 0) acts; the pair is then used up. */
+  private twice(double: boolean, action: () => void): void {
+    if (!double) return;
+    this.lastKey = "";
+    action();
+  }
 
   private commandKey(e: KeyboardEvent): void {
     if (this.mode !== "command" || e.defaultPrevented) return;
@@ -318,12 +342,9 @@ export class NotebookApp {
       "Alt-Enter": () => this.runSelected("insert"),
       a: () => this.insert("above"),
       b: () => this.insert("below"),
-      d: () => {
-        if (double) {
-          this.deleteSelected();
-          this.lastKey = "";
-        }
-      },
+      d: () => this.twice(double, () => this.deleteSelected()),
+      i: () => this.twice(double, () => this.interrupt()),
+      "0": () => this.twice(double, () => this.confirmRestart()),
       z: () => this.undoDelete(),
       m: () => this.changeType("markdown"),
       y: () => this.changeType("code"),

@@ -6,7 +6,7 @@ import type { FromKernel, ToKernel } from "../kernel/protocol";
 
 export interface CellRun {
   onOutput(output: Output): void;
-  onUpdate(displayId: string, output: Output): void;
+  onUpdate(displayId: string, output: Output | null): void;
   onProgress(label: string, fraction: number): void;
 }
 
@@ -17,6 +17,8 @@ export class KernelClient {
   private runs = new Map<string, { run: CellRun; resolve: (r: { ok: boolean; ms: number }) => void }>();
   private pending = 0;
   state: KernelState = "starting";
+  /** Counts restarts: a worker's messages after it was replaced are not this kernel's. */
+  generation = 0;
   onState: (s: KernelState) => void = () => {};
 
   constructor() {
@@ -78,6 +80,7 @@ export class KernelClient {
   /** A fresh kernel: cells waiting or running end as not run. */
   restart(): void {
     this.worker.terminate();
+    this.generation++;
     for (const { resolve } of this.runs.values()) resolve({ ok: false, ms: 0 });
     this.runs.clear();
     this.pending = 0;

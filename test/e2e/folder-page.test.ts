@@ -1,0 +1,193 @@
+// Goal: on a folder served by the notebook server, nothing a user types or saves is lost, in chromium: a
+// sweep cell with its live chart saves to a valid file; New leaves the open file as it was; the landing
+// scratch notebook saves under a name the user gives; toolbar buttons give the keys back to the notebook;
+// I,I and 0,0 act as in Jupyter; the file list renames, duplicates, deletes and reverts.
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import type { Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DIST, ensurePage } from "../../src/cli/notebook";
+import { notebookProblems } from "../../src/notebook/check";
+import { startServer } from "../../src/server/server";
+import { ROOT } from "../../src/wasm/build";
+import { openBrowser, type Browser } from "./browser";
+
+const SHOTS = join(ROOT, "test-results/e2e");
+const tmp = mkdtempSync(join(tmpdir(), "nvmesim-folder-page-"));
+const dir = join(tmp, "notebooks");
+const TOKEN = "folder-page-token";
+let server: Server;
+let base = "";
+
+beforeAll(async () => {
+  cpSync(join(ROOT, "notebooks"), dir, { recursive: true });
+  await ensurePage(() => {});
+  server = await startServer({ pageDir: DIST, notebookDir: dir, token: TOKEN, host: "127.0.0.1", port: 0 });
+  const a = server.address();
+  base = `http://127.0.0.1:${typeof a === "object" && a ? a.port : 0}/`;
+}, 120_000);
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+/** A fresh browser on `query` (a path of the folder, or the landing page). */
+async function open(query = ""): Promise<Browser> {
+  const b = await openBrowser(mkdtempSync(join(tmp, "profile-")));
+  await b.page.goto(`${base}?token=${TOKEN}${query}`);
+  await b.page.waitForSelector("#kernel[data-state=idle]", { timeout: 30_000 });
+  return b;
+}
+
+async function finish(b: Browser, shot: string): Promise<void> {
+  await b.page.screenshot({ path: join(SHOTS, `${shot}.png`) });
+  await b.context.close();
+  expect(b.errors, b.errors.join("\n")).toEqual([]);
+}
+
+const idle = (page: Page) =>
+  page.waitForFunction(
+    () =>
+      !document.querySelector(".cell.busy") && document.querySelector("#kernel")?.getAttribute("data-state") === "idle",
+    null,
+    { timeout: 60_000 },
+  );
+
+const read = (name: string) => readFileSync(join(dir, name), "utf8");
+
+describe("the page on a folder of the notebook server", () => {
+  it("saves a notebook with a live sweep chart: the file on disk is valid and has the chart once", async () => {
+    const b = await open("&path=jens-answer.ipynb");
+    await b.page.locator(".cell.code .cm-content").first().click();
+    await b.page.keyboard.press("Control+a");
+    await b.page.keyboard.type(
+      'const live = await sweep({ base: { workload: { number_ios: 20_000 } }, axes: { path: ["blk-mq", "rw_page"], iodepth: [1, 8] } });',
+    );
+    await b.page.keyboard.press("Control+Enter");
+    await idle(b.page);
+    expect(await b.page.locator(".cell.code").first().locator(".outputs svg").count()).toBe(1);
+    await b.page.keyboard.press("Control+s");
+    await b.page.waitForSelector("text=Saved jens-answer.ipynb");
+    const saved = JSON.parse(read("jens-answer.ipynb"));
+    expect(notebookProblems(saved)).toEqual([]);
+    expect(saved.cells.find((c: { cell_type: string }) => c.cell_type === "code").outputs).toMatchObject([
+      { output_type: "display_data", data: { "image/svg+xml": expect.any(Array) } },
+    ]);
+    expect(read(".ipynb_checkpoints/jens-answer-checkpoint.ipynb")).toBe(read("jens-answer.ipynb"));
+    await finish(b, "folder-sweep-save");
+  });
+
+  it("New leaves the open file as it was and opens a new file beside it", async () => {
+    const before = read("prp-anatomy.ipynb");
+    const b = await open("&path=prp-anatomy.ipynb");
+    await b.page.click("[data-action=new]");
+    await b.page.waitForURL(/path=Untitled\.ipynb/);
+    await b.page.waitForSelector("#kernel[data-state=idle]");
+    expect(await b.page.locator("#name").textContent()).toBe("Untitled.ipynb");
+    expect(read("prp-anatomy.ipynb")).toBe(before);
+    expect(existsSync(join(dir, "Untitled.ipynb"))).toBe(true);
+    await finish(b, "folder-new");
+  });
+
+  it("the landing scratch notebook is not a file; Ctrl+S asks for a name and saves it into the folder", async () => {
+    const b = await open();
+    expect(await b.page.locator("#name").textContent()).toMatch(/^scratch notebook/);
+    b.page.once("dialog", (d) => void d.accept("from-scratch"));
+    await b.page.keyboard.press("Control+s");
+    await b.page.waitForURL(/path=from-scratch\.ipynb/);
+    expect(notebookProblems(JSON.parse(read("from-scratch.ipynb")))).toEqual([]);
+    await b.page.waitForSelector("#kernel[data-state=idle]");
+    expect(await b.page.locator("#name").textContent()).toBe("from-scratch.ipynb");
+    await finish(b, "folder-scratch-save");
+  });
+
+  it("after a toolbar button, B, Esc and Enter go to the notebook, not the button", async () => {
+    const b = await open("&path=queue-depth.ipynb");
+    const cells = await b.page.locator(".cell").count();
+    await b.page.click("[data-action=clear]");
+    await b.page.keyboard.press("Escape");
+    await b.page.keyboard.press("b");
+    expect(await b.page.locator(".cell").count()).toBe(cells + 1);
+    await b.page.click("[data-action=restart]");
+    await b.page.waitForSelector("#kernel[data-state=idle]");
+    const restarts = await b.page.evaluate(
+      () => (window as never as { nvmesimApp: { kernel: { generation: number } } }).nvmesimApp.kernel.generation,
+    );
+    await b.page.keyboard.press("Enter"); // edit mode on the selected cell, not a second restart
+    expect(await b.page.locator("#mode").textContent()).toBe("edit mode");
+    expect(
+      await b.page.evaluate(
+        () => (window as never as { nvmesimApp: { kernel: { generation: number } } }).nvmesimApp.kernel.generation,
+      ),
+    ).toBe(restarts);
+    await finish(b, "folder-toolbar-focus");
+  });
+
+  it("I, I interrupts and says a loop needs Restart; 0, 0 restarts after asking", async () => {
+    const b = await open("&path=where-rw_page-wins.ipynb");
+    await b.page.locator(".cell.code .cm-content").first().click();
+    await b.page.keyboard.press("Control+a");
+    await b.page.keyboard.type("while (true) {}");
+    await b.page.keyboard.press("Control+Enter");
+    await b.page.waitForSelector("#kernel[data-state=busy]");
+    await b.page.keyboard.press("Escape");
+    await b.page.keyboard.press("i");
+    await b.page.keyboard.press("i");
+    await b.page.waitForSelector("text=a JavaScript loop runs until it ends", { timeout: 5000 });
+    let asked = "";
+    b.page.once("dialog", (d) => {
+      asked = d.message();
+      void d.accept();
+    });
+    await b.page.keyboard.press("0");
+    await b.page.keyboard.press("0");
+    await b.page.waitForSelector("#kernel[data-state=idle]", { timeout: 30_000 });
+    expect(asked).toMatch(/^Restart the kernel\?/);
+    await finish(b, "folder-ii-00");
+  });
+
+  it("the file list renames, duplicates and deletes (asking first), marks the open notebook, and reverts", async () => {
+    const b = await open("&path=seed-2014.ipynb");
+    await b.page.click("[data-action=files]");
+    await b.page.waitForSelector(".file-list li.open");
+    expect(await b.page.locator(".file-list li.open .file-name").textContent()).toBe("seed-2014.ipynb");
+    const row = (name: string) =>
+      b.page.locator(".file-list li", { has: b.page.locator(`.file-name:text-is("${name}")`) });
+
+    await row("queue-depth.ipynb").locator("[data-file-action=duplicate]").click();
+    await b.page.waitForSelector('.file-name:text-is("queue-depth-Copy1.ipynb")');
+    b.page.once("dialog", (d) => void d.accept("qd-copy.ipynb"));
+    await row("queue-depth-Copy1.ipynb").locator("[data-file-action=rename]").click();
+    await b.page.waitForSelector('.file-name:text-is("qd-copy.ipynb")');
+    expect(read("qd-copy.ipynb")).toBe(read("queue-depth.ipynb"));
+    b.page.once("dialog", (d) => void d.dismiss());
+    await row("qd-copy.ipynb").locator("[data-file-action=delete]").click();
+    await b.page.waitForTimeout(300);
+    expect(existsSync(join(dir, "qd-copy.ipynb"))).toBe(true); // dismissed: kept
+    b.page.once("dialog", (d) => void d.accept());
+    await row("qd-copy.ipynb").locator("[data-file-action=delete]").click();
+    await b.page.waitForSelector('.file-name:text-is("qd-copy.ipynb")', { state: "detached" });
+    expect(existsSync(join(dir, "qd-copy.ipynb"))).toBe(false);
+
+    // An edit saved by autosave only; Revert goes back to the checkpoint made when the file was opened.
+    const opened = read(".ipynb_checkpoints/seed-2014-checkpoint.ipynb");
+    await b.page.locator(".cell.code .cm-content").first().click();
+    await b.page.keyboard.press("Control+Home");
+    await b.page.keyboard.type("// to be reverted\n");
+    await b.page.waitForFunction(
+      () => document.querySelector("#autosaved")?.textContent?.startsWith("saved to"),
+      null,
+      {
+        timeout: 15_000,
+      },
+    );
+    expect(read("seed-2014.ipynb")).toContain("// to be reverted");
+    b.page.once("dialog", (d) => void d.accept());
+    await b.page.keyboard.press("Escape");
+    await b.page.click("[data-action=revert]");
+    await b.page.waitForSelector("text=Reverted seed-2014.ipynb");
+    expect(read("seed-2014.ipynb")).toBe(opened);
+    expect(await b.page.locator(".cell.code .cm-content").first().textContent()).not.toContain("// to be reverted");
+    expect(readdirSync(dir).filter((n) => n.includes("tmp"))).toEqual([]);
+    await finish(b, "folder-file-list");
+  });
+});
