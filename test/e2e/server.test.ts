@@ -26,15 +26,16 @@ function npmStart(): Promise<string> {
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
     });
+    const started = child;
     let out = "";
     let err = "";
-    child.stdout!.on("data", (d) => {
+    started.stdout!.on("data", (d) => {
       out += d;
       const m = /http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/.exec(out);
       if (m) resolve(m[0]);
     });
-    child.stderr!.on("data", (d) => (err += d));
-    child.on("exit", (code) => reject(new Error(`npm start exited (${code}): ${out}\n${err}`)));
+    started.stderr!.on("data", (d) => (err += d));
+    started.on("exit", (code) => reject(new Error(`npm start exited (${code}): ${out}\n${err}`)));
   });
 }
 
@@ -76,7 +77,7 @@ describe("npm start", () => {
         { timeout: 30_000 },
       );
       await page.keyboard.press("Control+s");
-      await page.waitForSelector("text=Saved prp-anatomy.ipynb.");
+      await page.waitForSelector("text=Saved prp-anatomy.ipynb");
       const after = readFileSync(join(dir, "prp-anatomy.ipynb"), "utf8");
       expect(after).not.toBe(before);
       expect(after).toContain("// edited in the browser");
@@ -114,7 +115,7 @@ describe("npm start", () => {
       expect(readFileSync(file, "utf8")).toBe(theirs);
       page.once("dialog", (d) => void d.accept());
       await page.keyboard.press("Control+s");
-      await page.waitForSelector("text=Saved jens-answer.ipynb.");
+      await page.waitForSelector("text=Saved jens-answer.ipynb");
       expect(readFileSync(file, "utf8")).toContain("// mine");
       expect(existsSync(join(dir, ".ipynb_checkpoints/jens-answer-checkpoint.ipynb"))).toBe(true);
       await page.screenshot({ path: join(ROOT, "test-results/e2e/npm-start-conflict.png") });
@@ -123,4 +124,40 @@ describe("npm start", () => {
     }
     expect(errors, errors.join("\n")).toEqual([]);
   });
+
+  it("stops its server when npm itself gets SIGTERM or SIGINT (Ctrl-C), and warns when it listens beyond loopback", async () => {
+    for (const [signal, host] of [
+      ["SIGTERM", "127.0.0.1"],
+      ["SIGINT", "0.0.0.0"],
+    ] as const) {
+      const npm = spawn("npm", ["start", "--", "--port", "0", "--host", host, "--dir", dir], {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let out = "";
+      let err = "";
+      npm.stderr!.on("data", (d) => (err += d));
+      const port = await new Promise<number>((resolve, reject) => {
+        npm.stdout!.on("data", (d) => {
+          out += d;
+          const m = /:(\d+)\/\?token=/.exec(out);
+          if (m) resolve(Number(m[1]));
+        });
+        npm.on("exit", (code) => reject(new Error(`npm start exited (${code}): ${out}\n${err}`)));
+      });
+      const answers = () =>
+        fetch(`http://127.0.0.1:${port}/`).then(
+          (r) => r.status,
+          () => 0,
+        );
+      expect(await answers()).toBe(200);
+      if (host === "0.0.0.0") expect(err).toMatch(/warning: listening on 0\.0\.0\.0, not loopback/);
+      else expect(err).not.toMatch(/warning/);
+      npm.kill(signal); // npm alone, as a terminal or a supervisor signals it
+      await new Promise((r) => npm.once("exit", r));
+      const deadline = Date.now() + 10_000;
+      while ((await answers()) !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(await answers(), `the server still answers after ${signal} to npm`).toBe(0);
+    }
+  }, 120_000);
 });
