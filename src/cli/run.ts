@@ -2,10 +2,11 @@
 // (JSON), overridden by flags with fio's names; prints a summary, the
 // fio-compatible JSON (--json / --fio-json) or a perf-report-style profile.
 import { readFileSync } from "node:fs";
-import { ConfigError, type RunConfig } from "../model/config";
+import { ConfigError } from "../model/config";
 import { BOOLEAN_SWITCHES } from "../model/paths";
 import { simulate } from "../run/simulate";
 import type { Result } from "../report/result";
+import { profileText, resultSummary } from "../report/summary";
 import { loadNvmesim } from "../wasm/node";
 import { boolFlag, parseFlags, UsageError, type FlagSpec } from "./args";
 import type { Io } from "./io";
@@ -122,51 +123,6 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
   if (outputs.length === 1 && outputs[0] !== "profile") io.stdout(JSON.stringify(result, null, 1) + "\n");
   else if (outputs[0] === "profile") io.stdout(profileText(result));
-  else io.stdout(summaryText(result));
+  else io.stdout(resultSummary(result));
   return result.nvmesim.engineErrors === 0 && result.nvmesim.integrityErrors === 0 ? 0 : 1;
-}
-
-function summaryText(r: Result): string {
-  const n = r.nvmesim;
-  const c = n.config as RunConfig & { seed: string };
-  const w = c.workload;
-  const job = r.jobs[0];
-  const what =
-    w.kind === "swap"
-      ? `swap program, ${w.threads} thread(s), ${w.workingSet >> 20} MiB working set in ${w.memory >> 20} MiB, ${w.pattern}, readahead ${2 ** w.pageCluster}`
-      : `fio ${w.rw} bs=${w.bs} iodepth=${w.iodepth} numjobs=${w.numjobs} ioengine=${w.ioengine}${w.hipri ? " hipri" : ""}`;
-  const lines = [`nvmesim run: ${n.path} on ${n.device}, ${c.cpus} CPUs, ${what} (seed ${n.seed})`];
-  if (n.swap) {
-    lines.push(
-      `  faults ${n.swap.faults} (${n.swap.majorFaults} major), ${Math.round(n.swap.faultsPerSec)} per second; swap-ins ${n.swap.swapIns}, swap-outs ${n.swap.swapOuts}`,
-    );
-  }
-  for (const dir of ["read", "write"] as const) {
-    const d = job[dir];
-    if (d.total_ios === 0) continue;
-    const p = d.clat_ns.percentile ?? {};
-    const us = (ns: number | undefined) => (ns === undefined ? "-" : (ns / 1000).toFixed(1));
-    lines.push(
-      `  ${dir.padEnd(5)} IOPS ${Math.round(d.iops)}  BW ${(d.bw_bytes / 1e6).toFixed(1)} MB/s  lat us: mean ${us(d.lat_ns.mean)} (slat ${us(d.slat_ns.mean)}); clat p50 ${us(p["50.000000"])} p99 ${us(p["99.000000"])} p99.9 ${us(p["99.900000"])}`,
-    );
-  }
-  lines.push(
-    `  CPU ${n.cpuNsPerIo.toFixed(0)} ns per I/O (${(n.cpuUtilization * 100).toFixed(1)}% of ${c.cpus} CPUs); doorbells ${n.doorbellsPerIo.toFixed(2)}, interrupts ${n.interruptsPerIo.toFixed(2)}, context switches ${n.contextSwitchesPerIo.toFixed(2)} per I/O`,
-    `  simulated ${(n.simulatedNs / 1e6).toFixed(3)} ms${n.wallTimeMs !== undefined ? `, wall ${n.wallTimeMs.toFixed(0)} ms` : ""}; integrity errors ${n.integrityErrors}; top: ${n.profile
-      .slice(0, 3)
-      .map((p) => `${p.symbol} ${p.percent.toFixed(1)}%`)
-      .join(", ")}`,
-  );
-  return lines.join("\n") + "\n";
-}
-
-function profileText(r: Result): string {
-  const lines = [
-    `# nvmesim profile: ${r.nvmesim.path}, CPU time by kernel function (cost table x calls)`,
-    "#",
-    "# Overhead  Layer   Symbol",
-  ];
-  for (const p of r.nvmesim.profile)
-    lines.push(`${p.percent.toFixed(2).padStart(9)}%  ${p.layer.padEnd(6)}  [k] ${p.symbol}`);
-  return lines.join("\n") + "\n";
 }

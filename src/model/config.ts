@@ -1,10 +1,12 @@
 // Run configuration: the shape users write (JSON, flags, notebook objects),
 // its defaults, and validation at the edge. Every mistake is one message that
 // names the field, the value and what is allowed; nothing runs half-configured.
-import { PATH_NAMES, SWITCHES_OFF, type PathName, type Switches } from "./paths";
-import { PRESET_NAMES } from "./presets";
+// Which values each field takes is the schema's (config-schema.ts); the checks
+// that relate fields to each other are here.
+import { configField, keysAt, RW_MODES, type ConfigField } from "./config-schema";
+import { SWITCHES_OFF, type PathName, type Switches } from "./paths";
 
-export const RW_MODES = ["read", "write", "randread", "randwrite", "rw", "randrw"] as const;
+export { RW_MODES } from "./config-schema";
 export type RwMode = (typeof RW_MODES)[number];
 
 /** A fio-like job, with fio's names and meanings. */
@@ -223,52 +225,60 @@ function seedOf(value: unknown): bigint {
   return BigInt(value as number | string | bigint);
 }
 
-const SWITCH_LIMITS: Record<keyof Switches, "bool" | [number, number]> = {
-  iodInPdu: "bool",
-  batchDoorbell: "bool",
-  singleSegmentMap: "bool",
-  batchedCompletion: "bool",
-  onStackBio: "bool",
-  polled: "bool",
-  irqCoalesceThreshold: [0, 255],
-  irqCoalesceTimeNs: [0, 25_500_000],
-  sglThresholdBytes: [0, 1 << 30],
-};
+/** A value checked against its field's definition: sizes and seeds parsed, the rest as given. */
+export function checkField(f: ConfigField, value: unknown): unknown {
+  const t = f.value;
+  switch (t.type) {
+    case "integer":
+      return integer(f.path, value, t.min, t.max);
+    case "number":
+      return number(f.path, value, t.min, t.max);
+    case "boolean":
+      return boolean(f.path, value);
+    case "enum":
+      return oneOf(f.path, value, t.values);
+    case "size":
+      return parseSize(f.path, value);
+    case "seed":
+      return seedOf(value);
+  }
+}
+
+/** The field at `path` of the user's object `from` (its last part the key), or `fallback`, checked. */
+function read<T>(path: string, from: Obj, fallback: T): T {
+  const key = path.split(".").pop()!;
+  return checkField(configField(path)!, from[key] ?? fallback) as T;
+}
+
+/** Every field under `prefix` that `from` may hold, read with the defaults of `defaults`. */
+function readAll<T extends object>(prefix: string, from: Obj, defaults: T): T {
+  return Object.fromEntries(Object.entries(defaults).map(([k, v]) => [k, read(`${prefix}.${k}`, from, v)])) as T;
+}
 
 /** Validates a user's configuration (defaults fill what it leaves out); throws ConfigError. */
 export function validateConfig(input: unknown): RunConfig {
   const top = object("config", input ?? {});
-  checkKeys("", top, ["seed", "path", "switches", "cpus", "qDepth", "device", "workload"]);
+  checkKeys("", top, keysAt(""));
   const d = DEFAULT_CONFIG;
   const switchesIn = object("switches", top.switches ?? {});
-  checkKeys("switches", switchesIn, Object.keys(SWITCH_LIMITS));
-  const switches = { ...d.switches } as Switches;
-  for (const [key, limit] of Object.entries(SWITCH_LIMITS) as [keyof Switches, "bool" | [number, number]][]) {
-    const v = switchesIn[key];
-    if (v === undefined) continue;
-    (switches as unknown as Obj)[key] =
-      limit === "bool" ? boolean(`switches.${key}`, v) : integer(`switches.${key}`, v, ...limit);
-  }
+  checkKeys("switches", switchesIn, keysAt("switches"));
   const deviceIn = object("device", top.device ?? {});
-  checkKeys("device", deviceIn, ["preset", "errors", "maxRetries"]);
+  checkKeys("device", deviceIn, keysAt("device"));
   const errorsIn = object("device.errors", deviceIn.errors ?? {});
-  checkKeys("device.errors", errorsIn, Object.keys(NO_ERRORS));
-  const errors = Object.fromEntries(
-    Object.keys(NO_ERRORS).map((k) => [k, integer(`device.errors.${k}`, errorsIn[k] ?? 0, 0, 1_000_000)]),
-  ) as unknown as ErrorInjection;
+  checkKeys("device.errors", errorsIn, keysAt("device.errors"));
   const w = object("workload", top.workload ?? {});
-  if (w.kind !== undefined) oneOf("workload.kind", w.kind, ["fio", "swap"] as const);
-  const workload = w.kind === "swap" ? validateSwap(w) : validateFio(w);
+  const kind = read<string>("workload.kind", w, "fio");
+  const workload = kind === "swap" ? validateSwap(w) : validateFio(w);
   const config: RunConfig = {
-    seed: seedOf(top.seed ?? d.seed),
-    path: oneOf("path", top.path ?? d.path, PATH_NAMES),
-    switches,
-    cpus: integer("cpus", top.cpus ?? d.cpus, 1, 256),
-    qDepth: integer("qDepth", top.qDepth ?? d.qDepth, 2, 65536),
+    seed: read("seed", top, d.seed),
+    path: read("path", top, d.path),
+    switches: readAll("switches", switchesIn, d.switches),
+    cpus: read("cpus", top, d.cpus),
+    qDepth: read("qDepth", top, d.qDepth),
     device: {
-      preset: oneOf("device.preset", deviceIn.preset ?? d.device.preset, PRESET_NAMES),
-      errors,
-      maxRetries: integer("device.maxRetries", deviceIn.maxRetries ?? d.device.maxRetries, 0, 255),
+      preset: read("device.preset", deviceIn, d.device.preset),
+      errors: readAll("device.errors", errorsIn, NO_ERRORS),
+      maxRetries: read("device.maxRetries", deviceIn, d.device.maxRetries),
     },
     workload,
   };
@@ -291,38 +301,17 @@ export function validateConfig(input: unknown): RunConfig {
 }
 
 function validateFio(w: Obj): FioWorkload {
-  const dw = DEFAULT_CONFIG.workload as FioWorkload;
-  checkKeys("workload", w, Object.keys(dw));
-  return {
-    kind: "fio",
-    rw: oneOf("workload.rw", w.rw ?? dw.rw, RW_MODES),
-    bs: parseSize("workload.bs", w.bs ?? dw.bs),
-    iodepth: integer("workload.iodepth", w.iodepth ?? dw.iodepth, 1, 65535),
-    numjobs: integer("workload.numjobs", w.numjobs ?? dw.numjobs, 1, 4096),
-    rwmixread: integer("workload.rwmixread", w.rwmixread ?? dw.rwmixread, 0, 100),
-    ioengine: oneOf("workload.ioengine", w.ioengine ?? dw.ioengine, ["sync", "async"] as const),
-    hipri: boolean("workload.hipri", w.hipri ?? dw.hipri),
-    size: parseSize("workload.size", w.size ?? dw.size),
-    number_ios: integer("workload.number_ios", w.number_ios ?? dw.number_ios, 0, Number.MAX_SAFE_INTEGER),
-    runtime: number("workload.runtime", w.runtime ?? dw.runtime, 0, 1e6),
-    verify: boolean("workload.verify", w.verify ?? dw.verify),
-  };
+  checkKeys("workload", w, keysAt("workload", "fio"));
+  const defaults: Omit<FioWorkload, "kind"> & { kind?: string } = { ...(DEFAULT_CONFIG.workload as FioWorkload) };
+  delete defaults.kind;
+  return { kind: "fio", ...readAll("workload", w, defaults as Omit<FioWorkload, "kind">) };
 }
 
 function validateSwap(w: Obj): SwapWorkload {
-  const dw = DEFAULT_SWAP;
-  checkKeys("workload", w, Object.keys(dw));
-  return {
-    kind: "swap",
-    threads: integer("workload.threads", w.threads ?? dw.threads, 1, 4096),
-    memory: parseSize("workload.memory", w.memory ?? dw.memory),
-    workingSet: parseSize("workload.workingSet", w.workingSet ?? dw.workingSet),
-    pageCluster: integer("workload.pageCluster", w.pageCluster ?? dw.pageCluster, 0, 6),
-    pattern: oneOf("workload.pattern", w.pattern ?? dw.pattern, ["sequential", "random"] as const),
-    userNsPerAccess: integer("workload.userNsPerAccess", w.userNsPerAccess ?? dw.userNsPerAccess, 0, 1_000_000_000),
-    faults: integer("workload.faults", w.faults ?? dw.faults, 0, Number.MAX_SAFE_INTEGER),
-    runtime: number("workload.runtime", w.runtime ?? dw.runtime, 0, 1e6),
-  };
+  checkKeys("workload", w, keysAt("workload", "swap"));
+  const defaults: Omit<SwapWorkload, "kind"> & { kind?: string } = { ...DEFAULT_SWAP };
+  delete defaults.kind;
+  return { kind: "swap", ...readAll("workload", w, defaults as Omit<SwapWorkload, "kind">) };
 }
 
 function checkSwap(c: RunConfig, w: SwapWorkload): void {
@@ -381,10 +370,4 @@ function checkFio(c: RunConfig, w: FioWorkload): void {
   }
   if (w.number_ios === 0 && w.runtime === 0)
     throw new ConfigError("workload.number_ios", "0 with runtime 0: the run would never end (set one of them)");
-  if (c.switches.irqCoalesceThreshold > 1 && c.switches.irqCoalesceTimeNs === 0) {
-    throw new ConfigError(
-      "switches.irqCoalesceTimeNs",
-      "0 with a coalescing threshold: a lone completion would wait forever (set a time)",
-    );
-  }
 }

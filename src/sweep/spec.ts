@@ -2,9 +2,8 @@
 // path with a list of values or a range. Validated before any work: every
 // mistake is one SpecError naming the spot in the file (`axes.iodepth[3]`),
 // the value and what is allowed, with the nearest valid name for typos.
-import { DEFAULT_CONFIG, DEFAULT_SWAP, NO_ERRORS, nearest, parseSize, RW_MODES, validateConfig } from "../model/config";
-import { PATH_NAMES, SWITCHES_OFF } from "../model/paths";
-import { PRESET_NAMES } from "../model/presets";
+import { nearest, parseSize, validateConfig } from "../model/config";
+import { CONFIG_FIELDS } from "../model/config-schema";
 
 export type Scalar = string | number | boolean;
 
@@ -40,33 +39,18 @@ export const GRID_LIMIT = 10_000;
 /** Values one range may expand to. */
 const RANGE_LIMIT = 100_000;
 
-const SIZE_PARAMS = new Set(["workload.bs", "workload.size", "workload.memory", "workload.workingSet"]);
-const ENUMS: Record<string, readonly string[]> = {
-  path: PATH_NAMES,
-  "device.preset": PRESET_NAMES,
-  "workload.kind": ["fio", "swap"],
-  "workload.rw": RW_MODES,
-  "workload.ioengine": ["sync", "async"],
-  "workload.pattern": ["sequential", "random"],
-};
+const KINDS = { integer: "number", number: "number", boolean: "boolean", enum: "string", size: "size" } as const;
+const AXIS_FIELDS = CONFIG_FIELDS.filter((f) => f.value.type !== "seed");
 
-/** Every parameter an axis may vary, with the type its values must have. */
-export const PARAMS: Record<string, "number" | "boolean" | "string" | "size"> = (() => {
-  const out: Record<string, "number" | "boolean" | "string" | "size"> = {};
-  const add = (prefix: string, obj: object) => {
-    for (const [k, v] of Object.entries(obj)) {
-      const p = prefix ? `${prefix}.${k}` : k;
-      out[p] = SIZE_PARAMS.has(p) ? "size" : (typeof v as "number" | "boolean" | "string");
-    }
-  };
-  add("", { path: DEFAULT_CONFIG.path, cpus: DEFAULT_CONFIG.cpus, qDepth: DEFAULT_CONFIG.qDepth });
-  add("switches", SWITCHES_OFF);
-  add("device", { preset: DEFAULT_CONFIG.device.preset, maxRetries: DEFAULT_CONFIG.device.maxRetries });
-  add("device.errors", NO_ERRORS);
-  add("workload", DEFAULT_CONFIG.workload);
-  add("workload", DEFAULT_SWAP);
-  return out;
-})();
+/** The allowed values of each parameter that takes names. */
+const ENUMS: Record<string, readonly string[]> = Object.fromEntries(
+  AXIS_FIELDS.flatMap((f) => (f.value.type === "enum" ? [[f.path, f.value.values]] : [])),
+);
+
+/** Every parameter an axis may vary (every field of the configuration but the seed), with the type its values must have. */
+export const PARAMS: Record<string, "number" | "boolean" | "string" | "size"> = Object.fromEntries(
+  AXIS_FIELDS.map((f) => [f.path, KINDS[f.value.type as keyof typeof KINDS]]),
+);
 
 const PARAM_NAMES = Object.keys(PARAMS);
 

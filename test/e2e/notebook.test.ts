@@ -199,8 +199,14 @@ describe("the notebook in a browser", () => {
     ]);
     expect(doc.cells[1].execution_count).toBe(1);
     await b.page.click("[data-action=clear]");
+    let asked = "";
+    b.page.once("dialog", (d) => {
+      asked = d.message();
+      void d.accept();
+    });
     await b.page.setInputFiles("#file", file);
     await b.page.waitForSelector("text=Opened saved.ipynb");
+    expect(asked).toMatch(/^Replace the unsaved notebook on the page with saved\.ipynb\?/); // cleared outputs are unsaved work
     expect(await b.page.locator(".cell.code .prompt").first().textContent()).toBe("[1]:");
     expect(await b.page.locator(".cell.code .outputs strong").textContent()).toBe("bold");
     const [again] = await Promise.all([b.page.waitForEvent("download"), b.page.click("[data-action=save]")]);

@@ -176,4 +176,24 @@ describe("what cells find in scope", () => {
     });
     expect((await run("kept")).value).toBe(42);
   });
+
+  it("help() says what the API and the configuration's keys are; functions show their signature", async () => {
+    expect(text((await run("help(simulate)")).outputs[0])).toMatch(
+      /^simulate\(config\?: RunConfig\): Promise<Result>\n/,
+    );
+    expect(text((await run('help("iodepth")')).outputs[0])).toBe(
+      "workload.iodepth: integer 1..65535 — I/Os each job keeps in flight (fio workload)",
+    );
+    expect(text((await run("help()")).outputs[0])).toContain("device.preset: ");
+    expect(text((await run("sweep")).outputs[0])).toMatch(/^sweep\(spec: /);
+    expect(text((await run("function twice(x, y = 2) { return x * y }\ntwice")).outputs[0])).toBe("ƒ twice(x, y = 2)");
+  });
+
+  it("a simulation's result shows as nvmesim run's summary with the whole result to unfold", async () => {
+    const r = await run("await simulate({ workload: { number_ios: 20000 } })");
+    const data = (r.outputs[0] as { data: Record<string, string> }).data;
+    expect(data["text/plain"]).toMatch(/^nvmesim run: blk-mq on p3700-2014, 4 CPUs, fio randread/);
+    expect(data["text/html"]).toMatch(/^<pre>nvmesim run: /);
+    expect(data["text/html"]).toContain("<details><summary>the whole result");
+  });
 });

@@ -16,6 +16,7 @@ import { nvmeHelpers } from "./nvme-api";
 import { html, md, mimeBundle, plainText, supersededBy, table } from "./outputs";
 import { kernelSweep, type SweepOptions } from "./sweep-api";
 import { widgets } from "./widgets";
+import { displayableResult, documented, help } from "./help";
 
 export interface KernelApi {
   globals: Record<string, unknown>;
@@ -65,11 +66,12 @@ export function createApi(host: KernelHost, context: () => ExecuteContext): Kern
   const simulate = withCallSite(async (config: unknown = {}): Promise<Result> => {
     const ctx = context();
     const m = await host.loadNvmesim();
-    return simulateCore(m, config, {
+    const result = await simulateCore(m, config, {
       signal: ctx.signal,
       batchIos: 100_000,
       onProgress: (done, total) => (total > 0 ? ctx.progress("simulate", Math.min(1, done / total)) : undefined),
     });
+    return displayableResult(result);
   });
 
   /** sweep(spec): every point of a grid in turn, with progress and the first chart updating as points finish. */
@@ -114,7 +116,12 @@ export function createApi(host: KernelHost, context: () => ExecuteContext): Kern
     checkbox,
     select,
     console,
+    help,
   };
+  // Each name knows its documentation: help(name) and a function shown as a value say what it is.
+  for (const [name, value] of Object.entries(globals))
+    if ((typeof value === "function" || typeof value === "object") && value !== null && name !== "Plot")
+      documented(name, value);
   return {
     globals,
     async importModule(specifier) {

@@ -81,7 +81,7 @@ function isElement(v: unknown): v is ElementLike {
 export function plainText(v: unknown): string {
   if (typeof v === "string") return v;
   if (typeof v === "bigint") return `${v}n`;
-  if (typeof v === "function") return `[Function ${v.name || "anonymous"}]`;
+  if (typeof v === "function") return functionSignature(v);
   if (v === undefined || v === null || typeof v !== "object") return String(v);
   if (v instanceof Error) return `${v.name}: ${v.message}`;
   if (v instanceof Map) return `Map(${v.size}) ${plainText(Object.fromEntries(v))}`;
@@ -115,9 +115,20 @@ function jsonOf(v: unknown): unknown {
   }
 }
 
+/** A function as its source declares it: `ƒ name(a, b = 1)`, not its body. */
+export function functionSignature(fn: { name: string }): string {
+  const source = Function.prototype.toString.call(fn);
+  const params = /^[^(]*\(([^)]*)\)/.exec(source)?.[1] ?? /^\s*(?:async\s+)?([\w$]+)\s*=>/.exec(source)?.[1] ?? "";
+  return `ƒ ${fn.name || "anonymous"}(${params.replace(/\s+/g, " ").trim()})`;
+}
+
 /** The MIME bundle a value displays as. */
 export function mimeBundle(v: unknown): MimeBundle {
-  if (typeof v === "object" && v !== null && typeof (v as Partial<Displayable>)[REPR] === "function")
+  if (
+    (typeof v === "object" || typeof v === "function") &&
+    v !== null &&
+    typeof (v as Partial<Displayable>)[REPR] === "function"
+  )
     return (v as Displayable)[REPR]();
   if (isElement(v)) {
     const svg = v.tagName.toLowerCase() === "svg";
@@ -133,7 +144,7 @@ export function mimeBundle(v: unknown): MimeBundle {
   return json === undefined ? { "text/plain": plainText(v) } : { "application/json": json, "text/plain": plainText(v) };
 }
 
-const escapeHtml = (s: string) =>
+export const escapeHtml = (s: string) =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /** `md`...``: Markdown the page renders. */
@@ -161,4 +172,16 @@ export function table(rows: readonly Record<string, unknown>[], options: { colum
     .join("")}</tbody></table>`;
   const plain = [columns.join("\t"), ...rows.map((r) => columns.map((c) => cell(r[c])).join("\t"))].join("\n");
   return { [REPR]: () => ({ "text/html": text, "text/plain": plain }) };
+}
+
+/** A JSON value as nested <details> (the first level open), for an output any notebook viewer can fold. */
+export function jsonTreeHtml(value: unknown, depth = 0): string {
+  if (value === null || typeof value !== "object")
+    return `<code>${escapeHtml(JSON.stringify(value) ?? "undefined")}</code>`;
+  const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+  const label = Array.isArray(value) ? `Array(${entries.length})` : `{${entries.length} keys}`;
+  const rows = entries
+    .map(([k, v]) => `<div style="margin-left:1em"><b>${escapeHtml(k)}</b>: ${jsonTreeHtml(v, depth + 1)}</div>`)
+    .join("");
+  return `<details${depth < 1 ? " open" : ""}><summary>${label}</summary>${rows}</details>`;
 }

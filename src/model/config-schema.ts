@@ -1,0 +1,174 @@
+// The run configuration's fields, once: each field's path, what values it
+// takes, and a one-line description. validateConfig checks values by this
+// table, the sweep's axes take their parameters from it, and the notebook's
+// completions and help() show its descriptions. Defaults stay in
+// DEFAULT_CONFIG and DEFAULT_SWAP (config.ts).
+import { PATH_NAMES } from "./paths";
+import { PRESET_NAMES } from "./presets";
+
+export const RW_MODES = ["read", "write", "randread", "randwrite", "rw", "randrw"] as const;
+export const WORKLOAD_KINDS = ["fio", "swap"] as const;
+export const IO_ENGINES = ["sync", "async"] as const;
+export const SWAP_PATTERNS = ["sequential", "random"] as const;
+
+/** What values a field takes. */
+export type FieldType =
+  | { type: "integer"; min: number; max: number }
+  | { type: "number"; min: number; max: number }
+  | { type: "boolean" }
+  | { type: "enum"; values: readonly string[] }
+  /** A byte count: a number or fio-style text (4k, 128k, 1g). */
+  | { type: "size" }
+  /** An integer in 0..2^64-1: a number, a decimal or 0x string, or a bigint. */
+  | { type: "seed" };
+
+export interface ConfigField {
+  /** Where it sits in the configuration, e.g. workload.iodepth. */
+  path: string;
+  value: FieldType;
+  /** One line: what it means, with its unit. */
+  doc: string;
+  /** Only for this kind of workload. */
+  workload?: (typeof WORKLOAD_KINDS)[number];
+}
+
+const int = (min: number, max: number): FieldType => ({ type: "integer", min, max });
+const oneOf = (values: readonly string[]): FieldType => ({ type: "enum", values });
+const bool: FieldType = { type: "boolean" };
+const size: FieldType = { type: "size" };
+const seconds: FieldType = { type: "number", min: 0, max: 1e6 };
+const perMillion = int(0, 1_000_000);
+const count = int(0, Number.MAX_SAFE_INTEGER);
+
+export const CONFIG_FIELDS: readonly ConfigField[] = [
+  { path: "seed", value: { type: "seed" }, doc: "the run's seed: same configuration and seed, same result" },
+  { path: "path", value: oneOf(PATH_NAMES), doc: "host I/O path: blk-mq (Linux 3.19) or rw_page (the 2014 bypass)" },
+  { path: "cpus", value: int(1, 256), doc: "CPUs, each with its own NVMe queue pair" },
+  { path: "qDepth", value: int(2, 65536), doc: "entries per NVMe submission and completion queue" },
+  { path: "switches.iodInPdu", value: bool, doc: "Linux 4.0: the iod lives in the request, no kmalloc/kfree per I/O" },
+  { path: "switches.batchDoorbell", value: bool, doc: "Linux 5.0 commit_rqs: one SQ doorbell per plugged batch" },
+  {
+    path: "switches.singleSegmentMap",
+    value: bool,
+    doc: "Linux 5.2: a one-segment I/O is mapped without a scatterlist",
+  },
+  {
+    path: "switches.batchedCompletion",
+    value: bool,
+    doc: "Linux 5.16: the completions of one CQ pass end in one batch",
+  },
+  { path: "switches.onStackBio", value: bool, doc: "Linux 6.3: swap-in uses an on-stack bio, no bio allocation" },
+  { path: "switches.polled", value: bool, doc: "the submitter polls the CQ instead of taking interrupts (hipri)" },
+  {
+    path: "switches.irqCoalesceThreshold",
+    value: int(0, 255),
+    doc: "interrupt coalescing: completions per interrupt (0 or 1: off)",
+  },
+  {
+    path: "switches.irqCoalesceTimeNs",
+    value: int(0, 25_500_000),
+    doc: "interrupt coalescing: longest wait for the threshold, ns",
+  },
+  {
+    path: "switches.sglThresholdBytes",
+    value: int(0, 1 << 30),
+    doc: "I/Os of at least this many bytes use SGLs, not PRPs (0: never)",
+  },
+  {
+    path: "device.preset",
+    value: oneOf(PRESET_NAMES),
+    doc: "the device model (nvmesim presets lists them with their sources)",
+  },
+  {
+    path: "device.maxRetries",
+    value: int(0, 255),
+    doc: "retries of a failed command without DNR before the host gives up",
+  },
+  {
+    path: "device.errors.unrecoveredReadPpm",
+    value: perMillion,
+    doc: "reads answered Unrecovered Read Error, per million",
+  },
+  { path: "device.errors.writeFaultPpm", value: perMillion, doc: "writes answered Write Fault, per million" },
+  {
+    path: "device.errors.prpErrorPpm",
+    value: perMillion,
+    doc: "commands built with a misaligned PRP1 (failed with DNR), per million",
+  },
+  { path: "workload.kind", value: oneOf(WORKLOAD_KINDS), doc: "fio: a fio-like job; swap: the seed's swap program" },
+  { path: "workload.rw", value: oneOf(RW_MODES), doc: "fio's rw: the I/O pattern", workload: "fio" },
+  { path: "workload.bs", value: size, doc: "block size, bytes (a multiple of 4096; 4k, 128k)", workload: "fio" },
+  { path: "workload.iodepth", value: int(1, 65535), doc: "I/Os each job keeps in flight", workload: "fio" },
+  { path: "workload.numjobs", value: int(1, 4096), doc: "jobs (threads), spread over the CPUs", workload: "fio" },
+  { path: "workload.rwmixread", value: int(0, 100), doc: "percentage of reads in rw and randrw", workload: "fio" },
+  {
+    path: "workload.ioengine",
+    value: oneOf(IO_ENGINES),
+    doc: "sync: one I/O at a time; async: iodepth in flight (libaio)",
+    workload: "fio",
+  },
+  { path: "workload.hipri", value: bool, doc: "poll for completions (sets switches.polled)", workload: "fio" },
+  { path: "workload.size", value: size, doc: "bytes of the device the jobs use, shared by all jobs", workload: "fio" },
+  { path: "workload.number_ios", value: count, doc: "stop after this many I/Os in all (0: no limit)", workload: "fio" },
+  { path: "workload.runtime", value: seconds, doc: "stop at this simulated time, seconds (0: no limit)" },
+  {
+    path: "workload.verify",
+    value: bool,
+    doc: "check every read against what was last written there",
+    workload: "fio",
+  },
+  { path: "workload.threads", value: int(1, 4096), doc: "threads of the swap program", workload: "swap" },
+  { path: "workload.memory", value: size, doc: "bytes of page frames the working set may use", workload: "swap" },
+  { path: "workload.workingSet", value: size, doc: "bytes the program touches (more than memory)", workload: "swap" },
+  {
+    path: "workload.pageCluster",
+    value: int(0, 6),
+    doc: "swap readahead of 2^pageCluster pages (vm.page-cluster)",
+    workload: "swap",
+  },
+  { path: "workload.pattern", value: oneOf(SWAP_PATTERNS), doc: "the order pages are touched in", workload: "swap" },
+  {
+    path: "workload.userNsPerAccess",
+    value: int(0, 1_000_000_000),
+    doc: "the program's own time per page touched, ns",
+    workload: "swap",
+  },
+  { path: "workload.faults", value: count, doc: "stop after this many page faults (0: no limit)", workload: "swap" },
+];
+
+const BY_PATH = new Map(CONFIG_FIELDS.map((f) => [f.path, f]));
+
+/** The field at `path`, if there is one. */
+export function configField(path: string): ConfigField | undefined {
+  return BY_PATH.get(path);
+}
+
+/** The keys an object of the configuration may hold, e.g. keysAt("device") -> preset, maxRetries, errors. */
+export function keysAt(prefix: string, workload?: ConfigField["workload"]): string[] {
+  const start = prefix ? `${prefix}.` : "";
+  const keys = new Set<string>();
+  for (const f of CONFIG_FIELDS) {
+    if (!f.path.startsWith(start)) continue;
+    if (workload && f.workload && f.workload !== workload) continue;
+    keys.add(f.path.slice(start.length).split(".")[0]);
+  }
+  return [...keys];
+}
+
+/** What a field takes, in words (for help and messages). */
+export function describeType(t: FieldType): string {
+  switch (t.type) {
+    case "integer":
+      return `integer ${t.min}..${t.max === Number.MAX_SAFE_INTEGER ? "2^53" : t.max}`;
+    case "number":
+      return `number ${t.min}..${t.max}`;
+    case "boolean":
+      return "true or false";
+    case "enum":
+      return t.values.map((v) => JSON.stringify(v)).join(" | ");
+    case "size":
+      return "bytes, or e.g. 4k, 128k, 1g";
+    case "seed":
+      return "integer 0..2^64-1";
+  }
+}

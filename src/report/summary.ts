@@ -1,0 +1,53 @@
+// A run's result in words, as `nvmesim run` prints it and a notebook shows
+// it: one line for the run, one per direction with IOPS, bandwidth and
+// latency, one for CPU and doorbells, one for the simulated time and the top
+// of the profile; and the profile as a perf-report-style table.
+import type { RunConfig } from "../model/config";
+import type { Result } from "./result";
+
+/** What `nvmesim run` prints: the run in a line, then throughput, latency and CPU per direction. */
+export function resultSummary(r: Result): string {
+  const n = r.nvmesim;
+  const c = n.config as RunConfig & { seed: string };
+  const w = c.workload;
+  const job = r.jobs[0];
+  const what =
+    w.kind === "swap"
+      ? `swap program, ${w.threads} thread(s), ${w.workingSet >> 20} MiB working set in ${w.memory >> 20} MiB, ${w.pattern}, readahead ${2 ** w.pageCluster}`
+      : `fio ${w.rw} bs=${w.bs} iodepth=${w.iodepth} numjobs=${w.numjobs} ioengine=${w.ioengine}${w.hipri ? " hipri" : ""}`;
+  const lines = [`nvmesim run: ${n.path} on ${n.device}, ${c.cpus} CPUs, ${what} (seed ${n.seed})`];
+  if (n.swap) {
+    lines.push(
+      `  faults ${n.swap.faults} (${n.swap.majorFaults} major), ${Math.round(n.swap.faultsPerSec)} per second; swap-ins ${n.swap.swapIns}, swap-outs ${n.swap.swapOuts}`,
+    );
+  }
+  for (const dir of ["read", "write"] as const) {
+    const d = job[dir];
+    if (d.total_ios === 0) continue;
+    const p = d.clat_ns.percentile ?? {};
+    const us = (ns: number | undefined) => (ns === undefined ? "-" : (ns / 1000).toFixed(1));
+    lines.push(
+      `  ${dir.padEnd(5)} IOPS ${Math.round(d.iops)}  BW ${(d.bw_bytes / 1e6).toFixed(1)} MB/s  lat us: mean ${us(d.lat_ns.mean)} (slat ${us(d.slat_ns.mean)}); clat p50 ${us(p["50.000000"])} p99 ${us(p["99.000000"])} p99.9 ${us(p["99.900000"])}`,
+    );
+  }
+  lines.push(
+    `  CPU ${n.cpuNsPerIo.toFixed(0)} ns per I/O (${(n.cpuUtilization * 100).toFixed(1)}% of ${c.cpus} CPUs); doorbells ${n.doorbellsPerIo.toFixed(2)}, interrupts ${n.interruptsPerIo.toFixed(2)}, context switches ${n.contextSwitchesPerIo.toFixed(2)} per I/O`,
+    `  simulated ${(n.simulatedNs / 1e6).toFixed(3)} ms${n.wallTimeMs !== undefined ? `, wall ${n.wallTimeMs.toFixed(0)} ms` : ""}; integrity errors ${n.integrityErrors}; top: ${n.profile
+      .slice(0, 3)
+      .map((p) => `${p.symbol} ${p.percent.toFixed(1)}%`)
+      .join(", ")}`,
+  );
+  return lines.join("\n") + "\n";
+}
+
+/** The profile as perf report lays it out. */
+export function profileText(r: Result): string {
+  const lines = [
+    `# nvmesim profile: ${r.nvmesim.path}, CPU time by kernel function (cost table x calls)`,
+    "#",
+    "# Overhead  Layer   Symbol",
+  ];
+  for (const p of r.nvmesim.profile)
+    lines.push(`${p.percent.toFixed(2).padStart(9)}%  ${p.layer.padEnd(6)}  [k] ${p.symbol}`);
+  return lines.join("\n") + "\n";
+}
