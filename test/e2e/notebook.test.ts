@@ -316,4 +316,34 @@ describe("the notebook in a browser", () => {
     expect(await b.page.locator(".cell .cm-content").first().textContent()).toBe("// mine");
     await finish(b, "not-a-notebook");
   });
+
+  it("completes the API and its configuration's keys, and Shift+Tab says what a name is", async () => {
+    const b = await open();
+    await load(b.page, [{ cell_type: "code", source: "" }]);
+    await typeInCell(b.page, 0, "sim");
+    await b.page.waitForSelector(".cm-tooltip-autocomplete");
+    expect(await b.page.locator(".cm-tooltip-autocomplete li").allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^simulate/)]),
+    );
+    await b.page.keyboard.press("Enter"); // takes the completion
+    await b.page.keyboard.type("({ workload: { iod");
+    await b.page.waitForSelector(".cm-tooltip-autocomplete li:has-text('iodepth')");
+    await b.page.keyboard.press("Enter");
+    await b.page.keyboard.type(": 4");
+    expect(await b.page.locator(".cell.code .cm-content").first().textContent()).toBe(
+      "simulate({ workload: { iodepth: 4}})",
+    );
+    await b.page.keyboard.type(", r");
+    await b.page.waitForSelector(".cm-tooltip-autocomplete");
+    await b.page.keyboard.press("Escape"); // closes the list, as Jupyter's Esc does, and stays in edit mode
+    expect(await b.page.locator(".cm-tooltip-autocomplete").count()).toBe(0);
+    expect(await b.page.locator("#mode").textContent()).toBe("edit mode");
+    for (let i = 0; i < 8; i++) await b.page.keyboard.press("ArrowLeft"); // onto "iodepth"
+    await b.page.keyboard.press("Shift+Tab");
+    await b.page.waitForSelector(".cm-api-doc");
+    expect(await b.page.locator(".cm-api-doc").textContent()).toBe(
+      "iodepth integer 1..65535\nI/Os each job keeps in flight",
+    );
+    await finish(b, "completion");
+  });
 });

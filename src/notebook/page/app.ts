@@ -68,6 +68,11 @@ export class NotebookApp {
         this.setMode("edit");
       },
       onSelect: () => this.select(this.views.indexOf(view)),
+      notebookText: () =>
+        this.nb.cells
+          .filter((c) => c.cell_type === "code")
+          .map((c) => c.source)
+          .join("\n"),
       onKey: (key) => {
         if (key === "escape") this.setMode("command");
         else this.runSelected(key === "run-next" ? "next" : key === "run-insert" ? "insert" : "stay");

@@ -1,12 +1,14 @@
 // One cell on the page: the prompt with its execution count and busy mark, a
 // CodeMirror editor (TypeScript for code, plain for Markdown), the rendered
 // Markdown when not editing, a transient progress bar, the outputs, and how
-// long the last run took.
+// long the last run took. Code cells complete and explain the API (completion.ts).
+import { closeCompletion, completionStatus } from "@codemirror/autocomplete";
 import { javascript } from "@codemirror/lang-javascript";
 import { Prec, type Extension } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
 import { basicSetup } from "codemirror";
 import type { Cell } from "../ipynb";
+import { apiHelp } from "./completion";
 import { markdownHtml, renderOutputs, type OutputHooks } from "./render-output";
 
 export interface CellEvents extends OutputHooks {
@@ -16,6 +18,8 @@ export interface CellEvents extends OutputHooks {
   /** A key the notebook handles in edit mode (Shift-Enter, Ctrl-Enter, Alt-Enter, Escape). */
   onKey(key: "run-next" | "run" | "run-insert" | "escape"): boolean;
   onSelect(): void;
+  /** Every code cell's text, for what completion knows of names assigned in other cells. */
+  notebookText(): string;
 }
 
 export class CellView {
@@ -52,7 +56,11 @@ export class CellView {
         { key: "Shift-Enter", run: () => events.onKey("run-next") },
         { key: "Mod-Enter", run: () => events.onKey("run") },
         { key: "Alt-Enter", run: () => events.onKey("run-insert") },
-        { key: "Escape", run: () => events.onKey("escape") },
+        // Esc closes an open completion list first, as in Jupyter; then it leaves edit mode.
+        {
+          key: "Escape",
+          run: (view) => (completionStatus(view.state) ? closeCompletion(view) : events.onKey("escape")),
+        },
       ]),
     );
     this.editor = new EditorView({
@@ -61,7 +69,7 @@ export class CellView {
       extensions: [
         keys,
         basicSetup,
-        cell.cell_type === "code" ? javascript({ typescript: true }) : [],
+        cell.cell_type === "code" ? [javascript({ typescript: true }), apiHelp(() => events.notebookText())] : [],
         EditorView.lineWrapping,
         EditorView.updateListener.of((u) => {
           if (u.docChanged) events.onChange(u.state.doc.toString());

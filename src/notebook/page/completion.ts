@@ -1,0 +1,155 @@
+// Completion and help for the API in a code cell: the names in scope with
+// their signatures, the configuration's keys inside simulate({ ... }) and
+// sweep's base with the schema's own descriptions, sweep's axes, the allowed
+// names of a field ("rw_page", presets with what they model), the columns of
+// a sweep's records, and the members of a result. Shift+Tab, or hovering a
+// name, shows what it is.
+import { type Completion, type CompletionContext, type CompletionResult } from "@codemirror/autocomplete";
+import { javascriptLanguage } from "@codemirror/lang-javascript";
+import { StateEffect, StateField, type Extension } from "@codemirror/state";
+import { EditorView, hoverTooltip, keymap, showTooltip, type Tooltip } from "@codemirror/view";
+import { configField, describeType, keysAt, type ConfigField } from "../../model/config-schema";
+import { PRESETS } from "../../model/presets";
+import { METRICS } from "../../sweep/table";
+import { PARAMS } from "../../sweep/spec";
+import { API_DOCS, RESULT_MEMBERS } from "../kernel/api-docs";
+import { codeContext, type CodeContext } from "./code-context";
+
+const fieldInfo = (f: ConfigField) =>
+  `${describeType(f.value)} — ${f.doc}${f.workload ? ` (${f.workload} workload)` : ""}`;
+
+/** A key of the configuration: its field's description, or the keys of the object it holds. */
+function keyOption(prefix: string, key: string): Completion {
+  const path = prefix ? `${prefix}.${key}` : key;
+  const f = configField(path);
+  return f
+    ? { label: key, type: "property", detail: describeType(f.value), info: f.doc }
+    : { label: key, type: "property", detail: "{ ... }", info: `an object: ${keysAt(path).join(", ")}` };
+}
+
+function valueOptions(path: string): Completion[] {
+  const f = configField(path);
+  if (f?.value.type !== "enum") return [];
+  const preset = (name: string) => Object.values(PRESETS).find((p) => p.name === name)?.description;
+  return f.value.values.map((v) => ({ label: v, type: "enum", info: path === "device.preset" ? preset(v) : f.doc }));
+}
+
+function axisOptions(): Completion[] {
+  const short = (p: string) => p.split(".").pop()!;
+  const unique = (p: string) => Object.keys(PARAMS).filter((q) => short(q) === short(p)).length === 1;
+  return Object.keys(PARAMS).map((p) => {
+    const f = configField(p)!;
+    return { label: unique(p) ? short(p) : p, type: "property", detail: p, info: fieldInfo(f) };
+  });
+}
+
+/** What completes at a context, if the API knows. */
+export function optionsFor(c: CodeContext): Completion[] {
+  switch (c.kind) {
+    case "name":
+      return Object.entries(API_DOCS).map(([label, d]) => ({
+        label,
+        type: d.signature.startsWith(`${label}(`) ? "function" : "variable",
+        detail: d.signature.slice(label.length),
+        info: d.doc,
+      }));
+    case "config-key":
+      return keysAt(c.prefix).map((k) => keyOption(c.prefix, k));
+    case "sweep-key":
+      return [
+        { label: "base", type: "property", info: "the configuration every point starts from (as simulate's)" },
+        { label: "axes", type: "property", info: "parameter: values, or a range 'A..B', 'A..B +S', 'A..B xF'" },
+        { label: "name", type: "property", info: "the sweep's name (its report's title)" },
+      ];
+    case "axis":
+      return axisOptions();
+    case "field-value":
+      return valueOptions(c.path);
+    case "column":
+      return [
+        ...Object.entries(METRICS).map(([label, info]) => ({ label, type: "constant", info })),
+        ...axisOptions().map((o) => ({ ...o, type: "constant" })),
+      ];
+    case "member":
+      return Object.entries(RESULT_MEMBERS[c.of]).map(([label, info]) => ({ label, type: "property", info }));
+  }
+}
+
+function notebookCompletions(notebook: () => string): (ctx: CompletionContext) => CompletionResult | null {
+  return (ctx) => {
+    const text = ctx.state.doc.toString();
+    const c = codeContext(text, ctx.pos, notebook());
+    if (c.kind === "name" && !c.word && !ctx.explicit) return null;
+    const options = optionsFor(c);
+    return options.length ? { from: c.from, options, validFor: /^[\w$.-]*$/ } : null;
+  };
+}
+
+/** The documentation of what is at `pos`: an API name, a configuration key, an allowed name. */
+export function docAt(text: string, pos: number, notebook = text): string | undefined {
+  const end = pos + (/^[\w$-]*/.exec(text.slice(pos))?.[0].length ?? 0);
+  const c = codeContext(text, end, notebook);
+  const word = c.word;
+  if (!word) return undefined;
+  if (c.kind === "name") return API_DOCS[word] && `${API_DOCS[word].signature}\n${API_DOCS[word].doc}`;
+  const found = optionsFor(c).find((o) => o.label === word);
+  return found && [`${word}${found.detail ? ` ${found.detail}` : ""}`, found.info].filter(Boolean).join("\n");
+}
+
+function tooltipAt(view: EditorView, pos: number, notebook: () => string): Tooltip | null {
+  const doc = docAt(view.state.doc.toString(), pos, notebook());
+  if (!doc) return null;
+  return {
+    pos,
+    above: true,
+    create: () => {
+      const dom = document.createElement("div");
+      dom.className = "cm-api-doc";
+      dom.textContent = doc;
+      return { dom };
+    },
+  };
+}
+
+const showDoc = StateEffect.define<Tooltip | null>();
+const docTooltip = StateField.define<Tooltip | null>({
+  create: () => null,
+  update: (value, tr) => {
+    for (const e of tr.effects) if (e.is(showDoc)) return e.value;
+    return tr.docChanged || tr.selection ? null : value;
+  },
+  provide: (f) => showTooltip.from(f),
+});
+
+/** The editor extension: completions, Shift+Tab help and hover help; `notebook` gives every cell's text. */
+export function apiHelp(notebook: () => string): Extension {
+  return [
+    javascriptLanguage.data.of({ autocomplete: notebookCompletions(notebook) }),
+    docTooltip,
+    keymap.of([
+      {
+        key: "Shift-Tab",
+        run: (view) => {
+          const pos = view.state.selection.main.head;
+          const tip = tooltipAt(view, pos, notebook);
+          view.dispatch({
+            effects: showDoc.of(
+              tip ?? {
+                pos,
+                above: true,
+                create: () => ({
+                  dom: Object.assign(document.createElement("div"), {
+                    className: "cm-api-doc",
+                    textContent: "no documentation here (help('config') lists the configuration's keys)",
+                  }),
+                }),
+              },
+            ),
+          });
+          return true;
+        },
+      },
+    ]),
+    hoverTooltip((view, pos) => tooltipAt(view, pos, notebook), { hoverTime: 500 }),
+  ];
+}
