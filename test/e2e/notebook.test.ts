@@ -100,13 +100,16 @@ describe("the notebook in a browser", () => {
       },
       {
         cell_type: "code",
-        source: 'Plot.plot({ marks: [Plot.line(r.records(), { x: "iodepth", y: "cpu_ns_per_io", stroke: "path" })] })',
+        source:
+          'Plot.plot({ marks: [Plot.line(r.records(), { x: "iodepth", y: "cpu_ns_per_io", stroke: "path" }), Plot.dot(r.records(), { x: "iodepth", y: "cpu_ns_per_io", tip: true })] })',
       },
     ]);
     await b.page.click("[data-action=run-all]");
     await idle(b.page);
     const svg = b.page.locator(".cell.code").nth(1).locator(".outputs svg");
     expect(await svg.locator("path[stroke]").count()).toBeGreaterThanOrEqual(2); // one line per path
+    // tip: true becomes titles the browser shows on hover (the chart is drawn where no pointer is)
+    expect(await svg.locator("circle title").first().textContent()).toMatch(/^iodepth: 1\ncpu_ns_per_io: \d/);
     const live = await b.page.locator(".cell.code").nth(0).locator(".outputs svg").first().textContent();
     expect(live).toContain("blk-mq");
     expect(live).toContain("rw_page");

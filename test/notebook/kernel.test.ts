@@ -196,4 +196,10 @@ describe("what cells find in scope", () => {
     expect(data["text/html"]).toMatch(/^<pre>nvmesim run: /);
     expect(data["text/html"]).toContain("<details><summary>the whole result");
   });
+
+  it("a mark that asks for a tip carries its values as titles in the static SVG", async () => {
+    const r = await run('Plot.plot({ marks: [Plot.dot([{ a: 1, b: 2.5 }], { x: "a", y: "b", tip: true })] })');
+    const svg = String((r.outputs[0] as { data: Record<string, string> }).data["image/svg+xml"]);
+    expect(svg).toContain("<title>a: 1\nb: 2.500</title>");
+  });
 });

@@ -2,7 +2,6 @@
 // (simulate, sweep, presets, paths, the config defaults), Observable Plot,
 // display/md/html/table, interact-style widgets, and a console that writes to
 // the cell's output. `import ... from "nvmesim"` gives the same API.
-import * as Plot from "@observablehq/plot";
 import { DEFAULT_CONFIG, DEFAULT_SWAP, validateConfig } from "../../model/config";
 import { COST_TABLE } from "../../model/cost-table";
 import { BOOLEAN_SWITCHES, PATH_NAMES, pathSteps, SWITCHES_OFF } from "../../model/paths";
@@ -15,6 +14,7 @@ import type { ExecuteContext, KernelHost } from "./kernel";
 import { nvmeHelpers } from "./nvme-api";
 import { html, md, mimeBundle, plainText, supersededBy, table } from "./outputs";
 import { kernelSweep, type SweepOptions } from "./sweep-api";
+import { notebookPlot as Plot } from "./plot-tips";
 import { widgets } from "./widgets";
 import { displayableResult, documented, help } from "./help";
 
