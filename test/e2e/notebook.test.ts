@@ -349,4 +349,28 @@ describe("the notebook in a browser", () => {
     );
     await finish(b, "completion");
   });
+
+  it("a wide table scrolls inside its output; a simulation shows as the CLI's summary", async () => {
+    const b = await open();
+    await load(b.page, [
+      {
+        cell_type: "code",
+        source: "table([Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`column_${i}`, 123456789 * i]))])",
+      },
+      { cell_type: "code", source: "await simulate({ workload: { number_ios: 20000 } })" },
+    ]);
+    await b.page.click("[data-action=run-all]");
+    await idle(b.page);
+    const box = b.page.locator(".cell.code").first().locator(".outputs .display");
+    const sizes = await box.evaluate((e) => ({ scroll: e.scrollWidth, client: e.clientWidth }));
+    expect(sizes.scroll).toBeGreaterThan(sizes.client); // it scrolls...
+    const cell = await b.page.locator(".cell.code").first().boundingBox();
+    expect(cell!.x + cell!.width).toBeLessThanOrEqual(b.page.viewportSize()!.width); // ...and the cell stays on the page
+    const summary = b.page.locator(".cell.code").nth(1).locator(".outputs pre").first();
+    expect(await summary.textContent()).toMatch(/^nvmesim run: blk-mq on p3700-2014/);
+    expect(await b.page.locator(".cell.code").nth(1).locator(".outputs details summary").first().textContent()).toMatch(
+      /^the whole result/,
+    );
+    await finish(b, "wide-table-summary");
+  });
 });

@@ -152,7 +152,7 @@ describe("what cells find in scope", () => {
     expect(shown.outputs).toHaveLength(1);
     expect(shown.outputs[0]).toMatchObject({
       output_type: "execute_result",
-      data: { "text/plain": "sweep: 4 points" },
+      data: { "text/plain": "sweep: 4 points over path (2) x iodepth (2), 0 failed" },
     });
   });
 

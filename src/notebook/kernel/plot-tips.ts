@@ -64,7 +64,7 @@ function withTitle(options: unknown): unknown {
   const o = options as Options;
   if (!o.tip) return options;
   // With tip set, Plot would put the title in the (never shown) tip instead of the SVG.
-  const rest = { ...o, title: o.title ?? tipTitle(o) };
+  const rest: Options = { ...o, title: o.title ?? tipTitle(o) };
   delete rest.tip;
   return rest;
 }

@@ -6,7 +6,7 @@ import { simulate as simulateCore } from "../../run/simulate";
 import { checkGrid, GRID_LIMIT, gridSize, parseSpec, pointConfig, pointValues, type SweepSpec } from "../../sweep/spec";
 import { rowOf, tableCsv, type Row } from "../../sweep/table";
 import type { ExecuteContext, KernelHost } from "./kernel";
-import { REPR, SUPERSEDES, table, type Displayable, type MimeBundle } from "./outputs";
+import { escapeHtml, jsonTreeHtml, REPR, SUPERSEDES, table, type Displayable, type MimeBundle } from "./outputs";
 
 export interface SweepOptions {
   /** Redraw the first chart as points finish (default true). */
@@ -47,14 +47,34 @@ export class SweepResult implements Displayable {
     return sweepCharts(this.spec, this.rows, this.document);
   }
 
+  /** What the CLI says when a sweep ends: its points and axes, and the points that failed. */
+  summary(): string {
+    const failed = this.rows.filter((r) => r.error !== undefined);
+    const axes = this.spec.axes.map((a) => `${a.name} (${a.values.length})`).join(" x ");
+    return [
+      `${this.spec.name}: ${this.rows.length} points over ${axes}, ${failed.length} failed`,
+      ...failed.slice(0, 10).map((r) => `  point ${r.point} failed: ${r.error}`),
+      ...(failed.length > 10 ? [`  ... and ${failed.length - 10} more (see records())`] : []),
+    ].join("\n");
+  }
+
   [REPR](): MimeBundle {
     const charts = this.charts();
-    const failed = this.rows.filter((r) => r.error).length;
-    const head = `<p>${this.rows.length} points${failed ? `, ${failed} failed` : ""}</p>`;
+    const summary = this.summary();
     const tableHtml = table(this.records())[REPR]()["text/html"] as string;
+    const spec = jsonTreeHtml(
+      JSON.parse(
+        JSON.stringify({
+          name: this.spec.name,
+          base: this.spec.base,
+          axes: this.spec.axes.map(({ name, param, values }) => ({ name, param, values })),
+        }),
+      ),
+      1,
+    );
     return {
-      "text/html": head + charts.map((c) => c.svg).join("\n") + tableHtml,
-      "text/plain": `sweep: ${this.rows.length} points${failed ? `, ${failed} failed` : ""}`,
+      "text/html": `<pre>${escapeHtml(summary)}</pre>${charts.map((c) => c.svg).join("\n")}${tableHtml}<details><summary>the sweep's spec</summary>${spec}</details>`,
+      "text/plain": summary,
     };
   }
 }
