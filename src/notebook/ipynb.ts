@@ -126,6 +126,11 @@ export function parseNotebook(text: string): Notebook {
   } catch (err) {
     throw new NotebookError("", `not JSON: ${(err as Error).message}`);
   }
+  return readNotebook(doc);
+}
+
+/** Reads a parsed .ipynb document, as parseNotebook does its text. */
+export function readNotebook(doc: unknown): Notebook {
   if (!isObject(doc)) throw new NotebookError("", "a notebook is a JSON object");
   if (doc.nbformat !== 4)
     throw new NotebookError("nbformat", `${JSON.stringify(doc.nbformat)}: only nbformat 4 notebooks open here`);
@@ -210,6 +215,11 @@ function writeOutput(o: Output): Json {
 
 /** The .ipynb text of a notebook, as Jupyter's nbformat writes it. */
 export function serializeNotebook(nb: Notebook): string {
+  return JSON.stringify(notebookDocument(nb), null, 1) + "\n";
+}
+
+/** The JSON document of a notebook as nbformat writes it (keys sorted, text split into lines). */
+export function notebookDocument(nb: Notebook): Record<string, unknown> {
   const doc = {
     ...nb,
     cells: nb.cells.map((c) => {
@@ -222,5 +232,5 @@ export function serializeNotebook(nb: Notebook): string {
       return cell;
     }),
   };
-  return JSON.stringify(sortKeys(doc), null, 1) + "\n";
+  return sortKeys(doc) as Record<string, unknown>;
 }

@@ -30,7 +30,7 @@ import {
   restoreCheckpoint,
   type CheckpointModel,
 } from "./checkpoints";
-import { ContentsError, exists, Folder, writeAtomic } from "./folder";
+import { ContentsError, exists, Folder, removeStaleTemps, writeAtomic } from "./folder";
 import { checkedNotebookText } from "./notebook-body";
 import { newNotebook, serializeNotebook } from "../notebook/ipynb";
 
@@ -116,6 +116,9 @@ export class Contents {
 
   constructor(root: string) {
     this.folder = new Folder(root);
+    // What a server killed mid-save left at the top of the folder; deeper folders are cleared on their next write.
+    removeStaleTemps(this.root);
+    removeStaleTemps(join(this.root, CHECKPOINTS_DIR));
   }
 
   get root(): string {

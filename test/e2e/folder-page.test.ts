@@ -2,7 +2,7 @@
 // sweep cell with its live chart saves to a valid file; New leaves the open file as it was; the landing
 // scratch notebook saves under a name the user gives; toolbar buttons give the keys back to the notebook;
 // I,I and 0,0 act as in Jupyter; the file list renames, duplicates, deletes and reverts.
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -167,6 +167,20 @@ describe("the page on a folder of the notebook server", () => {
     await row("qd-copy.ipynb").locator("[data-file-action=delete]").click();
     await b.page.waitForSelector('.file-name:text-is("qd-copy.ipynb")', { state: "detached" });
     expect(existsSync(join(dir, "qd-copy.ipynb"))).toBe(false);
+
+    // Upload: a notebook lands in the folder; a file that is not one is refused and nothing is written.
+    const upload = join(tmp, "uploaded.ipynb");
+    writeFileSync(upload, read("prp-anatomy.ipynb"));
+    await b.page.setInputFiles(".files input[type=file]", upload);
+    await b.page.waitForSelector('.file-name:text-is("uploaded.ipynb")');
+    expect(read("uploaded.ipynb")).toBe(read("prp-anatomy.ipynb"));
+    const bogus = join(tmp, "bogus.ipynb");
+    writeFileSync(bogus, "{ not a notebook");
+    await b.page.setInputFiles(".files input[type=file]", bogus);
+    await b.page.waitForSelector("text=bogus.ipynb was not uploaded");
+    expect(existsSync(join(dir, "bogus.ipynb"))).toBe(false);
+    await b.page.click("[data-file-action='new folder']");
+    await b.page.waitForSelector('.file-name:text-is("Untitled Folder")');
 
     // An edit saved by autosave only; Revert goes back to the checkpoint made when the file was opened.
     const opened = read(".ipynb_checkpoints/seed-2014-checkpoint.ipynb");

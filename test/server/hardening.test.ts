@@ -181,6 +181,12 @@ describe("saves keep what the file was (11)", () => {
     for (const name of leftovers) writeFileSync(join(dir, name), "");
     expect((await t.call("PUT", "/api/contents/private.ipynb", nbBody("3"))).status).toBe(200);
     expect(readdirSync(dir).filter((n) => n.includes("tmp"))).toEqual([]);
+
+    // A server starting on the folder clears such leftovers at once.
+    for (const name of leftovers) writeFileSync(join(dir, name), "");
+    const again = await startTestServer(dir);
+    await again.close();
+    expect(readdirSync(dir).filter((n) => n.includes("tmp"))).toEqual([]);
   });
 });
 
