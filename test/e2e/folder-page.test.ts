@@ -6,15 +6,13 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSy
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIST, ensurePage } from "../../src/cli/notebook";
 import { notebookProblems } from "../../src/notebook/check";
 import { startServer } from "../../src/server/server";
 import { ROOT } from "../../src/wasm/build";
-import { openBrowser, type Browser } from "./browser";
+import { finish, idle, openBrowser, type Browser } from "./browser";
 
-const SHOTS = join(ROOT, "test-results/e2e");
 const tmp = mkdtempSync(join(tmpdir(), "nvmesim-folder-page-"));
 const dir = join(tmp, "notebooks");
 const TOKEN = "folder-page-token";
@@ -37,20 +35,6 @@ async function open(query = ""): Promise<Browser> {
   await b.page.waitForSelector("#kernel[data-state=idle]", { timeout: 30_000 });
   return b;
 }
-
-async function finish(b: Browser, shot: string): Promise<void> {
-  await b.page.screenshot({ path: join(SHOTS, `${shot}.png`) });
-  await b.context.close();
-  expect(b.errors, b.errors.join("\n")).toEqual([]);
-}
-
-const idle = (page: Page) =>
-  page.waitForFunction(
-    () =>
-      !document.querySelector(".cell.busy") && document.querySelector("#kernel")?.getAttribute("data-state") === "idle",
-    null,
-    { timeout: 60_000 },
-  );
 
 const read = (name: string) => readFileSync(join(dir, name), "utf8");
 

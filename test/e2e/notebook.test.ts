@@ -12,9 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIST, ensurePage, serveStatic } from "../../src/cli/notebook";
 import { newNotebook, serializeNotebook, type Cell } from "../../src/notebook/ipynb";
 import { ROOT } from "../../src/wasm/build";
-import { openBrowser, type Browser } from "./browser";
+import { finish, idle, openBrowser, SHOTS, type Browser } from "./browser";
 
-const SHOTS = join(ROOT, "test-results/e2e");
 const tmp = mkdtempSync(join(tmpdir(), "nvmesim-e2e-"));
 const schema = JSON.parse(readFileSync(join(ROOT, "src/notebook/schema/nbformat.v4.5.schema.json"), "utf8"));
 const validate = new Ajv({ strict: false }).compile(schema);
@@ -38,12 +37,6 @@ async function open(profile = mkdtempSync(join(tmp, "profile-"))): Promise<Brows
   return b;
 }
 
-async function finish(b: Browser, shot: string): Promise<void> {
-  await b.page.screenshot({ path: join(SHOTS, `${shot}.png`) });
-  await b.context.close();
-  expect(b.errors, b.errors.join("\n")).toEqual([]);
-}
-
 /** Opens a notebook file through the page's file input. */
 async function load(page: Page, cells: Partial<Cell>[], name = "test.ipynb"): Promise<void> {
   const file = join(tmp, name);
@@ -51,14 +44,6 @@ async function load(page: Page, cells: Partial<Cell>[], name = "test.ipynb"): Pr
   await page.setInputFiles("#file", file);
   await page.waitForSelector(`text=Opened ${name}`);
 }
-
-const idle = (page: Page) =>
-  page.waitForFunction(
-    () =>
-      !document.querySelector(".cell.busy") && document.querySelector("#kernel")?.getAttribute("data-state") === "idle",
-    null,
-    { timeout: 30_000 },
-  );
 
 async function typeInCell(page: Page, index: number, text: string): Promise<void> {
   const editor = page.locator(".cell .cm-content").nth(index);
