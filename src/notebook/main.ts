@@ -8,7 +8,7 @@
 // as a plain page, it saves by download. Everything typed is also kept in
 // browser storage as it changes, so nothing is lost to a closed tab.
 import "./style.css";
-import { newNotebook, NotebookError, parseNotebook, serializeNotebook, type CellType } from "./ipynb";
+import { newNotebook, NotebookError, parseNotebook, serializeNotebook, type CellType, type Notebook } from "./ipynb";
 import { NotebookApp } from "./page/app";
 import { notebookHtml } from "./page/export-html";
 import { FilesPanel } from "./page/files-panel";
@@ -64,8 +64,8 @@ function showTitle(): void {
   $("[data-action=revert]").hidden = !path;
 }
 
-const setPathInUrl = (p: string | undefined) =>
-  history.replaceState(null, "", `${location.pathname}${p ? `?path=${encodeURIComponent(p)}` : ""}`);
+const setPathInUrl = (p: string) =>
+  history.replaceState(null, "", `${location.pathname}?path=${encodeURIComponent(p)}`);
 
 // Reopening the page brings back the working copy, before anything can be typed.
 const copy = await loadWorkingCopy(path).catch(() => undefined);
@@ -76,10 +76,18 @@ if (server && path) {
     const file = await server.open(path);
     start = parseNotebook(JSON.stringify(file.content));
     serverHash = file.hash;
-    // Like Jupyter, a notebook always has a checkpoint to go back to: the file as first opened here.
+  } catch (err) {
+    // The page must never save over a file it could not read: it shows a scratch notebook instead.
+    restored = `${path} could not be opened (${err instanceof Error ? err.message : String(err)}); the file is untouched and the page shows a scratch notebook.`;
+    path = undefined;
+  }
+}
+if (server && path) {
+  // Like Jupyter, a notebook always has a checkpoint to go back to: the file as first opened here.
+  try {
     if (!(await server.checkpoints(path)).length) await server.checkpoint(path);
   } catch (err) {
-    restored = `${path} could not be opened: ${err instanceof Error ? err.message : String(err)}`;
+    restored = `${path} has no checkpoint to revert to: ${err instanceof Error ? err.message : String(err)}`;
   }
 }
 if (copy && (!path || copy.dirty)) {
@@ -192,18 +200,21 @@ function download(filename: string, text: string, type: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-/** The scratch notebook saved into the folder under a name the user gives; then the page works on that file. */
-async function saveAs(): Promise<void> {
-  let answer = prompt("Save the scratch notebook in the folder as:", "Untitled.ipynb")?.trim();
-  if (!answer || !server) return;
+/** A notebook saved into the folder under a name the user gives (asked before replacing a file); then the page opens that file. */
+async function saveAs(nb: Notebook, what: string, suggested: string): Promise<boolean> {
+  let answer = prompt(`Save ${what} in the folder as:`, suggested)?.trim();
+  if (!answer || !server) return false;
   if (!answer.endsWith(".ipynb")) answer += ".ipynb";
   const target = answer.replace(/^\/+/, "");
-  if ((await server.exists(target)) && !confirm(`${target} exists. Replace it with this notebook?`)) return;
-  const r = await server.save(target, app.nb);
-  if (!r.ok) return notice(`Saving ${target} failed: ${r.message}`, "error");
+  if ((await server.exists(target)) && !confirm(`${target} exists. Replace it with this notebook?`)) return false;
+  const r = await server.save(target, nb);
+  if (!r.ok) {
+    notice(`Saving ${target} failed: ${r.message}`, "error");
+    return false;
+  }
   await server.checkpoint(target);
-  await clearWorkingCopy(undefined);
-  location.search = `?path=${encodeURIComponent(target)}`;
+  await openPath(target);
+  return true;
 }
 
 async function save(): Promise<void> {
@@ -213,8 +224,9 @@ async function save(): Promise<void> {
       await server.checkpoint(path).catch((err: Error) => notice(err.message, "error"));
       notice(`Saved ${path} (and kept it as its checkpoint).`);
     }
-  } else if (server) await saveAs();
-  else {
+  } else if (server) {
+    if (await saveAs(app.nb, "the scratch notebook", "Untitled.ipynb")) await clearWorkingCopy(undefined);
+  } else {
     download(name, serializeNotebook(app.nb), "application/x-ipynb+json");
     dirty = false;
     showTitle();
@@ -284,12 +296,13 @@ const files = server
         void autosave();
       },
       deleted: () => {
-        void clearWorkingCopy(path);
-        path = undefined;
+        // The page keeps the notebook (and its working copy); autosave stops, an explicit Save puts the file back.
+        serverHash = undefined;
+        fileAutosave = false;
         dirty = true;
-        setPathInUrl(undefined);
         showTitle();
         void autosave();
+        notice(`${path} was deleted. The notebook stays on this page: Save (Ctrl+S) puts the file back.`);
       },
       revert,
     })
@@ -298,16 +311,13 @@ const files = server
 async function openFile(file: File): Promise<void> {
   try {
     const nb = parseNotebook(await file.text());
+    const fileName = file.name.endsWith(".ipynb") ? file.name : `${file.name}.ipynb`;
+    // Through the server the page works on the folder's files: a file from this computer goes into the folder first.
+    if (server) return void (await saveAs(nb, file.name, fileName));
     if (dirty && !confirm(`Replace the unsaved notebook on the page with ${file.name}?`)) return;
     app.load(nb);
-    name = file.name.endsWith(".ipynb") ? file.name : `${file.name}.ipynb`;
-    if (server) {
-      // On the server the page works on folder files: an opened file becomes a scratch notebook to Save into it.
-      void clearWorkingCopy(path);
-      path = undefined;
-      setPathInUrl(undefined);
-    }
-    dirty = Boolean(server);
+    name = fileName;
+    dirty = false;
     showTitle();
     void autosave();
     notice(`Opened ${file.name}.`);

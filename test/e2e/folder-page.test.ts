@@ -188,4 +188,17 @@ describe("the page on a folder of the notebook server", () => {
     expect(readdirSync(dir).filter((n) => n.includes("tmp"))).toEqual([]);
     await finish(b, "folder-file-list");
   });
+
+  it("a file the page cannot read is never saved over: the page shows a scratch notebook", async () => {
+    const broken = '{"cells": "not a list", "nbformat": 4, "nbformat_minor": 5, "metadata": {}}\n';
+    writeFileSync(join(dir, "broken.ipynb"), broken);
+    const b = await open("&path=broken.ipynb");
+    await b.page.waitForSelector("text=broken.ipynb could not be opened");
+    expect(await b.page.locator("#name").textContent()).toMatch(/^scratch notebook/);
+    await b.page.locator(".cell.code .cm-content").first().click();
+    await b.page.keyboard.type("// typed on the scratch");
+    await b.page.waitForTimeout(5500); // past the file autosave's interval
+    expect(read("broken.ipynb")).toBe(broken);
+    await finish(b, "folder-broken-file");
+  });
 });
