@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { ConfigError } from "../model/config";
 import { BOOLEAN_SWITCHES } from "../model/paths";
 import { simulate } from "../run/simulate";
-import type { Result } from "../report/result";
+import type { Result } from "../run/result";
 import { profileText, resultSummary } from "../report/summary";
 import { loadNvmesim } from "../wasm/node";
 import { boolFlag, parseFlags, UsageError, type FlagSpec } from "./args";

@@ -3,7 +3,7 @@
 // latency, one for CPU and doorbells, one for the simulated time and the top
 // of the profile; and the profile as a perf-report-style table.
 import type { RunConfig } from "../model/config";
-import type { Result } from "./result";
+import type { Result } from "../run/result";
 
 /** What `nvmesim run` prints: the run in a line, then throughput, latency and CPU per direction. */
 export function resultSummary(r: Result): string {

@@ -4,7 +4,7 @@
 // numbers are predictions: the cost table never saw the rw_page profile.
 import type { ProfileRow } from "../model/calibration";
 import { DOORBELLS_INLINED_2014, type PathName } from "../model/paths";
-import type { ProfileEntry, Result } from "../report/result";
+import type { ProfileEntry, Result } from "./result";
 import type { Nvmesim } from "../wasm/module";
 import { simulate, type SimulateOptions } from "./simulate";
 

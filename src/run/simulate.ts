@@ -7,7 +7,7 @@ import { COST_TABLE } from "../model/cost-table";
 import { pathSteps, SLEEP_STEPS, SWAP_FAULT_STEPS, type PathSteps } from "../model/paths";
 import { OTHER_KERNEL } from "../model/steps";
 import { PRESETS, type Latency } from "../model/presets";
-import { buildResult, type Result } from "../report/result";
+import { buildResult, type Result } from "./result";
 import { readHistogram, readSimStats, writeSimConfig, type SimConfigValues, type SimStatsValues } from "../wasm/engine";
 import type { Nvmesim } from "../wasm/module";
 import { yieldToEventLoop } from "./yield";

@@ -14,7 +14,7 @@ export interface ValidationCase {
   unit: string;
   config: Record<string, unknown>;
   /** The model's number for the figure, from the run(s). */
-  measure: (run: (config: Record<string, unknown>) => Promise<import("../report/result").Result>) => Promise<number>;
+  measure: (run: (config: Record<string, unknown>) => Promise<import("./result").Result>) => Promise<number>;
 }
 
 const ALL_FIXES = {

@@ -6,9 +6,9 @@
 import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseHTML } from "linkedom";
-import { sweepCharts } from "../report/sweep-plots";
-import type { Result } from "../report/result";
-import { sweepReportHtml } from "../report/sweep-report";
+import { sweepCharts } from "./plots";
+import type { Result } from "../run/result";
+import { sweepReportHtml } from "./report";
 import { readRecordLine, type PointRecord, type RecordSpot } from "./log";
 import type { SweepSpec } from "./spec";
 import { rowOf, tableCsv, type Row } from "./table";

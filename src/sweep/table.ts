@@ -2,7 +2,7 @@
 // metrics of its result, rounded so the CSV is stable text (results.csv, the
 // plots and the report's table all read these rows).
 import { csvFormat } from "d3-dsv";
-import type { DirectionResult, Result } from "../report/result";
+import type { DirectionResult, Result } from "../run/result";
 import type { PointRecord } from "./log";
 import type { Scalar, SweepSpec } from "./spec";
 

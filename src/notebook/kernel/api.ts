@@ -6,7 +6,7 @@ import { DEFAULT_CONFIG, DEFAULT_SWAP, validateConfig } from "../../model/config
 import { COST_TABLE } from "../../model/cost-table";
 import { BOOLEAN_SWITCHES, PATH_NAMES, pathSteps, SWITCHES_OFF } from "../../model/paths";
 import { PRESETS } from "../../model/presets";
-import type { Result } from "../../report/result";
+import type { Result } from "../../run/result";
 import { parseProfileCsv } from "../../model/calibration";
 import { runSeedScenario, SEED_CPU_RATIO, SEED_SCENARIO_CONFIG } from "../../run/seed-scenario";
 import { simulate as simulateCore } from "../../run/simulate";

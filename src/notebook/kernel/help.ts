@@ -3,7 +3,7 @@
 // simulation's result shown as `nvmesim run` prints it with the whole result
 // as a tree to unfold, rather than a raw object.
 import { configField, CONFIG_FIELDS, describeType, type ConfigField } from "../../model/config-schema";
-import type { Result } from "../../report/result";
+import type { Result } from "../../run/result";
 import { resultSummary } from "../../report/summary";
 import { API_DOCS } from "./api-docs";
 import { escapeHtml, functionSignature, jsonTreeHtml, REPR, type Displayable, type MimeBundle } from "./outputs";

@@ -1,7 +1,7 @@
 // sweep(spec) in a cell: every point of the grid in turn in the kernel's Wasm
 // module, with progress and the first chart redrawn as points finish (a few
 // times a second at most); the result shows as its charts and a table.
-import { sweepCharts } from "../../report/sweep-plots";
+import { sweepCharts } from "../../sweep/plots";
 import { simulate as simulateCore } from "../../run/simulate";
 import { checkGrid, GRID_LIMIT, gridSize, parseSpec, pointConfig, pointValues, type SweepSpec } from "../../sweep/spec";
 import { rowOf, tableCsv, type Row } from "../../sweep/table";

@@ -1,6 +1,6 @@
 // Goal: latency percentiles come out of the histogram exactly as fio computes them, with fio's keys.
 import { describe, expect, it } from "vitest";
-import { bucketValue, fioPercentiles } from "../../src/report/result";
+import { bucketValue, fioPercentiles } from "../../src/run/result";
 
 describe("fio percentiles", () => {
   it("bucket values: exact below 128, the middle of the bucket above", () => {

@@ -1,8 +1,8 @@
 // report.html of a sweep: the spec, the charts and a sortable table of every
 // point in one self-contained file that opens offline (no network, no build).
-import type { Chart } from "./sweep-plots";
-import type { SweepSpec } from "../sweep/spec";
-import { METRICS, type Row } from "../sweep/table";
+import type { Chart } from "./plots";
+import type { SweepSpec } from "./spec";
+import { METRICS, type Row } from "./table";
 
 const escapeHtml = (s: string) =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");

@@ -5,8 +5,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseHTML } from "linkedom";
 import { describe, expect, it } from "vitest";
-import { sweepCharts } from "../../src/report/sweep-plots";
-import { sweepReportHtml } from "../../src/report/sweep-report";
+import { sweepCharts } from "../../src/sweep/plots";
+import { sweepReportHtml } from "../../src/sweep/report";
 import { gridSize, parseSpec, pointValues, type SweepSpec } from "../../src/sweep/spec";
 import type { Row } from "../../src/sweep/table";
 

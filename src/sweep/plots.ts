@@ -4,8 +4,8 @@
 // with one labelled line per series (the other axes' values, e.g. the path),
 // and heatmaps when two axes are numeric. Each chart is a standalone SVG.
 import * as Plot from "@observablehq/plot";
-import type { Scalar, SweepSpec } from "../sweep/spec";
-import type { Metric, Row } from "../sweep/table";
+import type { Scalar, SweepSpec } from "./spec";
+import type { Metric, Row } from "./table";
 
 export interface Chart {
   /** File name without extension, e.g. iops-vs-iodepth. */
