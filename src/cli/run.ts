@@ -3,6 +3,7 @@
 // fio-compatible JSON (--json / --fio-json) or a perf-report-style profile.
 import { readFileSync } from "node:fs";
 import { ConfigError } from "../model/config";
+import { CONFIG_FIELDS, describeType, type ConfigField } from "../model/config-schema";
 import { BOOLEAN_SWITCHES } from "../model/paths";
 import { simulate } from "../run/simulate";
 import type { Result } from "../run/result";
@@ -11,26 +12,16 @@ import { loadNvmesim } from "../wasm/node";
 import { boolFlag, parseFlags, UsageError, type FlagSpec } from "./args";
 import type { Io } from "./io";
 
+/** The configuration's fields that have a flag, from the schema. */
+const CONFIG_FLAGS = CONFIG_FIELDS.filter((f) => f.flag);
+
 const FLAGS: FlagSpec = {
   scenario: { type: "string" },
   config: { type: "string" },
-  seed: { type: "string" },
-  path: { type: "string" },
   switch: { type: "string", multiple: true },
-  cpus: { type: "string" },
-  "q-depth": { type: "string" },
-  device: { type: "string" },
-  rw: { type: "string" },
-  bs: { type: "string" },
-  iodepth: { type: "string" },
-  numjobs: { type: "string" },
-  rwmixread: { type: "string" },
-  ioengine: { type: "string" },
-  hipri: { type: "boolean" },
-  size: { type: "string" },
-  "number-ios": { type: "string" },
-  runtime: { type: "string" },
-  "no-verify": { type: "boolean" },
+  ...Object.fromEntries(
+    CONFIG_FLAGS.map((f) => [f.flag!.name, { type: f.flag!.sets === undefined ? "string" : "boolean" } as const]),
+  ),
   json: { type: "boolean" },
   "fio-json": { type: "boolean" },
   profile: { type: "boolean" },
@@ -38,14 +29,21 @@ const FLAGS: FlagSpec = {
   help: { type: "boolean" },
 };
 
+/** One flag's line of --help: its name, what it takes, and the field it sets with the schema's description. */
+function flagLine(f: ConfigField): string {
+  const { name, sets } = f.flag!;
+  if (sets !== undefined) return `${`  --${name}`.padEnd(22)} ${f.path} = ${sets}: ${f.doc}`;
+  const value = f.value.type === "enum" ? "NAME" : f.value.type === "size" ? "SIZE" : "N";
+  return `${`  --${name} ${value}`.padEnd(22)} ${f.path}: ${f.doc}; ${describeType(f.value)}`;
+}
+
 const HELP = `usage: nvmesim run --scenario seed-2014 [--json]
-       nvmesim run [--config FILE] [--path blk-mq|rw_page] [--switch NAME ...] [--cpus N] [--q-depth N]
-                   [--device PRESET] [--rw MODE] [--bs SIZE] [--iodepth N] [--numjobs N] [--rwmixread N]
-                   [--ioengine sync|async] [--hipri] [--size SIZE] [--number-ios N] [--runtime SECONDS]
-                   [--seed N] [--no-verify] [--json | --fio-json | --profile] [--timing]
-Flags override the --config file. --json prints the full result (fio JSON with an "nvmesim" section),
---fio-json the same, --profile a perf-report-style table. --timing adds wall-clock time (not deterministic).
-switches: ${BOOLEAN_SWITCHES.join(", ")}
+       nvmesim run [--config FILE] [FLAG ...] [--switch NAME ...] [--json | --fio-json | --profile] [--timing]
+Flags override the --config file (JSON, as simulate() takes it). --json prints the full result (fio JSON with
+an "nvmesim" section), --fio-json the same, --profile a perf-report-style table. --timing adds wall-clock time
+(not deterministic).
+${CONFIG_FLAGS.map(flagLine).join("\n")}
+  --switch NAME        switches.NAME = true: a later kernel's fix, one of ${BOOLEAN_SWITCHES.join(", ")}
 `;
 
 function numberFlag(flag: string, text: string): number {
@@ -53,45 +51,47 @@ function numberFlag(flag: string, text: string): number {
   return Number(text);
 }
 
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new UsageError(`cannot read --config '${path}': ${(err as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch (err) {
+    throw new UsageError(`invalid --config '${path}': ${(err as Error).message}`);
+  }
+}
+
+/** Sets `value` at a dotted path of `config`, copying the objects on the way (they may be the file's). */
+function setPath(config: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split(".");
+  let at = config;
+  for (const part of parts.slice(0, -1)) {
+    const next = { ...((at[part] as Record<string, unknown> | undefined) ?? {}) };
+    at[part] = next;
+    at = next;
+  }
+  at[parts[parts.length - 1]] = value;
+}
+
 /** The config object a run of these flags describes (validation happens in simulate). */
 function configFromFlags(values: Record<string, unknown>): Record<string, unknown> {
-  let base: Record<string, unknown> = {};
-  if (values.config !== undefined) {
-    const path = String(values.config);
-    let text: string;
-    try {
-      text = readFileSync(path, "utf8");
-    } catch (err) {
-      throw new UsageError(`cannot read --config '${path}': ${(err as Error).message}`);
-    }
-    try {
-      base = JSON.parse(text) as Record<string, unknown>;
-    } catch (err) {
-      throw new UsageError(`invalid --config '${path}': ${(err as Error).message}`);
-    }
+  const config = values.config === undefined ? {} : { ...readConfigFile(String(values.config)) };
+  for (const f of CONFIG_FLAGS) {
+    const { name, sets } = f.flag!;
+    const v = values[name];
+    if (v === undefined || v === false) continue;
+    const numeric = f.value.type === "integer" || f.value.type === "number";
+    setPath(config, f.path, sets !== undefined ? sets : numeric ? numberFlag(name, String(v)) : String(v));
   }
-  const config: Record<string, unknown> = { ...base };
-  const workload: Record<string, unknown> = { ...((base.workload as object) ?? {}) };
-  const switches: Record<string, unknown> = { ...((base.switches as object) ?? {}) };
-  const str = (k: string) => (values[k] === undefined ? undefined : String(values[k]));
-  if (str("seed") !== undefined) config.seed = str("seed");
-  if (str("path") !== undefined) config.path = str("path");
-  if (str("cpus") !== undefined) config.cpus = numberFlag("cpus", str("cpus")!);
-  if (str("q-depth") !== undefined) config.qDepth = numberFlag("q-depth", str("q-depth")!);
-  if (str("device") !== undefined) config.device = { ...((base.device as object) ?? {}), preset: str("device") };
   for (const name of (values.switch as string[] | undefined) ?? []) {
     if (!(BOOLEAN_SWITCHES as readonly string[]).includes(name))
       throw new UsageError(`invalid --switch '${name}' (allowed: ${BOOLEAN_SWITCHES.join(", ")})`);
-    switches[name] = true;
+    setPath(config, `switches.${name}`, true);
   }
-  for (const k of ["rw", "bs", "ioengine", "size"]) if (str(k) !== undefined) workload[k] = str(k);
-  for (const k of ["iodepth", "numjobs", "rwmixread"]) if (str(k) !== undefined) workload[k] = numberFlag(k, str(k)!);
-  if (str("number-ios") !== undefined) workload.number_ios = numberFlag("number-ios", str("number-ios")!);
-  if (str("runtime") !== undefined) workload.runtime = numberFlag("runtime", str("runtime")!);
-  if (values.hipri) workload.hipri = true;
-  if (values["no-verify"]) workload.verify = false;
-  if (Object.keys(workload).length) config.workload = workload;
-  if (Object.keys(switches).length) config.switches = switches;
   return config;
 }
 

@@ -30,6 +30,8 @@ export interface ConfigField {
   doc: string;
   /** Only for this kind of workload. */
   workload?: (typeof WORKLOAD_KINDS)[number];
+  /** Its `nvmesim run` flag (fio's spelling); `sets`: a flag without a value that sets this. */
+  flag?: { name: string; sets?: boolean };
 }
 
 const int = (min: number, max: number): FieldType => ({ type: "integer", min, max });
@@ -41,10 +43,25 @@ const perMillion = int(0, 1_000_000);
 const count = int(0, Number.MAX_SAFE_INTEGER);
 
 export const CONFIG_FIELDS: readonly ConfigField[] = [
-  { path: "seed", value: { type: "seed" }, doc: "the run's seed: same configuration and seed, same result" },
-  { path: "path", value: oneOf(PATH_NAMES), doc: "host I/O path: blk-mq (Linux 3.19) or rw_page (the 2014 bypass)" },
-  { path: "cpus", value: int(1, 256), doc: "CPUs, each with its own NVMe queue pair" },
-  { path: "qDepth", value: int(2, 65536), doc: "entries per NVMe submission and completion queue" },
+  {
+    path: "seed",
+    flag: { name: "seed" },
+    value: { type: "seed" },
+    doc: "the run's seed: same configuration and seed, same result",
+  },
+  {
+    path: "path",
+    flag: { name: "path" },
+    value: oneOf(PATH_NAMES),
+    doc: "host I/O path: blk-mq (Linux 3.19) or rw_page (the 2014 bypass)",
+  },
+  { path: "cpus", flag: { name: "cpus" }, value: int(1, 256), doc: "CPUs, each with its own NVMe queue pair" },
+  {
+    path: "qDepth",
+    flag: { name: "q-depth" },
+    value: int(2, 65536),
+    doc: "entries per NVMe submission and completion queue",
+  },
   { path: "switches.iodInPdu", value: bool, doc: "Linux 4.0: the iod lives in the request, no kmalloc/kfree per I/O" },
   { path: "switches.batchDoorbell", value: bool, doc: "Linux 5.0 commit_rqs: one SQ doorbell per plugged batch" },
   {
@@ -76,6 +93,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
   },
   {
     path: "device.preset",
+    flag: { name: "device" },
     value: oneOf(PRESET_NAMES),
     doc: "the device model (nvmesim presets lists them with their sources)",
   },
@@ -96,23 +114,78 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     doc: "commands built with a misaligned PRP1 (failed with DNR), per million",
   },
   { path: "workload.kind", value: oneOf(WORKLOAD_KINDS), doc: "fio: a fio-like job; swap: the seed's swap program" },
-  { path: "workload.rw", value: oneOf(RW_MODES), doc: "fio's rw: the I/O pattern", workload: "fio" },
-  { path: "workload.bs", value: size, doc: "block size, bytes (a multiple of 4096; 4k, 128k)", workload: "fio" },
-  { path: "workload.iodepth", value: int(1, 65535), doc: "I/Os each job keeps in flight", workload: "fio" },
-  { path: "workload.numjobs", value: int(1, 4096), doc: "jobs (threads), spread over the CPUs", workload: "fio" },
-  { path: "workload.rwmixread", value: int(0, 100), doc: "percentage of reads in rw and randrw", workload: "fio" },
+  {
+    path: "workload.rw",
+    flag: { name: "rw" },
+    value: oneOf(RW_MODES),
+    doc: "fio's rw: the I/O pattern",
+    workload: "fio",
+  },
+  {
+    path: "workload.bs",
+    flag: { name: "bs" },
+    value: size,
+    doc: "block size, bytes (a multiple of 4096; 4k, 128k)",
+    workload: "fio",
+  },
+  {
+    path: "workload.iodepth",
+    flag: { name: "iodepth" },
+    value: int(1, 65535),
+    doc: "I/Os each job keeps in flight",
+    workload: "fio",
+  },
+  {
+    path: "workload.numjobs",
+    flag: { name: "numjobs" },
+    value: int(1, 4096),
+    doc: "jobs (threads), spread over the CPUs",
+    workload: "fio",
+  },
+  {
+    path: "workload.rwmixread",
+    flag: { name: "rwmixread" },
+    value: int(0, 100),
+    doc: "percentage of reads in rw and randrw",
+    workload: "fio",
+  },
   {
     path: "workload.ioengine",
+    flag: { name: "ioengine" },
     value: oneOf(IO_ENGINES),
     doc: "sync: one I/O at a time; async: iodepth in flight (libaio)",
     workload: "fio",
   },
-  { path: "workload.hipri", value: bool, doc: "poll for completions (sets switches.polled)", workload: "fio" },
-  { path: "workload.size", value: size, doc: "bytes of the device the jobs use, shared by all jobs", workload: "fio" },
-  { path: "workload.number_ios", value: count, doc: "stop after this many I/Os in all (0: no limit)", workload: "fio" },
-  { path: "workload.runtime", value: seconds, doc: "stop at this simulated time, seconds (0: no limit)" },
+  {
+    path: "workload.hipri",
+    flag: { name: "hipri", sets: true },
+    value: bool,
+    doc: "poll for completions (sets switches.polled)",
+    workload: "fio",
+  },
+  {
+    path: "workload.size",
+    flag: { name: "size" },
+    value: size,
+    doc: "bytes of the device the jobs use, shared by all jobs",
+    workload: "fio",
+  },
+  {
+    path: "workload.number_ios",
+    flag: { name: "number-ios" },
+    value: count,
+    doc: "stop after this many I/Os in all (0: no limit)",
+    workload: "fio",
+  },
+  {
+    path: "workload.runtime",
+    flag: { name: "runtime" },
+    value: seconds,
+    doc: "stop at this simulated time, seconds (0: no limit)",
+  },
   {
     path: "workload.verify",
+    flag: { name: "no-verify", sets: false },
     value: bool,
     doc: "check every read against what was last written there",
     workload: "fio",

@@ -2,8 +2,8 @@
 // path with a list of values or a range. Validated before any work: every
 // mistake is one SpecError naming the spot in the file (`axes.iodepth[3]`),
 // the value and what is allowed, with the nearest valid name for typos.
-import { nearest, parseSize, validateConfig } from "../model/config";
-import { CONFIG_FIELDS } from "../model/config-schema";
+import { checkField, ConfigError, nearest, parseSize, validateConfig } from "../model/config";
+import { CONFIG_FIELDS, configField } from "../model/config-schema";
 
 export type Scalar = string | number | boolean;
 
@@ -168,12 +168,14 @@ export function parseSpec(doc: unknown, extraAxes: [string, unknown][] = []): Sw
     throw new SpecError("base", "must be an object (a run configuration)");
   const base = structuredClone(doc.base ?? {}) as Record<string, unknown>;
   base.seed ??= 1;
-  if (
-    !(typeof base.seed === "number" || typeof base.seed === "string") ||
-    !/^(0x[0-9a-f]{1,16}|\d{1,20})$/i.test(String(base.seed)) ||
-    BigInt(base.seed) >= 1n << 64n
-  )
+  // The spec is JSON, so its seed is a number or a string; the configuration's own check says which are seeds.
+  try {
+    if (typeof base.seed !== "number" && typeof base.seed !== "string") throw new ConfigError("seed", "");
+    checkField(configField("seed")!, base.seed);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
     throw new SpecError("base.seed", `${JSON.stringify(base.seed)} is not an integer in 0..2^64-1`);
+  }
   const axesIn = doc.axes ?? {};
   if (!isObject(axesIn)) throw new SpecError("axes", 'must be an object of NAME: [values] or NAME: "A..B xF"');
   const entries: [string, unknown, string][] = Object.entries(axesIn).map(([k, v]) => [k, v, `axes.${k}`]);

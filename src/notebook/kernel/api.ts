@@ -13,7 +13,7 @@ import { simulate as simulateCore } from "../../run/simulate";
 import type { ExecuteContext, KernelHost } from "./kernel";
 import { nvmeHelpers } from "./nvme-api";
 import { html, md, mimeBundle, plainText, supersededBy, table } from "./outputs";
-import { kernelSweep, type SweepOptions } from "./sweep-api";
+import { kernelSweep, type CellSweepOptions } from "./sweep-api";
 import { notebookPlot as Plot } from "./plot-tips";
 import { widgets } from "./widgets";
 import { displayableResult, documented, help } from "./help";
@@ -75,7 +75,7 @@ export function createApi(host: KernelHost, context: () => ExecuteContext): Kern
   });
 
   /** sweep(spec): every point of a grid in turn, with progress and the first chart updating as points finish. */
-  const sweep = withCallSite((doc: unknown, options: SweepOptions = {}) =>
+  const sweep = withCallSite((doc: unknown, options: CellSweepOptions = {}) =>
     kernelSweep(host, context(), doc, options, `sweep-${++displays}`, display),
   );
 

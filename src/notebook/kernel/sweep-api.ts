@@ -8,7 +8,7 @@ import { rowOf, tableCsv, type Row } from "../../sweep/table";
 import type { ExecuteContext, KernelHost } from "./kernel";
 import { escapeHtml, jsonTreeHtml, REPR, SUPERSEDES, table, type Displayable, type MimeBundle } from "./outputs";
 
-export interface SweepOptions {
+export interface CellSweepOptions {
   /** Redraw the first chart as points finish (default true). */
   live?: boolean;
   /** Allow more than GRID_LIMIT points. */
@@ -83,7 +83,7 @@ export async function kernelSweep(
   host: KernelHost,
   ctx: ExecuteContext,
   doc: unknown,
-  options: SweepOptions,
+  options: CellSweepOptions,
   displayId: string,
   display: (value: Displayable, options: { id: string }) => void,
 ): Promise<SweepResult> {
