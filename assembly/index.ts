@@ -2,8 +2,8 @@
 // (pointers into linear memory are plain numbers) and the layout constants
 // TypeScript reads memory with. Nothing here allocates behind the caller.
 
-import { arenaReset } from "./sim/arena";
-import { physmemReset } from "./sim/physmem";
+import { arenaReset } from "./runtime/arena";
+import { physmemReset } from "./runtime/physmem";
 import { Sqe } from "./nvme/sqe";
 import { Cqe } from "./nvme/cqe";
 import { SglDesc } from "./nvme/sgl";
@@ -101,10 +101,10 @@ export {
 } from "./device/dma-list";
 export { nvmeMapPrp } from "./device/prp";
 export { nvmeMapSgl } from "./device/sgl";
-export { arenaAlloc, arenaUsedBytes } from "./sim/arena";
-export { PHYSMEM_REGIONS_MAX, physmemMap, physmemTranslate } from "./sim/physmem";
-export { prngCreate, prngNext } from "./sim/prng";
-export { EVENT_BYTES, eventQueueCreate, eventPush, eventPop, eventTopTimeNs, eventTopData } from "./sim/event-queue";
+export { arenaAlloc, arenaUsedBytes } from "./runtime/arena";
+export { PHYSMEM_REGIONS_MAX, physmemMap, physmemTranslate } from "./runtime/physmem";
+export { prngCreate, prngNext } from "./runtime/prng";
+export { EVENT_BYTES, eventQueueCreate, eventPush, eventPop, eventTopTimeNs, eventTopData } from "./runtime/event-queue";
 export {
   KERNEL_DATA_PHYS_BASE,
   KERNEL_LIST_PHYS_BASE,
@@ -184,7 +184,7 @@ export function scratchPtr(): usize {
 
 export { engineInit, engineRun, engineDone } from "./sim/engine";
 export { engineStats, engineHistogram } from "./sim/stats";
-export { PLAT_NR, PLAT_BITS } from "./sim/histogram";
+export { PLAT_NR, PLAT_BITS } from "./runtime/histogram";
 export { LAT_CONSTANT, LAT_UNIFORM, LAT_EXPONENTIAL, LAT_LOGNORMAL } from "./device/media";
 
 // Layouts of the engine's config and stats: TypeScript finds every field by these names.

@@ -13,7 +13,7 @@
 import { NVME_CQE_BYTES, nvmeCqeWrite } from "../nvme/cqe";
 import { NVME_QUEUE_DEPTH_MAX, NVME_QUEUE_DEPTH_MIN, NVME_REG_DBS, nvmeRingFull, nvmeRingNext, nvmeRingUsed } from "../nvme/doorbell";
 import { NVME_SQE_BYTES } from "../nvme/sqe";
-import { arenaAlloc } from "../sim/arena";
+import { arenaAlloc } from "../runtime/arena";
 
 @unmanaged
 export class CtrlQueue {

@@ -6,7 +6,7 @@
 //  +-------+-----+----------------------------------------------+
 //  0       4     8                                       (16 bytes each)
 
-import { arenaAlloc } from "../sim/arena";
+import { arenaAlloc } from "../runtime/arena";
 
 export const DMA_LIST_HEADER_BYTES: u32 = 8;
 export const DMA_ENTRY_BYTES: u32 = 16;

@@ -3,8 +3,8 @@
 // Distributions are tabulated once per run by quantile (LAT_TABLE_SIZE
 // equiprobable points), so a draw is one lookup: fast and exactly repeatable.
 
-import { arenaAlloc } from "../sim/arena";
-import { Prng, prngNext } from "../sim/prng";
+import { arenaAlloc } from "../runtime/arena";
+import { Prng, prngNext } from "../runtime/prng";
 
 export const LAT_CONSTANT: u32 = 0; // a
 export const LAT_UNIFORM: u32 = 1; // uniform in [a, b]

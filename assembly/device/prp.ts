@@ -13,7 +13,7 @@ import {
   NVME_SC_INVALID_FIELD,
   NVME_SC_PRP_INVALID_OFFSET,
 } from "../nvme/status";
-import { physmemTranslate } from "../sim/physmem";
+import { physmemTranslate } from "../runtime/physmem";
 import { DMA_ENTRY_BYTES, DMA_LIST_HEADER_BYTES, dmaEntrySet, dmaListCap, dmaListClear, dmaListSetCount } from "./dma-list";
 
 function prpOffsetInvalid(): u32 {

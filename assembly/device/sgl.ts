@@ -22,7 +22,7 @@ import {
   NVME_SC_SGL_INVALID_SEG,
   NVME_SC_SGL_INVALID_TYPE,
 } from "../nvme/status";
-import { physmemTranslate } from "../sim/physmem";
+import { physmemTranslate } from "../runtime/physmem";
 import { DMA_FLAG_BIT_BUCKET, dmaListClear, dmaListPush } from "./dma-list";
 
 function sglError(sc: u32): u32 {

@@ -8,7 +8,7 @@
 //  0            8            16        20        24        28    32  (u32 each)
 //  PRP: dptr0 = PRP1, dptr1 = PRP2. SGL: dptr0/dptr1 = the 16-byte descriptor 1.
 
-import { arenaAlloc } from "../sim/arena";
+import { arenaAlloc } from "../runtime/arena";
 import { PagePool, pagePoolAlloc, pagePoolFree } from "./page-pool";
 
 @unmanaged

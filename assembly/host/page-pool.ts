@@ -7,8 +7,8 @@
 //  | physBase, ptr |  --->  | n-1| n-2| ... |  0  | top    | pg 0 | pg 1 | ..
 //  | pageBytes ... |        +----+----+-----+-----+        +------+------+--
 
-import { arenaAlloc } from "../sim/arena";
-import { physmemMap } from "../sim/physmem";
+import { arenaAlloc } from "../runtime/arena";
+import { physmemMap } from "../runtime/physmem";
 
 @unmanaged
 export class PagePool {

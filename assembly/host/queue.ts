@@ -12,7 +12,7 @@
 import { Cqe, NVME_CQE_BYTES, NVME_STATUS_PHASE } from "../nvme/cqe";
 import { NVME_SQE_BYTES } from "../nvme/sqe";
 import { NVME_QUEUE_DEPTH_MAX, NVME_QUEUE_DEPTH_MIN, nvmeRingFull, nvmeRingNext } from "../nvme/doorbell";
-import { arenaAlloc } from "../sim/arena";
+import { arenaAlloc } from "../runtime/arena";
 
 @unmanaged
 export class HostQueue {

@@ -12,12 +12,12 @@ import { nvmeStatus } from "../nvme/cqe";
 import { nvmeSqTailDoorbell } from "../nvme/doorbell";
 import { NVME_OPC_WRITE, NVME_PSDT_PRP, Sqe } from "../nvme/sqe";
 import { NVME_SCT_MEDIA, NVME_SC_READ_ERROR, NVME_SC_WRITE_FAULT } from "../nvme/status";
-import { arenaAlloc } from "./arena";
+import { arenaAlloc } from "../runtime/arena";
 import { EV_DONE, EV_IRQ, LBA_SHIFT, NO_TIME, PAGE_SHIFT, cfg, ctrl, events, ioRec, irqAt, pagesPerIo } from "./engine";
 import { DATA_PHYS_BASE, hostReap, hostTags } from "./host-io";
 import { st } from "./stats";
-import { eventPush } from "./event-queue";
-import { Prng, prngNext, prngSeed } from "./prng";
+import { eventPush } from "../runtime/event-queue";
+import { Prng, prngNext, prngSeed } from "../runtime/prng";
 
 let devRng: Prng = changetype<Prng>(0);
 let nsTags: usize = 0; // u32 per region page: what the namespace holds

@@ -7,11 +7,11 @@
 //
 //  per CPU: count u32 | scheduled u32 | entries[qDepth] (page u32 | thread u32 | queuedNs u64)
 
-import { arenaAlloc } from "./arena";
+import { arenaAlloc } from "../runtime/arena";
 import { EV_KBLOCKD, NO_TIME, cfg, cpuRun, events } from "./engine";
 import { ioSubmit, setDispatchStart } from "./host-io";
 import { st } from "./stats";
-import { eventPush } from "./event-queue";
+import { eventPush } from "../runtime/event-queue";
 
 const ENTRY_BYTES: usize = 16;
 let queues: usize = 0;

@@ -26,10 +26,10 @@ import { nvmeMapPrp } from "../device/prp";
 import { Cqe } from "../nvme/cqe";
 import { nvmeCqHeadDoorbell, nvmeSqTailDoorbell } from "../nvme/doorbell";
 import { NVME_OPC_READ, Sqe, nvmeRwCdw12, nvmeSqeClear, nvmeSqeSetHeader, nvmeSqeSetRw } from "../nvme/sqe";
-import { arenaAlloc, arenaReset } from "./arena";
-import { EventQueue, eventPop, eventPush, eventQueueCreate, eventTopData, eventTopTimeNs } from "./event-queue";
-import { physmemReset } from "./physmem";
-import { Prng, prngCreate, prngNext } from "./prng";
+import { arenaAlloc, arenaReset } from "../runtime/arena";
+import { EventQueue, eventPop, eventPush, eventQueueCreate, eventTopData, eventTopTimeNs } from "../runtime/event-queue";
+import { physmemReset } from "../runtime/physmem";
+import { Prng, prngCreate, prngNext } from "../runtime/prng";
 
 export const KERNEL_DATA_PHYS_BASE: u64 = 0x1_0000_0000; // data buffers above 4 GiB
 export const KERNEL_LIST_PHYS_BASE: u64 = 0x1000_0000;

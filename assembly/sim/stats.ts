@@ -4,8 +4,8 @@
 // submitter's CPU and queueing) and clat = lat - slat, with clat histograms
 // in fio's bucket layout.
 
-import { arenaAlloc } from "./arena";
-import { PLAT_NR, histAdd } from "./histogram";
+import { arenaAlloc } from "../runtime/arena";
+import { PLAT_NR, histAdd } from "../runtime/histogram";
 
 const NO_TIME: u64 = 0xffff_ffff_ffff_ffff;
 

@@ -12,13 +12,13 @@
 //  per thread: wait u32 (a page, or NO_PAGE) | waitingForTag u32 | cursor u32
 //  resident FIFO: ring of page numbers, capacity memPages
 
-import { arenaAlloc } from "./arena";
+import { arenaAlloc } from "../runtime/arena";
 import { cfg, cpuRun, threadCpu, threadRng, threadYield } from "./engine";
 import { hostCidsFree, ioSubmit, ringSq } from "./host-io";
 import { st } from "./stats";
 import { namespacePreload } from "./engine-device";
 import { kblockdQueueWrite } from "./kblockd";
-import { prngNext } from "./prng";
+import { prngNext } from "../runtime/prng";
 
 const UNTOUCHED: u8 = 0; // (no page starts untouched: see swapInit)
 const RESIDENT: u8 = 1; // mapped
