@@ -11,8 +11,6 @@ import { Iod } from "./host/iod";
 import { HostQueue } from "./host/queue";
 import { CtrlQueue, Ctrl } from "./device/controller";
 import { PagePool } from "./host/page-pool";
-import { SimConfig } from "./sim/engine";
-import { SimStats } from "./sim/stats";
 
 export {
   NVME_OPC_FLUSH,
@@ -101,7 +99,7 @@ export {
 } from "./device/dma-list";
 export { nvmeMapPrp } from "./device/prp";
 export { nvmeMapSgl } from "./device/sgl";
-export { arenaAlloc, arenaUsedBytes } from "./runtime/arena";
+export { arenaAlloc } from "./runtime/arena";
 export { PHYSMEM_REGIONS_MAX, physmemMap, physmemTranslate } from "./runtime/physmem";
 export { prngCreate, prngNext } from "./runtime/prng";
 export { EVENT_BYTES, eventQueueCreate, eventPush, eventPop, eventTopTimeNs, eventTopData } from "./runtime/event-queue";
@@ -112,7 +110,6 @@ export {
   kernelRun,
   kernelChecksum,
   kernelNowNs,
-  kernelCompleted,
   kernelErrors,
   kernelDoorbellWrites,
 } from "./sim/kernel";
@@ -187,107 +184,5 @@ export { engineStats, engineHistogram } from "./sim/stats";
 export { PLAT_NR, PLAT_BITS } from "./runtime/histogram";
 export { LAT_CONSTANT, LAT_UNIFORM, LAT_EXPONENTIAL, LAT_LOGNORMAL } from "./device/media";
 
-// Layouts of the engine's config and stats: TypeScript finds every field by these names.
-export const SIMCFG_BYTES: u32 = offsetof<SimConfig>();
-export const SIMCFG_SEED: u32 = offsetof<SimConfig>("seed");
-export const SIMCFG_IOS_TOTAL: u32 = offsetof<SimConfig>("iosTotal");
-export const SIMCFG_RUNTIME_NS: u32 = offsetof<SimConfig>("runtimeNs");
-export const SIMCFG_REGION_BYTES: u32 = offsetof<SimConfig>("regionBytes");
-export const SIMCFG_LINK_BYTES_PER_SEC: u32 = offsetof<SimConfig>("linkBytesPerSec");
-export const SIMCFG_CPUS: u32 = offsetof<SimConfig>("cpus");
-export const SIMCFG_Q_DEPTH: u32 = offsetof<SimConfig>("qDepth");
-export const SIMCFG_THREADS: u32 = offsetof<SimConfig>("threads");
-export const SIMCFG_IODEPTH: u32 = offsetof<SimConfig>("iodepth");
-export const SIMCFG_READ_PERCENT: u32 = offsetof<SimConfig>("readPercent");
-export const SIMCFG_RANDOM: u32 = offsetof<SimConfig>("random");
-export const SIMCFG_BS: u32 = offsetof<SimConfig>("bs");
-export const SIMCFG_POLLED: u32 = offsetof<SimConfig>("polled");
-export const SIMCFG_BATCH_DOORBELL: u32 = offsetof<SimConfig>("batchDoorbell");
-export const SIMCFG_IRQ_COALESCE_THRESHOLD: u32 = offsetof<SimConfig>("irqCoalesceThreshold");
-export const SIMCFG_IRQ_COALESCE_TIME_NS: u32 = offsetof<SimConfig>("irqCoalesceTimeNs");
-export const SIMCFG_VERIFY: u32 = offsetof<SimConfig>("verify");
-export const SIMCFG_FETCH_NS: u32 = offsetof<SimConfig>("fetchNs");
-export const SIMCFG_PROCESS_NS: u32 = offsetof<SimConfig>("processNs");
-export const SIMCFG_DIES: u32 = offsetof<SimConfig>("dies");
-export const SIMCFG_READ_LAT_KIND: u32 = offsetof<SimConfig>("readLatKind");
-export const SIMCFG_READ_LAT_A: u32 = offsetof<SimConfig>("readLatA");
-export const SIMCFG_READ_LAT_B: u32 = offsetof<SimConfig>("readLatB");
-export const SIMCFG_WRITE_LAT_KIND: u32 = offsetof<SimConfig>("writeLatKind");
-export const SIMCFG_WRITE_LAT_A: u32 = offsetof<SimConfig>("writeLatA");
-export const SIMCFG_WRITE_LAT_B: u32 = offsetof<SimConfig>("writeLatB");
-export const SIMCFG_ERR_READ_PPM: u32 = offsetof<SimConfig>("errReadPpm");
-export const SIMCFG_ERR_WRITE_PPM: u32 = offsetof<SimConfig>("errWritePpm");
-export const SIMCFG_MAX_RETRIES: u32 = offsetof<SimConfig>("maxRetries");
-export const SIMCFG_COST_SUBMIT_READ: u32 = offsetof<SimConfig>("costSubmitRead");
-export const SIMCFG_COST_SUBMIT_WRITE: u32 = offsetof<SimConfig>("costSubmitWrite");
-export const SIMCFG_COST_SUBMIT_BATCH: u32 = offsetof<SimConfig>("costSubmitBatch");
-export const SIMCFG_COST_COMPLETE_READ: u32 = offsetof<SimConfig>("costCompleteRead");
-export const SIMCFG_COST_COMPLETE_WRITE: u32 = offsetof<SimConfig>("costCompleteWrite");
-export const SIMCFG_COST_COMPLETE_BATCH: u32 = offsetof<SimConfig>("costCompleteBatch");
-export const SIMCFG_COST_INTERRUPT: u32 = offsetof<SimConfig>("costInterrupt");
-export const SIMCFG_COST_SLEEP: u32 = offsetof<SimConfig>("costSleep");
-export const SIMCFG_COST_POLL_PASS: u32 = offsetof<SimConfig>("costPollPass");
-export const SIMCFG_WORKLOAD: u32 = offsetof<SimConfig>("workload");
-export const SIMCFG_MEM_PAGES: u32 = offsetof<SimConfig>("memPages");
-export const SIMCFG_PAGE_CLUSTER: u32 = offsetof<SimConfig>("pageCluster");
-export const SIMCFG_USER_NS_PER_ACCESS: u32 = offsetof<SimConfig>("userNsPerAccess");
-export const SIMCFG_COST_FAULT: u32 = offsetof<SimConfig>("costFault");
-export const SIMCFG_ERR_PRP_PPM: u32 = offsetof<SimConfig>("errPrpPpm");
-export const SIMCFG_SGL_THRESHOLD_BYTES: u32 = offsetof<SimConfig>("sglThresholdBytes");
-export const SIMCFG_KBLOCKD_WRITES: u32 = offsetof<SimConfig>("kblockdWrites");
-export const SIMCFG_COST_DISPATCH_WRITE: u32 = offsetof<SimConfig>("costDispatchWrite");
-export const SIMCFG_COST_KBLOCKD_RUN: u32 = offsetof<SimConfig>("costKblockdRun");
-export const SIMSTAT_BYTES: u32 = offsetof<SimStats>();
-export const SIMSTAT_NOW_NS: u32 = offsetof<SimStats>("nowNs");
-export const SIMSTAT_COMPLETED: u32 = offsetof<SimStats>("completed");
-export const SIMSTAT_SUBMITTED: u32 = offsetof<SimStats>("submitted");
-export const SIMSTAT_IOS_READ: u32 = offsetof<SimStats>("iosRead");
-export const SIMSTAT_BYTES_READ: u32 = offsetof<SimStats>("bytesRead");
-export const SIMSTAT_LAT_SUM_READ: u32 = offsetof<SimStats>("latSumRead");
-export const SIMSTAT_LAT_MIN_READ: u32 = offsetof<SimStats>("latMinRead");
-export const SIMSTAT_LAT_MAX_READ: u32 = offsetof<SimStats>("latMaxRead");
-export const SIMSTAT_LAT_SQ_READ: u32 = offsetof<SimStats>("latSqRead");
-export const SIMSTAT_SLAT_SUM_READ: u32 = offsetof<SimStats>("slatSumRead");
-export const SIMSTAT_SLAT_MIN_READ: u32 = offsetof<SimStats>("slatMinRead");
-export const SIMSTAT_SLAT_MAX_READ: u32 = offsetof<SimStats>("slatMaxRead");
-export const SIMSTAT_SLAT_SQ_READ: u32 = offsetof<SimStats>("slatSqRead");
-export const SIMSTAT_CLAT_MIN_READ: u32 = offsetof<SimStats>("clatMinRead");
-export const SIMSTAT_CLAT_MAX_READ: u32 = offsetof<SimStats>("clatMaxRead");
-export const SIMSTAT_CLAT_SQ_READ: u32 = offsetof<SimStats>("clatSqRead");
-export const SIMSTAT_IOS_WRITE: u32 = offsetof<SimStats>("iosWrite");
-export const SIMSTAT_BYTES_WRITE: u32 = offsetof<SimStats>("bytesWrite");
-export const SIMSTAT_LAT_SUM_WRITE: u32 = offsetof<SimStats>("latSumWrite");
-export const SIMSTAT_LAT_MIN_WRITE: u32 = offsetof<SimStats>("latMinWrite");
-export const SIMSTAT_LAT_MAX_WRITE: u32 = offsetof<SimStats>("latMaxWrite");
-export const SIMSTAT_LAT_SQ_WRITE: u32 = offsetof<SimStats>("latSqWrite");
-export const SIMSTAT_SLAT_SUM_WRITE: u32 = offsetof<SimStats>("slatSumWrite");
-export const SIMSTAT_SLAT_MIN_WRITE: u32 = offsetof<SimStats>("slatMinWrite");
-export const SIMSTAT_SLAT_MAX_WRITE: u32 = offsetof<SimStats>("slatMaxWrite");
-export const SIMSTAT_SLAT_SQ_WRITE: u32 = offsetof<SimStats>("slatSqWrite");
-export const SIMSTAT_CLAT_MIN_WRITE: u32 = offsetof<SimStats>("clatMinWrite");
-export const SIMSTAT_CLAT_MAX_WRITE: u32 = offsetof<SimStats>("clatMaxWrite");
-export const SIMSTAT_CLAT_SQ_WRITE: u32 = offsetof<SimStats>("clatSqWrite");
-export const SIMSTAT_N_SUBMIT_READ: u32 = offsetof<SimStats>("nSubmitRead");
-export const SIMSTAT_N_SUBMIT_WRITE: u32 = offsetof<SimStats>("nSubmitWrite");
-export const SIMSTAT_N_SUBMIT_BATCH: u32 = offsetof<SimStats>("nSubmitBatch");
-export const SIMSTAT_N_COMPLETE_BATCH: u32 = offsetof<SimStats>("nCompleteBatch");
-export const SIMSTAT_N_INTERRUPT: u32 = offsetof<SimStats>("nInterrupt");
-export const SIMSTAT_N_SLEEP: u32 = offsetof<SimStats>("nSleep");
-export const SIMSTAT_N_POLL_PASS: u32 = offsetof<SimStats>("nPollPass");
-export const SIMSTAT_CPU_BUSY_NS: u32 = offsetof<SimStats>("cpuBusyNs");
-export const SIMSTAT_POLL_SPIN_NS: u32 = offsetof<SimStats>("pollSpinNs");
-export const SIMSTAT_DEVICE_BUSY_NS: u32 = offsetof<SimStats>("deviceBusyNs");
-export const SIMSTAT_INTEGRITY_ERRORS: u32 = offsetof<SimStats>("integrityErrors");
-export const SIMSTAT_INJECTED_ERRORS: u32 = offsetof<SimStats>("injectedErrors");
-export const SIMSTAT_DETECTED_ERRORS: u32 = offsetof<SimStats>("detectedErrors");
-export const SIMSTAT_RETRIES: u32 = offsetof<SimStats>("retries");
-export const SIMSTAT_FAILED_IOS: u32 = offsetof<SimStats>("failedIos");
-export const SIMSTAT_ENGINE_ERRORS: u32 = offsetof<SimStats>("engineErrors");
-export const SIMSTAT_CQ_DOORBELLS: u32 = offsetof<SimStats>("cqDoorbells");
-export const SIMSTAT_FAULTS: u32 = offsetof<SimStats>("faults");
-export const SIMSTAT_MAJOR_FAULTS: u32 = offsetof<SimStats>("majorFaults");
-export const SIMSTAT_SWAP_INS: u32 = offsetof<SimStats>("swapIns");
-export const SIMSTAT_SWAP_OUTS: u32 = offsetof<SimStats>("swapOuts");
-export const SIMSTAT_USER_NS: u32 = offsetof<SimStats>("userNs");
-export const SIMSTAT_N_DISPATCH_WRITE: u32 = offsetof<SimStats>("nDispatchWrite");
-export const SIMSTAT_N_KBLOCKD_RUN: u32 = offsetof<SimStats>("nKblockdRun");
+// Layouts of the engine's config and stats, generated from SimConfig and SimStats (src/wasm/layout-gen.ts).
+export * from "./layouts";

@@ -35,7 +35,3 @@ export function arenaReset(): void {
   arenaTop = arenaBase;
 }
 
-export function arenaUsedBytes(): usize {
-  arenaInit();
-  return arenaTop - arenaBase;
-}

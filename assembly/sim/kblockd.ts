@@ -8,29 +8,35 @@
 //  per CPU: count u32 | scheduled u32 | entries[qDepth] (page u32 | thread u32 | queuedNs u64)
 
 import { arenaAlloc } from "../runtime/arena";
-import { EV_KBLOCKD, NO_TIME, cfg, cpuRun, events } from "./engine";
-import { ioSubmit, setDispatchStart } from "./host-io";
+import { EV_KBLOCKD, M, NO_TIME, cpuRun, evWord, hq, post, cfg } from "./machine";
+import { ioSubmit } from "./host-io";
 import { st } from "./stats";
-import { eventPush } from "../runtime/event-queue";
 
 const ENTRY_BYTES: usize = 16;
-let queues: usize = 0;
-let queueBytes: usize = 0;
+
+@unmanaged
+class KblockdState {
+  queues: usize;
+  queueBytes: usize;
+}
+const K = changetype<KblockdState>(memory.data(16, 8));
+if (offsetof<KblockdState>() > 16) ERROR("KblockdState outgrew its static copy");
 
 /** Allocates a software queue per CPU; false when memory runs out. */
 export function kblockdInit(): bool {
-  queueBytes = 8 + <usize>cfg.qDepth * ENTRY_BYTES;
-  queues = arenaAlloc(<usize>cfg.cpus * queueBytes, 8);
-  return queues != 0;
+  K.queueBytes = 8 + <usize>cfg.qDepth * ENTRY_BYTES;
+  K.queues = arenaAlloc(<usize>cfg.cpus * K.queueBytes, 8);
+  return K.queues != 0;
 }
 
 function queueOf(cpu: u32): usize {
-  return queues + <usize>cpu * queueBytes;
+  return K.queues + <usize>cpu * K.queueBytes;
 }
 
-/** Requests queued on `cpu` and not yet dispatched: each holds a command id. */
-export function kblockdQueued(cpu: u32): u32 {
-  return cfg.kblockdWrites != 0 ? load<u32>(queueOf(cpu)) : 0;
+/** Command ids free on `cpu`'s queue: requests waiting for kblockd hold theirs. */
+export function cidsFree(cpu: u32): u32 {
+  let queued = cfg.kblockdWrites != 0 ? load<u32>(queueOf(cpu)) : 0;
+  return hq(cpu).cidFree - queued;
 }
 
 /** Thread `t` writes `page` back at `now`: the submitter's part on its CPU, then into the software queue; returns when the submitter is done. */
@@ -47,7 +53,7 @@ export function kblockdQueueWrite(cpu: u32, t: u32, page: u64, now: u64): u64 {
   if (load<u32>(q, 4) == 0) {
     // The work item was idle: queue it and wake the kworker.
     store<u32>(q, 1, 4);
-    if (!eventPush(events, end, (EV_KBLOCKD << 28) | (cpu << 16))) st.engineErrors++;
+    post(end, evWord(EV_KBLOCKD, cpu, 0));
   }
   return end;
 }
@@ -62,8 +68,8 @@ export function kblockdRun(cpu: u32, now: u64): void {
   store<u32>(q, 0); // the list is spliced off before dispatch, as flush_busy_ctxs does
   for (let i: u32 = 0; i < n; i++) {
     let e = q + 8 + <usize>i * ENTRY_BYTES;
-    setDispatchStart(load<u64>(e, 8));
+    M.dispatchStart = load<u64>(e, 8); // its submission started when it was queued
     at = ioSubmit(cpu, load<u32>(e, 4), <u64>load<u32>(e), true, 0, at);
   }
-  setDispatchStart(NO_TIME);
+  M.dispatchStart = NO_TIME;
 }

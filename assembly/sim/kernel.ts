@@ -196,10 +196,6 @@ export function kernelNowNs(): u64 {
   return nowNs;
 }
 
-export function kernelCompleted(): u64 {
-  return completed;
-}
-
 /** Internal inconsistencies seen (full rings, failed builds, bad doorbells); 0 in a correct run. */
 export function kernelErrors(): u32 {
   return errors + ctrl.badDoorbellWrites;

@@ -94,7 +94,7 @@ export function engineConfig(c: RunConfig, steps: RunSteps, costNs: CostNs = COM
     cpus: c.cpus,
     qDepth: c.qDepth,
     threads: swap ? w.threads : w.numjobs,
-    iodepth: swap ? 1 : w.iodepth,
+    iodepth: swap ? 0 : w.iodepth, // the swap program keeps no depth of its own: its faults decide
     readPercent,
     random: swap ? (w.pattern === "random" ? 1 : 0) : w.rw.startsWith("rand") ? 1 : 0,
     bs: swap ? 4096 : w.bs,

@@ -1,6 +1,7 @@
 // Builds build/nvmesim.wasm from assembly/ with asc when it is missing or older
 // than any AssemblyScript source, so no user ever runs asc by hand.
 import { readdirSync, statSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { writeLayoutFiles } from "./layout-gen";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -31,6 +32,7 @@ export function wasmIsStale(): boolean {
 
 /** Compiles the release target; writes to a temporary file first so a failed build leaves no half-written module. */
 export async function buildWasm(log: (line: string) => void = () => {}): Promise<void> {
+  writeLayoutFiles(ROOT);
   log("nvmesim: compiling assembly/ to build/nvmesim.wasm\n");
   const asc = await import("assemblyscript/asc");
   mkdirSync(dirname(WASM_PATH), { recursive: true });
@@ -50,8 +52,9 @@ export async function buildWasm(log: (line: string) => void = () => {}): Promise
   renameSync(tmpPath, WASM_PATH);
 }
 
-/** Builds only when stale; returns whether it built. */
+/** Builds only when stale (the generated layout files first, which a changed SimConfig or SimStats makes so); returns whether it built. */
 export async function ensureWasm(log?: (line: string) => void): Promise<boolean> {
+  writeLayoutFiles(ROOT);
   if (!wasmIsStale()) return false;
   await buildWasm(log);
   return true;

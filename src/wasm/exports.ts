@@ -152,7 +152,6 @@ export interface NvmesimExports extends Record<ConstantName, WebAssembly.Global>
   simReset(): void;
   scratchPtr(): Ptr;
   arenaAlloc(bytes: number, align: number): Ptr;
-  arenaUsedBytes(): number;
   physmemMap(physBase: bigint, ptr: Ptr, sizeBytes: bigint): number;
   physmemTranslate(addr: bigint, bytes: bigint): Ptr;
   // SQE / CQE / SGL encoding
@@ -228,7 +227,6 @@ export interface NvmesimExports extends Record<ConstantName, WebAssembly.Global>
   kernelRun(batch: number): number;
   kernelChecksum(): number;
   kernelNowNs(): bigint;
-  kernelCompleted(): bigint;
   kernelErrors(): number;
   kernelDoorbellWrites(): number;
   engineInit(configPtr: Ptr): number;

@@ -11,16 +11,20 @@
 //  per page: state u8 | tag u32
 //  per thread: wait u32 (a page, or NO_PAGE) | waitingForTag u32 | cursor u32
 //  resident FIFO: ring of page numbers, capacity memPages
+//
+// It reaches the machine through host-io (submissions), kblockd (3.19's
+// queued write-back) and the device (the swap slots filled before the run);
+// completions come back through the machine's hooks, bound by the engine.
 
-import { arenaAlloc } from "../runtime/arena";
-import { cfg, cpuRun, threadCpu, threadRng, threadYield } from "./engine";
-import { hostCidsFree, ioSubmit, ringSq } from "./host-io";
-import { st } from "./stats";
-import { namespacePreload } from "./engine-device";
-import { kblockdQueueWrite } from "./kblockd";
-import { prngNext } from "../runtime/prng";
+import { arenaAlloc } from "../../runtime/arena";
+import { prngNext } from "../../runtime/prng";
+import { namespacePreload } from "../device";
+import { ioSubmit, plugFinish } from "../host-io";
+import { cidsFree, kblockdQueueWrite } from "../kblockd";
+import { M, cpuRun, threadRec, threadYield, cfg } from "../machine";
+import { st } from "../stats";
 
-const UNTOUCHED: u8 = 0; // (no page starts untouched: see swapInit)
+// Every page starts SWAPPED: the program filled its working set before the run (swapInit).
 const RESIDENT: u8 = 1; // mapped
 const SWAPPED: u8 = 2;
 const READING: u8 = 3;
@@ -29,34 +33,39 @@ const CACHED: u8 = 5; // read in by readahead, in the swap cache, not yet mapped
 const NO_PAGE: u32 = 0xffff_ffff;
 const THREAD_BYTES: usize = 12;
 
-let pageState: usize = 0;
-let pageTag: usize = 0;
-let fifo: usize = 0;
-let fifoHead: u32 = 0;
-let fifoCount: u32 = 0;
-let framesUsed: u32 = 0; // pages in memory plus pages being read in
-let threadState: usize = 0;
-let slicePages: u32 = 0;
-let tagSeq: u32 = 0;
+@unmanaged
+class SwapState {
+  pageState: usize; // u8 per page
+  pageTag: usize; // u32 per page: what the program last wrote there
+  fifo: usize; // resident pages, oldest first
+  threadState: usize;
+  fifoHead: u32;
+  fifoCount: u32;
+  framesUsed: u32; // pages in memory plus pages being read in
+  slicePages: u32;
+  tagSeq: u32;
+}
+const S = changetype<SwapState>(memory.data(64, 8));
+if (offsetof<SwapState>() > 64) ERROR("SwapState outgrew its static copy");
 
 /** Allocates the workload's state; false when memory runs out. */
 export function swapInit(pages: u32): bool {
-  pageState = arenaAlloc(<usize>pages, 1);
-  pageTag = arenaAlloc((<usize>pages) << 2, 4);
-  fifo = arenaAlloc((<usize>cfg.memPages) << 2, 4);
-  threadState = arenaAlloc(<usize>cfg.threads * THREAD_BYTES, 4);
-  if (pageState == 0 || pageTag == 0 || fifo == 0 || threadState == 0) return false;
+  S.pageState = arenaAlloc(<usize>pages, 1);
+  S.pageTag = arenaAlloc((<usize>pages) << 2, 4);
+  S.fifo = arenaAlloc((<usize>cfg.memPages) << 2, 4);
+  S.threadState = arenaAlloc(<usize>cfg.threads * THREAD_BYTES, 4);
+  if (S.pageState == 0 || S.pageTag == 0 || S.fifo == 0 || S.threadState == 0) return false;
   let cluster: u32 = 1 << cfg.pageCluster;
-  slicePages = (pages / cfg.threads / cluster) * cluster; // slices aligned to readahead clusters
-  fifoHead = 0;
-  fifoCount = 0;
-  framesUsed = 0;
-  tagSeq = 0;
+  S.slicePages = (pages / cfg.threads / cluster) * cluster; // slices aligned to readahead clusters
+  S.fifoHead = 0;
+  S.fifoCount = 0;
+  S.framesUsed = 0;
+  S.tagSeq = 0;
   for (let t: u32 = 0; t < cfg.threads; t++) store<u32>(thread(t), NO_PAGE);
   // The program has filled its working set before the run: every page starts
   // out in its swap slot, so the run measures the steady state from time 0.
   for (let page: u32 = 0; page < pages; page++) {
-    write(page);
+    programWrite(page);
     setState(page, SWAPPED);
     namespacePreload(page, swapTag(page));
   }
@@ -64,47 +73,47 @@ export function swapInit(pages: u32): bool {
 }
 
 function thread(t: u32): usize {
-  return threadState + <usize>t * THREAD_BYTES;
+  return S.threadState + <usize>t * THREAD_BYTES;
 }
 
+/** What the program last wrote to `page` (the content a swap-out carries). */
 export function swapTag(page: u64): u32 {
-  return load<u32>(pageTag + ((<usize>page) << 2));
+  return load<u32>(S.pageTag + ((<usize>page) << 2));
 }
 
 function state(page: u32): u8 {
-  return load<u8>(pageState + <usize>page);
+  return load<u8>(S.pageState + <usize>page);
 }
 
 function setState(page: u32, s: u8): void {
-  store<u8>(pageState + <usize>page, s);
+  store<u8>(S.pageState + <usize>page, s);
 }
 
 // The program writes the page: new content.
-function write(page: u32): void {
-  tagSeq++;
-  store<u32>(pageTag + ((<usize>page) << 2), ((page * 0x9e3779b1) ^ tagSeq) | 1);
+function programWrite(page: u32): void {
+  S.tagSeq++;
+  store<u32>(S.pageTag + ((<usize>page) << 2), ((page * 0x9e3779b1) ^ S.tagSeq) | 1);
 }
 
 function residentPush(page: u32): void {
-  store<u32>(fifo + ((<usize>((fifoHead + fifoCount) % cfg.memPages)) << 2), page);
-  fifoCount++;
+  store<u32>(S.fifo + ((<usize>((S.fifoHead + S.fifoCount) % cfg.memPages)) << 2), page);
+  S.fifoCount++;
 }
 
-// Evicts the oldest pages until `incoming` more frames fit, writing dirty ones;
-// stops early (returning false in `roomMade`) when no command id is free.
-let roomMade: bool = false;
+/** Whether `incoming` more pages fit in memory. */
+function roomFor(incoming: u32): bool {
+  return S.framesUsed + incoming <= cfg.memPages;
+}
 
+// Evicts the oldest pages until `incoming` more frames fit (roomFor), writing
+// dirty ones; stops early when no command id is free. Returns when the CPU is done.
 function makeRoom(cpu: u32, t: u32, incoming: u32, now: u64): u64 {
-  roomMade = true;
-  while (framesUsed + incoming > cfg.memPages && fifoCount > 0) {
-    let page = load<u32>(fifo + ((<usize>fifoHead) << 2));
-    if (state(page) != CACHED && hostCidsFree(cpu) == 0) {
-      roomMade = false;
-      return now;
-    }
-    fifoHead = fifoHead + 1 == cfg.memPages ? 0 : fifoHead + 1;
-    fifoCount--;
-    framesUsed--;
+  while (!roomFor(incoming) && S.fifoCount > 0) {
+    let page = load<u32>(S.fifo + ((<usize>S.fifoHead) << 2));
+    if (state(page) != CACHED && cidsFree(cpu) == 0) return now;
+    S.fifoHead = S.fifoHead + 1 == cfg.memPages ? 0 : S.fifoHead + 1;
+    S.fifoCount--;
+    S.framesUsed--;
     if (state(page) == CACHED) {
       setState(page, SWAPPED); // clean: its swap slot already holds it
       continue;
@@ -112,56 +121,36 @@ function makeRoom(cpu: u32, t: u32, incoming: u32, now: u64): u64 {
     setState(page, WRITING);
     now = cfg.kblockdWrites != 0 ? kblockdQueueWrite(cpu, t, <u64>page, now) : ioSubmit(cpu, t, <u64>page, true, 0, now);
   }
-  roomMade = framesUsed + incoming <= cfg.memPages;
   return now;
 }
 
-const FAULT_DONE: u32 = 0; // the page is mapped
-const FAULT_WAIT_PAGE: u32 = 1; // sleeping until the page's I/O completes
-const FAULT_WAIT_TAG: u32 = 2; // sleeping until a command id frees
-
-// The I/O part of a fault on `page` (re-entered after a tag wait without charging the fault again).
-function faultIo(cpu: u32, t: u32, page: u32, now: u64): u32 {
-  let s = state(page);
+// The I/O part of a fault on `page` (re-entered after a tag wait without charging the fault again):
+// the thread then sleeps, until the page is read in (or written out), or until a command id frees.
+function faultIo(cpu: u32, t: u32, page: u32, now: u64): void {
   let at = thread(t);
-  if (s == UNTOUCHED) {
-    now = makeRoom(cpu, t, 1, now);
-    if (!roomMade) return waitTag(at, page, cpu, now);
-    framesUsed++;
-    setState(page, RESIDENT);
-    residentPush(page);
-    write(page);
-    lastNow = now;
-    return FAULT_DONE;
-  }
-  if (s == SWAPPED) {
+  if (state(page) == SWAPPED) {
     // Readahead: the swapped pages of the aligned cluster, under one plug.
     let cluster: u32 = 1 << cfg.pageCluster;
     let first = page & ~(cluster - 1);
     let wanted: u32 = 0;
     for (let p = first; p < first + cluster; p++) if (state(p) == SWAPPED) wanted++;
     now = makeRoom(cpu, t, wanted, now);
-    if (!roomMade || hostCidsFree(cpu) < wanted) return waitTag(at, page, cpu, now);
+    if (!roomFor(wanted) || cidsFree(cpu) < wanted) {
+      plugFinish(cpu, now);
+      store<u32>(at, page);
+      store<u32>(at, 1, 4); // waits for a command id
+      return;
+    }
     for (let p = first; p < first + cluster; p++) {
       if (state(p) != SWAPPED) continue;
       setState(p, READING);
-      framesUsed++;
+      S.framesUsed++;
       now = ioSubmit(cpu, t, <u64>p, false, 0, now);
     }
   }
-  if (cfg.batchDoorbell != 0) ringSq(cpu, cpuRun(cpu, now, cfg.costSubmitBatch));
+  plugFinish(cpu, now);
   store<u32>(at, page); // sleeps until the page is read in (or, if being written out, written)
   store<u32>(at, 0, 4);
-  return FAULT_WAIT_PAGE;
-}
-
-let lastNow: u64 = 0;
-
-function waitTag(at: usize, page: u32, cpu: u32, now: u64): u32 {
-  if (cfg.batchDoorbell != 0) ringSq(cpu, cpuRun(cpu, now, cfg.costSubmitBatch));
-  store<u32>(at, page);
-  store<u32>(at, 1, 4);
-  return FAULT_WAIT_TAG;
 }
 
 /** Starts every thread at time 0. */
@@ -175,8 +164,9 @@ const HITS_PER_SLICE: u32 = 1024;
 
 /** Runs thread `t` from `now` until it sleeps on I/O, yields, or reaches the run's fault limit. */
 export function swapRun(t: u32, now: u64): void {
-  let cpu = threadCpu(t);
-  let base = t * slicePages;
+  let th = threadRec(t);
+  let cpu = th.cpu;
+  let base = t * S.slicePages;
   let cursorAt = thread(t) + 8;
   let hits: u32 = 0;
   while (cfg.iosTotal == 0 || st.faults < cfg.iosTotal) {
@@ -186,14 +176,14 @@ export function swapRun(t: u32, now: u64): void {
     }
     // Sequential: walk the slice in order; random: any page of it.
     let offset = load<u32>(cursorAt);
-    if (cfg.random != 0) offset = prngNext(threadRng(t)) % slicePages;
-    store<u32>(cursorAt, offset + 1 == slicePages ? 0 : offset + 1);
+    if (cfg.random != 0) offset = prngNext(th.rng()) % S.slicePages;
+    store<u32>(cursorAt, offset + 1 == S.slicePages ? 0 : offset + 1);
     let page = base + offset;
     now = cpuRun(cpu, now, cfg.userNsPerAccess);
     st.userNs += cfg.userNsPerAccess;
     let s = state(page);
     if (s == RESIDENT) {
-      write(page);
+      programWrite(page);
       hits++;
       continue;
     }
@@ -202,7 +192,7 @@ export function swapRun(t: u32, now: u64): void {
     now = cpuRun(cpu, now, cfg.costFault);
     if (s == CACHED) {
       setState(page, RESIDENT); // minor fault: map the swap cache page
-      write(page);
+      programWrite(page);
       continue;
     }
     if (s == SWAPPED) st.majorFaults++;
@@ -211,16 +201,16 @@ export function swapRun(t: u32, now: u64): void {
       store<u32>(thread(t), 0, 4);
       return;
     }
-    if (faultIo(cpu, t, page, now) != FAULT_DONE) return;
-    now = lastNow;
+    faultIo(cpu, t, page, now);
+    return;
   }
-  if (cfg.batchDoorbell != 0) ringSq(cpu, cpuRun(cpu, now, cfg.costSubmitBatch));
+  plugFinish(cpu, now);
 }
 
 // Wakes thread `t` at `now` (a context switch pair) and lets it go on.
 function wake(t: u32, now: u64): u64 {
   st.nSleep++;
-  return cpuRun(threadCpu(t), now, cfg.costSleep);
+  return cpuRun(threadRec(t).cpu, now, cfg.costSleep);
 }
 
 /** A swap I/O of `page` completed on `cpu` at `now`; `dataTag` is what a read brought into the host buffer. */
@@ -234,28 +224,24 @@ export function swapIoDone(cpu: u32, page: u32, isWrite: bool, dataTag: u32, now
     setState(page, CACHED);
     residentPush(page);
   }
-  for (let t: u32 = 0; t < cfg.threads; t++) {
-    let at = thread(t);
+  for (let w: u32 = 0; w < cfg.threads; w++) {
+    let at = thread(w);
     let waited = load<u32>(at);
     if (waited == NO_PAGE) continue;
     if (load<u32>(at, 4) != 0) {
       // Waiting for a command id on this CPU's queue: one just freed.
-      if (threadCpu(t) != cpu) continue;
+      if (threadRec(w).cpu != cpu) continue;
       store<u32>(at, NO_PAGE);
-      let woke = wake(t, now);
-      let r = faultIo(cpu, t, waited, woke);
-      if (r == FAULT_DONE) swapRun(t, lastNow);
+      faultIo(cpu, w, waited, wake(w, now));
       continue;
     }
     if (waited != page) continue;
     store<u32>(at, NO_PAGE);
-    let woke = wake(t, now);
+    let woke = wake(w, now);
     if (!isWrite) {
       setState(page, RESIDENT); // the fault that waited maps the page; the program writes it
-      write(page);
-      swapRun(t, woke);
-    } else if (faultIo(cpu, t, page, woke) == FAULT_DONE) {
-      swapRun(t, lastNow); // it was being written out: fault it straight back in
-    }
+      programWrite(page);
+      swapRun(w, woke);
+    } else faultIo(cpu, w, page, woke); // it was being written out: fault it straight back in
   }
 }

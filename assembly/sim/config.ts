@@ -1,0 +1,62 @@
+// A run's configuration as the engine reads it: one flat record that
+// TypeScript fills (src/wasm/engine.ts, at the offsets index.ts exports) and
+// engineInit copies before anything else is laid out.
+
+/** The workload kinds (SimConfig.workload). */
+export const WORKLOAD_FIO: u32 = 0;
+export const WORKLOAD_SWAP: u32 = 1;
+
+/** Everything a run depends on; TypeScript writes it (offsets exported from index.ts). */
+@unmanaged
+export class SimConfig {
+  seed: u64;
+  iosTotal: u64; // stop after this many completions (0: no limit)
+  runtimeNs: u64; // stop at this simulated time (0: no limit)
+  regionBytes: u64; // the LBA range threads use (fio size)
+  linkBytesPerSec: u64; // device bandwidth ceiling (0: none)
+  cpus: u32;
+  qDepth: u32;
+  threads: u32;
+  iodepth: u32; // in flight per thread
+  readPercent: u32; // fio rwmixread
+  random: u32; // 1: random offsets, 0: sequential per thread
+  bs: u32; // bytes, a multiple of 4096
+  polled: u32;
+  batchDoorbell: u32;
+  irqCoalesceThreshold: u32;
+  irqCoalesceTimeNs: u32;
+  verify: u32;
+  fetchNs: u32;
+  processNs: u32;
+  dies: u32;
+  readLatKind: u32;
+  readLatA: u32;
+  readLatB: u32;
+  writeLatKind: u32;
+  writeLatA: u32;
+  writeLatB: u32;
+  errReadPpm: u32;
+  errWritePpm: u32;
+  maxRetries: u32;
+  // CPU ns of each step group (sums of the steps' costs).
+  costSubmitRead: u32;
+  costSubmitWrite: u32;
+  costSubmitBatch: u32;
+  costCompleteRead: u32;
+  costCompleteWrite: u32;
+  costCompleteBatch: u32;
+  costInterrupt: u32;
+  costSleep: u32;
+  costPollPass: u32;
+  // The swap workload (workload 1); fio-like jobs are workload 0.
+  workload: u32;
+  memPages: u32; // page frames the working set may hold
+  pageCluster: u32; // swap readahead of 2^pageCluster pages
+  userNsPerAccess: u32; // the program's own time per page touched
+  costFault: u32; // kernel time of one page fault before any I/O
+  errPrpPpm: u32; // host mistakes: a PRP1 that is not dword aligned
+  sglThresholdBytes: u32; // I/Os of at least this size use an SGL (0: never), as Linux's sgl_threshold
+  kblockdWrites: u32; // 1: writes are queued and a kblockd run dispatches them (3.19 async writes)
+  costDispatchWrite: u32; // the driver's part of a write (->queue_rq), wherever it runs
+  costKblockdRun: u32; // one kblockd run: wake, context switch pair, hardware queue run
+}
