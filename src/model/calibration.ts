@@ -47,10 +47,11 @@ export const SEED_WORKLOAD_ASSUMED: SeedWorkload = {
   kblockdRuns: 1,
 };
 
-/** Published anchor for the absolute scale (REFERENCES.md, host CPU cost anchors). */
+/** Published anchor for the absolute scale (docs/references.md [axboe-2019]). */
 export const SCALE_ANCHOR = {
   nsPerIo: 1650,
-  source: "REFERENCES.md: libaio 608 K IOPS per core ~1650 ns per I/O (Axboe, 'Efficient IO with io_uring', 2019)",
+  source:
+    "docs/references.md [axboe-2019]: libaio 608 K IOPS per core ~1650 ns per I/O (Axboe, 'Efficient IO with io_uring', 2019)",
 };
 
 /** Share of a CQ pass (nvme_process_cq) and of nvme_queue_rq that is the inlined doorbell writel (assumption A4). */

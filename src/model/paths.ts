@@ -1,5 +1,5 @@
 // The two host paths of 2014 as ordered step lists (Linux 3.19 blk-mq and the
-// rw_page patch; KERNEL-PATHS.md), and the later kernels' fixes as switches
+// rw_page patch; docs/kernel-paths.md), and the later kernels' fixes as switches
 // that remove or merge steps. Plain data and pure functions.
 
 export const PATH_NAMES = ["blk-mq", "rw_page"] as const;
@@ -90,7 +90,7 @@ const BLK_MQ_SUBMIT = [
 
 // 3.19 blk_mq_make_request issues sync requests (reads) directly; an async
 // write is inserted in the per-CPU software queue and kblockd runs the
-// hardware queue later (KERNEL-PATHS.md).
+// hardware queue later (docs/kernel-paths.md).
 const BLK_MQ_ASYNC_INSERT = ["blk_mq_insert_request", "blk_mq_run_hw_queue"];
 
 /** One kblockd run: the work queued and the worker woken, a context switch to

@@ -1,5 +1,5 @@
 // Device presets: controller and media parameters with the source of each.
-// Figures from REFERENCES.md set the presets; independent measurements of
+// Figures from docs/references.md set the presets; independent measurements of
 // the same devices are kept for validation (docs/validation.md), never both.
 
 export type LatencyKind = "constant" | "uniform" | "exponential" | "lognormal";
@@ -39,12 +39,13 @@ export const PRESETS: Record<string, DevicePreset> = {
     linkBytesPerSec: 2_800_000_000,
     sources: {
       processNs:
-        "1 s / 460 K: the spec's 4 KiB random read IOPS taken as the controller's command rate (REFERENCES.md, Intel 330566-005US)",
+        "1 s / 460 K: the spec's 4 KiB random read IOPS taken as the controller's command rate (docs/references.md [p3700-spec], Intel 330566-005US)",
       dies: "assumption: 18 channels with several dies each, more media parallelism than 4 KiB random reads use, so the controller sets the ceiling",
       readLatency:
         "assumption: 2014 MLC page read ~70 us median (AnandTech's measured QD1 latency is kept for validation, not used here)",
-      writeLatency: "spec 'typical latency 20 us' (writes land in the controller's buffer; REFERENCES.md)",
-      linkBytesPerSec: "spec 2800 MB/s sequential read (REFERENCES.md)",
+      writeLatency:
+        "spec 'typical latency 20 us' (writes land in the controller's buffer; docs/references.md [p3700-spec])",
+      linkBytesPerSec: "spec 2800 MB/s sequential read (docs/references.md [p3700-spec])",
       fetchNs: "assumption: ~1 us doorbell to fetched command over PCIe 3.0",
     },
   },
@@ -77,8 +78,8 @@ export const PRESETS: Record<string, DevicePreset> = {
     linkBytesPerSec: 7_200_000_000,
     sources: {
       readLatency:
-        "sized so device time plus a polled host path is ~3.4 us, Axboe's polled QD1 512 B read (REFERENCES.md)",
-      dies: "assumption: ~4.6 M IOPS device ceiling, above the ~2.6 M one core reached (REFERENCES.md)",
+        "sized so device time plus a polled host path is ~3.4 us, Axboe's polled QD1 512 B read (docs/references.md [axboe-optane2])",
+      dies: "assumption: ~4.6 M IOPS device ceiling, above the ~2.6 M one core reached (docs/references.md [axboe-optane2])",
       linkBytesPerSec: "assumption: PCIe 4.0 x4 ~7.2 GB/s",
       fetchNs: "assumption",
       processNs: "assumption",
@@ -95,10 +96,10 @@ export const PRESETS: Record<string, DevicePreset> = {
     writeLatency: { kind: "lognormal", a: 15_000, b: 200 },
     linkBytesPerSec: 14_000_000_000,
     sources: {
-      dies: "sized so dies / median read latency = 3.3 M IOPS, the vendor's random read (REFERENCES.md)",
+      dies: "sized so dies / median read latency = 3.3 M IOPS, the vendor's random read (docs/references.md [micron-9550])",
       readLatency: "assumption: TLC page read ~60 us median",
       writeLatency: "assumption: writes buffered, ~15 us",
-      linkBytesPerSec: "vendor 14 GB/s sequential read (REFERENCES.md)",
+      linkBytesPerSec: "vendor 14 GB/s sequential read (docs/references.md [micron-9550])",
       fetchNs: "assumption",
       processNs: "assumption",
     },
@@ -113,8 +114,8 @@ export const PRESETS: Record<string, DevicePreset> = {
     writeLatency: { kind: "constant", a: 10_000, b: 0 },
     linkBytesPerSec: 0,
     sources: {
-      readLatency: "null_blk completion_nsec default 10,000 ns (REFERENCES.md)",
-      writeLatency: "null_blk completion_nsec default 10,000 ns (REFERENCES.md)",
+      readLatency: "null_blk completion_nsec default 10,000 ns (docs/references.md [null_blk])",
+      writeLatency: "null_blk completion_nsec default 10,000 ns (docs/references.md [null_blk])",
       dies: "no media contention: one unit per command in flight",
       linkBytesPerSec: "no ceiling",
       fetchNs: "none: completion timing is the whole device",

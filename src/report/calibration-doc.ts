@@ -63,7 +63,7 @@ must predict.
    the listing does not name takes the fitted share of the next free rank
    (45, 46, ...) in path order: they run for every I/O like the listed
    path functions just above the cut-off, so they are taken to be the top of
-   the tail. The step lists follow \`KERNEL-PATHS.md\`, including 3.19's
+   the tail. The step lists follow \`docs/kernel-paths.md\`, including 3.19's
    dispatch of async writes (swap-out) through the per-CPU software queue and a
    kblockd worker. Everything else the listing cut off becomes one pseudo-step,
    \`[other kernel functions]\`, ${f2(c.otherPercent)}% per fault, so that shares add to 100%.
@@ -113,7 +113,7 @@ Summing the step lists over one fault of the calibration workload
 
 The seed measured about 0.84 (goal 0.84 +/- 0.04). The model has no caches:
 the seed's memory-management functions also ran about 4% faster with rw_page
-(median ratio 0.96 in DESIGN.md), which it cannot predict from the blk-mq
+(median ratio 0.96, docs/references.md [seed]), which it cannot predict from the blk-mq
 profile.
 
 ## Sensitivity

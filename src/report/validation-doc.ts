@@ -37,7 +37,7 @@ ${table.join("\n")}
 ## Reading the misses
 
 - The P4800X's queue-depth IOPS come out low: its preset is an assumption of
-  7 parallel units (REFERENCES.md has no spec figure for it), and with
+  7 parallel units (docs/references.md has no spec figure for it), and with
   commands spread at random over them some sit idle while others queue. The
   P3700 had the same miss (121 K at queue depth 16) until its preset took the
   spec's 460 K IOPS as the controller's command rate with ample dies behind

@@ -1,5 +1,5 @@
 // Validation: the model against published measurements that did not set it
-// (REFERENCES.md). Each case runs the simulator and compares one number with
+// (docs/references.md). Each case runs the simulator and compares one number with
 // its figure; presets and costs were set from other figures (their sources
 // say which), so none of these feeds back into the model.
 import type { Nvmesim } from "../wasm/module";
@@ -50,7 +50,7 @@ export const VALIDATION_CASES: ValidationCase[] = [
   {
     name: "p3700-qd1-latency",
     figure: "Intel P3700, 4 KiB random read at queue depth 1, mean latency",
-    source: "AnandTech review, 2014 (REFERENCES.md, device anchors): ~78-112 us",
+    source: "AnandTech review, 2014 (docs/references.md [anandtech-p3700]): ~78-112 us",
     published: [78, 112],
     unit: "us",
     config: qd1("p3700-2014"),
@@ -59,7 +59,7 @@ export const VALIDATION_CASES: ValidationCase[] = [
   {
     name: "p3700-qd16-iops",
     figure: "Intel P3700, 4 KiB random read IOPS at queue depth 16",
-    source: "AnandTech review, 2014 (REFERENCES.md, device anchors): ~167 K IOPS",
+    source: "AnandTech review, 2014 (docs/references.md [anandtech-p3700]): ~167 K IOPS",
     published: 167_000,
     unit: "IOPS",
     config: qd16("p3700-2014"),
@@ -68,7 +68,7 @@ export const VALIDATION_CASES: ValidationCase[] = [
   {
     name: "p4800x-qd1-latency",
     figure: "Intel Optane P4800X, 4 KiB random read at queue depth 1, mean latency",
-    source: "AnandTech (REFERENCES.md, device anchors): ~8.9 us (108 K IOPS)",
+    source: "AnandTech (docs/references.md [anandtech-p4800x]): ~8.9 us (108 K IOPS)",
     published: 8.9,
     unit: "us",
     config: qd1("p4800x"),
@@ -77,7 +77,7 @@ export const VALIDATION_CASES: ValidationCase[] = [
   {
     name: "p4800x-qd16-iops",
     figure: "Intel Optane P4800X, 4 KiB random read IOPS at queue depth 16",
-    source: "AnandTech (REFERENCES.md, device anchors): ~585 K IOPS",
+    source: "AnandTech (docs/references.md [anandtech-p4800x]): ~585 K IOPS",
     published: 585_000,
     unit: "IOPS",
     config: qd16("p4800x"),
@@ -86,7 +86,8 @@ export const VALIDATION_CASES: ValidationCase[] = [
   {
     name: "polled-vs-interrupt",
     figure: "4 KiB reads at queue depth 1, interrupt latency over polled latency (P4800X-class device)",
-    source: "Shaohua Li, 2017 kernel commit on swap polling (REFERENCES.md): polling ~60% better latency, read as 1.6x",
+    source:
+      "Shaohua Li, 2017 kernel commit on swap polling (docs/references.md [li-2017]): polling ~60% better latency, read as 1.6x",
     published: 1.6,
     unit: "x",
     config: qd1("p4800x"),
@@ -99,7 +100,7 @@ export const VALIDATION_CASES: ValidationCase[] = [
   {
     name: "optimised-path-per-core",
     figure: "IOPS of one core on the modern block path (all later fixes, polled), 4 KiB random read, P5800X",
-    source: "Linux 5.15, ~3.5 M IOPS per core (Phoronix; REFERENCES.md, host CPU cost anchors)",
+    source: "Linux 5.15, ~3.5 M IOPS per core (Phoronix; docs/references.md [phoronix-5.15])",
     published: 3_500_000,
     unit: "IOPS",
     config: {},
