@@ -27,7 +27,7 @@ import { Prng, prngSeed } from "../runtime/prng";
 import { REAP_INTERRUPT, REAP_LATER, ctrlComplete, ctrlFetch, deviceInit } from "./device";
 import { bufferTag, hostIoFinish, hostIoInit, hostIoRecord, hostReapBegin } from "./host-io";
 import { kblockdInit, kblockdRun } from "./kblockd";
-import { EV_DONE, EV_FETCH, EV_IRQ, EV_KBLOCKD, EV_RUN, IoRec, LIST_PHYS_BASE, M, NO_TIME, PAGE_SHIFT, ThreadRec, bindWriteTag, evCpu, evType, evValue, hq, ioRec, iodOf, isSwap, machineReset, threadRec, cfg } from "./machine";
+import { EV_DONE, EV_FETCH, EV_IRQ, EV_KBLOCKD, EV_RUN, IoRec, LIST_PHYS_BASE, M, NO_TIME, PAGE_SHIFT, ThreadRec, bindWriteTag, cfg, evCpu, evType, evValue, hq, iodOf, isSwap, machineReset, threadRec } from "./machine";
 import { st, statsInit } from "./stats";
 import { Cqe } from "../nvme/cqe";
 import { fioDone, fioInit, fioReapDone, fioSeen, fioStart, fioWriteTag } from "./workloads/fio";
@@ -49,8 +49,8 @@ function reap(cpu: u32, now: u64, interrupt: bool): void {
     let cqe = changetype<Cqe>(q.cqes + (<usize>index << 4));
     index = index + 1 == qDepth ? 0 : index + 1;
     let cid = <u32>cqe.cid;
-    if (!hostIoFinish(cpu, cid, cqe.status, end)) continue; // resubmitted: a retry
-    let rec = ioRec(cpu, cid);
+    let rec = hostIoFinish(cpu, cid, cqe.status, end);
+    if (!rec) continue; // resubmitted: a retry
     let t = rec.thread;
     hostIoRecord(rec, swap ? end : fioSeen(t, cpu, end));
     if (swap) swapIoDone(cpu, <u32>rec.lbaPage, rec.write != 0, bufferTag(cpu, cid), end);

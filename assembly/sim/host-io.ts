@@ -56,20 +56,24 @@ export function ioSubmit(cpu: u32, t: u32, page: u64, write: bool, retries: u32,
   let built = sgl ? nvmeSetupSgls(iod, M.segs, 1, 4096, <u64>cfg.bs, M.listPool) : nvmeSetupPrps(iod, M.segs, 1, PAGE_SHIFT, <u64>cfg.bs, M.listPool);
   if (built != 0) st.engineErrors++;
   let pages = M.pagesPerIo;
+  let writesInFlight = M.writesInFlight;
+  let pageWriteSeq = M.pageWriteSeq;
   if (write) {
+    let hostTags = M.hostTags;
+    let expectTags = M.expectTags;
     // The page contents: a tag per page the host can check on read-back.
     for (let k: u32 = 0; k < pages; k++) {
       let tag = writeTag(page + k);
-      store<u32>(M.hostTags + (<usize>(bufPage + k) << 2), tag);
-      let w = M.writesInFlight + <usize>(page + k);
+      store<u32>(hostTags + (<usize>(bufPage + k) << 2), tag);
+      let w = writesInFlight + <usize>(page + k);
       // Two writes to a page in flight at once may reach the media in either order: its content is then unknown.
-      store<u32>(M.expectTags + (<usize>(page + k) << 2), load<u8>(w) != 0 ? TAG_UNKNOWN : tag);
+      store<u32>(expectTags + (<usize>(page + k) << 2), load<u8>(w) != 0 ? TAG_UNKNOWN : tag);
       store<u8>(w, load<u8>(w) + 1);
-      if (M.pageWriteSeq != 0) store<u32>(M.pageWriteSeq + (<usize>(page + k) << 2), M.writeSeq);
+      if (pageWriteSeq != 0) store<u32>(pageWriteSeq + (<usize>(page + k) << 2), M.writeSeq);
     }
-  } else if (M.pageWriteSeq != 0) {
+  } else if (pageWriteSeq != 0) {
     let seq = M.writeSeq;
-    for (let k: u32 = 0; k < pages; k++) if (load<u8>(M.writesInFlight + <usize>(page + k)) != 0) seq = READ_UNSURE;
+    for (let k: u32 = 0; k < pages; k++) if (load<u8>(writesInFlight + <usize>(page + k)) != 0) seq = READ_UNSURE;
     rec.readSeq = seq;
   }
   nvmeSqeClear(sqe);
@@ -153,10 +157,10 @@ export function hostReapBegin(cpu: u32, now: u64, interrupt: bool): u64 {
 
 /**
  * One command's completion as the host handles it at `now`: frees its cid and lists, retries or fails an
- * error by DNR, checks read data (fio verify). Returns false when the I/O was resubmitted (a retry: nothing
- * for the workload yet).
+ * error by DNR, checks read data (fio verify). Returns its record for the workload, or null when the I/O was
+ * resubmitted (a retry: nothing for the workload yet).
  */
-export function hostIoFinish(cpu: u32, cid: u32, statusWord: u16, now: u64): bool {
+export function hostIoFinish(cpu: u32, cid: u32, statusWord: u16, now: u64): IoRec | null {
   let rec = ioRec(cpu, cid);
   let page = rec.lbaPage;
   let t = rec.thread;
@@ -179,7 +183,7 @@ export function hostIoFinish(cpu: u32, cid: u32, statusWord: u16, now: u64): boo
       st.retries++;
       st.submitted--; // the retry is the same I/O
       plugFinish(cpu, ioSubmit(cpu, t, page, write, retries + 1, now));
-      return false;
+      return null;
     }
     st.failedIos++;
     // A write that never happened leaves the page's content unknown to the host.
@@ -194,7 +198,7 @@ export function hostIoFinish(cpu: u32, cid: u32, statusWord: u16, now: u64): boo
       if (want != TAG_UNKNOWN && load<u32>(M.hostTags + (<usize>(buf + k) << 2)) != want) st.integrityErrors++;
     }
   }
-  return true;
+  return rec;
 }
 
 /** A completed I/O counted as its thread saw it at `seen` (fio's lat, slat and clat). */
