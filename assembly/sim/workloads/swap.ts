@@ -9,7 +9,7 @@
 // free command id sleeps until one frees, as blk-mq's tag allocation does.
 //
 //  per page: state u8 | tag u32
-//  per thread: wait u32 (a page, or NO_PAGE) | waitingForTag u32 | cursor u32
+//  per thread: a SwapThread (what it waits for, and where it is in its slice)
 //  resident FIFO: ring of page numbers, capacity memPages
 //
 // It reaches the machine through host-io (submissions), kblockd (3.19's
@@ -31,7 +31,14 @@ const READING: u8 = 3;
 const WRITING: u8 = 4;
 const CACHED: u8 = 5; // read in by readahead, in the swap cache, not yet mapped
 const NO_PAGE: u32 = 0xffff_ffff;
-const THREAD_BYTES: usize = 12;
+
+/** A program thread: the page it sleeps on (or NO_PAGE), whether it waits for a command id instead, its place. */
+@unmanaged
+class SwapThread {
+  waitPage: u32;
+  waitingForTag: u32;
+  cursor: u32; // the next offset in its slice (sequential pattern)
+}
 
 @unmanaged
 class SwapState {
@@ -53,7 +60,7 @@ export function swapInit(pages: u32): bool {
   S.pageState = arenaAlloc(<usize>pages, 1);
   S.pageTag = arenaAlloc((<usize>pages) << 2, 4);
   S.fifo = arenaAlloc((<usize>cfg.memPages) << 2, 4);
-  S.threadState = arenaAlloc(<usize>cfg.threads * THREAD_BYTES, 4);
+  S.threadState = arenaAlloc(<usize>cfg.threads * offsetof<SwapThread>(), 4);
   if (S.pageState == 0 || S.pageTag == 0 || S.fifo == 0 || S.threadState == 0) return false;
   let cluster: u32 = 1 << cfg.pageCluster;
   S.slicePages = (pages / cfg.threads / cluster) * cluster; // slices aligned to readahead clusters
@@ -61,7 +68,7 @@ export function swapInit(pages: u32): bool {
   S.fifoCount = 0;
   S.framesUsed = 0;
   S.tagSeq = 0;
-  for (let t: u32 = 0; t < cfg.threads; t++) store<u32>(thread(t), NO_PAGE);
+  for (let t: u32 = 0; t < cfg.threads; t++) thread(t).waitPage = NO_PAGE;
   // The program has filled its working set before the run: every page starts
   // out in its swap slot, so the run measures the steady state from time 0.
   for (let page: u32 = 0; page < pages; page++) {
@@ -72,8 +79,8 @@ export function swapInit(pages: u32): bool {
   return true;
 }
 
-function thread(t: u32): usize {
-  return S.threadState + <usize>t * THREAD_BYTES;
+function thread(t: u32): SwapThread {
+  return changetype<SwapThread>(S.threadState + <usize>t * offsetof<SwapThread>());
 }
 
 /** What the program last wrote to `page` (the content a swap-out carries). */
@@ -137,8 +144,8 @@ function faultIo(cpu: u32, t: u32, page: u32, now: u64): void {
     now = makeRoom(cpu, t, wanted, now);
     if (!roomFor(wanted) || cidsFree(cpu) < wanted) {
       plugFinish(cpu, now);
-      store<u32>(at, page);
-      store<u32>(at, 1, 4); // waits for a command id
+      at.waitPage = page;
+      at.waitingForTag = 1;
       return;
     }
     for (let p = first; p < first + cluster; p++) {
@@ -149,8 +156,8 @@ function faultIo(cpu: u32, t: u32, page: u32, now: u64): void {
     }
   }
   plugFinish(cpu, now);
-  store<u32>(at, page); // sleeps until the page is read in (or, if being written out, written)
-  store<u32>(at, 0, 4);
+  at.waitPage = page; // sleeps until the page is read in (or, if being written out, written)
+  at.waitingForTag = 0;
 }
 
 /** Starts every thread at time 0. */
@@ -167,7 +174,7 @@ export function swapRun(t: u32, now: u64): void {
   let th = threadRec(t);
   let cpu = th.cpu;
   let base = t * S.slicePages;
-  let cursorAt = thread(t) + 8;
+  let me = thread(t);
   let hits: u32 = 0;
   while (cfg.iosTotal == 0 || st.faults < cfg.iosTotal) {
     if (hits == HITS_PER_SLICE) {
@@ -175,9 +182,9 @@ export function swapRun(t: u32, now: u64): void {
       return;
     }
     // Sequential: walk the slice in order; random: any page of it.
-    let offset = load<u32>(cursorAt);
+    let offset = me.cursor;
     if (cfg.random != 0) offset = prngNext(th.rng()) % S.slicePages;
-    store<u32>(cursorAt, offset + 1 == S.slicePages ? 0 : offset + 1);
+    me.cursor = offset + 1 == S.slicePages ? 0 : offset + 1;
     let page = base + offset;
     now = cpuRun(cpu, now, cfg.userNsPerAccess);
     st.userNs += cfg.userNsPerAccess;
@@ -197,8 +204,8 @@ export function swapRun(t: u32, now: u64): void {
     }
     if (s == SWAPPED) st.majorFaults++;
     if (s == READING || s == WRITING) {
-      store<u32>(thread(t), page); // its I/O is in flight: sleep until it ends
-      store<u32>(thread(t), 0, 4);
+      me.waitPage = page; // its I/O is in flight: sleep until it ends
+      me.waitingForTag = 0;
       return;
     }
     faultIo(cpu, t, page, now);
@@ -226,17 +233,17 @@ export function swapIoDone(cpu: u32, page: u32, isWrite: bool, dataTag: u32, now
   }
   for (let w: u32 = 0; w < cfg.threads; w++) {
     let at = thread(w);
-    let waited = load<u32>(at);
+    let waited = at.waitPage;
     if (waited == NO_PAGE) continue;
-    if (load<u32>(at, 4) != 0) {
+    if (at.waitingForTag != 0) {
       // Waiting for a command id on this CPU's queue: one just freed.
       if (threadRec(w).cpu != cpu) continue;
-      store<u32>(at, NO_PAGE);
+      at.waitPage = NO_PAGE;
       faultIo(cpu, w, waited, wake(w, now));
       continue;
     }
     if (waited != page) continue;
-    store<u32>(at, NO_PAGE);
+    at.waitPage = NO_PAGE;
     let woke = wake(w, now);
     if (!isWrite) {
       setState(page, RESIDENT); // the fault that waited maps the page; the program writes it
