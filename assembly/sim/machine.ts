@@ -116,10 +116,6 @@ export class Machine {
   pagesPerIo: u32;
   regionPages: u64;
   // The host's side of the data (host-io.ts).
-  refill: usize; // u32 per thread: I/Os to submit after a reap pass
-  wokeAt: usize; // u64 per thread: when it woke in the current reap pass
-  touched: usize; // u32 stack of threads with refills
-  touchedCount: u32;
   hostTags: usize; // u32 per host data page (buffer shadow)
   expectTags: usize; // u32 per region page: what the host last wrote
   writesInFlight: usize; // u8 per region page
