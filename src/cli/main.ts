@@ -8,6 +8,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "run one simulation (fio-like workload, either host path, any device preset)",
     load: async () => (await import("./run")).run,
   },
+  measure: {
+    summary: "run the same job for real with fio (and perf) on a loop device, a block device or a file",
+    load: async () => (await import("./measure")).measureCommand,
+  },
   sqe: { summary: "encode or decode a 64-byte Submission Queue Entry", load: async () => (await import("./sqe")).sqe },
   cqe: { summary: "encode or decode a 16-byte Completion Queue Entry", load: async () => (await import("./cqe")).cqe },
   prp: {

@@ -15,13 +15,18 @@ import type { Io } from "./io";
 /** The configuration's fields that have a flag, from the schema. */
 const CONFIG_FLAGS = CONFIG_FIELDS.filter((f) => f.flag);
 
-const FLAGS: FlagSpec = {
-  scenario: { type: "string" },
+/** The flags that describe a configuration (--config, one per schema field with a flag, --switch): run's and measure's. */
+export const CONFIG_FLAG_SPEC: FlagSpec = {
   config: { type: "string" },
   switch: { type: "string", multiple: true },
   ...Object.fromEntries(
     CONFIG_FLAGS.map((f) => [f.flag!.name, { type: f.flag!.sets === undefined ? "string" : "boolean" } as const]),
   ),
+};
+
+const FLAGS: FlagSpec = {
+  scenario: { type: "string" },
+  ...CONFIG_FLAG_SPEC,
   json: { type: "boolean" },
   "fio-json": { type: "boolean" },
   profile: { type: "boolean" },
@@ -37,13 +42,16 @@ function flagLine(f: ConfigField): string {
   return `${`  --${name} ${value}`.padEnd(22)} ${f.path}: ${f.doc}; ${describeType(f.value)}`;
 }
 
+/** The --help lines of the configuration flags. */
+export const CONFIG_FLAGS_HELP = `${CONFIG_FLAGS.map(flagLine).join("\n")}
+  --switch NAME        switches.NAME = true: a later kernel's fix, one of ${BOOLEAN_SWITCHES.join(", ")}`;
+
 const HELP = `usage: nvmesim run --scenario seed-2014 [--json]
        nvmesim run [--config FILE] [FLAG ...] [--switch NAME ...] [--json | --fio-json | --profile] [--timing]
 Flags override the --config file (JSON, as simulate() takes it). --json prints the full result (fio JSON with
 an "nvmesim" section), --fio-json the same, --profile a perf-report-style table. --timing adds wall-clock time
 (not deterministic).
-${CONFIG_FLAGS.map(flagLine).join("\n")}
-  --switch NAME        switches.NAME = true: a later kernel's fix, one of ${BOOLEAN_SWITCHES.join(", ")}
+${CONFIG_FLAGS_HELP}
 `;
 
 function numberFlag(flag: string, text: string): number {
@@ -78,7 +86,7 @@ function setPath(config: Record<string, unknown>, path: string, value: unknown):
 }
 
 /** The config object a run of these flags describes (validation happens in simulate). */
-function configFromFlags(values: Record<string, unknown>): Record<string, unknown> {
+export function configFromFlags(values: Record<string, unknown>): Record<string, unknown> {
   const config = values.config === undefined ? {} : { ...readConfigFile(String(values.config)) };
   for (const f of CONFIG_FLAGS) {
     const { name, sets } = f.flag!;

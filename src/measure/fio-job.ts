@@ -1,0 +1,78 @@
+// An nvmesim run configuration as the fio job that does the same I/O on a
+// real device: fio's own option names, as a job file (what `nvmesim measure
+// --dry-run` shows) or as command-line options. What cannot carry over to a
+// real machine (the host path, the later kernels' switches, the device model:
+// the machine has its own) is said in the job file's comments, not dropped
+// silently. The fio-like workload maps one to one; the swap program has its
+// own measurement (nvmesim measure swap).
+import type { FioWorkload, RunConfig } from "../model/config";
+
+/** A configuration that has no fio job, and why. */
+export class FioJobError extends Error {}
+
+export interface FioJob {
+  /** fio's options in order, name and value ("" for a flag). */
+  options: [string, string][];
+  /** What the configuration says that the job cannot. */
+  notes: string[];
+}
+
+/** The fio job for `config` on `filename` (a block device or a file). */
+export function fioJob(config: RunConfig, filename: string): FioJob {
+  const w = config.workload;
+  if (w.kind !== "fio")
+    throw new FioJobError("workload.kind: the swap program has no fio job; measure it with `nvmesim measure swap`");
+  const f = w as FioWorkload;
+  const options: [string, string][] = [
+    ["name", "nvmesim"],
+    ["filename", filename],
+    ["rw", f.rw],
+    ["bs", String(f.bs)],
+    ["size", String(f.size)],
+    // sync: one I/O at a time with pread/pwrite; async: the modern path's io_uring.
+    ["ioengine", f.ioengine === "sync" ? "psync" : "io_uring"],
+    ["iodepth", String(f.iodepth)],
+    ["numjobs", String(f.numjobs)],
+    ["direct", "1"], // the model has no page cache
+    ["randseed", String(config.seed)],
+    ["norandommap", "1"], // random offsets repeat, as the model draws them
+    ["group_reporting", "1"], // one result for all jobs, as the model reports
+  ];
+  if (f.rw === "rw" || f.rw === "randrw") options.push(["rwmixread", String(f.rwmixread)]);
+  if (f.hipri) options.push(["hipri", "1"]);
+  // The model stops at a number of I/Os or a simulated time. fio: io_size (each job's share of the I/Os,
+  // looping over the region as often as that takes), or a time limit.
+  if (f.number_ios > 0) options.push(["io_size", String(Math.ceil(f.number_ios / f.numjobs) * f.bs)]);
+  if (f.runtime > 0)
+    options.push(...(f.number_ios > 0 ? [] : ([["time_based", "1"]] as [string, string][])), [
+      "runtime",
+      `${f.runtime}s`,
+    ]);
+  const notes = [
+    `path ${config.path}: the machine runs its own kernel's block path`,
+    `device.preset ${config.device.preset}: the device is ${filename}`,
+    `cpus ${config.cpus}: fio runs on this machine's CPUs`,
+  ];
+  const on = Object.entries(config.switches).filter(([, v]) => v === true || (typeof v === "number" && v > 0));
+  if (on.length) notes.push(`switches ${on.map(([k]) => k).join(", ")}: the kernel decides these`);
+  if (f.verify) notes.push("verify: fio does not check content here (the model's per-page tags have no fio twin)");
+  if (Object.values(config.device.errors).some((v) => v > 0)) notes.push("device.errors: a real device injects none");
+  return { options, notes };
+}
+
+/** The job as fio's command-line options (JSON output to stdout). */
+export function fioArgs(job: FioJob): string[] {
+  return [...job.options.map(([k, v]) => (v === "" ? `--${k}` : `--${k}=${v}`)), "--output-format=json"];
+}
+
+/** The job as a fio job file, with what it leaves out as comments. */
+export function fioJobFile(job: FioJob): string {
+  const name = job.options.find(([k]) => k === "name")?.[1] ?? "nvmesim";
+  return [
+    "; the nvmesim configuration as a fio job (nvmesim measure --dry-run)",
+    ...job.notes.map((n) => `; not carried over: ${n}`),
+    `[${name}]`,
+    ...job.options.filter(([k]) => k !== "name").map(([k, v]) => (v === "" ? k : `${k}=${v}`)),
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,224 @@
+// Goal: `nvmesim measure` runs what `nvmesim run` would simulate, for real, and touches nothing it did not
+// create: the fio-job translation, the perf-report parser (on a report recorded on this project's machine),
+// the symbol-to-layer table, cleanup on every way a measurement can fail, and the refusals. Where the
+// machine allows it (root, fio, perf, losetup), a real loop-device measurement under perf; elsewhere that
+// test is skipped and says why.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { validateConfig } from "../../src/model/config";
+import { layerOfSymbol } from "../../src/model/symbols";
+import { fioArgs, fioJob, FioJobError, fioJobFile } from "../../src/measure/fio-job";
+import { measure, measuredFromFiles } from "../../src/measure/measure";
+import { layerShares, parsePerfReport, PerfReportError } from "../../src/measure/perf-report";
+import { MeasureRefused, REAL_SYSTEM, type Ran, type System } from "../../src/measure/system";
+import { ROOT } from "../../src/wasm/build";
+import { runCli, spawnCli } from "../cli/run-cli";
+
+const FIXTURE = join(ROOT, "test/fixtures/perf/loop-randread-6.18.txt");
+const FIO_FIXTURE = join(ROOT, "test/fixtures/perf/loop-randread-6.18.fio.json");
+
+describe("the fio job", () => {
+  it("carries the fio-like workload over with fio's names, and says what it leaves out", () => {
+    const c = validateConfig({
+      seed: 7,
+      workload: { rw: "randrw", rwmixread: 70, bs: "8k", iodepth: 16, numjobs: 2, size: "64m", number_ios: 1001 },
+    });
+    const job = fioJob(c, "/dev/loop9");
+    expect(Object.fromEntries(job.options)).toEqual({
+      name: "nvmesim",
+      filename: "/dev/loop9",
+      rw: "randrw",
+      bs: "8192",
+      size: String(64 << 20),
+      ioengine: "io_uring",
+      iodepth: "16",
+      numjobs: "2",
+      direct: "1",
+      randseed: "7",
+      norandommap: "1",
+      group_reporting: "1",
+      rwmixread: "70",
+      io_size: String(501 * 8192), // each job's share of the I/Os, rounded up
+    });
+    expect(fioArgs(job)).toContain("--output-format=json");
+    expect(job.notes.join("\n")).toMatch(/path blk-mq: the machine runs its own kernel's block path/);
+    expect(fioJobFile(job)).toMatch(
+      /^; the nvmesim configuration as a fio job[\s\S]*\n\[nvmesim\]\nfilename=\/dev\/loop9\n/,
+    );
+    const sync = Object.fromEntries(
+      fioJob(validateConfig({ workload: { ioengine: "sync", iodepth: 1, number_ios: 0, runtime: 2 } }), "f").options,
+    );
+    expect([sync.ioengine, sync.time_based, sync.runtime, sync.io_size]).toEqual(["psync", "1", "2s", undefined]);
+  });
+
+  it("refuses the swap program, which has a measurement of its own", () => {
+    const swap = validateConfig({ workload: { kind: "swap" } });
+    expect(() => fioJob(swap, "x")).toThrow(FioJobError);
+    expect(() => fioJob(swap, "x")).toThrow(/nvmesim measure swap/);
+  });
+});
+
+describe("a perf report", () => {
+  const report = parsePerfReport(readFileSync(FIXTURE, "utf8"));
+
+  it("reads every symbol of a report recorded here (Linux 6.18, a loop device under fio)", () => {
+    expect(report.event).toBe("cpu-clock");
+    expect(report.eventCount).toBe(1019750000);
+    expect(report.entries[0]).toEqual({ symbol: "pv_native_safe_halt", percent: 32.68, kernel: true, layer: "idle" });
+    expect(report.entries.find((e) => e.symbol === "__vdso_clock_gettime")).toMatchObject({
+      kernel: false,
+      layer: "user",
+    });
+    const total = report.entries.reduce((s, e) => s + e.percent, 0);
+    expect(total).toBeGreaterThan(95);
+    expect(total).toBeLessThan(101);
+    const layers = layerShares(report).map((l) => l.layer);
+    expect(layers).toEqual(expect.arrayContaining(["idle", "block", "syscall", "driver", "sched", "mm"]));
+  });
+
+  it("refuses text with no samples", () => {
+    expect(() => parsePerfReport("# just a header\n")).toThrow(PerfReportError);
+  });
+
+  it("groups symbols into the model's layers, and the model's own steps keep theirs", () => {
+    const cases: [string, string][] = [
+      ["nvme_queue_rq", "nvme"],
+      ["blk_mq_submit_bio", "block"],
+      ["__blk_mq_alloc_request", "block"],
+      ["loop_queue_rq", "driver"],
+      ["zram_submit_bio", "driver"],
+      ["kmem_cache_alloc_noprof", "slab"],
+      ["do_swap_page", "mm"],
+      ["swap_cache_get_folio", "mm"],
+      ["finish_task_switch.isra.0", "sched"],
+      ["io_submit_sqes", "syscall"],
+      ["_raw_spin_unlock_irq", "lock"],
+      ["handle_softirqs", "irq"],
+      ["intel_pmu_disable_all", "perf"],
+      ["pv_native_safe_halt", "idle"],
+      ["something_new", "other"],
+    ];
+    for (const [symbol, layer] of cases) expect(layerOfSymbol(symbol), symbol).toBe(layer);
+    expect(layerOfSymbol("main", false)).toBe("user");
+  });
+
+  it("a committed fio JSON and report give a result in nvmesim run's shape", () => {
+    const n = measuredFromFiles(validateConfig({}), FIO_FIXTURE, FIXTURE);
+    expect(n.path).toBe("measured");
+    expect(n.profile[0]).toEqual({ symbol: "pv_native_safe_halt", layer: "idle", ns: 333254300, percent: 32.68 });
+    expect(n.cpuNsPerIo).toBeGreaterThan(0);
+    expect(n.doorbellsPerIo).toBeNull(); // a real machine does not tell
+  });
+});
+
+/** A stand-in machine: root or not, with or without programs, and a fio that fails. */
+function fakeSystem(o: { root?: boolean; missing?: string[]; fio?: Ran; perf?: Ran }): System & { calls: string[] } {
+  const calls: string[] = [];
+  const answer = (program: string, args: string[]): Ran => {
+    calls.push([program, ...args].join(" "));
+    if (program === "losetup" && args[0] === "--find") return { status: 0, stdout: "/dev/loop77\n", stderr: "" };
+    if (program === "losetup") return { status: 0, stdout: "", stderr: "" };
+    if (program === "perf") return o.perf ?? { status: 0, stdout: "", stderr: "" };
+    if (program === "fio") return o.fio ?? { status: 1, stdout: "", stderr: "fio: simulated failure" };
+    return { status: 0, stdout: "6.18-test\n", stderr: "" };
+  };
+  return {
+    calls,
+    run: async (p, a) => answer(p, a),
+    runSync: answer,
+    isRoot: () => o.root ?? true,
+    has: (p) => !(o.missing ?? []).includes(p),
+  };
+}
+
+describe("a measurement's cleanup and refusals", () => {
+  const fio = validateConfig({ workload: { number_ios: 1000, size: "1m" } });
+
+  it("detaches the loop device and removes its file when fio fails", async () => {
+    const sys = fakeSystem({});
+    await expect(measure(fio, { target: "loop", perf: false, allowWrite: false }, sys)).rejects.toThrow(
+      /simulated failure/,
+    );
+    expect(sys.calls.filter((c) => c.startsWith("losetup"))).toEqual([
+      expect.stringMatching(/^losetup --find --show --direct-io=on \/.*nvmesim-measure-.*\/backing\.img$/),
+      "losetup --detach /dev/loop77",
+    ]);
+    const file = sys.calls[0].split(" ").pop()!;
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it("detaches and removes too when perf is not permitted, and says so", async () => {
+    const sys = fakeSystem({
+      perf: { status: 255, stdout: "", stderr: "Access to performance monitoring is limited (perf_event_paranoid)" },
+    });
+    await expect(measure(fio, { target: "loop", perf: true, allowWrite: false }, sys)).rejects.toThrow(
+      /--perf: perf is not permitted here/,
+    );
+    expect(sys.calls).toContain("losetup --detach /dev/loop77");
+  });
+
+  it("refuses, naming what is missing, before it creates anything", async () => {
+    const refused = async (sys: System, target = "loop", perf = false) => {
+      const err = await measure(fio, { target, perf, allowWrite: false }, sys).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(MeasureRefused);
+      return (err as Error).message;
+    };
+    expect(await refused(fakeSystem({ root: false }))).toBe(
+      "--target loop needs root (losetup attaches a loop device)",
+    );
+    expect(await refused(fakeSystem({ missing: ["fio"] }))).toMatch(/needs fio \(apt-get install fio\)/);
+    expect(await refused(fakeSystem({ missing: ["perf"] }), "loop", true)).toMatch(/--perf needs perf/);
+    const existing = join(mkdtempSync(join(tmpdir(), "nvmesim-target-")), "data.bin");
+    writeFileSync(existing, "precious");
+    const writer = validateConfig({ workload: { rw: "randwrite", number_ios: 10, size: "1m" } });
+    const err = await measure(writer, { target: existing, perf: false, allowWrite: false }, fakeSystem({})).catch(
+      (e: unknown) => e,
+    );
+    expect(String(err)).toMatch(/the job writes and .* is an existing file: pass --allow-write/);
+    expect(readFileSync(existing, "utf8")).toBe("precious");
+  });
+
+  it("the command line says a refusal in one line, exit 2", async () => {
+    const swap = await runCli("measure", "--dry-run", "--config", join(ROOT, "test/fixtures/perf/swap-config.json"));
+    expect(swap.code).toBe(2);
+    expect(swap.stderr).toMatch(/nvmesim measure swap/);
+    const noTarget = await runCli("measure", "--number-ios", "10");
+    expect([noTarget.code, noTarget.stderr.trim()]).toEqual([2, expect.stringMatching(/--target is required/)]);
+  });
+});
+
+const canMeasure =
+  REAL_SYSTEM.isRoot() && REAL_SYSTEM.has("fio") && REAL_SYSTEM.has("perf") && REAL_SYSTEM.has("losetup");
+const why = canMeasure ? "" : " (skipped: needs root, fio, perf and losetup on this machine)";
+
+describe("on this machine", () => {
+  it.skipIf(!canMeasure)(
+    `measures a short randread on a loop device under perf${why}`,
+    async () => {
+      const before = REAL_SYSTEM.runSync("losetup", ["-a"]).stdout;
+      const r = spawnCli(
+        "measure",
+        "--target",
+        "loop",
+        "--perf",
+        "--json",
+        "--number-ios",
+        "20000",
+        "--size",
+        "32m",
+        "--numjobs",
+        "1",
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const result = JSON.parse(r.stdout);
+      expect(result["fio version"]).toMatch(/^fio-\d/);
+      expect(result.jobs[0].read.iops).toBeGreaterThan(0);
+      expect(result.jobs[0].read.total_ios).toBe(20000);
+      expect(result.nvmesim.profile.some((p: { layer: string }) => p.layer === "block")).toBe(true);
+      expect(REAL_SYSTEM.runSync("losetup", ["-a"]).stdout).toBe(before); // nothing left attached
+    },
+    120_000,
+  );
+});
