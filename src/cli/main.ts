@@ -12,6 +12,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "run the same job for real with fio (and perf) on a loop device, a block device or a file",
     load: async () => (await import("./measure")).measureCommand,
   },
+  compare: {
+    summary: "two results side by side (a simulation and a measurement): IOPS, latency, CPU per I/O, profiles",
+    load: async () => (await import("./compare")).compare,
+  },
   sqe: { summary: "encode or decode a 64-byte Submission Queue Entry", load: async () => (await import("./sqe")).sqe },
   cqe: { summary: "encode or decode a 16-byte Completion Queue Entry", load: async () => (await import("./cqe")).cqe },
   prp: {

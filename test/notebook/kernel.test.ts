@@ -202,4 +202,15 @@ describe("what cells find in scope", () => {
     const svg = String((r.outputs[0] as { data: Record<string, string> }).data["image/svg+xml"]);
     expect(svg).toContain("<title>a: 1\nb: 2.500</title>");
   });
+
+  it("compare(a, b) shows two results side by side with a chart of the layers", async () => {
+    const r = await run(
+      'compare(await simulate({ cpus: 1, workload: { number_ios: 5000, numjobs: 1 } }), await simulate({ path: "rw_page", cpus: 1, workload: { number_ios: 5000, numjobs: 1 } }))',
+    );
+    const data = (r.outputs[0] as { data: Record<string, string> }).data;
+    expect(data["text/plain"]).toMatch(/^A: blk-mq on p3700-2014\nB: rw_page on p3700-2014/);
+    expect(data["text/html"]).toContain("<svg");
+    expect(data["text/html"]).toMatch(/only in rw_page on p3700-2014: [^<]*nvme_rw_page/);
+    expect((await run("compare(1, 2)")).outputs[0]).toMatchObject({ ename: "TypeError" });
+  });
 });

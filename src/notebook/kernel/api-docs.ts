@@ -22,6 +22,10 @@ export const API_DOCS: Record<string, ApiDoc> = {
     signature: "seedScenario(): Promise<SeedComparison>",
     doc: "The November 2014 swap test: both paths simulated beside the two measured perf profiles.",
   },
+  compare: {
+    signature: "compare(a: Result, b: Result, labels?: [string, string])",
+    doc: "Two results side by side (a simulation and nvmesim measure --json's, or two simulations): metrics, the profile by layer (a chart) and by function, and the functions only one side has.",
+  },
   help: {
     signature: "help(what?: function | string)",
     doc: "Shows what a function of the API does, or a configuration key ('workload.bs', 'iodepth'); help('config') lists every key.",

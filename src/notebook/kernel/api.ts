@@ -17,6 +17,8 @@ import { kernelSweep, type CellSweepOptions } from "./sweep-api";
 import { notebookPlot as Plot } from "./plot-tips";
 import { widgets } from "./widgets";
 import { displayableResult, documented, help } from "./help";
+import { comparison } from "./compare-api";
+import type { Comparable } from "../../report/compare";
 
 export interface KernelApi {
   globals: Record<string, unknown>;
@@ -88,10 +90,24 @@ export function createApi(host: KernelHost, context: () => ExecuteContext): Kern
 
   const nvme = nvmeHelpers(host);
 
+  /** compare(a, b): two results side by side (tables, and a chart of the profile by layer). */
+  const compare = (a: unknown, b: unknown, labels?: [string, string]) => {
+    for (const [name, r] of [
+      ["a", a],
+      ["b", b],
+    ] as const)
+      if (typeof r !== "object" || r === null || !Array.isArray((r as Comparable).jobs) || !(r as Comparable).nvmesim)
+        throw new TypeError(
+          `compare: ${name} is not a result (what simulate() resolves with, or nvmesim measure --json)`,
+        );
+    return comparison(a as Comparable, b as Comparable, host.document, labels);
+  };
+
   const nvmesim = {
     simulate,
     sweep,
     seedScenario,
+    compare,
     nvme,
     validateConfig,
     presets: PRESETS,
