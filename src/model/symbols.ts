@@ -22,7 +22,10 @@ const RULES: [RegExp, MeasuredLayer][] = [
   ],
   [/^(dma_|__dma|swiotlb_|iommu_|intel_iommu)/, "dma"],
   [/^(kmem_cache_|__kmem_cache|kmalloc|__kmalloc|kfree|slab_|__slab|mempool_|___slab)/, "slab"],
-  [/^(_raw_spin_|__raw_spin|queued_spin|native_queued_spin|mutex_|__mutex|rwsem|down_|up_read|up_write)/, "lock"],
+  [
+    /^(_raw_spin_|__raw_spin|__raw_callee_save___pv_queued_spin|queued_spin|native_queued_spin|mutex_|__mutex|rwsem|down_|up_read|up_write|__rcu_read|rcu_read)/,
+    "lock",
+  ],
   [
     /^(handle_irq|handle_edge_irq|__handle_irq|irq_|__irq|do_IRQ|common_interrupt|asm_common_interrupt|sysvec_|__sysvec|asm_sysvec|handle_softirqs|__do_softirq|raise_softirq|irq_exit|blk_complete)/,
     "irq",

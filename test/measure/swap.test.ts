@@ -1,0 +1,93 @@
+// Goal: `nvmesim measure swap` runs the seed's experiment on this machine and leaves it as it found it: it
+// refuses (exit 2, saying what is missing) before creating anything, and after a run, or a run that fails
+// midway, no swap area, zram device, cgroup or temporary file of its own is left. Where the machine does not
+// allow it (root, zram, a v1 memory cgroup, cc), the real runs are skipped and say why.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { describe, expect, it } from "vitest";
+import { measureSwap } from "../../src/measure/swap";
+import { MeasureRefused, REAL_SYSTEM, type System } from "../../src/measure/system";
+import { spawnCli } from "../cli/run-cli";
+
+const options = {
+  seconds: 1,
+  memoryBytes: 32 << 20,
+  workingSetBytes: 96 << 20,
+  pattern: "sequential" as const,
+  perf: false,
+};
+
+/** What a run could leave behind: swap areas, zram devices, nvmesim's cgroups and temporary folders. */
+function leftovers(): string {
+  return JSON.stringify({
+    swaps: readFileSync("/proc/swaps", "utf8"),
+    zram: readdirSync("/sys/block").filter((n) => n.startsWith("zram")),
+    cgroups: existsSync("/sys/fs/cgroup/memory")
+      ? readdirSync("/sys/fs/cgroup/memory").filter((n) => n.startsWith("nvmesim-"))
+      : [],
+    tmp: readdirSync(tmpdir()).filter((n) => n.startsWith("nvmesim-swap-")),
+  });
+}
+
+describe("measure swap refuses first", () => {
+  it("without root, or with a working set that fits in memory, naming why", async () => {
+    const notRoot: System = { ...REAL_SYSTEM, isRoot: () => false };
+    await expect(measureSwap(options, notRoot)).rejects.toThrow(MeasureRefused);
+    await expect(measureSwap(options, notRoot)).rejects.toThrow(/needs root/);
+    const root: System = { ...REAL_SYSTEM, isRoot: () => true, has: () => true };
+    const fits = { ...options, workingSetBytes: options.memoryBytes };
+    if (existsSync("/sys/fs/cgroup/memory") && existsSync("/sys/class/zram-control"))
+      await expect(measureSwap(fits, root)).rejects.toThrow(/--working-set must be more than --memory/);
+    const r = spawnCli("measure", "swap", "--pattern", "zigzag");
+    expect([r.code, r.stderr.trim()]).toEqual([
+      2,
+      "nvmesim measure: invalid --pattern 'zigzag' (allowed: sequential, random)",
+    ]);
+  });
+});
+
+const canSwap =
+  REAL_SYSTEM.isRoot() &&
+  existsSync("/sys/class/zram-control") &&
+  existsSync("/sys/fs/cgroup/memory") &&
+  REAL_SYSTEM.has("cc") &&
+  REAL_SYSTEM.has("swapon");
+const why = canSwap ? "" : " (skipped: needs root, zram, a v1 memory cgroup and cc on this machine)";
+
+describe("on this machine", () => {
+  it.skipIf(!canSwap)(
+    `swaps for real, then leaves nothing behind${why}`,
+    () => {
+      const before = leftovers();
+      const r = spawnCli("measure", "swap", "--seconds", "2", "--memory", "32m", "--working-set", "96m", "--json");
+      expect(r.code, r.stderr).toBe(0);
+      const result = JSON.parse(r.stdout);
+      expect(result.swapIns).toBeGreaterThan(0);
+      expect(result.majorFaults).toBeGreaterThan(0);
+      expect(result.machine.kernel).toMatch(/^\d+\.\d+/);
+      expect(leftovers()).toBe(before);
+    },
+    120_000,
+  );
+
+  it.skipIf(!canSwap)(
+    `a run that fails midway leaves nothing behind either${why}`,
+    async () => {
+      const before = leftovers();
+      // The machine as it is, but one step fails: after the zram device is added (mkswap), or once swap is on
+      // and the cgroup made (the program itself). Whatever was created by then must go.
+      for (const failing of ["mkswap", "sh"]) {
+        const sys: System = {
+          ...REAL_SYSTEM,
+          run: (program, args) =>
+            program === failing
+              ? Promise.resolve({ status: 1, stdout: "", stderr: `${program}: simulated failure` })
+              : REAL_SYSTEM.run(program, args),
+        };
+        await expect(measureSwap(options, sys), failing).rejects.toThrow(/simulated failure/);
+        expect(leftovers(), `after ${failing} failed`).toBe(before);
+      }
+    },
+    120_000,
+  );
+});
