@@ -7,10 +7,17 @@ import { calibrationDoc, type CalibrationVariant } from "../report/calibration-d
 import { calibrateAtSeedWorkload, type SeedCalibration } from "../run/seed-calibration";
 import { ROOT } from "../wasm/build";
 import { loadNvmesim } from "../wasm/node";
-import { boolFlag, parseFlags, type FlagSpec } from "./args";
+import { profileRows } from "../measure/profile-file";
+import { boolFlag, parseFlags, readInputFile, UsageError, type FlagSpec } from "./args";
 import type { Io } from "./io";
 
-const FLAGS: FlagSpec = { check: { type: "boolean" }, help: { type: "boolean" } };
+const FLAGS: FlagSpec = {
+  check: { type: "boolean" },
+  profile: { type: "string" },
+  "csv-path": { type: "string" },
+  out: { type: "string" },
+  help: { type: "boolean" },
+};
 
 export const SEED_CSV = join(ROOT, "src/model/seed/seed-profile.csv");
 export const COST_TABLE_JSON = join(ROOT, "src/model/cost-table.json");
@@ -54,10 +61,11 @@ export async function calibrateCommand(argv: string[], io: Io): Promise<number> 
   const parsed = parseFlags(argv, FLAGS);
   if (boolFlag(parsed, "help")) {
     io.stdout(
-      "usage: nvmesim calibrate [--check]\n--check: exit 1 if the committed files differ from a fresh calibration\n",
+      "usage: nvmesim calibrate [--check]\n       nvmesim calibrate --profile FILE --out COST-TABLE.json [--csv-path blk_mq]\n--check: exit 1 if the committed files differ from a fresh calibration\n--profile: fit the cost table to another profile of a swap test with the seed's method (perf report --stdio text,\n  the seed's CSV format, or nvmesim measure swap --perf --json); --out gets the table (nvmesim run --cost-table FILE)\n",
     );
     return 0;
   }
+  if (parsed.values.profile !== undefined) return calibrateFromProfile(parsed, io);
   const { main: c, variants } = await runCalibration(true);
   const outputs: [string, string][] = [
     [COST_TABLE_JSON, costTableJson(c)],
@@ -76,5 +84,26 @@ export async function calibrateCommand(argv: string[], io: Io): Promise<number> 
   }
   for (const [path, text] of outputs) writeAtomic(path, text);
   io.stderr(`calibrate: wrote ${COST_TABLE_JSON} and ${CALIBRATION_MD} (${c.entries.length} steps)\n`);
+  return 0;
+}
+
+/** --profile: the seed's method on another profile; the table goes to --out, never over the committed one. */
+async function calibrateFromProfile(parsed: ReturnType<typeof parseFlags>, io: Io): Promise<number> {
+  const file = String(parsed.values.profile);
+  if (parsed.values.out === undefined)
+    throw new UsageError("--profile needs --out FILE: where the fitted cost table goes");
+  let rows;
+  try {
+    rows = profileRows(readInputFile(file), String(parsed.values["csv-path"] ?? "blk_mq"));
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`${file}: ${(err as Error).message}`);
+  }
+  const c = await calibrateAtSeedWorkload(await loadNvmesim(), rows);
+  const named = c.entries.filter((e) => rows.some((r) => r.symbol === e.symbol)).length;
+  writeAtomic(String(parsed.values.out), costTableJson(c));
+  io.stderr(
+    `calibrate: wrote ${parsed.values.out}: ${c.entries.length} steps, ${named} of them named in ${file}, the rest from its tail; ${c.nsPerFault.toFixed(0)} ns of CPU per fault\n`,
+  );
   return 0;
 }

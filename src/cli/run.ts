@@ -2,6 +2,7 @@
 // (JSON), overridden by flags with fio's names; prints a summary, the
 // fio-compatible JSON (--json / --fio-json) or a perf-report-style profile.
 import { readFileSync } from "node:fs";
+import type { CostEntry } from "../model/calibration";
 import { ConfigError } from "../model/config";
 import { CONFIG_FIELDS, describeType, type ConfigField } from "../model/config-schema";
 import { BOOLEAN_SWITCHES } from "../model/paths";
@@ -27,6 +28,7 @@ export const CONFIG_FLAG_SPEC: FlagSpec = {
 const FLAGS: FlagSpec = {
   scenario: { type: "string" },
   ...CONFIG_FLAG_SPEC,
+  "cost-table": { type: "string" },
   json: { type: "boolean" },
   "fio-json": { type: "boolean" },
   profile: { type: "boolean" },
@@ -50,7 +52,7 @@ const HELP = `usage: nvmesim run --scenario seed-2014 [--json]
        nvmesim run [--config FILE] [FLAG ...] [--switch NAME ...] [--json | --fio-json | --profile] [--timing]
 Flags override the --config file (JSON, as simulate() takes it). --json prints the full result (fio JSON with
 an "nvmesim" section), --fio-json the same, --profile a perf-report-style table. --timing adds wall-clock time
-(not deterministic).
+(not deterministic). --cost-table FILE uses a table nvmesim calibrate --profile fitted instead of the seed's.
 ${CONFIG_FLAGS_HELP}
 `;
 
@@ -124,7 +126,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const m = await loadNvmesim();
   let result: Result;
   try {
-    result = await simulate(m, input, { wallTime: boolFlag(parsed, "timing") });
+    const costTable =
+      parsed.values["cost-table"] === undefined ? undefined : readCostTable(String(parsed.values["cost-table"]));
+    result = await simulate(m, input, { wallTime: boolFlag(parsed, "timing"), costTable });
   } catch (err) {
     if (err instanceof ConfigError) throw new UsageError(`invalid configuration: ${err.message}`);
     throw err;
@@ -133,4 +137,17 @@ export async function run(argv: string[], io: Io): Promise<number> {
   else if (outputs[0] === "profile") io.stdout(profileText(result));
   else io.stdout(resultSummary(result));
   return result.nvmesim.engineErrors === 0 && result.nvmesim.integrityErrors === 0 ? 0 : 1;
+}
+
+/** A cost table written by nvmesim calibrate (its entries). */
+function readCostTable(file: string): CostEntry[] {
+  let doc: { entries?: unknown };
+  try {
+    doc = JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new UsageError(`cannot read --cost-table '${file}': ${(err as Error).message}`);
+  }
+  if (!Array.isArray(doc.entries))
+    throw new UsageError(`--cost-table '${file}': no entries (nvmesim calibrate writes them)`);
+  return doc.entries as CostEntry[];
 }
