@@ -57,6 +57,7 @@ describe("npm start", () => {
         "prp-anatomy.ipynb",
         "queue-depth.ipynb",
         "seed-2014.ipynb",
+        "this-machine.ipynb",
         "where-rw_page-wins.ipynb",
       ]);
       expect(page.url()).not.toContain("token="); // kept by the tab, out of the address bar

@@ -213,4 +213,12 @@ describe("what cells find in scope", () => {
     expect(data["text/html"]).toMatch(/only in rw_page on p3700-2014: [^<]*nvme_rw_page/);
     expect((await run("compare(1, 2)")).outputs[0]).toMatchObject({ ename: "TypeError" });
   });
+
+  it("measure() says where it runs when the kernel has no machine to measure (the page)", async () => {
+    const r = await run("await measure({})");
+    expect(r.outputs[0]).toMatchObject({
+      output_type: "error",
+      evalue: expect.stringMatching(/the page cannot run fio or swap/),
+    });
+  });
 });

@@ -25,12 +25,13 @@ function notebookFile(name: string, cells: (Partial<Cell> & { tags?: string[] })
 }
 
 describe("the shipped notebooks", () => {
-  it("are the five the issue names", () => {
+  it("are the six the issues name", () => {
     expect(shipped.sort()).toEqual([
       "jens-answer.ipynb",
       "prp-anatomy.ipynb",
       "queue-depth.ipynb",
       "seed-2014.ipynb",
+      "this-machine.ipynb",
       "where-rw_page-wins.ipynb",
     ]);
   });

@@ -26,6 +26,14 @@ export const API_DOCS: Record<string, ApiDoc> = {
     signature: "compare(a: Result, b: Result, labels?: [string, string])",
     doc: "Two results side by side (a simulation and nvmesim measure --json's, or two simulations): metrics, the profile by layer (a chart) and by function, and the functions only one side has.",
   },
+  measure: {
+    signature: "measure(config?: RunConfig, options?: { target?: 'loop' | string; perf?: boolean }): Promise<Result>",
+    doc: "The same job for real with fio (and perf), as nvmesim measure: only where the kernel runs on the machine (nvmesim nb run as root), not in the page.",
+  },
+  measureSwap: {
+    signature: "measureSwap(options?: { seconds?: number; memory?: string; workingSet?: string; perf?: boolean })",
+    doc: "The seed's swap experiment on this machine, as nvmesim measure swap: faults per second, swap-ins and -outs, CPU per fault, the profile (nb run as root).",
+  },
   help: {
     signature: "help(what?: function | string)",
     doc: "Shows what a function of the API does, or a configuration key ('workload.bs', 'iodepth'); help('config') lists every key.",

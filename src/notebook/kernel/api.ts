@@ -90,6 +90,29 @@ export function createApi(host: KernelHost, context: () => ExecuteContext): Kern
 
   const nvme = nvmeHelpers(host);
 
+  const noMachine = () =>
+    new Error(
+      "the page cannot run fio or swap: measurements run where the kernel runs on the machine (nvmesim nb run, as root)",
+    );
+  /** measure(config, {target, perf}): the same job for real (nvmesim measure), where the kernel runs on the machine. */
+  const measure = withCallSite(async (config: unknown = {}, options: { target?: string; perf?: boolean } = {}) => {
+    if (!host.machine) throw noMachine();
+    const r = await host.machine.measure(config, { target: options.target ?? "loop", perf: options.perf ?? false });
+    return displayableResult(r as Result);
+  });
+  /** measureSwap({seconds, memory, workingSet, perf}): the seed's experiment on this machine (nvmesim measure swap). */
+  const measureSwap = withCallSite(
+    async (o: { seconds?: number; memory?: string; workingSet?: string; perf?: boolean } = {}) => {
+      if (!host.machine) throw noMachine();
+      return host.machine.measureSwap({
+        seconds: o.seconds ?? 5,
+        memory: o.memory ?? "64m",
+        workingSet: o.workingSet ?? "192m",
+        perf: o.perf ?? false,
+      });
+    },
+  );
+
   /** compare(a, b): two results side by side (tables, and a chart of the profile by layer). */
   const compare = (a: unknown, b: unknown, labels?: [string, string]) => {
     for (const [name, r] of [
@@ -108,6 +131,8 @@ export function createApi(host: KernelHost, context: () => ExecuteContext): Kern
     sweep,
     seedScenario,
     compare,
+    measure,
+    measureSwap,
     nvme,
     validateConfig,
     presets: PRESETS,

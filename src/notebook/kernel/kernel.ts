@@ -18,6 +18,11 @@ export interface KernelHost {
   seedProfileCsv(): Promise<string>;
   /** Loads an ES module a cell imports by URL; "nvmesim" is served by the kernel itself. */
   importModule?: (specifier: string) => Promise<unknown>;
+  /** The real machine (nvmesim measure), where the kernel runs on one (nb run); absent in the page. */
+  machine?: {
+    measure(config: unknown, options: { target: string; perf: boolean }): Promise<unknown>;
+    measureSwap(options: { seconds: number; memory: string; workingSet: string; perf: boolean }): Promise<unknown>;
+  };
 }
 
 export interface ExecuteContext {

@@ -22,6 +22,31 @@ const kernel = new Kernel({
   document: document as unknown as Document,
   seedProfileCsv: async () => readFileSync(join(ROOT, "src/model/seed/seed-profile.csv"), "utf8"),
   importModule: (specifier) => import(specifier),
+  machine: {
+    async measure(config, options) {
+      const [{ measure }, { REAL_SYSTEM }, { validateConfig }] = await Promise.all([
+        import("../../measure/measure"),
+        import("../../measure/system"),
+        import("../../model/config"),
+      ]);
+      return measure(validateConfig(config), { ...options, allowWrite: false }, REAL_SYSTEM);
+    },
+    async measureSwap(o) {
+      const [{ measureSwap }, { REAL_SYSTEM }, { parseSize }] = await Promise.all([
+        import("../../measure/swap"),
+        import("../../measure/system"),
+        import("../../model/config"),
+      ]);
+      const opts = {
+        seconds: o.seconds,
+        memoryBytes: parseSize("memory", o.memory),
+        workingSetBytes: parseSize("workingSet", o.workingSet),
+        pattern: "sequential" as const,
+        perf: o.perf,
+      };
+      return measureSwap(opts, REAL_SYSTEM);
+    },
+  },
 });
 const port = parentPort!;
 const receive = serveKernel(kernel, (m: FromKernel) => port.postMessage(m));
