@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { layerShares, parsePerfReport } from "./perf-report";
-import { MeasureRefused, withCleanups, type System } from "./system";
+import { isStopping, MeasureRefused, withCleanups, type System } from "./system";
 
 export interface SwapOptions {
   seconds: number;
@@ -134,6 +134,7 @@ export async function measureSwap(o: SwapOptions, sys: System): Promise<Record<s
     const run = o.perf
       ? await sys.run("perf", ["record", "-a", "-e", "cpu-clock", "-q", "-o", data, "--", ...inCgroup])
       : await sys.run(inCgroup[0], inCgroup.slice(1));
+    if (run.status !== 0 && isStopping()) await new Promise(() => {}); // the signal handler ends the process
     if (run.status !== 0) throw new Error(`the swap program failed (exit ${run.status}): ${run.stderr.trim()}`);
     const counts = JSON.parse(run.stdout.slice(run.stdout.indexOf("{"))) as Counts;
     const report = o.perf

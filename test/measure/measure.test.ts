@@ -3,6 +3,7 @@
 // the symbol-to-layer table, cleanup on every way a measurement can fail, and the refusals. Where the
 // machine allows it (root, fio, perf, losetup), a real loop-device measurement under perf; elsewhere that
 // test is skipped and says why.
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -218,6 +219,41 @@ describe("on this machine", () => {
       expect(result.jobs[0].read.total_ios).toBe(20000);
       expect(result.nvmesim.profile.some((p: { layer: string }) => p.layer === "block")).toBe(true);
       expect(REAL_SYSTEM.runSync("losetup", ["-a"]).stdout).toBe(before); // nothing left attached
+    },
+    120_000,
+  );
+
+  it.skipIf(!canMeasure)(
+    `SIGTERM midway stops fio and perf and detaches the loop device${why}`,
+    async () => {
+      const before = REAL_SYSTEM.runSync("losetup", ["-a"]).stdout;
+      const child = spawn(
+        process.execPath,
+        [
+          join(ROOT, "src/cli/bin.js"),
+          "measure",
+          "--target",
+          "loop",
+          "--perf",
+          "--number-ios",
+          "100000000",
+          "--size",
+          "32m",
+        ],
+        { stdio: ["ignore", "pipe", "pipe"] },
+      );
+      let stderr = "";
+      child.stderr.on("data", (d) => (stderr += d));
+      const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+      const deadline = Date.now() + 30_000;
+      while (REAL_SYSTEM.runSync("losetup", ["-a"]).stdout === before && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 500)); // fio is running now
+      child.kill("SIGTERM");
+      expect(await exited).toBe(143);
+      expect(stderr).toMatch(/SIGTERM: stopping and removing what this run created\n$/);
+      expect(REAL_SYSTEM.runSync("losetup", ["-a"]).stdout).toBe(before);
+      expect(REAL_SYSTEM.runSync("pgrep", ["-f", "fio --name=nvmesim"]).stdout).toBe("");
     },
     120_000,
   );

@@ -2,11 +2,14 @@
 // refuses (exit 2, saying what is missing) before creating anything, and after a run, or a run that fails
 // midway, no swap area, zram device, cgroup or temporary file of its own is left. Where the machine does not
 // allow it (root, zram, a v1 memory cgroup, cc), the real runs are skipped and say why.
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { measureSwap } from "../../src/measure/swap";
 import { MeasureRefused, REAL_SYSTEM, type System } from "../../src/measure/system";
+import { ROOT } from "../../src/wasm/build";
 import { spawnCli } from "../cli/run-cli";
 
 const options = {
@@ -87,6 +90,28 @@ describe("on this machine", () => {
         await expect(measureSwap(options, sys), failing).rejects.toThrow(/simulated failure/);
         expect(leftovers(), `after ${failing} failed`).toBe(before);
       }
+    },
+    120_000,
+  );
+
+  it.skipIf(!canSwap)(
+    `Ctrl-C midway stops the program and leaves nothing behind${why}`,
+    async () => {
+      const before = leftovers();
+      const child = spawn(process.execPath, [join(ROOT, "src/cli/bin.js"), "measure", "swap", "--seconds", "60"], {
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stderr = "";
+      child.stderr.on("data", (d) => (stderr += d));
+      const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+      const deadline = Date.now() + 30_000;
+      while (!readFileSync("/proc/swaps", "utf8").includes("zram") && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(readFileSync("/proc/swaps", "utf8")).toMatch(/zram/); // it is swapping now
+      child.kill("SIGINT");
+      expect(await exited).toBe(130);
+      expect(stderr).toMatch(/SIGINT: stopping and removing what this run created\n$/);
+      expect(leftovers()).toBe(before);
     },
     120_000,
   );
