@@ -118,6 +118,15 @@ function hostName(hostHeader: string): string {
   return m ? m[1] : hostHeader;
 }
 
+/** The host of an Origin header, or undefined when it is not a URL. */
+function originHost(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+}
+
 /** ETags of an If-Match header: quotes and weak marks dropped, "*" kept. */
 function ifMatchTags(header: string | undefined): string[] | undefined {
   if (!header) return undefined;
@@ -227,8 +236,8 @@ async function handle(o: ServerOptions, contents: Contents | undefined, req: Inc
   if (path !== "/api" && !path.startsWith("/api/")) return serveFile(o.pageDir, path, res);
   if (!contents || !o.token) return refuse(res, 404, "no notebook folder is served here");
   const origin = req.headers.origin;
-  if (origin && origin !== "null" && new URL(origin).host !== host)
-    return refuse(res, 403, `cross-origin request from ${origin} refused`);
+  if (origin && origin !== "null" && originHost(origin) !== host)
+    return refuse(res, 403, `cross-origin request from ${JSON.stringify(origin.slice(0, 100))} refused`);
   const token = tokenOf(req, url);
   if (token === undefined) return refuse(res, 401, "this server needs its token (Authorization: token T, or ?token=T)");
   if (!sameToken(token, o.token)) return refuse(res, 403, "wrong token");

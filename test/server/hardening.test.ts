@@ -113,6 +113,8 @@ describe("the server answers only its own host and page (9)", () => {
       { ...auth, Origin: "http://evil.example" },
     );
     expect(foreign.status).toBe(403);
+    const garbled = await t.call("GET", "/api/contents/", undefined, { ...auth, Origin: "::not a url" });
+    expect(garbled.status).toBe(403);
     const own = { ...auth, Origin: `http://127.0.0.1:${t.port}` };
     expect((await t.call("GET", "/api/contents/", undefined, own)).status).toBe(200);
   });
