@@ -313,9 +313,11 @@ describe("the notebook in a browser", () => {
     expect(await b.page.locator(".cm-tooltip-autocomplete li").allTextContents()).toEqual(
       expect.arrayContaining([expect.stringMatching(/^simulate/)]),
     );
+    await b.page.waitForTimeout(200); // CodeMirror takes no Enter in the list's first 75 ms (interactionDelay)
     await b.page.keyboard.press("Enter"); // takes the completion
     await b.page.keyboard.type("({ workload: { iod");
     await b.page.waitForSelector(".cm-tooltip-autocomplete li:has-text('iodepth')");
+    await b.page.waitForTimeout(200);
     await b.page.keyboard.press("Enter");
     await b.page.keyboard.type(": 4");
     expect(await b.page.locator(".cell.code .cm-content").first().textContent()).toBe(
