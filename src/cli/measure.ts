@@ -5,6 +5,7 @@ import { ConfigError, parseSize, validateConfig } from "../model/config";
 import { fioJob, FioJobError, fioJobFile } from "../measure/fio-job";
 import { measure } from "../measure/measure";
 import { measureSwap } from "../measure/swap";
+import { directionLines } from "../report/summary";
 import { MeasureRefused, REAL_SYSTEM } from "../measure/system";
 import { boolFlag, parseFlags, UsageError, type FlagSpec } from "./args";
 import type { Io } from "./io";
@@ -155,31 +156,15 @@ export async function measureCommand(argv: string[], io: Io): Promise<number> {
   return 0;
 }
 
-type Dir = {
-  total_ios: number;
-  iops: number;
-  bw_bytes: number;
-  clat_ns: { percentile?: Record<string, number> };
-  lat_ns: { mean: number };
-};
-
 function measuredSummary(r: Record<string, unknown>): string {
   const n = r.nvmesim as {
     machine: { kernel: string; target: string; fioVersion: string };
     cpuNsPerIo: number | null;
     layers: { layer: string; percent: number }[];
   };
-  const job = (r.jobs as { read: Dir; write: Dir }[])[0];
+  const job = (r.jobs as Parameters<typeof directionLines>[0][])[0];
   const lines = [`nvmesim measure: ${n.machine.target}, Linux ${n.machine.kernel}, ${n.machine.fioVersion}`];
-  for (const dir of ["read", "write"] as const) {
-    const d = job[dir];
-    if (d.total_ios === 0) continue;
-    const p = d.clat_ns.percentile ?? {};
-    const us = (ns: number | undefined) => (ns === undefined ? "-" : (ns / 1000).toFixed(1));
-    lines.push(
-      `  ${dir.padEnd(5)} IOPS ${Math.round(d.iops)}  BW ${(d.bw_bytes / 1e6).toFixed(1)} MB/s  lat us: mean ${us(d.lat_ns.mean)}; clat p50 ${us(p["50.000000"])} p99 ${us(p["99.000000"])}`,
-    );
-  }
+  lines.push(...directionLines(job));
   lines.push(`  CPU ${n.cpuNsPerIo === null ? "-" : n.cpuNsPerIo.toFixed(0)} ns per I/O (fio's usr+sys)`);
   if (n.layers.length)
     lines.push(

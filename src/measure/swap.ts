@@ -116,7 +116,12 @@ export async function measureSwap(o: SwapOptions, sys: System): Promise<Record<s
     await must(sys, "mkswap", [`/dev/${zram}`]);
     await must(sys, "swapon", ["--priority", "32767", `/dev/${zram}`]);
     cleanups.push(() => {
-      const r = sys.runSync("swapoff", [`/dev/${zram}`]);
+      // swapoff can be refused for a moment while the program's pages are still being freed: a few tries.
+      let r = sys.runSync("swapoff", [`/dev/${zram}`]);
+      for (let tries = 1; r.status !== 0 && tries < 10; tries++) {
+        sys.runSync("sleep", ["0.3"]);
+        r = sys.runSync("swapoff", [`/dev/${zram}`]);
+      }
       if (r.status !== 0) throw new Error(`swapoff /dev/${zram}: ${r.stderr.trim()}`);
     });
     const cgroup = join(MEMORY_CGROUP_V1, `nvmesim-${process.pid}-${id}`);

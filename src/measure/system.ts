@@ -78,18 +78,26 @@ export async function withCleanups<T>(body: (cleanups: (() => void)[]) => Promis
       }
     }
   };
+  let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) return; // a second Ctrl-C must not cut the cleanup short
+    signalled = true;
     stopping = true;
-    for (const child of running) child.kill("SIGINT"); // fio and perf end cleanly on SIGINT
     process.stderr.write(`nvmesim measure: ${signal}: stopping and removing what this run created\n`);
-    setTimeout(() => {
+    const children = [...running];
+    for (const child of children) child.kill("SIGINT"); // fio, perf and the swap program end cleanly on SIGINT
+    const ended = Promise.all(
+      children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once("close", r)))),
+    );
+    const late = new Promise((r) => setTimeout(r, 5000));
+    void Promise.race([ended, late]).then(() => {
       for (const child of running) child.kill("SIGKILL");
       runAll();
       process.exit(signal === "SIGINT" ? 130 : 143);
-    }, 1000);
+    });
   };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   try {
     return await body(cleanups);
   } finally {

@@ -21,15 +21,7 @@ export function resultSummary(r: Result): string {
       `  faults ${n.swap.faults} (${n.swap.majorFaults} major), ${Math.round(n.swap.faultsPerSec)} per second; swap-ins ${n.swap.swapIns}, swap-outs ${n.swap.swapOuts}`,
     );
   }
-  for (const dir of ["read", "write"] as const) {
-    const d = job[dir];
-    if (d.total_ios === 0) continue;
-    const p = d.clat_ns.percentile ?? {};
-    const us = (ns: number | undefined) => (ns === undefined ? "-" : (ns / 1000).toFixed(1));
-    lines.push(
-      `  ${dir.padEnd(5)} IOPS ${Math.round(d.iops)}  BW ${(d.bw_bytes / 1e6).toFixed(1)} MB/s  lat us: mean ${us(d.lat_ns.mean)} (slat ${us(d.slat_ns.mean)}); clat p50 ${us(p["50.000000"])} p99 ${us(p["99.000000"])} p99.9 ${us(p["99.900000"])}`,
-    );
-  }
+  lines.push(...directionLines(job));
   lines.push(
     `  CPU ${n.cpuNsPerIo.toFixed(0)} ns per I/O (${(n.cpuUtilization * 100).toFixed(1)}% of ${c.cpus} CPUs); doorbells ${n.doorbellsPerIo.toFixed(2)}, interrupts ${n.interruptsPerIo.toFixed(2)}, context switches ${n.contextSwitchesPerIo.toFixed(2)} per I/O`,
     `  simulated ${(n.simulatedNs / 1e6).toFixed(3)} ms${n.wallTimeMs !== undefined ? `, wall ${n.wallTimeMs.toFixed(0)} ms` : ""}; integrity errors ${n.integrityErrors}; top: ${n.profile
@@ -50,4 +42,29 @@ export function profileText(r: Result): string {
   for (const p of r.nvmesim.profile)
     lines.push(`${p.percent.toFixed(2).padStart(9)}%  ${p.layer.padEnd(6)}  [k] ${p.symbol}`);
   return lines.join("\n") + "\n";
+}
+
+interface DirectionSummary {
+  total_ios: number;
+  iops: number;
+  bw_bytes: number;
+  lat_ns: { mean: number };
+  slat_ns?: { mean: number };
+  clat_ns: { percentile?: Record<string, number> };
+}
+
+/** One line per direction that ran: IOPS, bandwidth, mean latency (and slat when known), clat percentiles. */
+export function directionLines(job: { read: DirectionSummary; write: DirectionSummary }): string[] {
+  const lines: string[] = [];
+  const us = (ns: number | undefined) => (ns === undefined ? "-" : (ns / 1000).toFixed(1));
+  for (const dir of ["read", "write"] as const) {
+    const d = job[dir];
+    if (d.total_ios === 0) continue;
+    const p = d.clat_ns.percentile ?? {};
+    const slat = d.slat_ns ? ` (slat ${us(d.slat_ns.mean)})` : "";
+    lines.push(
+      `  ${dir.padEnd(5)} IOPS ${Math.round(d.iops)}  BW ${(d.bw_bytes / 1e6).toFixed(1)} MB/s  lat us: mean ${us(d.lat_ns.mean)}${slat}; clat p50 ${us(p["50.000000"])} p99 ${us(p["99.000000"])} p99.9 ${us(p["99.900000"])}`,
+    );
+  }
+  return lines;
 }
