@@ -57,6 +57,24 @@ export class SimConfig {
   errPrpPpm: u32; // host mistakes: a PRP1 that is not dword aligned
   sglThresholdBytes: u32; // I/Os of at least this size use an SGL (0: never), as Linux's sgl_threshold
   kblockdWrites: u32; // 1: writes are queued and a kblockd run dispatches them (3.19 async writes)
+  costMajorFault: u32; // a major fault's own steps (the readahead)
+  costPageIn: u32; // per page read into the swap cache (allocated, inserted)
+  costPageOut: u32; // per page reclaim writes out (leaves the swap cache, freed)
   costDispatchWrite: u32; // the driver's part of a write (->queue_rq), wherever it runs
   costKblockdRun: u32; // one kblockd run: wake, context switch pair, hardware queue run
+  // Completions (host-io, device): 3.19's driver reaps the CQ at the end of every submission (nvme_queue_rq,
+  // nvme_rw_page); an interrupt reaches its handler irqDeliveryNs after the CQE is posted (latency, not CPU).
+  reapOnSubmit: u32;
+  irqDeliveryNs: u32;
+  // The CPU's idle states (intel_idle's table for the era's CPU): exit latency and target residency, ns,
+  // shallowest first; idleStates of them are used.
+  idleStates: u32;
+  idleExitNs0: u32;
+  idleExitNs1: u32;
+  idleExitNs2: u32;
+  idleExitNs3: u32;
+  idleResidencyNs0: u32;
+  idleResidencyNs1: u32;
+  idleResidencyNs2: u32;
+  idleResidencyNs3: u32;
 }

@@ -15,7 +15,7 @@ import { NVME_OPC_WRITE, NVME_PSDT_PRP, Sqe } from "../nvme/sqe";
 import { NVME_SCT_MEDIA, NVME_SC_READ_ERROR, NVME_SC_WRITE_FAULT } from "../nvme/status";
 import { arenaAlloc } from "../runtime/arena";
 import { Prng, prngNext, prngSeed } from "../runtime/prng";
-import { DATA_PHYS_BASE, EV_DONE, EV_IRQ, IoRec, LBA_SHIFT, M, NO_TIME, PAGE_SHIFT, evWord, ioRec, post, cfg } from "./machine";
+import { DATA_PHYS_BASE, EV_DONE, EV_IRQ, IoRec, LBA_SHIFT, M, NO_TIME, PAGE_SHIFT, cpuFreeAt, evWord, idleExitNs, ioRec, post, cfg } from "./machine";
 import { st } from "./stats";
 
 /** Allocates the device's state for a run of `regionPages` pages; false when memory runs out. */
@@ -120,30 +120,52 @@ function dmaFromNamespace(rec: IoRec): void {
   dmaMove(rec.lbaPage, false);
 }
 
-/** What the host does after a CQE is posted: nothing yet, reap it polling, or reap it on an interrupt now. */
+/** What the host does after a CQE is posted: nothing yet, go on with the pass that is running, reap it polling, or reap it on an interrupt now. */
 export const REAP_LATER: u32 = 0;
 export const REAP_POLLED: u32 = 1;
 export const REAP_INTERRUPT: u32 = 2;
+export const REAP_MORE: u32 = 3;
 
-/** Media work ended: move read data, post the CQE, then interrupt (now or scheduled) or let the poller see it. */
+/**
+ * Media work ended: move read data, post the CQE, then tell the host. A pass over the CQ that is still running
+ * takes it (nvme_process_cq loops until the phase tag stops matching). Otherwise the controller signals its
+ * MSI-X vector: the message reaches the handler irqDeliveryNs later, plus the exit latency of the idle state
+ * an idle CPU is in; a message for a vector whose interrupt is still pending merges with it (the local APIC
+ * holds one per vector). Coalescing holds the interrupt until enough CQEs or the time limit.
+ */
 export function ctrlComplete(cpu: u32, cid: u32, now: u64): u32 {
   let rec = ioRec(cpu, cid);
   let status = rec.status;
   if (status == 0 && rec.write == 0) dmaFromNamespace(rec);
   if (!ctrlCqPost(ctrlQueue(M.ctrl, cpu + 1), <u16>cid, status, 0)) st.engineErrors++;
+  let passEnd = load<u64>(M.passEnd + (<usize>cpu << 3));
+  if (now < passEnd) return REAP_MORE;
   if (cfg.polled != 0) return REAP_POLLED;
   let at = M.irqAt + (<usize>cpu << 3);
+  let pendingAt = load<u64>(at);
   let threshold = cfg.irqCoalesceThreshold;
-  let when = now;
+  if (pendingAt != NO_TIME && threshold <= 1) return REAP_LATER;
+  let when = now + cfg.irqDeliveryNs;
   if (threshold > 1) {
     let posted = ctrlQueue(M.ctrl, cpu + 1);
     let pending = posted.cqTail >= posted.cqHead ? posted.cqTail - posted.cqHead : posted.cqTail + cfg.qDepth - posted.cqHead;
     if (pending < threshold) when = now + cfg.irqCoalesceTimeNs;
   }
-  if (when == now && load<u64>(at) == NO_TIME) return REAP_INTERRUPT; // due now: no trip through the event queue
-  if (when < load<u64>(at)) {
-    store<u64>(at, when);
-    post(when, evWord(EV_IRQ, cpu, 0));
+  if (pendingAt == NO_TIME) {
+    let free = cpuFreeAt(cpu);
+    if (passEnd > free) free = passEnd;
+    if (free < when) {
+      let exit = idleExitNs(cpu, when - free);
+      if (exit != 0) {
+        st.nIdleExit++;
+        st.idleExitNs += exit;
+        when += exit;
+      }
+    }
   }
+  if (when >= pendingAt) return REAP_LATER;
+  if (when == now) return REAP_INTERRUPT; // due now: no trip through the event queue
+  store<u64>(at, when);
+  post(when, evWord(EV_IRQ, cpu, 0));
   return REAP_LATER;
 }

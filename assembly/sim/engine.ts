@@ -24,23 +24,23 @@ import { arenaAlloc, arenaReset } from "../runtime/arena";
 import { EventQueue, eventPop, eventQueueCreate, eventTopData, eventTopTimeNs } from "../runtime/event-queue";
 import { physmemReset } from "../runtime/physmem";
 import { Prng, prngSeed } from "../runtime/prng";
-import { REAP_INTERRUPT, REAP_LATER, ctrlComplete, ctrlFetch, deviceInit } from "./device";
-import { bufferTag, hostIoFinish, hostIoInit, hostIoRecord, hostReapBegin } from "./host-io";
+import { REAP_INTERRUPT, REAP_LATER, REAP_MORE, REAP_POLLED, ctrlComplete, ctrlFetch, deviceInit } from "./device";
+import { PASS_IRQ, PASS_MORE, PASS_POLL, PASS_SUBMIT, bufferTag, hostIoFinish, hostIoInit, hostIoRecord, hostReapBegin } from "./host-io";
 import { kblockdInit, kblockdRun } from "./kblockd";
-import { EV_DONE, EV_FETCH, EV_IRQ, EV_KBLOCKD, EV_RUN, IoRec, LIST_PHYS_BASE, M, NO_TIME, PAGE_SHIFT, ThreadRec, bindWriteTag, cfg, evCpu, evType, evValue, hq, iodOf, isSwap, machineReset, threadRec } from "./machine";
+import { EV_DONE, EV_FETCH, EV_IRQ, EV_KBLOCKD, EV_RUN, EV_SQREAP, IDLE_HISTORY, IoRec, LIST_PHYS_BASE, M, NO_TIME, PAGE_SHIFT, ThreadRec, bindWriteTag, cfg, evCpu, evType, evValue, hq, iodOf, isSwap, machineReset, threadRec } from "./machine";
 import { st, statsInit } from "./stats";
 import { Cqe } from "../nvme/cqe";
-import { fioDone, fioInit, fioReapDone, fioSeen, fioStart, fioWriteTag } from "./workloads/fio";
+import { fioCheck, fioDone, fioInit, fioStart, fioWaiters, fioWriteTag } from "./workloads/fio";
 import { swapInit, swapIoDone, swapRun, swapStart, swapTag } from "./workloads/swap";
 
 /**
- * The dispatcher of completions: the host reaps `cpu`'s CQ at `now`, then each finished I/O, in CQ order, goes
- * to its workload (as its thread sees it: a sleeping fio thread is woken first), and the workload goes on.
+ * The dispatcher of completions: a pass over `cpu`'s CQ at `now` (`kind` says what runs it), then each finished
+ * I/O, in CQ order, goes to its workload: a swap I/O as the pass ends, a fio job's when its thread sees it.
  */
-function reap(cpu: u32, now: u64, interrupt: bool): void {
+function reap(cpu: u32, now: u64, kind: u32): void {
   let q = hq(cpu);
   let first = q.cqHead;
-  let end = hostReapBegin(cpu, now, interrupt);
+  let end = hostReapBegin(cpu, now, kind);
   let qDepth = cfg.qDepth;
   let reaped = q.cqHead >= first ? q.cqHead - first : q.cqHead + qDepth - first; // fewer than qDepth are ever out
   let swap = isSwap();
@@ -51,12 +51,21 @@ function reap(cpu: u32, now: u64, interrupt: bool): void {
     let cid = <u32>cqe.cid;
     let rec = hostIoFinish(cpu, cid, cqe.status, end);
     if (!rec) continue; // resubmitted: a retry
-    let t = rec.thread;
-    hostIoRecord(rec, swap ? end : fioSeen(t, cpu, end));
-    if (swap) swapIoDone(cpu, <u32>rec.lbaPage, rec.write != 0, bufferTag(cpu, cid), end);
-    else fioDone(t);
+    if (swap) {
+      hostIoRecord(rec, end);
+      swapIoDone(cpu, <u32>rec.lbaPage, rec.write != 0, bufferTag(cpu, cid), end);
+    } else fioDone(rec, end);
   }
-  if (!swap) fioReapDone(cpu, end);
+}
+
+/** A CQE was posted on `cpu` at `now`: the host reaps it now, in the pass that runs, or later. */
+function completed(cpu: u32, cid: u32, now: u64): void {
+  let action = ctrlComplete(cpu, cid, now);
+  if (action == REAP_LATER) return;
+  if (action == REAP_MORE) reap(cpu, now, PASS_MORE);
+  else if (action == REAP_INTERRUPT) reap(cpu, now, PASS_IRQ);
+  else if (action == REAP_POLLED && (isSwap() || fioWaiters(cpu) != 0)) reap(cpu, now, PASS_POLL);
+  // else a polling fio thread that is busy finds it when it next looks
 }
 
 // The run's limit: completions for fio jobs, page faults for the swap program.
@@ -83,19 +92,21 @@ export function engineInit(configPtr: usize): i32 {
   let listsPerIo = pagesPerIo > 2 ? (pagesPerIo - 2) / dataSlots + 1 : 0;
   M.iodStride = iodSizeBytes(listsPerIo);
   M.ctrl = changetype<Ctrl>(ctrlCreate(cpus + 1, 0));
-  M.events = changetype<EventQueue>(eventQueueCreate(cpus * (qDepth * 2 + 3) + 16));
+  M.events = changetype<EventQueue>(eventQueueCreate(cpus * (qDepth * 3 + 4) + cfg.threads + 16));
   M.hostRng = changetype<Prng>(arenaAlloc(16, 8));
   M.hostQueues = arenaAlloc(<usize>cpus << 2, 4);
   M.iods = arenaAlloc(<usize>cpus * qDepth * M.iodStride, 8);
   M.ioRecs = arenaAlloc(<usize>cpus * qDepth * offsetof<IoRec>(), 8);
   M.cpuBusy = arenaAlloc(<usize>cpus << 3, 8);
   M.irqAt = arenaAlloc(<usize>cpus << 3, 8);
+  M.passEnd = arenaAlloc(<usize>cpus << 3, 8);
+  M.idleHistory = arenaAlloc(<usize>cpus * ((IDLE_HISTORY + 1) << 2), 4);
   M.threads = arenaAlloc(<usize>cfg.threads * offsetof<ThreadRec>(), 8);
   if (!hostIoInit()) return -1;
   if (!deviceInit(regionPages, pagesPerIo)) return -1;
   if (cfg.kblockdWrites != 0 && !kblockdInit()) return -1;
   if (changetype<usize>(M.ctrl) == 0 || changetype<usize>(M.events) == 0) return -1;
-  if (M.iods == 0 || M.ioRecs == 0 || M.threads == 0) return -1;
+  if (M.iods == 0 || M.ioRecs == 0 || M.threads == 0 || M.irqAt == 0 || M.passEnd == 0 || M.idleHistory == 0) return -1;
   prngSeed(M.hostRng, cfg.seed, 2);
   // One PRP list pool for the device, as the driver's dma_pool (dev->prp_page_pool).
   M.listPool = changetype<PagePool>(pagePoolCreate(LIST_PHYS_BASE, 4096, cpus * qDepth * listsPerIo + 1));
@@ -127,6 +138,17 @@ export function engineInit(configPtr: usize): i32 {
   return 0;
 }
 
+// Thread `t` goes on at `now`: the swap program runs; a fio thread looks for completions (polling, it first
+// takes what its CQ holds).
+function threadRun(t: u32, now: u64): void {
+  if (isSwap()) {
+    swapRun(t, now);
+    return;
+  }
+  if (cfg.polled != 0) reap(threadRec(t).cpu, now, PASS_POLL);
+  fioCheck(t, now);
+}
+
 /** Runs events until `batch` more I/Os completed, the run's limit, or no events; returns completions in this call. */
 export function engineRun(batch: u32): u32 {
   let before = st.completed;
@@ -144,17 +166,15 @@ export function engineRun(batch: u32): u32 {
     let type = evType(word);
     let cpu = evCpu(word);
     if (type == EV_FETCH) ctrlFetch(cpu, evValue(word), now);
-    else if (type == EV_DONE) {
-      let action = ctrlComplete(cpu, evValue(word), now);
-      if (action != REAP_LATER) reap(cpu, now, action == REAP_INTERRUPT);
-    }
-    else if (type == EV_RUN) swapRun(evValue(word), now);
+    else if (type == EV_DONE) completed(cpu, evValue(word), now);
+    else if (type == EV_RUN) threadRun(evValue(word), now);
+    else if (type == EV_SQREAP) reap(cpu, now, PASS_SUBMIT);
     else if (type == EV_KBLOCKD) kblockdRun(cpu, now);
     else if (type == EV_IRQ) {
       let at = M.irqAt + (<usize>cpu << 3);
       if (load<u64>(at) == now) {
         store<u64>(at, NO_TIME);
-        reap(cpu, now, true);
+        reap(cpu, now, PASS_IRQ);
       }
     }
   }

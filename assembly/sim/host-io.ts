@@ -16,7 +16,7 @@ import { nvmeCqHeadDoorbell } from "../nvme/doorbell";
 import { NVME_OPC_READ, NVME_OPC_WRITE, NVME_PSDT_PRP, NVME_PSDT_SGL_MPTR_CONTIG, Sqe, nvmeRwCdw12, nvmeSqeClear, nvmeSqeSetHeader, nvmeSqeSetRw } from "../nvme/sqe";
 import { arenaAlloc } from "../runtime/arena";
 import { prngNext } from "../runtime/prng";
-import { DATA_PHYS_BASE, EV_FETCH, IoRec, LBA_SHIFT, M, NO_TIME, PAGE_SHIFT, bufferPage, cpuRun, evWord, hq, ioRec, iodOf, isSwap, post, threadRec, writeTag, cfg } from "./machine";
+import { DATA_PHYS_BASE, EV_FETCH, EV_SQREAP, IoRec, LBA_SHIFT, M, NO_TIME, PAGE_SHIFT, bufferPage, cpuInsert, cpuRun, evWord, hq, ioRec, iodOf, isSwap, post, threadRec, writeTag, cfg } from "./machine";
 import { dirRecord, st } from "./stats";
 
 const NSID: u32 = 1;
@@ -114,6 +114,11 @@ export function ioSubmit(cpu: u32, t: u32, page: u64, write: bool, retries: u32,
   th.inFlight++;
   st.submitted++;
   if (cfg.batchDoorbell == 0) ringSq(cpu, end);
+  // 3.19's nvme_queue_rq (and nvme_rw_page) end with nvme_process_cq under the queue lock: CQEs posted by then
+  // are reaped by the submitter. Only worth an event when a CQE is waiting or on its way (an interrupt is due).
+  if (cfg.reapOnSubmit != 0 && (hostCqePending(q) != 0 || load<u64>(M.irqAt + (<usize>cpu << 3)) != NO_TIME)) {
+    post(end, evWord(EV_SQREAP, cpu, 0));
+  }
   return end;
 }
 
@@ -131,27 +136,48 @@ export function plugFinish(cpu: u32, now: u64): void {
   if (cfg.batchDoorbell != 0) ringSq(cpu, cpuRun(cpu, now, cfg.costSubmitBatch));
 }
 
+/** What runs a pass over a CQ (hostReapBegin). */
+export const PASS_IRQ: u32 = 0; // the queue's interrupt handler
+export const PASS_POLL: u32 = 1; // a poller (hipri)
+export const PASS_SUBMIT: u32 = 2; // the submission path (3.19 reaps after every command it queues)
+export const PASS_MORE: u32 = 3; // CQEs posted while a pass runs: its loop goes on to them
+
 /**
- * The host takes every posted CQE of `cpu`'s queue (nvme_process_cq): the pass's CPU time, then the CQ head
- * doorbell; returns when the CPU work ends. The entries taken are those from the CQ head before the call to
- * the head after it; the engine hands each to hostIoFinish and then to the workload, in order.
+ * A pass over `cpu`'s CQ (nvme_process_cq) at `now`, or when the pass before it ends: it takes every posted CQE,
+ * then writes the CQ head doorbell; it runs ahead of the CPU's queued task work (an interrupt preempts it; a
+ * pass on the submission path sits inside it). An interrupt pays its entry and handler whether or not CQEs
+ * are left to take. Returns when the pass ends. The entries taken are those from the CQ head before the call
+ * to the head after it; the engine hands each to hostIoFinish and then to the workload, in order.
  */
-export function hostReapBegin(cpu: u32, now: u64, interrupt: bool): u64 {
+export function hostReapBegin(cpu: u32, now: u64, kind: u32): u64 {
   let q = hq(cpu);
-  let cost: u64 = cfg.costCompleteBatch;
-  st.nCompleteBatch++;
-  if (interrupt) {
-    cost += cfg.costInterrupt;
-    st.nInterrupt++;
-  }
+  let passEnd = M.passEnd + (<usize>cpu << 3);
+  let busyUntil = load<u64>(passEnd);
+  let start = busyUntil > now ? busyUntil : now;
+  let cost: u64 = 0;
+  let taken: u32 = 0;
   for (let cqe = hostCqePending(q); cqe != 0; cqe = hostCqePending(q)) {
     let write = ioRec(cpu, changetype<Cqe>(cqe).cid).write != 0;
     cost += write ? cfg.costCompleteWrite : cfg.costCompleteRead;
     hostCqConsume(q);
+    taken++;
   }
-  let end = cpuRun(cpu, now, cost);
-  ctrlDoorbellWrite(M.ctrl, nvmeCqHeadDoorbell(cpu + 1, 0), q.cqHead);
-  st.cqDoorbells++;
+  if (kind == PASS_IRQ) {
+    cost += cfg.costInterrupt;
+    st.nInterrupt++;
+    if (taken == 0) st.nEmptyInterrupt++;
+  }
+  if (kind == PASS_POLL || (taken != 0 && kind != PASS_MORE)) {
+    cost += cfg.costCompleteBatch;
+    st.nCompleteBatch++;
+    if (kind == PASS_SUBMIT) st.nSubmitReap++;
+  }
+  let end = cpuInsert(cpu, start, cost);
+  store<u64>(passEnd, end);
+  if (taken != 0) {
+    ctrlDoorbellWrite(M.ctrl, nvmeCqHeadDoorbell(cpu + 1, 0), q.cqHead);
+    if (kind != PASS_MORE) st.cqDoorbells++;
+  }
   return end;
 }
 
@@ -203,8 +229,13 @@ export function hostIoFinish(cpu: u32, cid: u32, statusWord: u16, now: u64): IoR
 
 /** A completed I/O counted as its thread saw it at `seen` (fio's lat, slat and clat). */
 export function hostIoRecord(rec: IoRec, seen: u64): void {
+  hostIoSeen(rec.write != 0, rec.submitNs, <u64>rec.slatNs, seen);
+}
+
+/** A completed I/O, submitted at `submitNs` with `slatNs` of submission latency, seen by its thread at `seen`. */
+export function hostIoSeen(write: bool, submitNs: u64, slatNs: u64, seen: u64): void {
   st.completed++;
-  dirRecord(rec.write != 0, cfg.bs, seen - rec.submitNs, <u64>rec.slatNs);
+  dirRecord(write, cfg.bs, seen - submitNs, slatNs);
 }
 
 /** The content tag the first page of `cid`'s buffer holds (what a read brought in). */

@@ -31,6 +31,7 @@ export const EV_DONE: u32 = 2; // value: cid whose media work ended
 export const EV_IRQ: u32 = 3;
 export const EV_RUN: u32 = 4; // value: a thread that yielded and goes on (no cpu)
 export const EV_KBLOCKD: u32 = 5; // a kworker run on the event's CPU
+export const EV_SQREAP: u32 = 6; // a submission on the event's CPU ends: 3.19's driver reaps the CQ there
 
 @inline export function evWord(type: u32, cpu: u32, value: u32): u32 {
   return (type << 28) | (cpu << 16) | value;
@@ -111,6 +112,8 @@ export class Machine {
   ioRecs: usize; // per CPU: qDepth IoRecs
   cpuBusy: usize; // u64 per CPU: when its work ends
   irqAt: usize; // u64 per CPU: time of the scheduled interrupt, or NO_TIME
+  passEnd: usize; // u64 per CPU: when its latest CQ pass ends (a CQE posted before then joins that pass)
+  idleHistory: usize; // per CPU: its last IDLE_HISTORY idle times (u32 ns) and the next slot (u32)
   threads: usize; // ThreadRecs
   iodStride: usize;
   pagesPerIo: u32;
@@ -137,8 +140,8 @@ export class Machine {
 
 const rootStatic = memory.data(512, 8);
 if (offsetof<Machine>() > 512) ERROR("Machine outgrew its static root");
-const configStatic = memory.data(256, 8);
-if (offsetof<SimConfig>() > 256) ERROR("SimConfig outgrew its static copy");
+const configStatic = memory.data(512, 8);
+if (offsetof<SimConfig>() > 512) ERROR("SimConfig outgrew its static copy");
 
 /** The machine. */
 export const M: Machine = changetype<Machine>(rootStatic);
@@ -182,22 +185,73 @@ export function threadYield(t: u32, now: u64): void {
   post(now, evWord(EV_RUN, 0, t));
 }
 
-/** Charges `ns` of CPU work on `cpu` starting no earlier than `now`; returns when it ends. */
+// A polling CPU with I/O outstanding that ran out of work at `busy` spins until `now`: busy all the same.
+function pollSpin(cpu: u32, busy: u64, now: u64): void {
+  if (cfg.polled == 0 || busy >= now || hq(cpu).cidFree >= cfg.qDepth - 1) return;
+  let spin = now - busy;
+  st.pollSpinNs += spin;
+  st.cpuBusyNs += spin;
+  st.nPollPass += (spin + <u64>cfg.costPollPass - 1) / <u64>cfg.costPollPass;
+}
+
+/** Charges `ns` of CPU work on `cpu` starting no earlier than `now`, after the work queued before it; returns when it ends. */
 export function cpuRun(cpu: u32, now: u64, ns: u64): u64 {
   let at = M.cpuBusy + (<usize>cpu << 3);
   let busy = load<u64>(at);
   let start = busy > now ? busy : now;
-  if (cfg.polled != 0 && start == now && busy < now && hq(cpu).cidFree < cfg.qDepth - 1) {
-    // A polling CPU with I/O outstanding spins until now.
-    let spin = now - busy;
-    st.pollSpinNs += spin;
-    st.cpuBusyNs += spin;
-    st.nPollPass += (spin + <u64>cfg.costPollPass - 1) / <u64>cfg.costPollPass;
-  }
+  if (start == now) pollSpin(cpu, busy, now);
   let end = start + ns;
   store<u64>(at, end);
   st.cpuBusyNs += ns;
   return end;
+}
+
+/**
+ * Charges `ns` of CPU work on `cpu` that runs at `now` ahead of any queued work (an interrupt handler, or a CQ
+ * pass inside the work that is running): the queued work ends `ns` later. Returns when the inserted work ends.
+ */
+export function cpuInsert(cpu: u32, now: u64, ns: u64): u64 {
+  let at = M.cpuBusy + (<usize>cpu << 3);
+  let busy = load<u64>(at);
+  pollSpin(cpu, busy, now);
+  store<u64>(at, (busy > now ? busy : now) + ns);
+  st.cpuBusyNs += ns;
+  return now + ns;
+}
+
+/** When `cpu`'s queued work ends (it is idle after that). */
+export function cpuFreeAt(cpu: u32): u64 {
+  return load<u64>(M.cpuBusy + (<usize>cpu << 3));
+}
+
+/** Idle times the governor remembers per CPU (menu's get_typical_interval looks at the last 8). */
+export const IDLE_HISTORY: u32 = 8;
+
+/**
+ * The exit latency of the idle state `cpu` was in, idle for `idleNs` with a task waiting on I/O. 3.19's menu
+ * governor predicts the idle time from the recent ones (here: the mean of the last IDLE_HISTORY) and takes the
+ * deepest state whose target residency fits the prediction and whose exit latency is below it over its
+ * performance multiplier, 1 + 10 x the CPU's I/O waiters + 2 x get_loadavg(this_cpu_load()): one waiter, the
+ * sleeping task, and a CPU that runs one task between its sleeps (cpu_load ~1024, get_loadavg 5): 21.
+ * The idle time that came joins the history.
+ */
+export function idleExitNs(cpu: u32, idleNs: u64): u64 {
+  let hist = M.idleHistory + <usize>cpu * ((IDLE_HISTORY + 1) << 2);
+  let sum: u64 = 0;
+  for (let i: u32 = 0; i < IDLE_HISTORY; i++) sum += <u64>load<u32>(hist + (<usize>i << 2));
+  let slot = load<u32>(hist + (<usize>IDLE_HISTORY << 2));
+  store<u32>(hist + (<usize>slot << 2), idleNs > 0xffff_ffff ? 0xffff_ffff : <u32>idleNs);
+  store<u32>(hist + (<usize>IDLE_HISTORY << 2), slot + 1 == IDLE_HISTORY ? 0 : slot + 1);
+  let predicted = sum / IDLE_HISTORY;
+  let limit = predicted / 21;
+  let exit: u64 = 0;
+  for (let i: u32 = 0; i < cfg.idleStates; i++) {
+    let e = <u64>load<u32>(changetype<usize>(cfg) + offsetof<SimConfig>("idleExitNs0") + (<usize>i << 2));
+    let r = <u64>load<u32>(changetype<usize>(cfg) + offsetof<SimConfig>("idleResidencyNs0") + (<usize>i << 2));
+    if (r > predicted || e > limit) break;
+    exit = e;
+  }
+  return exit;
 }
 
 // ---- the one hook: what the workload wrote ----

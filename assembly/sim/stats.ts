@@ -67,6 +67,10 @@ export class SimStats {
   userNs: u64;
   nDispatchWrite: u64;
   nKblockdRun: u64;
+  nSubmitReap: u64; // CQ passes on the submission path (3.19 reaps at the end of every submission) that found CQEs
+  nEmptyInterrupt: u64; // interrupts whose CQEs were already reaped (on submission, or by the pass before)
+  nIdleExit: u64; // interrupts that woke an idle CPU
+  idleExitNs: u64; // their exit latency, summed
 }
 
 /** One direction's completions: count, bytes, and the moments of total latency

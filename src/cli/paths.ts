@@ -6,9 +6,13 @@ import {
   BOOLEAN_SWITCHES,
   PATH_NAMES,
   pathSteps,
-  SLEEP_STEPS,
+  sleepSteps,
   SWAP_FAULT_STEPS,
+  SWAP_MAJOR_FAULT_STEPS,
+  SWAP_PAGE_IN_STEPS,
+  SWAP_PAGE_OUT_STEPS,
   SWITCHES_OFF,
+  wakeSteps,
   type PathName,
   type Switches,
 } from "../model/paths";
@@ -84,10 +88,18 @@ export async function paths(argv: string[], io: Io): Promise<number> {
     out.push(`  CPU per fault of the seed's swap workload: ${d.cpuNsPerFault.toFixed(0)} ns`, "");
   }
   out.push(
-    "swap workload, per fault:",
+    "swap workload, per fault (minor or major):",
     ...[...SWAP_FAULT_STEPS, OTHER_KERNEL].map(line),
-    "per sleep on I/O:",
-    ...SLEEP_STEPS.map(line),
+    "per major fault:",
+    ...SWAP_MAJOR_FAULT_STEPS.map(line),
+    "per page read into the swap cache:",
+    ...SWAP_PAGE_IN_STEPS.map(line),
+    "per page written out:",
+    ...SWAP_PAGE_OUT_STEPS.map(line),
+    "per sleep on I/O (perf's PMU save only when perf records, host.profiler):",
+    ...sleepSteps(true, true).map(line),
+    "the waker's part, in the interrupt:",
+    ...wakeSteps(true).map(line),
   );
   io.stdout(out.join("\n") + "\n");
   return 0;

@@ -1,7 +1,18 @@
 // Calibration: the cost table derived from the seed's blk-mq profile plus
 // published anchors (docs/calibration.md explains each step; `nvmesim
 // calibrate` regenerates both). The rw_page profile is never read here.
-import { pathSteps, SLEEP_STEPS, SWAP_FAULT_STEPS, SWITCHES_OFF, type PathSteps } from "./paths";
+import {
+  kblockdSteps,
+  pathSteps,
+  sleepSteps,
+  SWAP_FAULT_STEPS,
+  SWAP_MAJOR_FAULT_STEPS,
+  SWAP_PAGE_IN_STEPS,
+  SWAP_PAGE_OUT_STEPS,
+  SWITCHES_OFF,
+  wakeSteps,
+  type PathSteps,
+} from "./paths";
 import { KWORKER_SWITCH, OTHER_KERNEL, STEPS } from "./steps";
 
 export interface ProfileRow {
@@ -21,23 +32,26 @@ export interface CostEntry {
 
 /** How often each step group runs per page fault of the seed's swap test (the calibration workload). */
 export interface SeedWorkload {
-  /** Read and write requests submitted (each also completes once). */
+  /** Major faults (the rest are minor: the page was in the swap cache). */
+  majorFaults: number;
+  /** Read and write requests submitted (each also completes once): pages read in and written out. */
   reads: number;
   writes: number;
-  /** SQ doorbell writes, CQ passes (nvme_process_cq), interrupts taken. */
+  /** SQ doorbell writes, CQ passes that took CQEs (nvme_process_cq, in interrupts or on submission), interrupts taken. */
   sqDoorbells: number;
   cqPasses: number;
   interrupts: number;
-  /** Sleeps on I/O (a context switch pair each). */
+  /** Sleeps on I/O (a context switch pair each, and the waker's part). */
   sleeps: number;
   /** kblockd runs dispatching queued writes. */
   kblockdRuns: number;
 }
 
-/** A1-A2, the starting point: one fault swaps one page in and one out, sleeps once, and 3.19 rings a
- * doorbell and takes an interrupt per request; kblockd runs once for the fault's write. `nvmesim
+/** A1-A2, the starting point: one fault is major, swaps one page in and one out, sleeps once, and 3.19
+ * rings a doorbell and takes an interrupt per request; kblockd runs once for the fault's write. `nvmesim
  * calibrate` replaces these by the counts of the simulated blk-mq run (A6). */
 export const SEED_WORKLOAD_ASSUMED: SeedWorkload = {
+  majorFaults: 1,
   reads: 1,
   writes: 1,
   sqDoorbells: 2,
@@ -62,15 +76,14 @@ export const DOORBELL_SHARE_OF_CALLER = 0.5;
  * listing does not show (another task, below the cut-off). */
 export const ANALOGIES: Record<string, { like: string | string[]; factor: number; why: string }> = {
   [KWORKER_SWITCH]: {
-    like: [
-      "__schedule",
-      "update_curr",
-      "update_cfs_shares",
-      "__update_tg_runnable_avg.isra.23",
-      "intel_pmu_disable_all",
-    ],
+    like: ["__schedule", "update_curr", "update_cfs_shares", "__update_tg_runnable_avg.isra.23"],
     factor: 1,
-    why: "a switch to another task and back, like the swap task's sleep on I/O without the page-lock wait",
+    why: "a switch to another task and back, like the swap task's sleep on I/O without the page-lock wait (perf's PMU save is charged apart)",
+  },
+  blk_mq_alloc_request: {
+    like: "blk_mq_map_request",
+    factor: 1,
+    why: "the same context mapping and request allocation, called directly instead of from make_request",
   },
   bdev_read_page: { like: "submit_bio", factor: 1, why: "a thin entry point like submit_bio" },
   bdev_write_page: { like: "submit_bio", factor: 1, why: "a thin entry point like submit_bio" },
@@ -85,7 +98,11 @@ export const ANALOGIES: Record<string, { like: string | string[]; factor: number
     why: "dma_map_sg of one entry is one dma_map_page plus a loop",
   },
   swiotlb_unmap_page: { like: "swiotlb_unmap_sg_attrs", factor: 1, why: "as swiotlb_map_page" },
-  page_endio: { like: "end_swap_bio_read", factor: 1, why: "the same page flag and unlock work" },
+  page_endio: {
+    like: "end_swap_bio_read",
+    factor: 1,
+    why: "the same page flag and unlock work (a write's end_page_writeback is a step of its own on both paths)",
+  },
   nvme_poll: { like: "nvme_process_cq", factor: 1, why: "a CQ pass without the interrupt" },
   blk_mq_end_request_batch: {
     like: "blk_mq_end_request",
@@ -128,7 +145,12 @@ export function chargesPerFault(read: PathSteps, write: PathSteps, w: SeedWorklo
   const charges = new Map<string, number>();
   const add = (steps: readonly string[], n: number) => steps.forEach((s) => charges.set(s, (charges.get(s) ?? 0) + n));
   add(SWAP_FAULT_STEPS, 1);
-  add(SLEEP_STEPS, w.sleeps);
+  add(SWAP_MAJOR_FAULT_STEPS, w.majorFaults);
+  add(SWAP_PAGE_IN_STEPS, w.reads);
+  add(SWAP_PAGE_OUT_STEPS, w.writes);
+  // The seed's runs were recorded by perf: its PMU save is charged on each context switch.
+  add(sleepSteps(true, true), w.sleeps);
+  add(wakeSteps(true), w.sleeps);
   for (const [p, n] of [
     [read, w.reads],
     [write, w.writes],
@@ -137,7 +159,7 @@ export function chargesPerFault(read: PathSteps, write: PathSteps, w: SeedWorklo
     add(p.dispatchIo, n);
     add(p.completeIo, n);
   }
-  add(write.kblockdRun, w.kblockdRuns);
+  add(kblockdSteps(write.kblockdRun, true), w.kblockdRuns);
   add(read.submitBatch, w.sqDoorbells);
   add(read.completeBatch, w.cqPasses);
   add(read.interrupt, w.interrupts);

@@ -4,6 +4,7 @@
 // completions and help() show its descriptions. Defaults stay in
 // DEFAULT_CONFIG and DEFAULT_SWAP (config.ts).
 import { PATH_NAMES } from "./paths";
+import { CPU_NAMES } from "./cpus";
 import { PRESET_NAMES } from "./presets";
 
 export const RW_MODES = ["read", "write", "randread", "randwrite", "rw", "randrw"] as const;
@@ -74,7 +75,16 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     value: bool,
     doc: "Linux 5.16: the completions of one CQ pass end in one batch",
   },
-  { path: "switches.onStackBio", value: bool, doc: "Linux 6.3: swap-in uses an on-stack bio, no bio allocation" },
+  {
+    path: "switches.onStackBio",
+    value: bool,
+    doc: "Linux 6.3: swap-in from a synchronous device (ram) uses an on-stack bio, no bio allocation",
+  },
+  {
+    path: "switches.noSubmitReap",
+    value: bool,
+    doc: "later kernels: submission no longer reaps the CQ (3.19's nvme_queue_rq and nvme_rw_page did)",
+  },
   { path: "switches.polled", value: bool, doc: "the submitter polls the CQ instead of taking interrupts (hipri)" },
   {
     path: "switches.irqCoalesceThreshold",
@@ -90,6 +100,17 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     path: "switches.sglThresholdBytes",
     value: int(0, 1 << 30),
     doc: "I/Os of at least this many bytes use SGLs, not PRPs (0: never)",
+  },
+  {
+    path: "host.cpu",
+    flag: { name: "cpu" },
+    value: oneOf(CPU_NAMES),
+    doc: "the host CPU: interrupt delivery and idle-state exit latencies (nvmesim presets lists them)",
+  },
+  {
+    path: "host.profiler",
+    value: bool,
+    doc: "perf records the run: its PMU save on every context switch is charged (the seed's own runs)",
   },
   {
     path: "device.preset",

@@ -82,6 +82,16 @@ export interface DeviceConfig {
 
 export const NO_ERRORS: ErrorInjection = { unrecoveredReadPpm: 0, writeFaultPpm: 0, prpErrorPpm: 0 };
 
+/** The host machine around the paths. */
+export interface HostConfig {
+  /** A CPU preset (cpus.ts): the latencies it adds that are not CPU work. */
+  cpu: string;
+  /** perf records the run (its PMU save on each context switch is charged): the seed's own runs. */
+  profiler: boolean;
+}
+
+export const DEFAULT_HOST: HostConfig = { cpu: "xeon-e5-v2", profiler: false };
+
 export interface RunConfig {
   seed: bigint;
   path: PathName;
@@ -89,6 +99,7 @@ export interface RunConfig {
   cpus: number;
   /** Entries per NVMe queue; one queue pair per CPU. */
   qDepth: number;
+  host: HostConfig;
   device: DeviceConfig;
   workload: FioWorkload | SwapWorkload;
 }
@@ -99,6 +110,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   switches: SWITCHES_OFF,
   cpus: 4,
   qDepth: 1024,
+  host: DEFAULT_HOST,
   device: { preset: "p3700-2014", errors: NO_ERRORS, maxRetries: 5 },
   workload: {
     kind: "fio",
@@ -262,6 +274,8 @@ export function validateConfig(input: unknown): RunConfig {
   const d = DEFAULT_CONFIG;
   const switchesIn = object("switches", top.switches ?? {});
   checkKeys("switches", switchesIn, keysAt("switches"));
+  const hostIn = object("host", top.host ?? {});
+  checkKeys("host", hostIn, keysAt("host"));
   const deviceIn = object("device", top.device ?? {});
   checkKeys("device", deviceIn, keysAt("device"));
   const errorsIn = object("device.errors", deviceIn.errors ?? {});
@@ -275,6 +289,7 @@ export function validateConfig(input: unknown): RunConfig {
     switches: readAll("switches", switchesIn, d.switches),
     cpus: read("cpus", top, d.cpus),
     qDepth: read("qDepth", top, d.qDepth),
+    host: readAll("host", hostIn, d.host),
     device: {
       preset: read("device.preset", deviceIn, d.device.preset),
       errors: readAll("device.errors", errorsIn, NO_ERRORS),

@@ -16,8 +16,11 @@ export interface Switches {
   singleSegmentMap: boolean;
   /** 5.16: completions of one CQ pass end in one batch. */
   batchedCompletion: boolean;
-  /** 6.3: swap-in uses an on-stack bio, no bio allocation. */
+  /** 6.3: swap-in from a SWP_SYNCHRONOUS_IO device (zram, brd, pmem) uses an on-stack bio, no bio allocation. */
   onStackBio: boolean;
+  /** Later kernels: the submission path no longer reaps the CQ (3.19's nvme_queue_rq and nvme_rw_page end with
+   * nvme_process_cq under the queue lock; today's drivers/nvme/host/pci.c does not). */
+  noSubmitReap: boolean;
   /** hipri: the submitter polls the CQ instead of taking interrupts. */
   polled: boolean;
   /** Interrupt coalescing: completions per interrupt (0 or 1 = off). */
@@ -35,6 +38,7 @@ export const BOOLEAN_SWITCHES = [
   "singleSegmentMap",
   "batchedCompletion",
   "onStackBio",
+  "noSubmitReap",
   "polled",
 ] as const;
 
@@ -44,6 +48,7 @@ export const SWITCHES_OFF: Switches = {
   singleSegmentMap: false,
   batchedCompletion: false,
   onStackBio: false,
+  noSubmitReap: false,
   polled: false,
   irqCoalesceThreshold: 0,
   irqCoalesceTimeNs: 0,
@@ -70,6 +75,12 @@ export interface PathSteps {
   interrupt: string[];
 }
 
+// Each list names the functions in call order, as Linux 3.19.8's sources have them (docs/kernel-paths.md says
+// which file). Static functions the compiler inlines into their one caller (nvme_set_info, nvme_submit_iod,
+// part_dec_in_flight) are not steps of their own: their cost is in the caller's share.
+
+/** Per request, in the submitter: bio, make_request, tag and request (block/blk-core.c, block/blk-mq.c,
+ * block/blk-mq-tag.c). */
 const BLK_MQ_SUBMIT = [
   "bio_alloc_bioset",
   "mempool_alloc",
@@ -79,11 +90,11 @@ const BLK_MQ_SUBMIT = [
   "generic_make_request_checks",
   "blk_mq_make_request",
   "blk_mq_map_request",
+  "blk_mq_queue_enter",
   "__blk_mq_alloc_request",
   "blk_mq_get_tag",
   "bt_get",
   "__bt_get",
-  "tag_get",
   "blk_mq_bio_to_request",
   "blk_account_io_start",
 ];
@@ -106,6 +117,9 @@ const KBLOCKD_RUN = [
   "flush_busy_ctxs",
 ];
 
+/** Per request, ->queue_rq (drivers/block/nvme-core.c): iod, scatterlist, DMA map, PRPs, the request started
+ * with its timeout (blk_add_timer rounds the deadline up twice, block/blk-timeout.c), the SQE and the doorbell
+ * under the queue lock. */
 const BLK_MQ_DISPATCH = [
   "nvme_queue_rq",
   "nvme_alloc_iod",
@@ -115,12 +129,15 @@ const BLK_MQ_DISPATCH = [
   "__blk_bios_map_sg",
   "swiotlb_map_sg_attrs",
   "nvme_setup_prps",
-  "nvme_set_info",
   "blk_mq_start_request",
-  "nvme_submit_iod",
+  "blk_add_timer",
+  "round_jiffies_common",
 ];
 
+/** Per completion entry (nvme_process_cq's loop): the request for the command id, the driver's completion,
+ * the block layer's end of the request and of its bio, accounting, the request and tag freed. */
 const BLK_MQ_COMPLETE = [
+  "blk_mq_tag_to_rq",
   "req_completion",
   "swiotlb_unmap_sg_attrs",
   "nvme_free_iod",
@@ -134,21 +151,40 @@ const BLK_MQ_COMPLETE = [
   "END_SWAP_BIO",
   "bio_put",
   "mempool_free",
+  "blk_account_io_done",
+  "part_round_stats",
   "__blk_mq_free_request",
   "blk_mq_put_tag",
+  "bt_clear_tag",
+  "blk_mq_queue_exit",
 ];
 
+/** The seed's rw_page (its profile shows a blk-mq request and tag taken): the bdev entry, the driver's own
+ * SQE build, a request from blk_mq_alloc_request, dma_map_page. */
 const RW_PAGE_SUBMIT = [
   "BDEV_PAGE",
   "nvme_rw_page",
+  "blk_mq_alloc_request",
+  "blk_mq_queue_enter",
   "__blk_mq_alloc_request",
   "blk_mq_get_tag",
   "bt_get",
   "__bt_get",
-  "tag_get",
   "swiotlb_map_page",
 ];
-const RW_PAGE_COMPLETE = ["swiotlb_unmap_page", "blk_mq_put_tag", "page_endio"];
+const RW_PAGE_COMPLETE = [
+  "blk_mq_tag_to_rq",
+  "swiotlb_unmap_page",
+  "PAGE_ENDIO",
+  "__blk_mq_free_request",
+  "blk_mq_put_tag",
+  "bt_clear_tag",
+  "blk_mq_queue_exit",
+];
+
+/** An interrupt's entry and exit around the queue's handler (arch/x86/kernel/irq.c, kernel/irq/chip.c,
+ * kernel/softirq.c). */
+const INTERRUPT = ["do_IRQ", "irq_enter", "handle_edge_irq", "handle_irq_event_percpu", "nvme_irq", "irq_exit"];
 
 function without(list: string[], drop: readonly string[]): string[] {
   return list.filter((s) => !drop.includes(s));
@@ -158,25 +194,42 @@ function replace(list: string[], from: string, to: readonly string[]): string[] 
   return list.flatMap((s) => (s === from ? [...to] : [s]));
 }
 
-/** The step lists of `path` for one direction with `switches` applied. Writes are
- * writeback (async, as swap-out) unless `writeback` is false (O_DIRECT writes are sync). */
-export function pathSteps(path: PathName, direction: Direction, switches: Switches, writeback = true): PathSteps {
+/** What the workload around a path is: swap (writes are writeback) or fio (O_DIRECT, sync writes), on a
+ * device that is SWP_SYNCHRONOUS_IO (RAM-backed: zram, brd, pmem) or not. */
+export interface PathContext {
+  swap: boolean;
+  synchronousDevice: boolean;
+}
+
+const SWAP_ON_NVME: PathContext = { swap: true, synchronousDevice: false };
+
+/** The step lists of `path` for one direction with `switches` applied, in `context` (the seed's: swap on NVMe). */
+export function pathSteps(
+  path: PathName,
+  direction: Direction,
+  switches: Switches,
+  context: PathContext = SWAP_ON_NVME,
+): PathSteps {
   const read = direction === "read";
+  const writeback = context.swap && !read;
   let submitIo: string[];
   let dispatchIo: string[] = [];
   let kblockdRun: string[] = [];
   let completeIo: string[];
   const completeBatch = ["nvme_process_cq", "nvme_ring_cq_doorbell"];
+  // The page's end: a read's page up to date and unlocked; a write's writeback ended (end_page_writeback).
+  const pageEnd = (fn: string) => (read ? [fn] : [fn, "end_page_writeback"]);
   if (path === "blk-mq") {
     submitIo = [...BLK_MQ_SUBMIT];
     dispatchIo = [...BLK_MQ_DISPATCH];
     // From 5.0 (with commit_rqs) the model lets the submitter issue a plugged
     // batch of writes itself, one doorbell at the end, instead of kblockd.
-    if (!read && writeback && !switches.batchDoorbell) {
+    if (writeback && !switches.batchDoorbell) {
       submitIo.push(...BLK_MQ_ASYNC_INSERT);
       kblockdRun = [...KBLOCKD_RUN];
     }
-    completeIo = replace([...BLK_MQ_COMPLETE], "END_SWAP_BIO", [read ? "end_swap_bio_read" : "end_swap_bio_write"]);
+    completeIo = replace([...BLK_MQ_COMPLETE], "END_SWAP_BIO", pageEnd(read ? "end_swap_bio_read" : "end_swap_bio_write"));
+    if (!context.swap) completeIo = without(completeIo, ["end_swap_bio_read", "end_swap_bio_write", "end_page_writeback"]);
     if (switches.iodInPdu) {
       dispatchIo = without(dispatchIo, ["nvme_alloc_iod", "____cache_alloc"]);
       completeIo = without(completeIo, ["nvme_free_iod", "kfree"]);
@@ -189,7 +242,8 @@ export function pathSteps(path: PathName, direction: Direction, switches: Switch
       );
       completeIo = replace(completeIo, "swiotlb_unmap_sg_attrs", ["swiotlb_unmap_page"]);
     }
-    if (switches.onStackBio && read) {
+    // 6.3's on-stack bio is swap_readpage_bdev_sync: swap-in from a SWP_SYNCHRONOUS_IO device only.
+    if (switches.onStackBio && read && context.swap && context.synchronousDevice) {
       submitIo = without(submitIo, ["bio_alloc_bioset", "mempool_alloc", "kmem_cache_alloc"]);
       completeIo = without(completeIo, ["bio_put", "mempool_free"]);
     }
@@ -199,7 +253,7 @@ export function pathSteps(path: PathName, direction: Direction, switches: Switch
     }
   } else {
     submitIo = replace([...RW_PAGE_SUBMIT], "BDEV_PAGE", [read ? "bdev_read_page" : "bdev_write_page"]);
-    completeIo = [...RW_PAGE_COMPLETE];
+    completeIo = replace([...RW_PAGE_COMPLETE], "PAGE_ENDIO", pageEnd("page_endio"));
   }
   if (switches.polled) completeBatch[0] = "nvme_poll";
   return {
@@ -209,7 +263,7 @@ export function pathSteps(path: PathName, direction: Direction, switches: Switch
     submitBatch: ["nvme_write_sq_db"],
     completeIo,
     completeBatch,
-    interrupt: switches.polled ? [] : ["do_IRQ", "nvme_irq"],
+    interrupt: switches.polled ? [] : [...INTERRUPT],
   };
 }
 
@@ -220,41 +274,63 @@ export const DOORBELLS_INLINED_2014: Record<PathName, Record<string, string>> = 
   rw_page: { nvme_write_sq_db: "nvme_rw_page", nvme_ring_cq_doorbell: "nvme_process_cq" },
 };
 
-/** Steps charged per fault and per sleep by the swap workload (the same on both paths). */
+/** Steps charged on every page fault of the swap workload, minor or major (mm/memory.c do_swap_page: the
+ * fault, the swap-cache lookup, the page locked and mapped, the swap entry's count dropped). clear_page_c and
+ * unmap_single_vma are the seed program's own page churn, charged per fault as the seed shows them. */
 export const SWAP_FAULT_STEPS = [
   "page_fault",
   "__do_page_fault",
   "handle_mm_fault",
   "vmacache_find",
-  "swapin_readahead",
   "__radix_tree_lookup",
-  "radix_tree_insert",
-  "__add_to_swap_cache",
-  "__swap_duplicate",
+  "page_waitqueue",
+  "test_and_set_bit.constprop.90",
+  "do_raw_spin_lock",
+  "_raw_spin_lock_irqsave",
   "swap_info_get",
   "swap_entry_free",
+  "put_page_testzero",
+  "list_del",
+  "clear_page_c",
+  "unmap_single_vma",
+];
+
+/** Steps of a major fault only: the readahead around the slot (mm/swap_state.c swapin_readahead). */
+export const SWAP_MAJOR_FAULT_STEPS = ["swapin_readahead"];
+
+/** Steps per page read into the swap cache (read_swap_cache_async): a page allocated, the slot's swap-cache
+ * reference taken, the page inserted in the swap cache's radix tree. */
+export const SWAP_PAGE_IN_STEPS = [
   "__alloc_pages_nodemask",
   "get_page_from_freelist",
   "next_zones_zonelist",
   "__rmqueue",
-  "clear_page_c",
-  "__free_one_page",
-  "put_page_testzero",
-  "list_del",
-  "test_and_set_bit.constprop.90",
-  "do_raw_spin_lock",
-  "_raw_spin_lock_irqsave",
-  "page_waitqueue",
-  "__call_rcu.constprop.62",
-  "unmap_single_vma",
-  "round_jiffies_common",
+  "__swap_duplicate",
+  "radix_tree_insert",
+  "__add_to_swap_cache",
 ];
 
-export const SLEEP_STEPS = [
-  "__schedule",
-  "__wait_on_bit",
-  "update_curr",
-  "update_cfs_shares",
-  "__update_tg_runnable_avg.isra.23",
-  "intel_pmu_disable_all",
-];
+/** Steps per page written out by reclaim: after writeback the page leaves the swap cache (radix-tree delete,
+ * its tags checked with tag_get, the node freed by RCU) and is freed to the buddy allocator. */
+export const SWAP_PAGE_OUT_STEPS = ["tag_get", "__call_rcu.constprop.62", "__free_one_page"];
+
+/** perf's PMU save on a context switch: charged only when perf records the run (the seed's own runs). */
+export const PROFILER_STEPS = ["intel_pmu_disable_all"];
+
+/** The sleeper's side of a sleep on I/O (a context switch away and back): a swap fault waits on the page lock
+ * (__wait_on_bit -> bit_wait_io -> io_schedule); a fio job in io_getevents or a sync read. */
+export function sleepSteps(swap: boolean, profiler: boolean): string[] {
+  const cfs = ["__schedule", "update_curr", "update_cfs_shares", "__update_tg_runnable_avg.isra.23"];
+  return [...(swap ? ["__wait_on_bit", "io_schedule"] : []), ...cfs, ...(profiler ? PROFILER_STEPS : [])];
+}
+
+/** The waker's side, in the interrupt: a swap read's unlock_page -> wake_up_page -> __wake_up_bit, and
+ * try_to_wake_up for the sleeper. */
+export function wakeSteps(swap: boolean): string[] {
+  return [...(swap ? ["__wake_up_bit"] : []), "try_to_wake_up"];
+}
+
+/** The kblockd run's steps, with perf's PMU save on the kworker switch when profiled. */
+export function kblockdSteps(steps: readonly string[], profiler: boolean): string[] {
+  return steps.length > 0 && profiler ? [...steps, ...PROFILER_STEPS] : [...steps];
+}

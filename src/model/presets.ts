@@ -24,6 +24,8 @@ export interface DevicePreset {
   writeLatency: Latency;
   /** Link ceiling, bytes per second (0: none). */
   linkBytesPerSec: number;
+  /** RAM-backed, completing in the submitter's context (SWP_SYNCHRONOUS_IO: zram, brd, pmem). */
+  synchronousIo: boolean;
   sources: Record<string, string>;
 }
 
@@ -37,6 +39,7 @@ export const PRESETS: Record<string, DevicePreset> = {
     readLatency: { kind: "lognormal", a: 70_000, b: 150 },
     writeLatency: { kind: "lognormal", a: 20_000, b: 150 },
     linkBytesPerSec: 2_800_000_000,
+    synchronousIo: false,
     sources: {
       processNs:
         "1 s / 460 K: the spec's 4 KiB random read IOPS taken as the controller's command rate (docs/references.md [p3700-spec], Intel 330566-005US)",
@@ -58,6 +61,7 @@ export const PRESETS: Record<string, DevicePreset> = {
     readLatency: { kind: "lognormal", a: 7_000, b: 100 },
     writeLatency: { kind: "lognormal", a: 7_000, b: 100 },
     linkBytesPerSec: 2_400_000_000,
+    synchronousIo: false,
     sources: {
       readLatency: "assumption: ~7 us media read, so that with the host path QD1 lands near Intel's 10 us figure",
       dies: "assumption: 7 parallel units, ~1 M IOPS ceiling (AnandTech's QD16 figure is kept for validation)",
@@ -76,6 +80,7 @@ export const PRESETS: Record<string, DevicePreset> = {
     readLatency: { kind: "lognormal", a: 2_600, b: 80 },
     writeLatency: { kind: "lognormal", a: 2_800, b: 80 },
     linkBytesPerSec: 7_200_000_000,
+    synchronousIo: false,
     sources: {
       readLatency:
         "sized so device time plus a polled host path is ~3.4 us, Axboe's polled QD1 512 B read (docs/references.md [axboe-optane2])",
@@ -95,6 +100,7 @@ export const PRESETS: Record<string, DevicePreset> = {
     readLatency: { kind: "lognormal", a: 60_000, b: 200 },
     writeLatency: { kind: "lognormal", a: 15_000, b: 200 },
     linkBytesPerSec: 14_000_000_000,
+    synchronousIo: false,
     sources: {
       dies: "sized so dies / median read latency = 3.3 M IOPS, the vendor's random read (docs/references.md [micron-9550])",
       readLatency: "assumption: TLC page read ~60 us median",
@@ -113,6 +119,7 @@ export const PRESETS: Record<string, DevicePreset> = {
     readLatency: { kind: "constant", a: 10_000, b: 0 },
     writeLatency: { kind: "constant", a: 10_000, b: 0 },
     linkBytesPerSec: 0,
+    synchronousIo: true,
     sources: {
       readLatency: "null_blk completion_nsec default 10,000 ns (docs/references.md [null_blk])",
       writeLatency: "null_blk completion_nsec default 10,000 ns (docs/references.md [null_blk])",

@@ -20,12 +20,18 @@ import { runEngine } from "./simulate";
 
 /** Counts per fault are kept to this many decimals, so the table is stable from one calibration to the next. */
 const DECIMALS = 4;
-const MAX_ROUNDS = 12;
+const MAX_ROUNDS = 40;
+/** Rounds taken as they come before each next workload is the mean of the one used and the one measured (the
+ * counts move the costs and the costs move the counts: completions batch more when passes cost more). */
+const UNDAMPED_ROUNDS = 3;
+/** Settled: every count within this fraction of the one before. */
+const TOLERANCE = 0.002;
 
 /** How often each step group ran per page fault in a swap run. */
 export function workloadFromStats(s: SimStatsValues): SeedWorkload {
   const per = (n: number) => Number((n / s.faults).toFixed(DECIMALS));
   return {
+    majorFaults: per(s.majorFaults),
     reads: per(s.nSubmitRead),
     writes: per(s.nDispatchWrite),
     sqDoorbells: per(s.nSubmitBatch),
@@ -41,8 +47,11 @@ export interface SeedCalibration extends Calibration {
   rounds: SeedWorkload[];
 }
 
+const keys = (w: SeedWorkload) => Object.keys(w) as (keyof SeedWorkload)[];
 const same = (a: SeedWorkload, b: SeedWorkload) =>
-  (Object.keys(a) as (keyof SeedWorkload)[]).every((k) => a[k] === b[k]);
+  keys(a).every((k) => Math.abs(a[k] - b[k]) <= TOLERANCE * Math.max(Math.abs(b[k]), 1e-9));
+const mean = (a: SeedWorkload, b: SeedWorkload): SeedWorkload =>
+  Object.fromEntries(keys(a).map((k) => [k, Number(((a[k] + b[k]) / 2).toFixed(DECIMALS))])) as unknown as SeedWorkload;
 
 /** Calibrates from the blk-mq rows at the fixed point of the seed scenario's blk-mq workload. */
 export async function calibrateAtSeedWorkload(
@@ -57,7 +66,7 @@ export async function calibrateAtSeedWorkload(
     const run = await runEngine(m, config, { costTable: c.entries });
     const next = workloadFromStats(run.stats);
     if (same(next, c.workload)) return { ...c, rounds };
-    rounds.push(next);
+    rounds.push(round < UNDAMPED_ROUNDS ? next : mean(c.workload, next));
   }
   throw new Error(`the calibration workload did not settle in ${MAX_ROUNDS} rounds: ${JSON.stringify(rounds)}`);
 }

@@ -4,7 +4,18 @@
 import { validateConfig, type RunConfig } from "../model/config";
 import type { CostEntry } from "../model/calibration";
 import { COST_TABLE } from "../model/cost-table";
-import { pathSteps, SLEEP_STEPS, SWAP_FAULT_STEPS, type PathSteps } from "../model/paths";
+import {
+  kblockdSteps,
+  pathSteps,
+  sleepSteps,
+  SWAP_FAULT_STEPS,
+  SWAP_MAJOR_FAULT_STEPS,
+  SWAP_PAGE_IN_STEPS,
+  SWAP_PAGE_OUT_STEPS,
+  wakeSteps,
+  type PathSteps,
+} from "../model/paths";
+import { CPUS } from "../model/cpus";
 import { OTHER_KERNEL } from "../model/steps";
 import { PRESETS, type Latency } from "../model/presets";
 import { buildResult, type Result } from "./result";
@@ -30,10 +41,14 @@ export interface SimulateOptions {
 export interface RunSteps {
   read: PathSteps;
   write: PathSteps;
+  /** A sleep on I/O: the sleeper's switch away and back, and the waker's part. */
   sleep: readonly string[];
   pollPass: readonly string[];
-  /** Per page fault (swap workload). */
+  /** Per page fault, per major fault, per page read in, per page written out (swap workload). */
   fault: readonly string[];
+  majorFault: readonly string[];
+  pageIn: readonly string[];
+  pageOut: readonly string[];
 }
 
 type CostNs = ReadonlyMap<string, number>;
@@ -55,17 +70,23 @@ function latencyFields(l: Latency): [number, number, number] {
 
 export function runSteps(c: RunConfig): RunSteps {
   // Above sgl_threshold the driver builds SGL descriptors instead of PRPs.
-  const bs = c.workload.kind === "swap" ? 4096 : c.workload.bs;
+  const swap = c.workload.kind === "swap";
+  const bs = swap ? 4096 : (c.workload as { bs: number }).bs;
   const sgl = c.switches.sglThresholdBytes > 0 && bs >= c.switches.sglThresholdBytes;
   const dptr = (p: PathSteps): PathSteps =>
     sgl ? { ...p, dispatchIo: p.dispatchIo.map((s) => (s === "nvme_setup_prps" ? "nvme_pci_setup_sgls" : s)) } : p;
+  const context = { swap, synchronousDevice: PRESETS[c.device.preset].synchronousIo };
+  const write = dptr(pathSteps(c.path, "write", c.switches, context));
   return {
-    read: dptr(pathSteps(c.path, "read", c.switches)),
+    read: dptr(pathSteps(c.path, "read", c.switches, context)),
     // Swap-out is writeback; fio's writes are O_DIRECT, issued synchronously.
-    write: dptr(pathSteps(c.path, "write", c.switches, c.workload.kind === "swap")),
-    sleep: SLEEP_STEPS,
+    write: { ...write, kblockdRun: kblockdSteps(write.kblockdRun, c.host.profiler) },
+    sleep: [...sleepSteps(swap, c.host.profiler), ...wakeSteps(swap)],
     pollPass: ["nvme_poll"],
-    fault: [...SWAP_FAULT_STEPS, OTHER_KERNEL],
+    fault: swap ? [...SWAP_FAULT_STEPS, OTHER_KERNEL] : [],
+    majorFault: swap ? SWAP_MAJOR_FAULT_STEPS : [],
+    pageIn: swap ? SWAP_PAGE_IN_STEPS : [],
+    pageOut: swap ? SWAP_PAGE_OUT_STEPS : [],
   };
 }
 
@@ -78,6 +99,14 @@ export function engineConfig(c: RunConfig, steps: RunSteps, costNs: CostNs = COM
   const [wk, wa, wb] = latencyFields(p.writeLatency);
   const round = (x: number) => Math.max(0, Math.round(x));
   const swap = w.kind === "swap";
+  const cpu = CPUS[c.host.cpu];
+  if (cpu.idleStates.length > 4) throw new Error(`${cpu.name}: the engine takes at most 4 idle states`);
+  const idle = Object.fromEntries(
+    [0, 1, 2, 3].flatMap((i) => [
+      [`idleExitNs${i}`, cpu.idleStates[i]?.exitNs ?? 0],
+      [`idleResidencyNs${i}`, cpu.idleStates[i]?.residencyNs ?? 0],
+    ]),
+  ) as Record<`idle${"ExitNs" | "ResidencyNs"}${0 | 1 | 2 | 3}`, number>;
   const readPercent = swap
     ? 100
     : w.rw === "read" || w.rw === "randread"
@@ -129,11 +158,18 @@ export function engineConfig(c: RunConfig, steps: RunSteps, costNs: CostNs = COM
     pageCluster: swap ? w.pageCluster : 0,
     userNsPerAccess: swap ? w.userNsPerAccess : 0,
     costFault: round(sum(steps.fault)),
+    costMajorFault: round(sum(steps.majorFault)),
+    costPageIn: round(sum(steps.pageIn)),
+    costPageOut: round(sum(steps.pageOut)),
     errPrpPpm: c.device.errors.prpErrorPpm,
     sglThresholdBytes: c.switches.sglThresholdBytes,
     kblockdWrites: steps.write.kblockdRun.length > 0 ? 1 : 0,
     costDispatchWrite: round(sum(steps.write.dispatchIo)),
     costKblockdRun: round(sum(steps.write.kblockdRun)),
+    reapOnSubmit: c.switches.noSubmitReap ? 0 : 1,
+    irqDeliveryNs: cpu.irqDeliveryNs,
+    idleStates: cpu.idleStates.length,
+    ...idle,
   };
 }
 
@@ -161,6 +197,9 @@ export function profileFromCounts(
   charge(steps.sleep, stats.nSleep);
   charge(steps.pollPass, stats.nPollPass);
   charge(steps.fault, stats.faults);
+  charge(steps.majorFault, stats.majorFaults);
+  charge(steps.pageIn, stats.nSubmitRead);
+  charge(steps.pageOut, stats.nSubmitWrite);
   return profile;
 }
 

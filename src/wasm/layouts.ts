@@ -49,8 +49,22 @@ export const SIM_CONFIG_FIELDS = {
   errPrpPpm: "u32",
   sglThresholdBytes: "u32",
   kblockdWrites: "u32",
+  costMajorFault: "u32",
+  costPageIn: "u32",
+  costPageOut: "u32",
   costDispatchWrite: "u32",
   costKblockdRun: "u32",
+  reapOnSubmit: "u32",
+  irqDeliveryNs: "u32",
+  idleStates: "u32",
+  idleExitNs0: "u32",
+  idleExitNs1: "u32",
+  idleExitNs2: "u32",
+  idleExitNs3: "u32",
+  idleResidencyNs0: "u32",
+  idleResidencyNs1: "u32",
+  idleResidencyNs2: "u32",
+  idleResidencyNs3: "u32",
 } as const;
 
 export const SIM_STATS_FIELDS = {
@@ -107,4 +121,8 @@ export const SIM_STATS_FIELDS = {
   userNs: "u64",
   nDispatchWrite: "u64",
   nKblockdRun: "u64",
+  nSubmitReap: "u64",
+  nEmptyInterrupt: "u64",
+  nIdleExit: "u64",
+  idleExitNs: "u64",
 } as const;

@@ -1,35 +1,52 @@
 // The fio-like jobs: each thread keeps `iodepth` I/Os in flight, picking its
 // next page in order or at random and reading or writing as rwmixread says.
-// A sleeping thread sees its completions once it is woken (a context switch
-// pair, charged at its first completion of a reap pass; a poller sees them at
-// once), and refills its depth in one plug after the pass.
+// A thread runs a loop as fio's does: it takes the completions that are ready
+// (io_getevents, or the return of a sync read), counts them as seen then,
+// submits as many new I/Os in one plug, and looks again when that work ends.
+// Only a thread that finds nothing ready waits: asleep, woken by the next
+// completion (a context switch pair), or spinning on the CQ when it polls.
+// A thread that keeps finding completions ready never sleeps.
 //
-//  per thread: refill u32 | wokeAt u64 (separate arrays) ; touched: stack of threads with refills
+//  per thread: ready u32 | waiting u32 | done ring of iodepth DoneRec (separate arrays)
+//  per CPU: waiters u32 (threads spinning or asleep there)
 
 import { arenaAlloc } from "../../runtime/arena";
 import { prngNext } from "../../runtime/prng";
-import { M, cpuRun, threadRec, cfg } from "../machine";
-import { ioSubmit, plugFinish } from "../host-io";
+import { EV_RUN, IoRec, M, cpuRun, evWord, post, threadRec, cfg } from "../machine";
+import { hostIoSeen, ioSubmit, plugFinish } from "../host-io";
 import { st } from "../stats";
 
 @unmanaged
 class FioState {
-  refill: usize; // u32 per thread: I/Os to submit after the reap pass
-  wokeAt: usize; // u64 per thread: when it woke in the current reap pass
-  touched: usize; // u32 stack of threads with refills
-  touchedCount: u32;
+  ready: usize; // u32 per thread: completions handed to it and not yet seen
+  waiting: usize; // u32 per thread: 1 while it waits for a completion
+  done: usize; // per thread: iodepth DoneRecs, the first `ready` of them filled
+  waiters: usize; // u32 per CPU: its threads that wait
 }
 const F = changetype<FioState>(memory.data(64, 8));
 if (offsetof<FioState>() > 64) ERROR("FioState outgrew its static copy");
 
+/** A completion the thread has not seen yet: what fio's latencies need of it. */
+@unmanaged
+class DoneRec {
+  submitNs: u64;
+  slatNs: u32;
+  write: u32;
+}
+if (offsetof<DoneRec>() != 16) ERROR("DoneRec is 16 bytes");
+
 /** Allocates the jobs' per-thread state; false when memory runs out. */
 export function fioInit(): bool {
   let threads = <usize>cfg.threads;
-  F.refill = arenaAlloc(threads << 2, 4);
-  F.wokeAt = arenaAlloc(threads << 3, 8);
-  F.touched = arenaAlloc(threads << 2, 4);
-  F.touchedCount = 0;
-  return F.refill != 0 && F.wokeAt != 0 && F.touched != 0;
+  F.ready = arenaAlloc(threads << 2, 4);
+  F.waiting = arenaAlloc(threads << 2, 4);
+  F.done = arenaAlloc(threads * cfg.iodepth * offsetof<DoneRec>(), 8);
+  F.waiters = arenaAlloc(<usize>cfg.cpus << 2, 4);
+  return F.ready != 0 && F.waiting != 0 && F.done != 0 && F.waiters != 0;
+}
+
+function doneRec(t: u32, i: u32): DoneRec {
+  return changetype<DoneRec>(F.done + (<usize>t * cfg.iodepth + i) * offsetof<DoneRec>());
 }
 
 function mix(h: u32, v: u32): u32 {
@@ -60,9 +77,8 @@ function threadPick(t: u32): u64 {
   return (page << 1) | (write ? 1 : 0);
 }
 
-/** Thread `t` submits `count` I/Os (one plug) starting at `now`. */
-export function fioSubmit(t: u32, count: u32, now: u64): void {
-  if (count == 0) return;
+/** Thread `t` submits `count` I/Os (one plug) starting at `now`; returns when its CPU work ends. */
+function fioSubmit(t: u32, count: u32, now: u64): u64 {
   let cpu = threadRec(t).cpu;
   let issued: u32 = 0;
   for (; issued < count; issued++) {
@@ -71,42 +87,60 @@ export function fioSubmit(t: u32, count: u32, now: u64): void {
     now = ioSubmit(cpu, t, pick >> 1, (pick & 1) != 0, 0, now);
   }
   if (issued != 0) plugFinish(cpu, now);
+  return now;
 }
 
-/** Every thread fills its depth at time 0. */
+/** Every thread fills its depth at time 0, then looks for completions when that work ends. */
 export function fioStart(): void {
-  for (let t: u32 = 0; t < cfg.threads; t++) fioSubmit(t, cfg.iodepth, 0);
+  for (let t: u32 = 0; t < cfg.threads; t++) post(fioSubmit(t, cfg.iodepth, 0), evWord(EV_RUN, 0, t));
 }
 
-/** When thread `t` sees a completion that reached the host at `now`: a sleeper is woken once per reap pass. */
-export function fioSeen(t: u32, cpu: u32, now: u64): u64 {
-  if (cfg.polled != 0) return now;
-  let wokeSlot = F.wokeAt + (<usize>t << 3);
-  if (load<u32>(F.refill + (<usize>t << 2)) == 0) {
-    store<u64>(wokeSlot, cpuRun(cpu, now, cfg.costSleep));
-    st.nSleep++;
-  }
-  return load<u64>(wokeSlot);
+/** Threads that wait on `cpu` (asleep, or spinning on the CQ when they poll). */
+export function fioWaiters(cpu: u32): u32 {
+  return load<u32>(F.waiters + (<usize>cpu << 2));
 }
 
-/** An I/O of thread `t` is done: the thread keeps its depth, one more I/O after this reap pass. */
-export function fioDone(t: u32): void {
-  let slot = F.refill + (<usize>t << 2);
-  let n = load<u32>(slot);
+/**
+ * Thread `t` looks for completions at `now`: it sees every one that is ready, submits as many new I/Os, and
+ * looks again when that work ends; with none ready it waits.
+ */
+export function fioCheck(t: u32, now: u64): void {
+  let readySlot = F.ready + (<usize>t << 2);
+  let n = load<u32>(readySlot);
   if (n == 0) {
-    store<u32>(F.touched + (<usize>F.touchedCount << 2), t);
-    F.touchedCount++;
+    store<u32>(F.waiting + (<usize>t << 2), 1);
+    let w = F.waiters + (<usize>threadRec(t).cpu << 2);
+    store<u32>(w, load<u32>(w) + 1);
+    return;
   }
-  store<u32>(slot, n + 1);
+  for (let i: u32 = 0; i < n; i++) {
+    let d = doneRec(t, i);
+    hostIoSeen(d.write != 0, d.submitNs, <u64>d.slatNs, now);
+  }
+  store<u32>(readySlot, 0);
+  post(fioSubmit(t, n, now), evWord(EV_RUN, 0, t));
 }
 
-/** After a reap pass: each thread with completions refills in one plug, from when it woke (or now, polling). */
-export function fioReapDone(cpu: u32, end: u64): void {
-  for (let i: u32 = 0; i < F.touchedCount; i++) {
-    let t = load<u32>(F.touched + (<usize>i << 2));
-    let n = load<u32>(F.refill + (<usize>t << 2));
-    store<u32>(F.refill + (<usize>t << 2), 0);
-    fioSubmit(t, n, cfg.polled == 0 ? load<u64>(F.wokeAt + (<usize>t << 3)) : end);
+/** An I/O of thread `t` completed on the host at `now`: it is ready for the thread, which is woken if it waits. */
+export function fioDone(rec: IoRec, now: u64): void {
+  let t = rec.thread;
+  let readySlot = F.ready + (<usize>t << 2);
+  let n = load<u32>(readySlot);
+  let d = doneRec(t, n);
+  d.submitNs = rec.submitNs;
+  d.slatNs = rec.slatNs;
+  d.write = <u32>rec.write;
+  store<u32>(readySlot, n + 1);
+  let waiting = F.waiting + (<usize>t << 2);
+  if (load<u32>(waiting) == 0) return;
+  store<u32>(waiting, 0);
+  let cpu = threadRec(t).cpu;
+  let w = F.waiters + (<usize>cpu << 2);
+  store<u32>(w, load<u32>(w) - 1);
+  if (cfg.polled != 0) {
+    post(now, evWord(EV_RUN, 0, t)); // spinning: it sees the completion as its pass ends
+    return;
   }
-  F.touchedCount = 0;
+  st.nSleep++;
+  post(cpuRun(cpu, now, cfg.costSleep), evWord(EV_RUN, 0, t)); // woken: the switch to it, then it runs
 }

@@ -126,6 +126,7 @@ function makeRoom(cpu: u32, t: u32, incoming: u32, now: u64): u64 {
       continue;
     }
     setState(page, WRITING);
+    now = cpuRun(cpu, now, cfg.costPageOut); // it leaves the swap cache once written; the frame is freed
     now = cfg.kblockdWrites != 0 ? kblockdQueueWrite(cpu, t, <u64>page, now) : ioSubmit(cpu, t, <u64>page, true, 0, now);
   }
   return now;
@@ -152,6 +153,7 @@ function faultIo(cpu: u32, t: u32, page: u32, now: u64): void {
       if (state(p) != SWAPPED) continue;
       setState(p, READING);
       S.framesUsed++;
+      now = cpuRun(cpu, now, cfg.costPageIn); // read_swap_cache_async: a page allocated and put in the swap cache
       now = ioSubmit(cpu, t, <u64>p, false, 0, now);
     }
   }
@@ -202,7 +204,10 @@ export function swapRun(t: u32, now: u64): void {
       programWrite(page);
       continue;
     }
-    if (s == SWAPPED) st.majorFaults++;
+    if (s == SWAPPED) {
+      st.majorFaults++;
+      now = cpuRun(cpu, now, cfg.costMajorFault);
+    }
     if (s == READING || s == WRITING) {
       me.waitPage = page; // its I/O is in flight: sleep until it ends
       me.waitingForTag = 0;
