@@ -88,7 +88,14 @@ export {
   hostCqePending,
   hostCqConsume,
 } from "./host/queue";
-export { ctrlCreate, ctrlQueue, ctrlQueueCreate, ctrlDoorbellWrite, ctrlSqFetch, ctrlCqPost } from "./device/controller";
+export {
+  ctrlCreate,
+  ctrlQueue,
+  ctrlQueueCreate,
+  ctrlDoorbellWrite,
+  ctrlSqFetch,
+  ctrlCqPost,
+} from "./device/controller";
 export {
   DMA_LIST_HEADER_BYTES,
   DMA_ENTRY_BYTES,
@@ -102,7 +109,14 @@ export { nvmeMapSgl } from "./device/sgl";
 export { arenaAlloc } from "./runtime/arena";
 export { PHYSMEM_REGIONS_MAX, physmemMap, physmemTranslate } from "./runtime/physmem";
 export { prngCreate, prngNext } from "./runtime/prng";
-export { EVENT_BYTES, eventQueueCreate, eventPush, eventPop, eventTopTimeNs, eventTopData } from "./runtime/event-queue";
+export {
+  EVENT_BYTES,
+  eventQueueCreate,
+  eventPush,
+  eventPop,
+  eventTopTimeNs,
+  eventTopData,
+} from "./runtime/event-queue";
 export {
   KERNEL_DATA_PHYS_BASE,
   KERNEL_LIST_PHYS_BASE,

@@ -11,7 +11,14 @@
 //  +--------------------------+  +--------------------------------------+
 
 import { NVME_CQE_BYTES, nvmeCqeWrite } from "../nvme/cqe";
-import { NVME_QUEUE_DEPTH_MAX, NVME_QUEUE_DEPTH_MIN, NVME_REG_DBS, nvmeRingFull, nvmeRingNext, nvmeRingUsed } from "../nvme/doorbell";
+import {
+  NVME_QUEUE_DEPTH_MAX,
+  NVME_QUEUE_DEPTH_MIN,
+  NVME_REG_DBS,
+  nvmeRingFull,
+  nvmeRingNext,
+  nvmeRingUsed,
+} from "../nvme/doorbell";
 import { NVME_SQE_BYTES } from "../nvme/sqe";
 import { arenaAlloc } from "../runtime/arena";
 
@@ -72,7 +79,7 @@ export function ctrlQueueCreate(c: Ctrl, qid: u32, sqCmds: usize, cqes: usize, q
 export function ctrlDoorbellWrite(c: Ctrl, offset: u64, value: u32): bool {
   let strideShift = <u64>(2 + c.dstrd); // stride is 4 << DSTRD bytes
   let rel = offset - <u64>NVME_REG_DBS;
-  if (offset < <u64>NVME_REG_DBS || (rel & ((<u64>1 << strideShift) - 1)) != 0) return ctrlBadDoorbell(c);
+  if (offset < <u64>NVME_REG_DBS || (rel & (((<u64>1) << strideShift) - 1)) != 0) return ctrlBadDoorbell(c);
   let index = rel >> strideShift;
   let qid = index >> 1;
   if (qid >= <u64>c.queueCount) return ctrlBadDoorbell(c);
@@ -107,7 +114,7 @@ export function ctrlSqFetch(q: CtrlQueue): usize {
 export function ctrlCqPost(q: CtrlQueue, cid: u16, status: u16, dw0: u32): bool {
   if (nvmeRingFull(q.cqTail, q.cqHead, q.qDepth)) return false;
   let cqe = q.cqes + <usize>q.cqTail * NVME_CQE_BYTES;
-  nvmeCqeWrite(cqe, dw0, 0, <u16>q.sqHead, <u16>q.qid, cid, (status & 0xfffe) | <u16>q.cqPhase);
+  nvmeCqeWrite(cqe, dw0, 0, <u16>q.sqHead, <u16>q.qid, cid, (status & 0xfffe) | (<u16>q.cqPhase));
   let next = nvmeRingNext(q.cqTail, q.qDepth);
   if (next == 0) q.cqPhase ^= 1;
   q.cqTail = next;

@@ -17,13 +17,27 @@ export const LAT_TABLE_SIZE: u32 = 1 << LAT_TABLE_BITS;
 // Inverse of the standard normal CDF (P. J. Acklam's rational approximation,
 // relative error below 1.2e-9), for p in (0, 1).
 function normalQuantile(p: f64): f64 {
-  const a1 = -3.969683028665376e1, a2 = 2.209460984245205e2, a3 = -2.759285104469687e2;
-  const a4 = 1.38357751867269e2, a5 = -3.066479806614716e1, a6 = 2.506628277459239;
-  const b1 = -5.447609879822406e1, b2 = 1.615858368580409e2, b3 = -1.556989798598866e2;
-  const b4 = 6.680131188771972e1, b5 = -1.328068155288572e1;
-  const c1 = -7.784894002430293e-3, c2 = -3.223964580411365e-1, c3 = -2.400758277161838;
-  const c4 = -2.549732539343734, c5 = 4.374664141464968, c6 = 2.938163982698783;
-  const d1 = 7.784695709041462e-3, d2 = 3.224671290700398e-1, d3 = 2.445134137142996, d4 = 3.754408661907416;
+  const a1 = -3.969683028665376e1,
+    a2 = 2.209460984245205e2,
+    a3 = -2.759285104469687e2;
+  const a4 = 1.38357751867269e2,
+    a5 = -3.066479806614716e1,
+    a6 = 2.506628277459239;
+  const b1 = -5.447609879822406e1,
+    b2 = 1.615858368580409e2,
+    b3 = -1.556989798598866e2;
+  const b4 = 6.680131188771972e1,
+    b5 = -1.328068155288572e1;
+  const c1 = -7.784894002430293e-3,
+    c2 = -3.223964580411365e-1,
+    c3 = -2.400758277161838;
+  const c4 = -2.549732539343734,
+    c5 = 4.374664141464968,
+    c6 = 2.938163982698783;
+  const d1 = 7.784695709041462e-3,
+    d2 = 3.224671290700398e-1,
+    d3 = 2.445134137142996,
+    d4 = 3.754408661907416;
   const low = 0.02425;
   if (p < low) {
     let q = Math.sqrt(-2.0 * Math.log(p));
@@ -35,12 +49,15 @@ function normalQuantile(p: f64): f64 {
   }
   let q = p - 0.5;
   let r = q * q;
-  return ((((((a1 * r + a2) * r + a3) * r + a4) * r + a5) * r + a6) * q) / (((((b1 * r + b2) * r + b3) * r + b4) * r + b5) * r + 1.0);
+  return (
+    ((((((a1 * r + a2) * r + a3) * r + a4) * r + a5) * r + a6) * q) /
+    (((((b1 * r + b2) * r + b3) * r + b4) * r + b5) * r + 1.0)
+  );
 }
 
 /** A table of LAT_TABLE_SIZE latencies (u32 ns) at equiprobable quantiles; 0 when memory runs out. */
 export function mediaLatencyTable(kind: u32, a: u32, b: u32): usize {
-  let table = arenaAlloc(<usize>LAT_TABLE_SIZE << 2, 4);
+  let table = arenaAlloc((<usize>LAT_TABLE_SIZE) << 2, 4);
   if (table == 0) return 0;
   for (let i: u32 = 0; i < LAT_TABLE_SIZE; i++) {
     let p = (<f64>i + 0.5) / <f64>LAT_TABLE_SIZE;
@@ -48,12 +65,12 @@ export function mediaLatencyTable(kind: u32, a: u32, b: u32): usize {
     if (kind == LAT_UNIFORM) v = <f64>a + p * <f64>(b > a ? b - a : 0);
     else if (kind == LAT_EXPONENTIAL) v = <f64>a - Math.log(1.0 - p) * <f64>b;
     else if (kind == LAT_LOGNORMAL) v = <f64>a * Math.exp(normalQuantile(p) * (<f64>b / 1000.0));
-    store<u32>(table + (<usize>i << 2), v < 4.0e9 ? <u32>Math.round(v) : 4_000_000_000);
+    store<u32>(table + ((<usize>i) << 2), v < 4.0e9 ? <u32>Math.round(v) : 4_000_000_000);
   }
   return table;
 }
 
 /** One latency draw from a table, ns. */
 export function mediaLatencyNs(rng: Prng, table: usize): u64 {
-  return <u64>load<u32>(table + (<usize>(prngNext(rng) >>> (32 - LAT_TABLE_BITS)) << 2));
+  return <u64>load<u32>(table + ((<usize>(prngNext(rng) >>> (32 - LAT_TABLE_BITS))) << 2));
 }

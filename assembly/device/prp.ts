@@ -14,7 +14,14 @@ import {
   NVME_SC_PRP_INVALID_OFFSET,
 } from "../nvme/status";
 import { physmemTranslate } from "../runtime/physmem";
-import { DMA_ENTRY_BYTES, DMA_LIST_HEADER_BYTES, dmaEntrySet, dmaListCap, dmaListClear, dmaListSetCount } from "./dma-list";
+import {
+  DMA_ENTRY_BYTES,
+  DMA_LIST_HEADER_BYTES,
+  dmaEntrySet,
+  dmaListCap,
+  dmaListClear,
+  dmaListSetCount,
+} from "./dma-list";
 
 function prpOffsetInvalid(): u32 {
   return nvmeStatus(NVME_SCT_GENERIC, NVME_SC_PRP_INVALID_OFFSET, 0, false, true);
@@ -28,7 +35,7 @@ export function nvmeMapPrp(prp1: u64, prp2: u64, lenBytes: u64, pageShift: u32, 
   dmaListClear(out);
   if (lenBytes > maxBytes) return nvmeStatus(NVME_SCT_GENERIC, NVME_SC_INVALID_FIELD, 0, false, true);
   if (lenBytes == 0) return 0;
-  let pageBytes: u64 = <u64>1 << pageShift;
+  let pageBytes: u64 = (<u64>1) << pageShift;
   let pageMask = pageBytes - 1;
   if ((prp1 & 3) != 0) return prpOffsetInvalid();
   let first = pageBytes - (prp1 & pageMask);
@@ -49,7 +56,7 @@ export function nvmeMapPrp(prp1: u64, prp2: u64, lenBytes: u64, pageShift: u32, 
 
   if ((prp2 & 7) != 0) return prpOffsetInvalid();
   let slots = <u32>((pageBytes - (prp2 & pageMask)) >> 3);
-  let list = physmemTranslate(prp2, <u64>slots << 3);
+  let list = physmemTranslate(prp2, (<u64>slots) << 3);
   if (list == 0) return nvmeStatus(NVME_SCT_GENERIC, NVME_SC_DATA_XFER_ERROR, 0, false, false);
   // Each pass either moves one page of data or follows one chain pointer,
   // and a chain lands on a fresh page of >= 512 slots: the loop ends.

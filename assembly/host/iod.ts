@@ -38,7 +38,7 @@ if (offsetof<Iod>() != 32) ERROR("Iod header must be 32 bytes");
 
 /** Bytes of an iod able to hold `listCap` list pages, rounded up to keep iods in an array 8-aligned. */
 export function iodSizeBytes(listCap: u32): usize {
-  return (<usize>IOD_HEADER_BYTES + (<usize>listCap << 2) + 7) & ~(<usize>7);
+  return (<usize>IOD_HEADER_BYTES + ((<usize>listCap) << 2) + 7) & ~(<usize>7);
 }
 
 /** An iod able to hold `listCap` list pages; 0 when memory is exhausted. */
@@ -49,14 +49,14 @@ export function iodCreate(listCap: u32): usize {
 }
 
 export function iodList(iod: usize, index: u32): u32 {
-  return load<u32>(iod + IOD_HEADER_BYTES + (<usize>index << 2));
+  return load<u32>(iod + IOD_HEADER_BYTES + ((<usize>index) << 2));
 }
 
 /** Records a list page; false when the iod has no room left. */
 export function iodPushList(iod: usize, page: u32): bool {
   let d = changetype<Iod>(iod);
   if (d.nrLists == d.listCap) return false;
-  store<u32>(iod + IOD_HEADER_BYTES + (<usize>d.nrLists << 2), page);
+  store<u32>(iod + IOD_HEADER_BYTES + ((<usize>d.nrLists) << 2), page);
   d.nrLists++;
   return true;
 }

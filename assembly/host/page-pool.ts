@@ -33,7 +33,7 @@ export function pagePoolCreate(physBase: u64, pageBytes: u32, pageCount: u32): u
   pool.pageBytes = pageBytes;
   pool.pageCount = pageCount;
   pool.stack = stack;
-  for (let i: u32 = 0; i < pageCount; i++) store<u32>(stack + (<usize>i << 2), pageCount - 1 - i);
+  for (let i: u32 = 0; i < pageCount; i++) store<u32>(stack + ((<usize>i) << 2), pageCount - 1 - i);
   pool.top = pageCount;
   return changetype<usize>(pool);
 }
@@ -45,11 +45,11 @@ export function pagePoolAlloc(pool: PagePool): i32 {
     return -1;
   }
   pool.top--;
-  return load<i32>(pool.stack + (<usize>pool.top << 2));
+  return load<i32>(pool.stack + ((<usize>pool.top) << 2));
 }
 
 export function pagePoolFree(pool: PagePool, index: u32): void {
-  store<u32>(pool.stack + (<usize>pool.top << 2), index);
+  store<u32>(pool.stack + ((<usize>pool.top) << 2), index);
   pool.top++;
 }
 

@@ -26,7 +26,7 @@ let prpPagesOut: u64 = 0;
 // Checks segments against the PRP rules; DPTR_OK or an error with
 // iod.errorIndex naming the segment.
 function prpCheckSegments(iod: Iod, segs: usize, segCount: u32, pageShift: u32, maxBytes: u64): i32 {
-  let pageMask: u64 = (<u64>1 << pageShift) - 1;
+  let pageMask: u64 = ((<u64>1) << pageShift) - 1;
   if (segCount == 0) return DPTR_ERR_NO_SEGMENTS;
   let totalBytes: u64 = 0;
   let pages: u64 = 0;
@@ -53,13 +53,20 @@ function prpCheckSegments(iod: Iod, segs: usize, segCount: u32, pageShift: u32, 
  * segments. Returns DPTR_OK or a DPTR_ERR_* code; on error nothing stays
  * allocated.
  */
-export function nvmeSetupPrps(iod: Iod, segs: usize, segCount: u32, pageShift: u32, maxBytes: u64, pool: PagePool): i32 {
+export function nvmeSetupPrps(
+  iod: Iod,
+  segs: usize,
+  segCount: u32,
+  pageShift: u32,
+  maxBytes: u64,
+  pool: PagePool,
+): i32 {
   iod.dptr0 = 0;
   iod.dptr1 = 0;
   iod.nrLists = 0;
   let err = prpCheckSegments(iod, segs, segCount, pageShift, maxBytes);
   if (err != DPTR_OK) return err;
-  let pageBytes: u64 = <u64>1 << pageShift;
+  let pageBytes: u64 = (<u64>1) << pageShift;
   let entries = prpPagesOut - 1; // pages after the one PRP1 points into
   let addr = segAddr(segs, 0);
   iod.dptr0 = addr;
@@ -96,7 +103,7 @@ export function nvmeSetupPrps(iod: Iod, segs: usize, segCount: u32, pageShift: u
     if (left <= room + 1) room = left;
     let segPages = (segLeft + pageBytes - 1) >> pageShift;
     let run = room < segPages ? room : segPages;
-    let at = list + (<usize>slot << 3);
+    let at = list + ((<usize>slot) << 3);
     for (let i: u64 = 0; i < run; i++) {
       store<u64>(at, addr);
       at += 8;
@@ -116,7 +123,7 @@ export function nvmeSetupPrps(iod: Iod, segs: usize, segCount: u32, pageShift: u
       // Last slot of a full list page chains to the next page.
       let next = iodTakeListPage(iod, pool);
       if (next < 0) return prpUnwind(iod, pool, -next);
-      store<u64>(list + (<usize>slot << 3), pagePoolPhys(pool, next));
+      store<u64>(list + ((<usize>slot) << 3), pagePoolPhys(pool, next));
       list = pagePoolPtr(pool, next);
       slot = 0;
     }

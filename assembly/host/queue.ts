@@ -36,7 +36,7 @@ export function hostQueueCreate(qid: u32, qDepth: u32): usize {
   let q = changetype<HostQueue>(arenaAlloc(offsetof<HostQueue>(), 8));
   let sq = arenaAlloc(<usize>qDepth * NVME_SQE_BYTES, 4096);
   let cq = arenaAlloc(<usize>qDepth * NVME_CQE_BYTES, 4096);
-  let stack = arenaAlloc(<usize>qDepth << 2, 4);
+  let stack = arenaAlloc((<usize>qDepth) << 2, 4);
   let inFlight = arenaAlloc(<usize>qDepth, 1);
   if (changetype<usize>(q) == 0 || sq == 0 || cq == 0 || stack == 0 || inFlight == 0) return 0;
   q.sqCmds = sq;
@@ -47,7 +47,7 @@ export function hostQueueCreate(qid: u32, qDepth: u32): usize {
   q.cidStack = stack;
   q.cidInFlight = inFlight;
   let ids = qDepth - 1; // a full ring holds qDepth - 1 commands
-  for (let i: u32 = 0; i < ids; i++) store<u32>(stack + (<usize>i << 2), ids - 1 - i);
+  for (let i: u32 = 0; i < ids; i++) store<u32>(stack + ((<usize>i) << 2), ids - 1 - i);
   q.cidFree = ids;
   return changetype<usize>(q);
 }
@@ -56,7 +56,7 @@ export function hostQueueCreate(qid: u32, qDepth: u32): usize {
 export function hostCidAlloc(q: HostQueue): i32 {
   if (q.cidFree == 0) return -1;
   q.cidFree--;
-  let cid = load<u32>(q.cidStack + (<usize>q.cidFree << 2));
+  let cid = load<u32>(q.cidStack + ((<usize>q.cidFree) << 2));
   store<u8>(q.cidInFlight + cid, 1);
   return <i32>cid;
 }
@@ -65,7 +65,7 @@ export function hostCidAlloc(q: HostQueue): i32 {
 export function hostCidFree(q: HostQueue, cid: u32): bool {
   if (cid >= q.qDepth - 1 || load<u8>(q.cidInFlight + cid) == 0) return false;
   store<u8>(q.cidInFlight + cid, 0);
-  store<u32>(q.cidStack + (<usize>q.cidFree << 2), cid);
+  store<u32>(q.cidStack + ((<usize>q.cidFree) << 2), cid);
   q.cidFree++;
   return true;
 }

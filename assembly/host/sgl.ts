@@ -25,7 +25,6 @@ import {
   nvmeSglDescWrite,
 } from "../nvme/sgl";
 
-
 // Segment descriptor for a page holding `left` descriptors still to write.
 function sglSetSegment(desc: usize, pageAddr: u64, left: u32, perPage: u32): void {
   if (left <= perPage) {
@@ -36,7 +35,14 @@ function sglSetSegment(desc: usize, pageAddr: u64, left: u32, perPage: u32): voi
 }
 
 /** Builds descriptor 1 (in iod.dptr0/dptr1) and segment pages for the segments; DPTR_OK or a DPTR_ERR_* code. */
-export function nvmeSetupSgls(iod: Iod, segs: usize, segCount: u32, pageBytes: u32, maxBytes: u64, pool: PagePool): i32 {
+export function nvmeSetupSgls(
+  iod: Iod,
+  segs: usize,
+  segCount: u32,
+  pageBytes: u32,
+  maxBytes: u64,
+  pool: PagePool,
+): i32 {
   iod.dptr0 = 0;
   iod.dptr1 = 0;
   iod.nrLists = 0;

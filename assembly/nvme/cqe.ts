@@ -41,11 +41,11 @@ export function nvmeStatus(sct: u32, sc: u32, crd: u32, more: bool, dnr: bool): 
 }
 
 export function nvmeStatusSc(status: u16): u32 {
-  return (<u32>status >> NVME_STATUS_SC_SHIFT) & 0xff;
+  return ((<u32>status) >> NVME_STATUS_SC_SHIFT) & 0xff;
 }
 
 export function nvmeStatusSct(status: u16): u32 {
-  return (<u32>status >> NVME_STATUS_SCT_SHIFT) & 7;
+  return ((<u32>status) >> NVME_STATUS_SCT_SHIFT) & 7;
 }
 
 /** Writes a whole entry; the phase tag is part of `status`. */

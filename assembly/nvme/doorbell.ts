@@ -9,12 +9,12 @@ export const NVME_DSTRD_MAX: u32 = 15;
 
 /** Register offset of SQ `qid`'s tail doorbell; 64-bit since qid 65535 at DSTRD 15 passes 4 GiB. */
 export function nvmeSqTailDoorbell(qid: u32, dstrd: u32): u64 {
-  return <u64>NVME_REG_DBS + <u64>(2 * qid) * (<u64>4 << dstrd);
+  return <u64>NVME_REG_DBS + <u64>(2 * qid) * ((<u64>4) << dstrd);
 }
 
 /** Register offset of CQ `qid`'s head doorbell. */
 export function nvmeCqHeadDoorbell(qid: u32, dstrd: u32): u64 {
-  return <u64>NVME_REG_DBS + <u64>(2 * qid + 1) * (<u64>4 << dstrd);
+  return <u64>NVME_REG_DBS + <u64>(2 * qid + 1) * ((<u64>4) << dstrd);
 }
 
 /** Next slot of a ring; indices wrap to 0 at `qDepth`. */

@@ -132,5 +132,5 @@ export function nvmeSqeSetDsm(sqe: usize, nr: u32, attributes: u32): void {
 /** Encodes the SLBA of a Read/Write/Write Zeroes entry back from CDW10-11. */
 export function nvmeSqeSlba(sqe: usize): u64 {
   let s = changetype<Sqe>(sqe);
-  return (<u64>s.cdw11 << 32) | <u64>s.cdw10;
+  return ((<u64>s.cdw11) << 32) | (<u64>s.cdw10);
 }

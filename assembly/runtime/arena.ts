@@ -34,4 +34,3 @@ export function arenaReset(): void {
   arenaInit();
   arenaTop = arenaBase;
 }
-

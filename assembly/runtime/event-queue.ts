@@ -41,14 +41,14 @@ export function eventPush(q: EventQueue, timeNs: u64, data: u32): bool {
   let i = q.count++;
   while (i > 0) {
     let parent = (i - 1) >> 1;
-    let p = base + (<usize>parent << 4);
+    let p = base + ((<usize>parent) << 4);
     if (!eventBefore(timeNs, seq, load<u64>(p), load<u32>(p, 8))) break;
-    let e = base + (<usize>i << 4);
+    let e = base + ((<usize>i) << 4);
     store<u64>(e, load<u64>(p));
     store<u64>(e, load<u64>(p, 8), 8);
     i = parent;
   }
-  let e = base + (<usize>i << 4);
+  let e = base + ((<usize>i) << 4);
   store<u64>(e, timeNs);
   store<u32>(e, seq, 8);
   store<u32>(e, data, 12);
@@ -70,7 +70,7 @@ export function eventPop(q: EventQueue): void {
   let base = q.entries;
   let n = --q.count;
   if (n == 0) return;
-  let last = base + (<usize>n << 4);
+  let last = base + ((<usize>n) << 4);
   let lastTime = load<u64>(last);
   let lastSeq = load<u32>(last, 8);
   let lastData = load<u32>(last, 12);
@@ -78,7 +78,7 @@ export function eventPop(q: EventQueue): void {
   while (true) {
     let child = i * 2 + 1;
     if (child >= n) break;
-    let c = base + (<usize>child << 4);
+    let c = base + ((<usize>child) << 4);
     if (child + 1 < n) {
       let r = c + 16;
       if (eventBefore(load<u64>(r), load<u32>(r, 8), load<u64>(c), load<u32>(c, 8))) {
@@ -87,12 +87,12 @@ export function eventPop(q: EventQueue): void {
       }
     }
     if (!eventBefore(load<u64>(c), load<u32>(c, 8), lastTime, lastSeq)) break;
-    let e = base + (<usize>i << 4);
+    let e = base + ((<usize>i) << 4);
     store<u64>(e, load<u64>(c));
     store<u64>(e, load<u64>(c, 8), 8);
     i = child;
   }
-  let e = base + (<usize>i << 4);
+  let e = base + ((<usize>i) << 4);
   store<u64>(e, lastTime);
   store<u32>(e, lastSeq, 8);
   store<u32>(e, lastData, 12);

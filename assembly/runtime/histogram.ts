@@ -17,12 +17,12 @@ export function histIndex(value: u64): u32 {
   if (msb <= PLAT_BITS) return <u32>value;
   let errorBits = msb - PLAT_BITS;
   let base = (errorBits + 1) << PLAT_BITS;
-  let offset = (PLAT_VAL - 1) & <u32>(value >> errorBits);
+  let offset = (PLAT_VAL - 1) & (<u32>(value >> errorBits));
   let index = base + offset;
   return index < PLAT_NR ? index : PLAT_NR - 1;
 }
 
 export function histAdd(buckets: usize, value: u64): void {
-  let at = buckets + (<usize>histIndex(value) << 3);
+  let at = buckets + ((<usize>histIndex(value)) << 3);
   store<u64>(at, load<u64>(at) + 1);
 }

@@ -15,18 +15,41 @@ import { NVME_OPC_WRITE, NVME_PSDT_PRP, Sqe } from "../nvme/sqe";
 import { NVME_SCT_MEDIA, NVME_SC_READ_ERROR, NVME_SC_WRITE_FAULT } from "../nvme/status";
 import { arenaAlloc } from "../runtime/arena";
 import { Prng, prngNext, prngSeed } from "../runtime/prng";
-import { DATA_PHYS_BASE, EV_DONE, EV_IRQ, IoRec, LBA_SHIFT, M, NO_TIME, PAGE_SHIFT, cpuFreeAt, evWord, idleExitNs, ioRec, post, cfg } from "./machine";
+import {
+  DATA_PHYS_BASE,
+  EV_DONE,
+  EV_IRQ,
+  IoRec,
+  LBA_SHIFT,
+  M,
+  NO_TIME,
+  PAGE_SHIFT,
+  cpuFreeAt,
+  evWord,
+  idleExitNs,
+  ioRec,
+  post,
+  cfg,
+} from "./machine";
 import { st } from "./stats";
 
 /** Allocates the device's state for a run of `regionPages` pages; false when memory runs out. */
 export function deviceInit(regionPages: u64, ioPages: u32): bool {
   M.devRng = changetype<Prng>(arenaAlloc(16, 8));
-  M.nsTags = arenaAlloc(<usize>regionPages << 2, 4);
-  M.dieFree = arenaAlloc(<usize>cfg.dies << 3, 8);
+  M.nsTags = arenaAlloc((<usize>regionPages) << 2, 4);
+  M.dieFree = arenaAlloc((<usize>cfg.dies) << 3, 8);
   M.dma = dmaListCreate(ioPages + 1);
   M.readLat = mediaLatencyTable(cfg.readLatKind, cfg.readLatA, cfg.readLatB);
   M.writeLat = mediaLatencyTable(cfg.writeLatKind, cfg.writeLatA, cfg.writeLatB);
-  if (changetype<usize>(M.devRng) == 0 || M.nsTags == 0 || M.dieFree == 0 || M.dma == 0 || M.readLat == 0 || M.writeLat == 0) return false;
+  if (
+    changetype<usize>(M.devRng) == 0 ||
+    M.nsTags == 0 ||
+    M.dieFree == 0 ||
+    M.dma == 0 ||
+    M.readLat == 0 ||
+    M.writeLat == 0
+  )
+    return false;
   prngSeed(M.devRng, cfg.seed, 1);
   M.xferNs = cfg.linkBytesPerSec != 0 ? (<u64>cfg.bs * 1_000_000_000) / cfg.linkBytesPerSec : 0;
   M.ctrlBusy = 0;
@@ -36,7 +59,7 @@ export function deviceInit(regionPages: u64, ioPages: u32): bool {
 
 /** Puts `tag` into the namespace page `page` (a swap slot filled before the run). */
 export function namespacePreload(page: u32, tag: u32): void {
-  store<u32>(M.nsTags + (<usize>page << 2), tag);
+  store<u32>(M.nsTags + ((<usize>page) << 2), tag);
 }
 
 // Controller: takes the doorbell, fetches and starts every command up to it.
@@ -50,14 +73,14 @@ export function ctrlFetch(cpu: u32, tail: u32, now: u64): void {
     let start = (M.ctrlBusy > now ? M.ctrlBusy : now) + cfg.processNs;
     M.ctrlBusy = start;
     let write = s.opc == NVME_OPC_WRITE;
-    let lenBytes = <u64>((s.cdw12 & 0xffff) + 1) << LBA_SHIFT;
+    let lenBytes = (<u64>((s.cdw12 & 0xffff) + 1)) << LBA_SHIFT;
     // DPTR: PRP1/PRP2, or SGL descriptor 1 in the same 16 bytes (PSDT says which); kept for the read's data phase.
     rec.dptr0 = s.prp1;
     rec.dptr1 = s.prp2;
     let psdt = <u8>(s.flags >> 6);
     rec.psdt = psdt;
     let status = mapDptr(rec, psdt, lenBytes);
-    let page = ((<u64>s.cdw11 << 32) | s.cdw10) >> (PAGE_SHIFT - LBA_SHIFT);
+    let page = (((<u64>s.cdw11) << 32) | s.cdw10) >> (PAGE_SHIFT - LBA_SHIFT);
     let done = start;
     if (status == 0) {
       if (write) dmaMove(page, true);
@@ -102,8 +125,8 @@ function dmaMove(page: u64, toNamespace: bool): void {
     let buf = (load<u64>(entry) - DATA_PHYS_BASE) >> PAGE_SHIFT;
     let pages = (load<u32>(entry, 8) + (1 << PAGE_SHIFT) - 1) >> PAGE_SHIFT;
     for (let k: u32 = 0; k < pages; k++) {
-      let host = M.hostTags + (<usize>(buf + k) << 2);
-      let ns = M.nsTags + (<usize>(at + k) << 2);
+      let host = M.hostTags + ((<usize>(buf + k)) << 2);
+      let ns = M.nsTags + ((<usize>(at + k)) << 2);
       if (toNamespace) store<u32>(ns, load<u32>(host));
       else store<u32>(host, load<u32>(ns));
     }
@@ -138,17 +161,18 @@ export function ctrlComplete(cpu: u32, cid: u32, now: u64): u32 {
   let status = rec.status;
   if (status == 0 && rec.write == 0) dmaFromNamespace(rec);
   if (!ctrlCqPost(ctrlQueue(M.ctrl, cpu + 1), <u16>cid, status, 0)) st.engineErrors++;
-  let passEnd = load<u64>(M.passEnd + (<usize>cpu << 3));
+  let passEnd = load<u64>(M.passEnd + ((<usize>cpu) << 3));
   if (now < passEnd) return REAP_MORE;
   if (cfg.polled != 0) return REAP_POLLED;
-  let at = M.irqAt + (<usize>cpu << 3);
+  let at = M.irqAt + ((<usize>cpu) << 3);
   let pendingAt = load<u64>(at);
   let threshold = cfg.irqCoalesceThreshold;
   if (pendingAt != NO_TIME && threshold <= 1) return REAP_LATER;
   let when = now + cfg.irqDeliveryNs;
   if (threshold > 1) {
     let posted = ctrlQueue(M.ctrl, cpu + 1);
-    let pending = posted.cqTail >= posted.cqHead ? posted.cqTail - posted.cqHead : posted.cqTail + cfg.qDepth - posted.cqHead;
+    let pending =
+      posted.cqTail >= posted.cqHead ? posted.cqTail - posted.cqHead : posted.cqTail + cfg.qDepth - posted.cqHead;
     if (pending < threshold) when = now + cfg.irqCoalesceTimeNs;
   }
   if (pendingAt == NO_TIME) {

@@ -25,9 +25,43 @@ import { EventQueue, eventPop, eventQueueCreate, eventTopData, eventTopTimeNs } 
 import { physmemReset } from "../runtime/physmem";
 import { Prng, prngSeed } from "../runtime/prng";
 import { REAP_INTERRUPT, REAP_LATER, REAP_MORE, REAP_POLLED, ctrlComplete, ctrlFetch, deviceInit } from "./device";
-import { PASS_IRQ, PASS_MORE, PASS_POLL, PASS_SUBMIT, bufferTag, hostIoFinish, hostIoInit, hostIoRecord, hostReapBegin } from "./host-io";
+import {
+  PASS_IRQ,
+  PASS_MORE,
+  PASS_POLL,
+  PASS_SUBMIT,
+  bufferTag,
+  hostIoFinish,
+  hostIoInit,
+  hostIoRecord,
+  hostReapBegin,
+} from "./host-io";
 import { kblockdInit, kblockdRun } from "./kblockd";
-import { EV_DONE, EV_FETCH, EV_IRQ, EV_KBLOCKD, EV_RUN, EV_SQREAP, IDLE_HISTORY, IoRec, LIST_PHYS_BASE, M, NO_TIME, PAGE_SHIFT, ThreadRec, bindWriteTag, cfg, evCpu, evType, evValue, hq, iodOf, isSwap, machineReset, threadRec } from "./machine";
+import {
+  EV_DONE,
+  EV_FETCH,
+  EV_IRQ,
+  EV_KBLOCKD,
+  EV_RUN,
+  EV_SQREAP,
+  IDLE_HISTORY,
+  IoRec,
+  LIST_PHYS_BASE,
+  M,
+  NO_TIME,
+  PAGE_SHIFT,
+  ThreadRec,
+  bindWriteTag,
+  cfg,
+  evCpu,
+  evType,
+  evValue,
+  hq,
+  iodOf,
+  isSwap,
+  machineReset,
+  threadRec,
+} from "./machine";
 import { st, statsInit } from "./stats";
 import { Cqe } from "../nvme/cqe";
 import { fioCheck, fioDone, fioInit, fioStart, fioWaiters, fioWriteTag } from "./workloads/fio";
@@ -46,7 +80,7 @@ function reap(cpu: u32, now: u64, kind: u32): void {
   let swap = isSwap();
   let index = first;
   for (let i: u32 = 0; i < reaped; i++) {
-    let cqe = changetype<Cqe>(q.cqes + (<usize>index << 4));
+    let cqe = changetype<Cqe>(q.cqes + ((<usize>index) << 4));
     index = index + 1 == qDepth ? 0 : index + 1;
     let cid = <u32>cqe.cid;
     let rec = hostIoFinish(cpu, cid, cqe.status, end);
@@ -88,18 +122,18 @@ export function engineInit(configPtr: usize): i32 {
   let regionPages = cfg.regionBytes >> PAGE_SHIFT;
   M.pagesPerIo = pagesPerIo;
   M.regionPages = regionPages;
-  let dataSlots = (<u32>1 << (PAGE_SHIFT - 3)) - 1;
+  let dataSlots = ((<u32>1) << (PAGE_SHIFT - 3)) - 1;
   let listsPerIo = pagesPerIo > 2 ? (pagesPerIo - 2) / dataSlots + 1 : 0;
   M.iodStride = iodSizeBytes(listsPerIo);
   M.ctrl = changetype<Ctrl>(ctrlCreate(cpus + 1, 0));
   M.events = changetype<EventQueue>(eventQueueCreate(cpus * (qDepth * 3 + 4) + cfg.threads + 16));
   M.hostRng = changetype<Prng>(arenaAlloc(16, 8));
-  M.hostQueues = arenaAlloc(<usize>cpus << 2, 4);
+  M.hostQueues = arenaAlloc((<usize>cpus) << 2, 4);
   M.iods = arenaAlloc(<usize>cpus * qDepth * M.iodStride, 8);
   M.ioRecs = arenaAlloc(<usize>cpus * qDepth * offsetof<IoRec>(), 8);
-  M.cpuBusy = arenaAlloc(<usize>cpus << 3, 8);
-  M.irqAt = arenaAlloc(<usize>cpus << 3, 8);
-  M.passEnd = arenaAlloc(<usize>cpus << 3, 8);
+  M.cpuBusy = arenaAlloc((<usize>cpus) << 3, 8);
+  M.irqAt = arenaAlloc((<usize>cpus) << 3, 8);
+  M.passEnd = arenaAlloc((<usize>cpus) << 3, 8);
   M.idleHistory = arenaAlloc(<usize>cpus * ((IDLE_HISTORY + 1) << 2), 4);
   M.threads = arenaAlloc(<usize>cfg.threads * offsetof<ThreadRec>(), 8);
   if (!hostIoInit()) return -1;
@@ -114,10 +148,10 @@ export function engineInit(configPtr: usize): i32 {
   for (let c: u32 = 0; c < cpus; c++) {
     let q = hostQueueCreate(c + 1, qDepth);
     if (q == 0) return -1;
-    store<usize>(M.hostQueues + (<usize>c << 2), q);
+    store<usize>(M.hostQueues + ((<usize>c) << 2), q);
     ctrlQueueCreate(M.ctrl, c + 1, changetype<HostQueue>(q).sqCmds, changetype<HostQueue>(q).cqes, qDepth);
     for (let cid: u32 = 0; cid < qDepth; cid++) iodOf(c, cid).listCap = listsPerIo;
-    store<u64>(M.irqAt + (<usize>c << 3), NO_TIME);
+    store<u64>(M.irqAt + ((<usize>c) << 3), NO_TIME);
   }
   for (let t: u32 = 0; t < cfg.threads; t++) {
     let th = threadRec(t);
@@ -171,7 +205,7 @@ export function engineRun(batch: u32): u32 {
     else if (type == EV_SQREAP) reap(cpu, now, PASS_SUBMIT);
     else if (type == EV_KBLOCKD) kblockdRun(cpu, now);
     else if (type == EV_IRQ) {
-      let at = M.irqAt + (<usize>cpu << 3);
+      let at = M.irqAt + ((<usize>cpu) << 3);
       if (load<u64>(at) == now) {
         store<u64>(at, NO_TIME);
         reap(cpu, now, PASS_IRQ);
@@ -186,4 +220,3 @@ export function engineDone(): bool {
   if (M.events.count == 0 || limitReached()) return true;
   return cfg.runtimeNs != 0 && eventTopTimeNs(M.events) > cfg.runtimeNs;
 }
-

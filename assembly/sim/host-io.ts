@@ -13,10 +13,41 @@ import { segSet } from "../host/segments";
 import { ctrlDoorbellWrite } from "../device/controller";
 import { Cqe, NVME_STATUS_DNR } from "../nvme/cqe";
 import { nvmeCqHeadDoorbell } from "../nvme/doorbell";
-import { NVME_OPC_READ, NVME_OPC_WRITE, NVME_PSDT_PRP, NVME_PSDT_SGL_MPTR_CONTIG, Sqe, nvmeRwCdw12, nvmeSqeClear, nvmeSqeSetHeader, nvmeSqeSetRw } from "../nvme/sqe";
+import {
+  NVME_OPC_READ,
+  NVME_OPC_WRITE,
+  NVME_PSDT_PRP,
+  NVME_PSDT_SGL_MPTR_CONTIG,
+  Sqe,
+  nvmeRwCdw12,
+  nvmeSqeClear,
+  nvmeSqeSetHeader,
+  nvmeSqeSetRw,
+} from "../nvme/sqe";
 import { arenaAlloc } from "../runtime/arena";
 import { prngNext } from "../runtime/prng";
-import { DATA_PHYS_BASE, EV_FETCH, EV_SQREAP, IoRec, LBA_SHIFT, M, NO_TIME, PAGE_SHIFT, bufferPage, cpuInsert, cpuRun, evWord, hq, ioRec, iodOf, isSwap, post, threadRec, writeTag, cfg } from "./machine";
+import {
+  DATA_PHYS_BASE,
+  EV_FETCH,
+  EV_SQREAP,
+  IoRec,
+  LBA_SHIFT,
+  M,
+  NO_TIME,
+  PAGE_SHIFT,
+  bufferPage,
+  cpuInsert,
+  cpuRun,
+  evWord,
+  hq,
+  ioRec,
+  iodOf,
+  isSwap,
+  post,
+  threadRec,
+  writeTag,
+  cfg,
+} from "./machine";
 import { dirRecord, st } from "./stats";
 
 const NSID: u32 = 1;
@@ -53,7 +84,9 @@ export function ioSubmit(cpu: u32, t: u32, page: u64, write: bool, retries: u32,
   let iod = iodOf(cpu, <u32>cid);
   segSet(M.segs, 0, DATA_PHYS_BASE + (bufPage << PAGE_SHIFT), cfg.bs);
   let sgl = cfg.sglThresholdBytes != 0 && cfg.bs >= cfg.sglThresholdBytes;
-  let built = sgl ? nvmeSetupSgls(iod, M.segs, 1, 4096, <u64>cfg.bs, M.listPool) : nvmeSetupPrps(iod, M.segs, 1, PAGE_SHIFT, <u64>cfg.bs, M.listPool);
+  let built = sgl
+    ? nvmeSetupSgls(iod, M.segs, 1, 4096, <u64>cfg.bs, M.listPool)
+    : nvmeSetupPrps(iod, M.segs, 1, PAGE_SHIFT, <u64>cfg.bs, M.listPool);
   if (built != 0) st.engineErrors++;
   let pages = M.pagesPerIo;
   let writesInFlight = M.writesInFlight;
@@ -64,12 +97,12 @@ export function ioSubmit(cpu: u32, t: u32, page: u64, write: bool, retries: u32,
     // The page contents: a tag per page the host can check on read-back.
     for (let k: u32 = 0; k < pages; k++) {
       let tag = writeTag(page + k);
-      store<u32>(hostTags + (<usize>(bufPage + k) << 2), tag);
+      store<u32>(hostTags + ((<usize>(bufPage + k)) << 2), tag);
       let w = writesInFlight + <usize>(page + k);
       // Two writes to a page in flight at once may reach the media in either order: its content is then unknown.
-      store<u32>(expectTags + (<usize>(page + k) << 2), load<u8>(w) != 0 ? TAG_UNKNOWN : tag);
+      store<u32>(expectTags + ((<usize>(page + k)) << 2), load<u8>(w) != 0 ? TAG_UNKNOWN : tag);
       store<u8>(w, load<u8>(w) + 1);
-      if (pageWriteSeq != 0) store<u32>(pageWriteSeq + (<usize>(page + k) << 2), M.writeSeq);
+      if (pageWriteSeq != 0) store<u32>(pageWriteSeq + ((<usize>(page + k)) << 2), M.writeSeq);
     }
   } else if (pageWriteSeq != 0) {
     let seq = M.writeSeq;
@@ -77,7 +110,14 @@ export function ioSubmit(cpu: u32, t: u32, page: u64, write: bool, retries: u32,
     rec.readSeq = seq;
   }
   nvmeSqeClear(sqe);
-  nvmeSqeSetHeader(sqe, write ? NVME_OPC_WRITE : NVME_OPC_READ, 0, sgl ? NVME_PSDT_SGL_MPTR_CONTIG : NVME_PSDT_PRP, <u16>cid, NSID);
+  nvmeSqeSetHeader(
+    sqe,
+    write ? NVME_OPC_WRITE : NVME_OPC_READ,
+    0,
+    sgl ? NVME_PSDT_SGL_MPTR_CONTIG : NVME_PSDT_PRP,
+    <u16>cid,
+    NSID,
+  );
   let s = changetype<Sqe>(sqe);
   s.prp1 = iod.dptr0;
   s.prp2 = iod.dptr1;
@@ -116,7 +156,7 @@ export function ioSubmit(cpu: u32, t: u32, page: u64, write: bool, retries: u32,
   if (cfg.batchDoorbell == 0) ringSq(cpu, end);
   // 3.19's nvme_queue_rq (and nvme_rw_page) end with nvme_process_cq under the queue lock: CQEs posted by then
   // are reaped by the submitter. Only worth an event when a CQE is waiting or on its way (an interrupt is due).
-  if (cfg.reapOnSubmit != 0 && (hostCqePending(q) != 0 || load<u64>(M.irqAt + (<usize>cpu << 3)) != NO_TIME)) {
+  if (cfg.reapOnSubmit != 0 && (hostCqePending(q) != 0 || load<u64>(M.irqAt + ((<usize>cpu) << 3)) != NO_TIME)) {
     post(end, evWord(EV_SQREAP, cpu, 0));
   }
   return end;
@@ -151,7 +191,7 @@ export const PASS_MORE: u32 = 3; // CQEs posted while a pass runs: its loop goes
  */
 export function hostReapBegin(cpu: u32, now: u64, kind: u32): u64 {
   let q = hq(cpu);
-  let passEnd = M.passEnd + (<usize>cpu << 3);
+  let passEnd = M.passEnd + ((<usize>cpu) << 3);
   let busyUntil = load<u64>(passEnd);
   let start = busyUntil > now ? busyUntil : now;
   let cost: u64 = 0;
@@ -213,15 +253,15 @@ export function hostIoFinish(cpu: u32, cid: u32, statusWord: u16, now: u64): IoR
     }
     st.failedIos++;
     // A write that never happened leaves the page's content unknown to the host.
-    if (write) for (let k: u32 = 0; k < pages; k++) store<u32>(M.expectTags + (<usize>(page + k) << 2), TAG_UNKNOWN);
+    if (write) for (let k: u32 = 0; k < pages; k++) store<u32>(M.expectTags + ((<usize>(page + k)) << 2), TAG_UNKNOWN);
   } else if (!write && cfg.verify != 0 && !isSwap()) {
     let buf = bufferPage(cpu, cid);
     let seq = rec.readSeq;
     for (let k: u32 = 0; seq != READ_UNSURE && k < pages; k++) {
       if (load<u8>(M.writesInFlight + <usize>(page + k)) != 0) continue; // a racing write: nothing to expect
-      if (load<u32>(M.pageWriteSeq + (<usize>(page + k) << 2)) > seq) continue; // written while the read was out
-      let want = load<u32>(M.expectTags + (<usize>(page + k) << 2));
-      if (want != TAG_UNKNOWN && load<u32>(M.hostTags + (<usize>(buf + k) << 2)) != want) st.integrityErrors++;
+      if (load<u32>(M.pageWriteSeq + ((<usize>(page + k)) << 2)) > seq) continue; // written while the read was out
+      let want = load<u32>(M.expectTags + ((<usize>(page + k)) << 2));
+      if (want != TAG_UNKNOWN && load<u32>(M.hostTags + ((<usize>(buf + k)) << 2)) != want) st.integrityErrors++;
     }
   }
   return rec;
@@ -240,5 +280,5 @@ export function hostIoSeen(write: bool, submitNs: u64, slatNs: u64, seen: u64): 
 
 /** The content tag the first page of `cid`'s buffer holds (what a read brought in). */
 export function bufferTag(cpu: u32, cid: u32): u32 {
-  return load<u32>(M.hostTags + (<usize>bufferPage(cpu, cid) << 2));
+  return load<u32>(M.hostTags + ((<usize>bufferPage(cpu, cid)) << 2));
 }

@@ -33,7 +33,9 @@ class SoftQueueEntry {
 if (offsetof<SoftQueue>() != 8 || offsetof<SoftQueueEntry>() != 16) ERROR("software queue layout");
 
 function entryOf(q: SoftQueue, i: u32): SoftQueueEntry {
-  return changetype<SoftQueueEntry>(changetype<usize>(q) + offsetof<SoftQueue>() + <usize>i * offsetof<SoftQueueEntry>());
+  return changetype<SoftQueueEntry>(
+    changetype<usize>(q) + offsetof<SoftQueue>() + <usize>i * offsetof<SoftQueueEntry>(),
+  );
 }
 
 @unmanaged

@@ -20,14 +20,30 @@ import {
   hostSqNextSlot,
 } from "../host/queue";
 import { segSet } from "../host/segments";
-import { Ctrl, CtrlQueue, ctrlCqPost, ctrlCreate, ctrlDoorbellWrite, ctrlQueue, ctrlQueueCreate, ctrlSqFetch } from "../device/controller";
+import {
+  Ctrl,
+  CtrlQueue,
+  ctrlCqPost,
+  ctrlCreate,
+  ctrlDoorbellWrite,
+  ctrlQueue,
+  ctrlQueueCreate,
+  ctrlSqFetch,
+} from "../device/controller";
 import { dmaListCount, dmaListCreate, DMA_ENTRY_BYTES, DMA_LIST_HEADER_BYTES } from "../device/dma-list";
 import { nvmeMapPrp } from "../device/prp";
 import { Cqe } from "../nvme/cqe";
 import { nvmeCqHeadDoorbell, nvmeSqTailDoorbell } from "../nvme/doorbell";
 import { NVME_OPC_READ, Sqe, nvmeRwCdw12, nvmeSqeClear, nvmeSqeSetHeader, nvmeSqeSetRw } from "../nvme/sqe";
 import { arenaAlloc, arenaReset } from "../runtime/arena";
-import { EventQueue, eventPop, eventPush, eventQueueCreate, eventTopData, eventTopTimeNs } from "../runtime/event-queue";
+import {
+  EventQueue,
+  eventPop,
+  eventPush,
+  eventQueueCreate,
+  eventTopData,
+  eventTopTimeNs,
+} from "../runtime/event-queue";
 import { physmemReset } from "../runtime/physmem";
 import { Prng, prngCreate, prngNext } from "../runtime/prng";
 
@@ -71,7 +87,15 @@ function mix(h: u32, v: u32): u32 {
  * depth `iodepth` on one queue pair of `qDepth` entries, with completion
  * latency uniform in [latencyMin, latencyMin + span). 0, or -1 on bad sizes.
  */
-export function kernelInit(seed: u64, qDepth: u32, iodepth: u32, bytes: u32, ios: u64, latencyMin: u32, span: u32): i32 {
+export function kernelInit(
+  seed: u64,
+  qDepth: u32,
+  iodepth: u32,
+  bytes: u32,
+  ios: u64,
+  latencyMin: u32,
+  span: u32,
+): i32 {
   if (qDepth < 2 || iodepth == 0 || iodepth >= qDepth || span == 0) return -1;
   let lbaCount = bytes >> KERNEL_LBA_SHIFT;
   if (lbaCount == 0 || lbaCount > 65536 || (bytes & ((1 << KERNEL_LBA_SHIFT) - 1)) != 0) return -1; // NLB is 16 bits
@@ -143,7 +167,7 @@ function kernelRingSq(): void {
   hq.lastSqTail = hq.sqTail;
   for (let sqe = ctrlSqFetch(cq); sqe != 0; sqe = ctrlSqFetch(cq)) {
     let s = changetype<Sqe>(sqe);
-    let lenBytes = <u64>((s.cdw12 & 0xffff) + 1) << KERNEL_LBA_SHIFT;
+    let lenBytes = (<u64>((s.cdw12 & 0xffff) + 1)) << KERNEL_LBA_SHIFT;
     let status = nvmeMapPrp(s.prp1, s.prp2, lenBytes, KERNEL_PAGE_SHIFT, maxBytes, dma);
     if (status != 0) errors++;
     // Fold the pieces with adds (short dependency chain), then mix once.
@@ -156,7 +180,7 @@ function kernelRingSq(): void {
     checksum = mix(checksum, sum);
     let latency = latencyNsMin + <u64>(prngNext(rng) % latencyNsSpan);
     // data: cid in the low 16 bits, status above
-    if (!eventPush(events, nowNs + latency, <u32>s.cid | (status << 16))) errors++;
+    if (!eventPush(events, nowNs + latency, (<u32>s.cid) | (status << 16))) errors++;
   }
 }
 

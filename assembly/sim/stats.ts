@@ -93,11 +93,15 @@ class DirStats {
   clatSq: f64;
 }
 
-if (offsetof<SimStats>("clatSqRead") - offsetof<SimStats>("iosRead") != offsetof<DirStats>("clatSq")) ERROR("SimStats read block must match DirStats");
-if (offsetof<SimStats>("clatSqWrite") - offsetof<SimStats>("iosWrite") != offsetof<DirStats>("clatSq")) ERROR("SimStats write block must match DirStats");
+if (offsetof<SimStats>("clatSqRead") - offsetof<SimStats>("iosRead") != offsetof<DirStats>("clatSq"))
+  ERROR("SimStats read block must match DirStats");
+if (offsetof<SimStats>("clatSqWrite") - offsetof<SimStats>("iosWrite") != offsetof<DirStats>("clatSq"))
+  ERROR("SimStats write block must match DirStats");
 
 function dirStats(write: bool): DirStats {
-  return changetype<DirStats>(changetype<usize>(st) + (write ? offsetof<SimStats>("iosWrite") : offsetof<SimStats>("iosRead")));
+  return changetype<DirStats>(
+    changetype<usize>(st) + (write ? offsetof<SimStats>("iosWrite") : offsetof<SimStats>("iosRead")),
+  );
 }
 
 export function dirRecord(write: bool, bytes: u32, lat: u64, slat: u64): void {
@@ -126,8 +130,8 @@ let histWrite: usize = 0;
 /** Allocates zeroed counters and histograms for a run; false when memory runs out. */
 export function statsInit(): bool {
   st = changetype<SimStats>(arenaAlloc(offsetof<SimStats>(), 8));
-  histRead = arenaAlloc(<usize>PLAT_NR << 3, 8);
-  histWrite = arenaAlloc(<usize>PLAT_NR << 3, 8);
+  histRead = arenaAlloc((<usize>PLAT_NR) << 3, 8);
+  histWrite = arenaAlloc((<usize>PLAT_NR) << 3, 8);
   if (changetype<usize>(st) == 0 || histRead == 0 || histWrite == 0) return false;
   for (let w = 0; w < 2; w++) {
     let d = dirStats(w == 1);
@@ -145,4 +149,3 @@ export function engineStats(): usize {
 export function engineHistogram(write: bool): usize {
   return write ? histWrite : histRead;
 }
-

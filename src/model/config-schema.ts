@@ -54,7 +54,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     path: "path",
     flag: { name: "path" },
     value: oneOf(PATH_NAMES),
-    doc: "host I/O path: blk-mq (Linux 3.19) or rw_page (the 2014 bypass)",
+    doc: "host I/O path: blk-mq (Linux 3.19) or rw_page (the 2014 bypass, real for swap; a fio job on it is a what-if)",
   },
   { path: "cpus", flag: { name: "cpus" }, value: int(1, 256), doc: "CPUs, each with its own NVMe queue pair" },
   {

@@ -228,8 +228,13 @@ export function pathSteps(
       submitIo.push(...BLK_MQ_ASYNC_INSERT);
       kblockdRun = [...KBLOCKD_RUN];
     }
-    completeIo = replace([...BLK_MQ_COMPLETE], "END_SWAP_BIO", pageEnd(read ? "end_swap_bio_read" : "end_swap_bio_write"));
-    if (!context.swap) completeIo = without(completeIo, ["end_swap_bio_read", "end_swap_bio_write", "end_page_writeback"]);
+    completeIo = replace(
+      [...BLK_MQ_COMPLETE],
+      "END_SWAP_BIO",
+      pageEnd(read ? "end_swap_bio_read" : "end_swap_bio_write"),
+    );
+    if (!context.swap)
+      completeIo = without(completeIo, ["end_swap_bio_read", "end_swap_bio_write", "end_page_writeback"]);
     if (switches.iodInPdu) {
       dispatchIo = without(dispatchIo, ["nvme_alloc_iod", "____cache_alloc"]);
       completeIo = without(completeIo, ["nvme_free_iod", "kfree"]);

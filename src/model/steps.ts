@@ -57,7 +57,11 @@ export const STEPS: Record<string, StepInfo> = {
   swap_entry_free: { layer: "mm", per: "fault", what: "swap slot release" },
   swapin_readahead: { layer: "mm", per: "major", what: "readahead cluster around the faulting slot" },
   "__call_rcu.constprop.62": { layer: "mm", per: "page-out", what: "RCU free of a swap-cache radix-tree node" },
-  tag_get: { layer: "mm", per: "page-out", what: "radix-tree tag test (lib/radix-tree.c) as the page leaves the swap cache" },
+  tag_get: {
+    layer: "mm",
+    per: "page-out",
+    what: "radix-tree tag test (lib/radix-tree.c) as the page leaves the swap cache",
+  },
   page_waitqueue: { layer: "mm", per: "fault", what: "waitqueue hash for a locked page" },
   next_zones_zonelist: { layer: "mm", per: "page-in", what: "zonelist iteration in the allocator" },
   // Scheduling and perf itself, per sleep on I/O.
@@ -67,7 +71,11 @@ export const STEPS: Record<string, StepInfo> = {
   update_curr: { layer: "sched", per: "sleep", what: "CFS runtime accounting" },
   update_cfs_shares: { layer: "sched", per: "sleep", what: "CFS group shares" },
   "__update_tg_runnable_avg.isra.23": { layer: "sched", per: "sleep", what: "CFS load tracking" },
-  intel_pmu_disable_all: { layer: "perf", per: "sleep", what: "perf's PMU save on context switch (only when perf records)" },
+  intel_pmu_disable_all: {
+    layer: "perf",
+    per: "sleep",
+    what: "perf's PMU save on context switch (only when perf records)",
+  },
   __wake_up_bit: { layer: "sched", per: "wake", what: "unlock_page -> wake_up_page: the page lock's waiter" },
   // blk-mq (3.19) submission, per request.
   bio_alloc_bioset: { layer: "block", per: "io", what: "bio from the bioset mempool (get_swap_bio)" },
@@ -143,7 +151,11 @@ export const STEPS: Record<string, StepInfo> = {
   end_page_writeback: { layer: "mm", per: "io", what: "the page's writeback flag cleared, waiters woken" },
   bio_put: { layer: "block", per: "io", what: "bio reference drop and free" },
   mempool_free: { layer: "slab", per: "io", what: "bio back to the mempool" },
-  blk_account_io_done: { layer: "block", per: "io", what: "I/O accounting: ticks, in-flight count (part_dec_in_flight inlined)" },
+  blk_account_io_done: {
+    layer: "block",
+    per: "io",
+    what: "I/O accounting: ticks, in-flight count (part_dec_in_flight inlined)",
+  },
   part_round_stats: { layer: "block", per: "io", what: "the partition's time-in-queue statistics" },
   __blk_mq_free_request: { layer: "block", per: "io", what: "request and tag freed" },
   blk_mq_put_tag: { layer: "block", per: "io", what: "tag back to the bitmap" },

@@ -16,6 +16,7 @@ export function resultSummary(r: Result): string {
       ? `swap program, ${w.threads} thread(s), ${w.workingSet >> 20} MiB working set in ${w.memory >> 20} MiB, ${w.pattern}, readahead ${2 ** w.pageCluster}`
       : `fio ${w.rw} bs=${w.bs} iodepth=${w.iodepth} numjobs=${w.numjobs} ioengine=${w.ioengine}${w.hipri ? " hipri" : ""}`;
   const lines = [`nvmesim run: ${n.path} on ${n.device}, ${c.cpus} CPUs, ${what} (seed ${n.seed})`];
+  if (n.whatIf) lines.push(`  ${n.whatIf}`);
   if (n.swap) {
     lines.push(
       `  faults ${n.swap.faults} (${n.swap.majorFaults} major), ${Math.round(n.swap.faultsPerSec)} per second; swap-ins ${n.swap.swapIns}, swap-outs ${n.swap.swapOuts}`,

@@ -70,8 +70,14 @@ export interface ProfileEntry {
   percent: number;
 }
 
+/** What a fio job on rw_page is: Linux reaches ->rw_page only from swap and page-cache reads. */
+export const RW_PAGE_FIO_WHAT_IF =
+  "what-if: rw_page is reached only from swap (swap_readpage, __swap_writepage) and page-cache reads (do_mpage_readpage); O_DIRECT I/O never takes it, so this fio job is direct I/O sent through the same bypass";
+
 export interface NvmesimSection {
   path: string;
+  /** Set when the run is not one Linux could do: a fio job on rw_page. */
+  whatIf?: string;
   device: string;
   seed: string;
   configHash: string;
@@ -88,6 +94,10 @@ export interface NvmesimSection {
   meanInFlight: number;
   doorbellsPerIo: number;
   interruptsPerIo: number;
+  /** Passes over a CQ that took completions (in interrupts, polls or on submission): completions per pass is 1 / this. */
+  cqPassesPerIo: number;
+  /** Latency the CPUs' idle-state exits added before interrupt handlers ran, ns per I/O (not CPU work). */
+  idleExitNsPerIo: number;
   /** Sleeps on I/O plus kblockd worker runs, each a context switch pair. */
   contextSwitchesPerIo: number;
   /** 3.19 async writes: hardware queue runs by the kblockd worker. */
@@ -207,6 +217,7 @@ export function buildResult(r: ResultInputs): Result {
     ],
     nvmesim: {
       path: c.path,
+      ...(c.path === "rw_page" && c.workload.kind === "fio" ? { whatIf: RW_PAGE_FIO_WHAT_IF } : {}),
       device: c.device.preset,
       seed: c.seed.toString(),
       configHash: fnv1a64(JSON.stringify(cfgJson)),
@@ -221,6 +232,8 @@ export function buildResult(r: ResultInputs): Result {
       meanInFlight: runtimeNs > 0 ? (s.latSumRead + s.latSumWrite) / runtimeNs : 0,
       doorbellsPerIo: (s.nSubmitBatch + s.cqDoorbells) / ios,
       interruptsPerIo: s.nInterrupt / ios,
+      cqPassesPerIo: s.nCompleteBatch / ios,
+      idleExitNsPerIo: s.idleExitNs / ios,
       contextSwitchesPerIo: (s.nSleep + s.nKblockdRun) / ios,
       kblockdRunsPerIo: s.nKblockdRun / ios,
       integrityErrors: s.integrityErrors,

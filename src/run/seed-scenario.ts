@@ -8,10 +8,12 @@ import type { ProfileEntry, Result } from "./result";
 import type { Nvmesim } from "../wasm/module";
 import { simulate, type SimulateOptions } from "./simulate";
 
-// A 2014 two-socket Xeon class machine (16 CPUs), one swap thread per CPU.
+// A 2014 two-socket Xeon class machine (16 CPUs), one swap thread per CPU, recorded by perf as the seed's
+// runs were (its PMU save on each context switch is charged: the one run that charges it).
 export const SEED_SCENARIO_CONFIG = {
   cpus: 16,
   qDepth: 1024,
+  host: { cpu: "xeon-e5-v2", profiler: true },
   device: { preset: "p3700-2014" },
   workload: {
     kind: "swap",

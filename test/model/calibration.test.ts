@@ -9,7 +9,11 @@ import {
   BOOLEAN_SWITCHES,
   PATH_NAMES,
   pathSteps,
-  SLEEP_STEPS,
+  sleepSteps,
+  wakeSteps,
+  SWAP_MAJOR_FAULT_STEPS,
+  SWAP_PAGE_IN_STEPS,
+  SWAP_PAGE_OUT_STEPS,
   SWAP_FAULT_STEPS,
   SWITCHES_OFF,
   type Switches,
@@ -61,7 +65,17 @@ describe("calibration", () => {
         }
       }
     }
-    for (const s of [...SWAP_FAULT_STEPS, ...SLEEP_STEPS]) expect(costs.has(s)).toBe(true);
+    for (const s of [
+      ...SWAP_FAULT_STEPS,
+      ...SWAP_MAJOR_FAULT_STEPS,
+      ...SWAP_PAGE_IN_STEPS,
+      ...SWAP_PAGE_OUT_STEPS,
+      ...sleepSteps(true, true),
+      ...sleepSteps(false, false),
+      ...wakeSteps(true),
+    ]) {
+      expect(costs.has(s), s).toBe(true);
+    }
     for (const e of c.entries) expect(STEPS[e.symbol], e.symbol).toBeDefined();
   });
 

@@ -1,10 +1,25 @@
 // Goal: the step lists are the 3.19 and 2014 call chains, and each switch removes or merges exactly
 // the steps the later kernel removed.
 import { describe, expect, it } from "vitest";
-import { pathSteps, SWITCHES_OFF, type Switches } from "../../src/model/paths";
+import {
+  pathSteps,
+  sleepSteps,
+  SWAP_FAULT_STEPS,
+  SWAP_PAGE_OUT_STEPS,
+  SWITCHES_OFF,
+  type PathContext,
+  type Switches,
+} from "../../src/model/paths";
+import { STEPS } from "../../src/model/steps";
 
-const all = (path: "blk-mq" | "rw_page", dir: "read" | "write", sw: Partial<Switches> = {}) =>
-  Object.values(pathSteps(path, dir, { ...SWITCHES_OFF, ...sw })).flat();
+const SWAP_FROM_RAM: PathContext = { swap: true, synchronousDevice: true };
+
+const all = (
+  path: "blk-mq" | "rw_page",
+  dir: "read" | "write",
+  sw: Partial<Switches> = {},
+  context: PathContext = { swap: true, synchronousDevice: false },
+) => Object.values(pathSteps(path, dir, { ...SWITCHES_OFF, ...sw }, context)).flat();
 
 describe("host paths", () => {
   it("rw_page lacks what the seed's rw_page profile lacks, and blk-mq lacks nvme_rw_page", () => {
@@ -21,16 +36,53 @@ describe("host paths", () => {
       expect(rw).not.toContain(gone);
     }
     expect(rw).toEqual(
-      expect.arrayContaining([
-        "nvme_rw_page",
-        "__bt_get",
-        "__blk_mq_alloc_request",
-        "tag_get",
-        "swiotlb_map_page",
-        "page_endio",
-      ]),
+      expect.arrayContaining(["nvme_rw_page", "__bt_get", "__blk_mq_alloc_request", "swiotlb_map_page", "page_endio"]),
     );
     expect(all("blk-mq", "read")).not.toContain("nvme_rw_page");
+  });
+
+  it("corrects the 3.19 step lists as the source has them", () => {
+    const read = pathSteps("blk-mq", "read", SWITCHES_OFF);
+    // The request timer's jiffies rounding is block work per request (blk_add_timer), not per fault.
+    expect(read.dispatchIo).toEqual(expect.arrayContaining(["blk_add_timer", "round_jiffies_common"]));
+    expect(SWAP_FAULT_STEPS).not.toContain("round_jiffies_common");
+    expect(all("rw_page", "read")).not.toContain("round_jiffies_common");
+    // tag_get is lib/radix-tree.c's (the swap cache), not a blk-mq tag function.
+    expect(STEPS.tag_get.layer).toBe("mm");
+    expect(SWAP_PAGE_OUT_STEPS).toContain("tag_get");
+    for (const p of ["blk-mq", "rw_page"] as const) expect(all(p, "read")).not.toContain("tag_get");
+    // Static and called once: inlined into nvme_queue_rq, not charged again.
+    for (const inlined of ["nvme_set_info", "nvme_submit_iod"]) expect(all("blk-mq", "read")).not.toContain(inlined);
+    // Missing per request before: queue usage, the tag's request and its clearing, I/O accounting's end.
+    for (const step of [
+      "blk_mq_queue_enter",
+      "blk_mq_queue_exit",
+      "blk_mq_tag_to_rq",
+      "bt_clear_tag",
+      "blk_account_io_done",
+      "part_round_stats",
+    ]) {
+      expect(all("blk-mq", "read"), step).toContain(step);
+    }
+    // An interrupt's entry and exit around nvme_irq.
+    expect(read.interrupt).toEqual([
+      "do_IRQ",
+      "irq_enter",
+      "handle_edge_irq",
+      "handle_irq_event_percpu",
+      "nvme_irq",
+      "irq_exit",
+    ]);
+    // A write's page end is end_page_writeback on both paths.
+    expect(all("blk-mq", "write")).toContain("end_page_writeback");
+    expect(all("rw_page", "write")).toEqual(expect.arrayContaining(["page_endio", "end_page_writeback"]));
+    expect(all("rw_page", "read")).not.toContain("end_page_writeback");
+  });
+
+  it("charges perf's PMU save only when perf records", () => {
+    expect(sleepSteps(true, true)).toContain("intel_pmu_disable_all");
+    expect(sleepSteps(true, false)).not.toContain("intel_pmu_disable_all");
+    expect(sleepSteps(false, false)).not.toContain("__wait_on_bit");
   });
 
   it("reads and writes end in their own swap completion", () => {
@@ -46,7 +98,6 @@ describe("host paths", () => {
       ["sg_init_table", "blk_rq_map_sg", "__blk_bios_map_sg", "swiotlb_map_sg_attrs", "swiotlb_unmap_sg_attrs"],
       ["swiotlb_map_page", "swiotlb_unmap_page"],
     ],
-    [{ onStackBio: true }, ["bio_alloc_bioset", "mempool_alloc", "kmem_cache_alloc", "bio_put", "mempool_free"], []],
     [
       { batchedCompletion: true },
       ["blk_mq_complete_request", "blk_mq_end_request", "blk_account_io_completion"],
@@ -67,9 +118,21 @@ describe("host paths", () => {
     });
   }
 
+  it("onStackBio takes the bio out of swap-in from a synchronous (RAM-backed) device only", () => {
+    const bio = ["bio_alloc_bioset", "mempool_alloc", "kmem_cache_alloc", "bio_put", "mempool_free"];
+    const fromRam = all("blk-mq", "read", { onStackBio: true }, SWAP_FROM_RAM);
+    for (const s of bio) {
+      expect(all("blk-mq", "read", {}, SWAP_FROM_RAM)).toContain(s);
+      expect(fromRam).not.toContain(s);
+      // NVMe swap-in stays on bio_alloc; fio's O_DIRECT never takes swap_readpage.
+      expect(all("blk-mq", "read", { onStackBio: true })).toContain(s);
+      expect(all("blk-mq", "read", { onStackBio: true }, { swap: false, synchronousDevice: true })).toContain(s);
+    }
+  });
+
   it("3.19 queues writeback writes for kblockd; reads, O_DIRECT writes, rw_page and 5.0 (commit_rqs) issue directly", () => {
-    const on = (path: "blk-mq" | "rw_page", dir: "read" | "write", sw: Partial<Switches> = {}, writeback = true) =>
-      pathSteps(path, dir, { ...SWITCHES_OFF, ...sw }, writeback);
+    const on = (path: "blk-mq" | "rw_page", dir: "read" | "write", sw: Partial<Switches> = {}, swap = true) =>
+      pathSteps(path, dir, { ...SWITCHES_OFF, ...sw }, { swap, synchronousDevice: false });
     const wb = on("blk-mq", "write");
     expect(wb.kblockdRun).toEqual(expect.arrayContaining(["__blk_mq_run_hw_queue", "[kworker context switch]"]));
     expect(wb.submitIo).toContain("blk_mq_insert_request");
@@ -87,6 +150,6 @@ describe("host paths", () => {
   });
 
   it("the on-stack bio is a swap-in change: writes still allocate", () => {
-    expect(all("blk-mq", "write", { onStackBio: true })).toContain("bio_alloc_bioset");
+    expect(all("blk-mq", "write", { onStackBio: true }, SWAP_FROM_RAM)).toContain("bio_alloc_bioset");
   });
 });

@@ -22,7 +22,16 @@ describe("completion in a cell", () => {
   });
 
   it("offers the configuration's keys inside simulate({ ... }), level by level", () => {
-    expect(at("simulate({ |").labels).toEqual(["seed", "path", "cpus", "qDepth", "switches", "device", "workload"]);
+    expect(at("simulate({ |").labels).toEqual([
+      "seed",
+      "path",
+      "cpus",
+      "qDepth",
+      "switches",
+      "host",
+      "device",
+      "workload",
+    ]);
     expect(at("simulate({ cpus: 2, workload: { iod| } })").c).toMatchObject({
       kind: "config-key",
       prefix: "workload",

@@ -41,7 +41,7 @@ export function fioInit(): bool {
   F.ready = arenaAlloc(threads << 2, 4);
   F.waiting = arenaAlloc(threads << 2, 4);
   F.done = arenaAlloc(threads * cfg.iodepth * offsetof<DoneRec>(), 8);
-  F.waiters = arenaAlloc(<usize>cfg.cpus << 2, 4);
+  F.waiters = arenaAlloc((<usize>cfg.cpus) << 2, 4);
   return F.ready != 0 && F.waiting != 0 && F.done != 0 && F.waiters != 0;
 }
 
@@ -97,7 +97,7 @@ export function fioStart(): void {
 
 /** Threads that wait on `cpu` (asleep, or spinning on the CQ when they poll). */
 export function fioWaiters(cpu: u32): u32 {
-  return load<u32>(F.waiters + (<usize>cpu << 2));
+  return load<u32>(F.waiters + ((<usize>cpu) << 2));
 }
 
 /**
@@ -105,11 +105,11 @@ export function fioWaiters(cpu: u32): u32 {
  * looks again when that work ends; with none ready it waits.
  */
 export function fioCheck(t: u32, now: u64): void {
-  let readySlot = F.ready + (<usize>t << 2);
+  let readySlot = F.ready + ((<usize>t) << 2);
   let n = load<u32>(readySlot);
   if (n == 0) {
-    store<u32>(F.waiting + (<usize>t << 2), 1);
-    let w = F.waiters + (<usize>threadRec(t).cpu << 2);
+    store<u32>(F.waiting + ((<usize>t) << 2), 1);
+    let w = F.waiters + ((<usize>threadRec(t).cpu) << 2);
     store<u32>(w, load<u32>(w) + 1);
     return;
   }
@@ -124,18 +124,18 @@ export function fioCheck(t: u32, now: u64): void {
 /** An I/O of thread `t` completed on the host at `now`: it is ready for the thread, which is woken if it waits. */
 export function fioDone(rec: IoRec, now: u64): void {
   let t = rec.thread;
-  let readySlot = F.ready + (<usize>t << 2);
+  let readySlot = F.ready + ((<usize>t) << 2);
   let n = load<u32>(readySlot);
   let d = doneRec(t, n);
   d.submitNs = rec.submitNs;
   d.slatNs = rec.slatNs;
   d.write = <u32>rec.write;
   store<u32>(readySlot, n + 1);
-  let waiting = F.waiting + (<usize>t << 2);
+  let waiting = F.waiting + ((<usize>t) << 2);
   if (load<u32>(waiting) == 0) return;
   store<u32>(waiting, 0);
   let cpu = threadRec(t).cpu;
-  let w = F.waiters + (<usize>cpu << 2);
+  let w = F.waiters + ((<usize>cpu) << 2);
   store<u32>(w, load<u32>(w) - 1);
   if (cfg.polled != 0) {
     post(now, evWord(EV_RUN, 0, t)); // spinning: it sees the completion as its pass ends

@@ -127,7 +127,8 @@ function makeRoom(cpu: u32, t: u32, incoming: u32, now: u64): u64 {
     }
     setState(page, WRITING);
     now = cpuRun(cpu, now, cfg.costPageOut); // it leaves the swap cache once written; the frame is freed
-    now = cfg.kblockdWrites != 0 ? kblockdQueueWrite(cpu, t, <u64>page, now) : ioSubmit(cpu, t, <u64>page, true, 0, now);
+    now =
+      cfg.kblockdWrites != 0 ? kblockdQueueWrite(cpu, t, <u64>page, now) : ioSubmit(cpu, t, <u64>page, true, 0, now);
   }
   return now;
 }
