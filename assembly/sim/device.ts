@@ -97,7 +97,11 @@ export function ctrlFetch(cpu: u32, tail: u32, now: u64): void {
       st.deviceBusyNs += lat;
       done = begin + lat;
       if (M.xferNs != 0) {
-        let linkStart = M.linkFree > done ? M.linkFree : done;
+        // The data pipe (the link, or the device's own ceiling): a transfer streams while the media works and
+        // its last page follows the media; a busy pipe queues it.
+        let overlap = M.xferNs - M.xferNs / <u64>M.pagesPerIo;
+        let earliest = done - (overlap < lat ? overlap : lat);
+        let linkStart = M.linkFree > earliest ? M.linkFree : earliest;
         M.linkFree = linkStart + M.xferNs;
         done = M.linkFree;
       }

@@ -1,5 +1,6 @@
-// nvmesim presets: the device presets with every parameter and its source.
-import { PRESETS } from "../model/presets";
+// nvmesim presets: the device and host CPU presets with every parameter and its source.
+import { CPUS } from "../model/cpus";
+import { pcieBytesPerSec, PRESETS } from "../model/presets";
 import { boolFlag, parseFlags, type FlagSpec } from "./args";
 import type { Io } from "./io";
 
@@ -12,7 +13,7 @@ export async function presets(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   if (boolFlag(parsed, "json")) {
-    io.stdout(JSON.stringify(Object.values(PRESETS), null, 1) + "\n");
+    io.stdout(JSON.stringify({ devices: Object.values(PRESETS), cpus: Object.values(CPUS) }, null, 1) + "\n");
     return 0;
   }
   const out: string[] = [];
@@ -25,9 +26,28 @@ export async function presets(argv: string[], io: Io): Promise<number> {
       ["dies", String(p.dies)],
       ["readLatency", lat(p.readLatency)],
       ["writeLatency", lat(p.writeLatency)],
-      ["linkBytesPerSec", p.linkBytesPerSec ? String(p.linkBytesPerSec) : "none"],
+      [
+        "link",
+        p.link
+          ? `PCIe ${p.link.generation}.0 x${p.link.lanes}, MPS ${p.link.maxPayloadBytes} B: ${(pcieBytesPerSec(p.link) / 1e9).toFixed(2)} GB/s of payload`
+          : "none",
+      ],
+      ["seqBytesPerSec", p.seqBytesPerSec ? String(p.seqBytesPerSec) : "none"],
     ];
     for (const [k, v] of rows) out.push(`  ${k.padEnd(16)} ${v.padEnd(30)} ${p.sources[k] ?? ""}`.trimEnd());
+    out.push("");
+  }
+  out.push("host CPUs (host.cpu):", "");
+  for (const c of Object.values(CPUS)) {
+    out.push(
+      `${c.name}: ${c.description}`,
+      `  ${"".padEnd(16)} ${"".padEnd(30)} ${c.sources.description ?? ""}`.trimEnd(),
+    );
+    const rows: [string, string][] = [
+      ["irqDeliveryNs", String(c.irqDeliveryNs)],
+      ["idleStates", c.idleStates.map((s) => `${s.name} ${s.exitNs / 1000}/${s.residencyNs / 1000} us`).join(", ")],
+    ];
+    for (const [k, v] of rows) out.push(`  ${k.padEnd(16)} ${v.padEnd(30)} ${c.sources[k] ?? ""}`.trimEnd());
     out.push("");
   }
   io.stdout(out.join("\n"));

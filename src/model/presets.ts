@@ -11,6 +11,35 @@ export interface Latency {
   b: number;
 }
 
+/** A PCIe link: generation, lanes, and the Max_Payload_Size its TLPs carry. */
+export interface PcieLink {
+  generation: 1 | 2 | 3 | 4 | 5;
+  lanes: 1 | 2 | 4 | 8 | 16;
+  maxPayloadBytes: number;
+}
+
+/** Transfer rate per lane (GT/s) and line encoding of each PCIe generation (PCI Express Base Specification). */
+const PCIE_GENERATIONS: Record<PcieLink["generation"], { gts: number; encoding: number; framingBytes: number }> = {
+  1: { gts: 2.5, encoding: 8 / 10, framingBytes: 2 },
+  2: { gts: 5, encoding: 8 / 10, framingBytes: 2 },
+  3: { gts: 8, encoding: 128 / 130, framingBytes: 4 },
+  4: { gts: 16, encoding: 128 / 130, framingBytes: 4 },
+  5: { gts: 32, encoding: 128 / 130, framingBytes: 4 },
+};
+
+/** Bytes around each TLP's payload besides framing: sequence number 2, 4-DW header (64-bit address) 16, LCRC 4. */
+const TLP_OVERHEAD_BYTES = 22;
+/** Link bandwidth lost to data-link packets (ACKs, flow-control updates): an assumption of ~2%. */
+const DLLP_SHARE = 0.02;
+
+/** Payload bytes per second a link carries one way: lanes x rate x encoding, less TLP and DLLP overhead. */
+export function pcieBytesPerSec(link: PcieLink): number {
+  const g = PCIE_GENERATIONS[link.generation];
+  const raw = (link.lanes * g.gts * 1e9 * g.encoding) / 8;
+  const tlp = link.maxPayloadBytes / (link.maxPayloadBytes + TLP_OVERHEAD_BYTES + g.framingBytes);
+  return Math.round(raw * tlp * (1 - DLLP_SHARE));
+}
+
 export interface DevicePreset {
   name: string;
   description: string;
@@ -22,8 +51,10 @@ export interface DevicePreset {
   dies: number;
   readLatency: Latency;
   writeLatency: Latency;
-  /** Link ceiling, bytes per second (0: none). */
-  linkBytesPerSec: number;
+  /** The PCIe link (none for a RAM-backed device). */
+  link: PcieLink | null;
+  /** The device's own data ceiling, bytes per second: its rated sequential read (0: none). */
+  seqBytesPerSec: number;
   /** RAM-backed, completing in the submitter's context (SWP_SYNCHRONOUS_IO: zram, brd, pmem). */
   synchronousIo: boolean;
   sources: Record<string, string>;
@@ -38,7 +69,8 @@ export const PRESETS: Record<string, DevicePreset> = {
     dies: 128,
     readLatency: { kind: "lognormal", a: 70_000, b: 150 },
     writeLatency: { kind: "lognormal", a: 20_000, b: 150 },
-    linkBytesPerSec: 2_800_000_000,
+    link: { generation: 3, lanes: 4, maxPayloadBytes: 256 },
+    seqBytesPerSec: 2_800_000_000,
     synchronousIo: false,
     sources: {
       processNs:
@@ -48,7 +80,8 @@ export const PRESETS: Record<string, DevicePreset> = {
         "assumption: 2014 MLC page read ~70 us median (AnandTech's measured QD1 latency is kept for validation, not used here)",
       writeLatency:
         "spec 'typical latency 20 us' (writes land in the controller's buffer; docs/references.md [p3700-spec])",
-      linkBytesPerSec: "spec 2800 MB/s sequential read (docs/references.md [p3700-spec])",
+      link: "spec: PCIe 3.0 x4 (docs/references.md [p3700-spec]); Max_Payload_Size 256 B is an assumption (common server setting)",
+      seqBytesPerSec: "spec 2800 MB/s sequential read (docs/references.md [p3700-spec])",
       fetchNs: "assumption: ~1 us doorbell to fetched command over PCIe 3.0",
     },
   },
@@ -60,12 +93,14 @@ export const PRESETS: Record<string, DevicePreset> = {
     dies: 7,
     readLatency: { kind: "lognormal", a: 7_000, b: 100 },
     writeLatency: { kind: "lognormal", a: 7_000, b: 100 },
-    linkBytesPerSec: 2_400_000_000,
+    link: { generation: 3, lanes: 4, maxPayloadBytes: 256 },
+    seqBytesPerSec: 2_400_000_000,
     synchronousIo: false,
     sources: {
       readLatency: "assumption: ~7 us media read, so that with the host path QD1 lands near Intel's 10 us figure",
       dies: "assumption: 7 parallel units, ~1 M IOPS ceiling (AnandTech's QD16 figure is kept for validation)",
-      linkBytesPerSec: "assumption: 2.4 GB/s, the product brief's sequential read",
+      link: "PCIe 3.0 x4 (the product brief); Max_Payload_Size 256 B is an assumption",
+      seqBytesPerSec: "assumption: 2.4 GB/s, the product brief's sequential read (not in docs/references.md)",
       fetchNs: "assumption: ~0.7 us doorbell to fetch",
       processNs: "assumption: ~0.5 us per command",
       writeLatency: "assumption: reads and writes alike on 3D XPoint",
@@ -79,13 +114,15 @@ export const PRESETS: Record<string, DevicePreset> = {
     dies: 12,
     readLatency: { kind: "lognormal", a: 2_600, b: 80 },
     writeLatency: { kind: "lognormal", a: 2_800, b: 80 },
-    linkBytesPerSec: 7_200_000_000,
+    link: { generation: 4, lanes: 4, maxPayloadBytes: 256 },
+    seqBytesPerSec: 7_200_000_000,
     synchronousIo: false,
     sources: {
       readLatency:
         "sized so device time plus a polled host path is ~3.4 us, Axboe's polled QD1 512 B read (docs/references.md [axboe-optane2])",
       dies: "assumption: ~4.6 M IOPS device ceiling, above the ~2.6 M one core reached (docs/references.md [axboe-optane2])",
-      linkBytesPerSec: "assumption: PCIe 4.0 x4 ~7.2 GB/s",
+      link: "PCIe 4.0 x4 (docs/references.md [axboe-optane2]); Max_Payload_Size 256 B is an assumption",
+      seqBytesPerSec: "assumption: ~7.2 GB/s sequential read",
       fetchNs: "assumption",
       processNs: "assumption",
       writeLatency: "assumption: slightly above reads",
@@ -99,13 +136,15 @@ export const PRESETS: Record<string, DevicePreset> = {
     dies: 200,
     readLatency: { kind: "lognormal", a: 60_000, b: 200 },
     writeLatency: { kind: "lognormal", a: 15_000, b: 200 },
-    linkBytesPerSec: 14_000_000_000,
+    link: { generation: 5, lanes: 4, maxPayloadBytes: 512 },
+    seqBytesPerSec: 14_000_000_000,
     synchronousIo: false,
     sources: {
       dies: "sized so dies / median read latency = 3.3 M IOPS, the vendor's random read (docs/references.md [micron-9550])",
       readLatency: "assumption: TLC page read ~60 us median",
       writeLatency: "assumption: writes buffered, ~15 us",
-      linkBytesPerSec: "vendor 14 GB/s sequential read (docs/references.md [micron-9550])",
+      link: "PCIe Gen5 x4 (docs/references.md [micron-9550]); Max_Payload_Size 512 B is an assumption",
+      seqBytesPerSec: "vendor 14 GB/s sequential read (docs/references.md [micron-9550])",
       fetchNs: "assumption",
       processNs: "assumption",
     },
@@ -118,13 +157,15 @@ export const PRESETS: Record<string, DevicePreset> = {
     dies: 1024,
     readLatency: { kind: "constant", a: 10_000, b: 0 },
     writeLatency: { kind: "constant", a: 10_000, b: 0 },
-    linkBytesPerSec: 0,
+    link: null,
+    seqBytesPerSec: 0,
     synchronousIo: true,
     sources: {
       readLatency: "null_blk completion_nsec default 10,000 ns (docs/references.md [null_blk])",
       writeLatency: "null_blk completion_nsec default 10,000 ns (docs/references.md [null_blk])",
       dies: "no media contention: one unit per command in flight",
-      linkBytesPerSec: "no ceiling",
+      link: "none: RAM behind the queue",
+      seqBytesPerSec: "no ceiling",
       fetchNs: "none: completion timing is the whole device",
       processNs: "none",
     },
@@ -132,3 +173,9 @@ export const PRESETS: Record<string, DevicePreset> = {
 };
 
 export const PRESET_NAMES = Object.keys(PRESETS);
+
+/** The data pipe the engine times transfers on: the slower of the link and the device's own ceiling (0: none). */
+export function dataBytesPerSec(p: DevicePreset): number {
+  const ceilings = [p.link ? pcieBytesPerSec(p.link) : 0, p.seqBytesPerSec].filter((x) => x > 0);
+  return ceilings.length ? Math.min(...ceilings) : 0;
+}

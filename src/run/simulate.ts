@@ -17,7 +17,7 @@ import {
 } from "../model/paths";
 import { CPUS } from "../model/cpus";
 import { OTHER_KERNEL } from "../model/steps";
-import { PRESETS, type Latency } from "../model/presets";
+import { dataBytesPerSec, PRESETS, type Latency } from "../model/presets";
 import { buildResult, type Result } from "./result";
 import { readHistogram, readSimStats, writeSimConfig, type SimConfigValues, type SimStatsValues } from "../wasm/engine";
 import type { Nvmesim } from "../wasm/module";
@@ -119,7 +119,7 @@ export function engineConfig(c: RunConfig, steps: RunSteps, costNs: CostNs = COM
     iosTotal: BigInt(swap ? w.faults : w.number_ios),
     runtimeNs: BigInt(Math.round(w.runtime * 1e9)),
     regionBytes: BigInt(swap ? w.workingSet - (w.workingSet % 4096) : w.size),
-    linkBytesPerSec: BigInt(p.linkBytesPerSec),
+    linkBytesPerSec: BigInt(dataBytesPerSec(p)),
     cpus: c.cpus,
     qDepth: c.qDepth,
     threads: swap ? w.threads : w.numjobs,
