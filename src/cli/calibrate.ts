@@ -41,6 +41,10 @@ export async function runCalibration(
     await at("A3: an unlisted function run less than once per read gets its share times its runs per read (kblockd)", {
       tailByCalls: true,
     });
+    await at(
+      "A3: the path functions start at rank 56 (ranks 45-55 left to mm and scheduler functions just below the cut-off, such as io_schedule and __wake_up_bit)",
+      { tailRankOffset: 11 },
+    );
     await at("A4: the doorbell is 25% of its caller", { doorbellShare: 0.25 });
     await at("A4: the doorbell is 75% of its caller", { doorbellShare: 0.75 });
   }

@@ -187,6 +187,8 @@ export interface CalibrationOptions {
   doorbellShare: number;
   /** A3 variant: an unlisted function run less often than once per read gets its rank's share scaled by how often it runs. */
   tailByCalls: boolean;
+  /** A3 variant: ranks below the cut-off left to functions the model does not name before the path's take theirs. */
+  tailRankOffset: number;
 }
 
 export function calibrate(blkMqRows: readonly ProfileRow[], options: Partial<CalibrationOptions> = {}): Calibration {
@@ -204,7 +206,7 @@ export function calibrate(blkMqRows: readonly ProfileRow[], options: Partial<Cal
   // Shares (% of blk-mq samples): listed ones as measured, the doorbells split
   // out of their callers, the rest from the fitted tail at the next free ranks.
   const share = new Map<string, { percent: number; source: string }>();
-  let nextRank = sorted.length + 1;
+  let nextRank = sorted.length + 1 + (options.tailRankOffset ?? 0);
   for (const symbol of charges.keys()) {
     if (symbol === "nvme_write_sq_db" || symbol === "nvme_ring_cq_doorbell" || symbol in ANALOGIES) continue;
     const p = listed.get(symbol);

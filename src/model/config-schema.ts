@@ -119,6 +119,16 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     doc: "the device model (nvmesim presets lists them with their sources)",
   },
   {
+    path: "device.readLatencyNs",
+    value: int(0, 1_000_000_000),
+    doc: "media read latency, ns, in place of the preset's median (0: the preset's); sweep it to move a device continuously",
+  },
+  {
+    path: "device.writeLatencyNs",
+    value: int(0, 1_000_000_000),
+    doc: "media write latency, ns, in place of the preset's median (0: the preset's)",
+  },
+  {
     path: "device.maxRetries",
     value: int(0, 255),
     doc: "retries of a failed command without DNR before the host gives up",

@@ -78,6 +78,9 @@ export interface DeviceConfig {
   errors: ErrorInjection;
   /** Retries of a failed command without DNR before the host gives up. */
   maxRetries: number;
+  /** Media latencies in place of the preset's (its median, its distribution kept), ns; 0: the preset's. */
+  readLatencyNs: number;
+  writeLatencyNs: number;
 }
 
 export const NO_ERRORS: ErrorInjection = { unrecoveredReadPpm: 0, writeFaultPpm: 0, prpErrorPpm: 0 };
@@ -111,7 +114,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   cpus: 4,
   qDepth: 1024,
   host: DEFAULT_HOST,
-  device: { preset: "p3700-2014", errors: NO_ERRORS, maxRetries: 5 },
+  device: { preset: "p3700-2014", errors: NO_ERRORS, maxRetries: 5, readLatencyNs: 0, writeLatencyNs: 0 },
   workload: {
     kind: "fio",
     rw: "randread",
@@ -294,6 +297,8 @@ export function validateConfig(input: unknown): RunConfig {
       preset: read("device.preset", deviceIn, d.device.preset),
       errors: readAll("device.errors", errorsIn, NO_ERRORS),
       maxRetries: read("device.maxRetries", deviceIn, d.device.maxRetries),
+      readLatencyNs: read("device.readLatencyNs", deviceIn, d.device.readLatencyNs),
+      writeLatencyNs: read("device.writeLatencyNs", deviceIn, d.device.writeLatencyNs),
     },
     workload,
   };

@@ -22,10 +22,11 @@ export function staticRatio(c: SeedCalibration): number {
 }
 
 const WORKLOAD_ROWS: [keyof SeedWorkload, string][] = [
-  ["reads", "read requests"],
-  ["writes", "write requests"],
+  ["majorFaults", "major faults"],
+  ["reads", "read requests (pages read in)"],
+  ["writes", "write requests (pages written out)"],
   ["sqDoorbells", "SQ doorbell writes"],
-  ["cqPasses", "CQ passes (nvme_process_cq)"],
+  ["cqPasses", "CQ passes that took CQEs (nvme_process_cq)"],
   ["interrupts", "interrupts"],
   ["sleeps", "sleeps on I/O"],
   ["kblockdRuns", "kblockd runs"],
@@ -67,32 +68,49 @@ must predict.
    dispatch of async writes (swap-out) through the per-CPU software queue and a
    kblockd worker. Everything else the listing cut off becomes one pseudo-step,
    \`[other kernel functions]\`, ${f2(c.otherPercent)}% per fault, so that shares add to 100%.
-3. **A1-A2, the starting workload.** One fault swaps one page in and one page
-   out, sleeps once, and 3.19 rings a doorbell and takes an interrupt per
-   request; kblockd runs once per write. A step's share is divided over the
-   times it runs per fault.
+3. **A1-A2, the starting workload.** One fault is major, swaps one page in
+   and one page out, sleeps once, and 3.19 rings a doorbell and takes an
+   interrupt per request; kblockd runs once per write. A step's share is
+   divided over the times it runs per fault: per fault, per major fault, per
+   page read in or written out, per sleep (the sleeper's switch and the
+   waker's part), per request, per CQ pass, per interrupt. The seed's runs
+   were recorded by perf, so its PMU save (\`intel_pmu_disable_all\`) is a
+   step of each sleep and kblockd switch here and in the seed replay
+   (\`host.profiler\`), and of no other run.
 4. **A6, the workload at its fixed point.** The counts of A1-A2 are then
    replaced by what the model's own blk-mq run of the seed scenario
    (\`nvmesim run --scenario seed-2014\`, blk-mq only) does per fault with the
-   table of the round before, until they stop changing (4 decimals):
+   table of the round before, until they settle (every count within 0.2% of
+   the one before). Completions batch (an interrupt's pass takes every CQE
+   posted, merging the interrupts raised meanwhile), so the counts move the
+   costs and the costs move the counts: from round 4 on, each next workload
+   is the mean of the one used and the one measured.
 
    | per fault | ${c.rounds.map((_, i) => (i === 0 ? "A1-A2" : `round ${i}`)).join(" | ")} |
    |---|${c.rounds.map(() => "---:").join("|")}|
 ${rounds.map((r) => `   ${r}`).join("\n")}
 
-   Readahead brings 2^3 pages per major fault and reclaim writes the dirty
+   Readahead brings 2^3 pages per major fault (the program is sequential, so
+   3.19's adaptive window stays at its largest) and reclaim writes the dirty
    pages it evicts in the same fault, so one kblockd run dispatches several
-   writes; pages read ahead and evicted unused need no write.
+   writes; pages read ahead and evicted unused need no write. Fewer
+   interrupts than requests: a CQE posted while an interrupt is on its way or
+   its pass runs joins that pass.
 5. **A4, doorbells.** 3.19 inlines the doorbell \`writel\` into
    \`nvme_queue_rq\` (SQ tail) and \`nvme_process_cq\` (CQ head). The model
    charges doorbells as steps of their own (\`nvme_write_sq_db\`,
    \`nvme_ring_cq_doorbell\`, as later kernels name them) and takes
    ${DOORBELL_SHARE_OF_CALLER * 100}% of the caller's listed share for the MMIO write.
-6. **Scale.** Shares become nanoseconds by one anchor: the whole blk-mq path of
-   one read (submission, doorbell, interrupt, completion) costs
-   ${SCALE_ANCHOR.nsPerIo} ns (${SCALE_ANCHOR.source}). That makes one fault
-   ${f2(c.nsPerFault)} ns of CPU. The anchor sets only the absolute scale: the
-   rw_page / blk-mq ratio below does not depend on it.
+6. **Scale (an assumption, A7).** Shares become nanoseconds by one anchor: the
+   whole blk-mq path of one read (submission, doorbell, interrupt,
+   completion) costs ${SCALE_ANCHOR.nsPerIo} ns (${SCALE_ANCHOR.source}). That
+   makes one fault ${f2(c.nsPerFault)} ns of CPU. The figure is a 2019 kernel
+   on a 2019 CPU, and it includes the system calls and fio itself, which the
+   step lists do not have; it is given here to the 3.19 block read path alone
+   because no per-I/O figure of the seed's own machine is published. It sets
+   only the absolute scale: the rw_page / blk-mq ratio below does not depend
+   on it, and absolute figures of other eras are compared on their own
+   hardware, not by this anchor (docs/validation.md).
 7. **A5, analogies.** Steps the blk-mq run never executed (rw_page's own
    functions and the later kernels' replacements), and the kworker's context
    switch, which it did execute in samples of another task below the cut-off,

@@ -64,8 +64,11 @@ function sumNs(steps: readonly string[], costNs: CostNs): number {
   }, 0);
 }
 
-function latencyFields(l: Latency): [number, number, number] {
-  return [["constant", "uniform", "exponential", "lognormal"].indexOf(l.kind), l.a, l.b];
+/** A latency's engine fields; `medianNs` > 0 moves it to that median (constant, lognormal) or scales it. */
+function latencyFields(l: Latency, medianNs: number): [number, number, number] {
+  const scale = medianNs > 0 && l.a > 0 ? medianNs / l.a : 1;
+  const b = l.kind === "uniform" || l.kind === "exponential" ? Math.round(l.b * scale) : l.b;
+  return [["constant", "uniform", "exponential", "lognormal"].indexOf(l.kind), medianNs > 0 ? medianNs : l.a, b];
 }
 
 export function runSteps(c: RunConfig): RunSteps {
@@ -95,8 +98,8 @@ export function engineConfig(c: RunConfig, steps: RunSteps, costNs: CostNs = COM
   const sum = (list: readonly string[]) => sumNs(list, costNs);
   const w = c.workload;
   const p = PRESETS[c.device.preset];
-  const [rk, ra, rb] = latencyFields(p.readLatency);
-  const [wk, wa, wb] = latencyFields(p.writeLatency);
+  const [rk, ra, rb] = latencyFields(p.readLatency, c.device.readLatencyNs);
+  const [wk, wa, wb] = latencyFields(p.writeLatency, c.device.writeLatencyNs);
   const round = (x: number) => Math.max(0, Math.round(x));
   const swap = w.kind === "swap";
   const cpu = CPUS[c.host.cpu];

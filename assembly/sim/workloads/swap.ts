@@ -30,6 +30,7 @@ const SWAPPED: u8 = 2;
 const READING: u8 = 3;
 const WRITING: u8 = 4;
 const CACHED: u8 = 5; // read in by readahead, in the swap cache, not yet mapped
+const READAHEAD: u8 = 0x80; // flag beside the state: brought in by readahead, not yet looked up (PG_readahead)
 const NO_PAGE: u32 = 0xffff_ffff;
 
 /** A program thread: the page it sleeps on (or NO_PAGE), whether it waits for a command id instead, its place. */
@@ -38,6 +39,7 @@ class SwapThread {
   waitPage: u32;
   waitingForTag: u32;
   cursor: u32; // the next offset in its slice (sequential pattern)
+  raPages: u32; // the readahead window of its major fault (kept across a wait for a command id)
 }
 
 @unmanaged
@@ -51,6 +53,10 @@ class SwapState {
   framesUsed: u32; // pages in memory plus pages being read in
   slicePages: u32;
   tagSeq: u32;
+  // swapin_nr_pages' state (mm/swap_state.c, shared by every thread as the kernel's statics are)
+  raHits: u32;
+  raPrevOffset: u32;
+  raLastPages: u32;
 }
 const S = changetype<SwapState>(memory.data(64, 8));
 if (offsetof<SwapState>() > 64) ERROR("SwapState outgrew its static copy");
@@ -68,6 +74,9 @@ export function swapInit(pages: u32): bool {
   S.fifoCount = 0;
   S.framesUsed = 0;
   S.tagSeq = 0;
+  S.raHits = 4; // swapin_readahead_hits = ATOMIC_INIT(4)
+  S.raPrevOffset = 0;
+  S.raLastPages = 0;
   for (let t: u32 = 0; t < cfg.threads; t++) thread(t).waitPage = NO_PAGE;
   // The program has filled its working set before the run: every page starts
   // out in its swap slot, so the run measures the steady state from time 0.
@@ -89,11 +98,45 @@ export function swapTag(page: u64): u32 {
 }
 
 function state(page: u32): u8 {
-  return load<u8>(S.pageState + <usize>page);
+  return load<u8>(S.pageState + <usize>page) & ~READAHEAD;
 }
 
+// A page's new state; it keeps its readahead mark only while it stays in the swap cache unlooked-at.
 function setState(page: u32, s: u8): void {
-  store<u8>(S.pageState + <usize>page, s);
+  let keep = s == CACHED ? load<u8>(S.pageState + <usize>page) & READAHEAD : 0;
+  store<u8>(S.pageState + <usize>page, s | keep);
+}
+
+// lookup_swap_cache: a page found in the swap cache that readahead brought in counts a readahead hit.
+function swapCacheHit(page: u32): void {
+  let at = S.pageState + <usize>page;
+  let v = load<u8>(at);
+  if ((v & READAHEAD) == 0) return;
+  store<u8>(at, v & ~READAHEAD);
+  S.raHits++;
+}
+
+// swapin_nr_pages (3.19 mm/swap_state.c): the readahead window for a major fault at `offset`. It grows with
+// readahead hits (rounded up to a power of two from 4), drops to 1 on a non-adjacent fault without hits, never
+// beyond 2^page_cluster, and shrinks at most by half each time.
+function swapinNrPages(offset: u32): u32 {
+  let maxPages: u32 = 1 << cfg.pageCluster;
+  if (maxPages <= 1) return 1;
+  let pages = S.raHits + 2;
+  S.raHits = 0;
+  if (pages == 2) {
+    if (offset != S.raPrevOffset + 1 && offset != S.raPrevOffset - 1) pages = 1;
+    S.raPrevOffset = offset;
+  } else {
+    let roundup: u32 = 4;
+    while (roundup < pages) roundup <<= 1;
+    pages = roundup;
+  }
+  if (pages > maxPages) pages = maxPages;
+  let lastRa = S.raLastPages / 2;
+  if (pages < lastRa) pages = lastRa;
+  S.raLastPages = pages;
+  return pages;
 }
 
 // The program writes the page: new content.
@@ -138,8 +181,8 @@ function makeRoom(cpu: u32, t: u32, incoming: u32, now: u64): u64 {
 function faultIo(cpu: u32, t: u32, page: u32, now: u64): void {
   let at = thread(t);
   if (state(page) == SWAPPED) {
-    // Readahead: the swapped pages of the aligned cluster, under one plug.
-    let cluster: u32 = 1 << cfg.pageCluster;
+    // Readahead: the swapped pages of the aligned window, under one plug.
+    let cluster = at.raPages;
     let first = page & ~(cluster - 1);
     let wanted: u32 = 0;
     for (let p = first; p < first + cluster; p++) if (state(p) == SWAPPED) wanted++;
@@ -153,6 +196,7 @@ function faultIo(cpu: u32, t: u32, page: u32, now: u64): void {
     for (let p = first; p < first + cluster; p++) {
       if (state(p) != SWAPPED) continue;
       setState(p, READING);
+      if (p != page) store<u8>(S.pageState + <usize>p, READING | READAHEAD);
       S.framesUsed++;
       now = cpuRun(cpu, now, cfg.costPageIn); // read_swap_cache_async: a page allocated and put in the swap cache
       now = ioSubmit(cpu, t, <u64>p, false, 0, now);
@@ -200,6 +244,7 @@ export function swapRun(t: u32, now: u64): void {
     hits = 0;
     st.faults++;
     now = cpuRun(cpu, now, cfg.costFault);
+    if (s == CACHED || s == READING) swapCacheHit(page);
     if (s == CACHED) {
       setState(page, RESIDENT); // minor fault: map the swap cache page
       programWrite(page);
@@ -207,6 +252,7 @@ export function swapRun(t: u32, now: u64): void {
     }
     if (s == SWAPPED) {
       st.majorFaults++;
+      me.raPages = swapinNrPages(page);
       now = cpuRun(cpu, now, cfg.costMajorFault);
     }
     if (s == READING || s == WRITING) {
