@@ -64,7 +64,7 @@ import {
 } from "./machine";
 import { st, statsInit } from "./stats";
 import { Cqe } from "../nvme/cqe";
-import { fioCheck, fioDone, fioInit, fioStart, fioWaiters, fioWriteTag } from "./workloads/fio";
+import { fioCheck, fioDone, fioInit, fioStart, fioSubmitNext, fioSubmitting, fioWaiters, fioWriteTag } from "./workloads/fio";
 import { swapInit, swapIoDone, swapRun, swapStart, swapTag } from "./workloads/swap";
 
 /**
@@ -177,6 +177,10 @@ export function engineInit(configPtr: usize): i32 {
 function threadRun(t: u32, now: u64): void {
   if (isSwap()) {
     swapRun(t, now);
+    return;
+  }
+  if (fioSubmitting(t)) {
+    fioSubmitNext(t, now);
     return;
   }
   if (cfg.polled != 0) reap(threadRec(t).cpu, now, PASS_POLL);

@@ -171,9 +171,12 @@ export function ringSq(cpu: u32, when: u64): void {
   post(when + cfg.fetchNs, evWord(EV_FETCH, cpu, q.sqTail));
 }
 
-/** Submits a plug's batch doorbell (batchDoorbell), one CPU charge for the batch. */
-export function plugFinish(cpu: u32, now: u64): void {
-  if (cfg.batchDoorbell != 0) ringSq(cpu, cpuRun(cpu, now, cfg.costSubmitBatch));
+/** Submits a plug's batch doorbell (batchDoorbell), one CPU charge for the batch; returns when it is written. */
+export function plugFinish(cpu: u32, now: u64): u64 {
+  if (cfg.batchDoorbell == 0) return now;
+  let end = cpuRun(cpu, now, cfg.costSubmitBatch);
+  ringSq(cpu, end);
+  return end;
 }
 
 /** What runs a pass over a CQ (hostReapBegin). */

@@ -13,6 +13,7 @@ import {
   wakeSteps,
   type PathSteps,
 } from "./paths";
+import type { FigureId } from "./figures";
 import { KWORKER_SWITCH, OTHER_KERNEL, STEPS } from "./steps";
 
 export interface ProfileRow {
@@ -63,6 +64,7 @@ export const SEED_WORKLOAD_ASSUMED: SeedWorkload = {
 
 /** Published anchor for the absolute scale (docs/references.md [axboe-2019]). */
 export const SCALE_ANCHOR = {
+  figure: "axboe-2019-libaio" as FigureId,
   nsPerIo: 1650,
   source:
     "docs/references.md [axboe-2019]: libaio 608 K IOPS per core ~1650 ns per I/O (Axboe, 'Efficient IO with io_uring', 2019)",

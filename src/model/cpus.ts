@@ -2,6 +2,7 @@
 // CPU work for it (interrupt delivery, leaving an idle state), with the source
 // of each figure. The CPU time of each kernel step is the cost table's
 // (calibration.ts): the seed's machine, 2014.
+import type { FigureId } from "./figures";
 
 export interface IdleState {
   name: string;
@@ -19,6 +20,8 @@ export interface CpuPreset {
   /** Idle states, shallowest first (intel_idle's table for the CPU). */
   idleStates: IdleState[];
   sources: Record<string, string>;
+  /** The published figures it was set from. */
+  uses: FigureId[];
 }
 
 export const CPUS: Record<string, CpuPreset> = {
@@ -35,10 +38,12 @@ export const CPUS: Record<string, CpuPreset> = {
     sources: {
       description:
         "assumption: the seed does not name its CPU; a two-socket Xeon E5 v2 was Intel's server part of late 2014",
-      idleStates: "Linux drivers/idle/intel_idle.c, ivt_cstates (exit_latency and target_residency, us)",
+      idleStates:
+        "Linux drivers/idle/intel_idle.c, ivt_cstates (exit_latency and target_residency, us; docs/references.md [intel-idle])",
       irqDeliveryNs:
         "assumption: a posted MSI-X write upstream over PCIe and the local APIC's delivery, ~0.5 us; no published figure for this CPU",
     },
+    uses: ["intel-idle-ivt"],
   },
 };
 

@@ -2,6 +2,8 @@
 // Figures from docs/references.md set the presets; independent measurements of
 // the same devices are kept for validation (docs/validation.md), never both.
 
+import type { FigureId } from "./figures";
+
 export type LatencyKind = "constant" | "uniform" | "exponential" | "lognormal";
 
 /** A latency distribution in ns: constant a; uniform [a, b]; a + exponential(mean b); lognormal median a, sigma b/1000. */
@@ -57,6 +59,8 @@ export interface DevicePreset {
   seqBytesPerSec: number;
   /** RAM-backed, completing in the submitter's context (SWP_SYNCHRONOUS_IO: zram, brd, pmem). */
   synchronousIo: boolean;
+  /** The published figures its parameters were set from (they cannot also validate the model). */
+  uses: FigureId[];
   sources: Record<string, string>;
 }
 
@@ -72,6 +76,7 @@ export const PRESETS: Record<string, DevicePreset> = {
     link: { generation: 3, lanes: 4, maxPayloadBytes: 256 },
     seqBytesPerSec: 2_800_000_000,
     synchronousIo: false,
+    uses: ["p3700-spec-read-iops", "p3700-spec-seq-read", "p3700-spec-write-latency", "p3700-spec-link"],
     sources: {
       processNs:
         "1 s / 460 K: the spec's 4 KiB random read IOPS taken as the controller's command rate (docs/references.md [p3700-spec], Intel 330566-005US)",
@@ -96,6 +101,7 @@ export const PRESETS: Record<string, DevicePreset> = {
     link: { generation: 3, lanes: 4, maxPayloadBytes: 256 },
     seqBytesPerSec: 2_400_000_000,
     synchronousIo: false,
+    uses: [],
     sources: {
       readLatency: "assumption: ~7 us media read, so that with the host path QD1 lands near Intel's 10 us figure",
       dies: "assumption: 7 parallel units, ~1 M IOPS ceiling (AnandTech's QD16 figure is kept for validation)",
@@ -117,6 +123,7 @@ export const PRESETS: Record<string, DevicePreset> = {
     link: { generation: 4, lanes: 4, maxPayloadBytes: 256 },
     seqBytesPerSec: 7_200_000_000,
     synchronousIo: false,
+    uses: ["axboe-optane2-qd1-polled", "axboe-optane2-per-core"],
     sources: {
       readLatency:
         "sized so device time plus a polled host path is ~3.4 us, Axboe's polled QD1 512 B read (docs/references.md [axboe-optane2])",
@@ -139,6 +146,7 @@ export const PRESETS: Record<string, DevicePreset> = {
     link: { generation: 5, lanes: 4, maxPayloadBytes: 512 },
     seqBytesPerSec: 14_000_000_000,
     synchronousIo: false,
+    uses: ["micron-9550-read-iops", "micron-9550-seq-read"],
     sources: {
       dies: "sized so dies / median read latency = 3.3 M IOPS, the vendor's random read (docs/references.md [micron-9550])",
       readLatency: "assumption: TLC page read ~60 us median",
@@ -160,6 +168,7 @@ export const PRESETS: Record<string, DevicePreset> = {
     link: null,
     seqBytesPerSec: 0,
     synchronousIo: true,
+    uses: ["null_blk-completion"],
     sources: {
       readLatency: "null_blk completion_nsec default 10,000 ns (docs/references.md [null_blk])",
       writeLatency: "null_blk completion_nsec default 10,000 ns (docs/references.md [null_blk])",

@@ -2,12 +2,14 @@
 // next page in order or at random and reading or writing as rwmixread says.
 // A thread runs a loop as fio's does: it takes the completions that are ready
 // (io_getevents, or the return of a sync read), counts them as seen then,
-// submits as many new I/Os in one plug, and looks again when that work ends.
+// submits as many new I/Os in one plug, one after the other as its CPU gets
+// to them (an interrupt that preempts it delays the rest), and looks again
+// when that work ends.
 // Only a thread that finds nothing ready waits: asleep, woken by the next
 // completion (a context switch pair), or spinning on the CQ when it polls.
 // A thread that keeps finding completions ready never sleeps.
 //
-//  per thread: ready u32 | waiting u32 | done ring of iodepth DoneRec (separate arrays)
+//  per thread: ready u32 | waiting u32 | toSubmit u32 | plugged u32 | done ring of iodepth DoneRec (separate arrays)
 //  per CPU: waiters u32 (threads spinning or asleep there)
 
 import { arenaAlloc } from "../../runtime/arena";
@@ -20,6 +22,8 @@ import { st } from "../stats";
 class FioState {
   ready: usize; // u32 per thread: completions handed to it and not yet seen
   waiting: usize; // u32 per thread: 1 while it waits for a completion
+  toSubmit: usize; // u32 per thread: I/Os left to submit in its current plug
+  plugged: usize; // u32 per thread: I/Os submitted in its current plug
   done: usize; // per thread: iodepth DoneRecs, the first `ready` of them filled
   waiters: usize; // u32 per CPU: its threads that wait
 }
@@ -40,9 +44,11 @@ export function fioInit(): bool {
   let threads = <usize>cfg.threads;
   F.ready = arenaAlloc(threads << 2, 4);
   F.waiting = arenaAlloc(threads << 2, 4);
+  F.toSubmit = arenaAlloc(threads << 2, 4);
+  F.plugged = arenaAlloc(threads << 2, 4);
   F.done = arenaAlloc(threads * cfg.iodepth * offsetof<DoneRec>(), 8);
   F.waiters = arenaAlloc((<usize>cfg.cpus) << 2, 4);
-  return F.ready != 0 && F.waiting != 0 && F.done != 0 && F.waiters != 0;
+  return F.ready != 0 && F.waiting != 0 && F.toSubmit != 0 && F.plugged != 0 && F.done != 0 && F.waiters != 0;
 }
 
 function doneRec(t: u32, i: u32): DoneRec {
@@ -77,22 +83,42 @@ function threadPick(t: u32): u64 {
   return (page << 1) | (write ? 1 : 0);
 }
 
-/** Thread `t` submits `count` I/Os (one plug) starting at `now`; returns when its CPU work ends. */
-function fioSubmit(t: u32, count: u32, now: u64): u64 {
-  let cpu = threadRec(t).cpu;
-  let issued: u32 = 0;
-  for (; issued < count; issued++) {
-    if (cfg.iosTotal != 0 && st.submitted >= cfg.iosTotal) break;
-    let pick = threadPick(t);
-    now = ioSubmit(cpu, t, pick >> 1, (pick & 1) != 0, 0, now);
-  }
-  if (issued != 0) plugFinish(cpu, now);
-  return now;
+function slot(array: usize, t: u32): usize {
+  return array + ((<usize>t) << 2);
 }
 
-/** Every thread fills its depth at time 0, then looks for completions when that work ends. */
+/** Every thread fills its depth from time 0, then looks for completions. */
 export function fioStart(): void {
-  for (let t: u32 = 0; t < cfg.threads; t++) post(fioSubmit(t, cfg.iodepth, 0), evWord(EV_RUN, 0, t));
+  for (let t: u32 = 0; t < cfg.threads; t++) {
+    store<u32>(slot(F.toSubmit, t), cfg.iodepth);
+    post(0, evWord(EV_RUN, 0, t));
+  }
+}
+
+/** Whether thread `t` is in the middle of a plug (its next step is a submission or the plug's end, not a look). */
+export function fioSubmitting(t: u32): bool {
+  return load<u32>(slot(F.toSubmit, t)) != 0 || load<u32>(slot(F.plugged, t)) != 0;
+}
+
+/**
+ * Thread `t` goes on with its plug at `now`: the next I/O (its CPU work charged from when the CPU gets to it),
+ * or, with none left, the plug's end (one doorbell for a batch); it goes on when that work ends.
+ */
+export function fioSubmitNext(t: u32, now: u64): void {
+  let cpu = threadRec(t).cpu;
+  let left = slot(F.toSubmit, t);
+  let plugged = slot(F.plugged, t);
+  if (load<u32>(left) != 0 && (cfg.iosTotal == 0 || st.submitted < cfg.iosTotal)) {
+    store<u32>(left, load<u32>(left) - 1);
+    store<u32>(plugged, load<u32>(plugged) + 1);
+    let pick = threadPick(t);
+    post(ioSubmit(cpu, t, pick >> 1, (pick & 1) != 0, 0, now), evWord(EV_RUN, 0, t));
+    return;
+  }
+  store<u32>(left, 0);
+  let issued = load<u32>(plugged) != 0;
+  store<u32>(plugged, 0);
+  post(issued ? plugFinish(cpu, now) : now, evWord(EV_RUN, 0, t));
 }
 
 /** Threads that wait on `cpu` (asleep, or spinning on the CQ when they poll). */
@@ -118,7 +144,8 @@ export function fioCheck(t: u32, now: u64): void {
     hostIoSeen(d.write != 0, d.submitNs, <u64>d.slatNs, now);
   }
   store<u32>(readySlot, 0);
-  post(fioSubmit(t, n, now), evWord(EV_RUN, 0, t));
+  store<u32>(slot(F.toSubmit, t), n);
+  fioSubmitNext(t, now);
 }
 
 /** An I/O of thread `t` completed on the host at `now`: it is ready for the thread, which is woken if it waits. */

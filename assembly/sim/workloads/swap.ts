@@ -266,8 +266,10 @@ export function swapRun(t: u32, now: u64): void {
   plugFinish(cpu, now);
 }
 
-// Wakes thread `t` at `now` (a context switch pair) and lets it go on.
+// Wakes thread `t` at `now` (a context switch pair) and lets it go on. A polling kernel's faulting task
+// spins in blk_poll instead of sleeping (swap_readpage with polling, Linux 4.13+): it goes on at once.
 function wake(t: u32, now: u64): u64 {
+  if (cfg.polled != 0) return now;
   st.nSleep++;
   return cpuRun(threadRec(t).cpu, now, cfg.costSleep);
 }
