@@ -67,6 +67,7 @@ export const SIMCFG_IDLE_RESIDENCY_NS0: u32 = offsetof<SimConfig>("idleResidency
 export const SIMCFG_IDLE_RESIDENCY_NS1: u32 = offsetof<SimConfig>("idleResidencyNs1");
 export const SIMCFG_IDLE_RESIDENCY_NS2: u32 = offsetof<SimConfig>("idleResidencyNs2");
 export const SIMCFG_IDLE_RESIDENCY_NS3: u32 = offsetof<SimConfig>("idleResidencyNs3");
+export const SIMCFG_COMPLETION_BATCH: u32 = offsetof<SimConfig>("completionBatch");
 export const SIMSTAT_BYTES: u32 = offsetof<SimStats>();
 export const SIMSTAT_NOW_NS: u32 = offsetof<SimStats>("nowNs");
 export const SIMSTAT_COMPLETED: u32 = offsetof<SimStats>("completed");

@@ -77,4 +77,8 @@ export class SimConfig {
   idleResidencyNs1: u32;
   idleResidencyNs2: u32;
   idleResidencyNs3: u32;
+  // 1: the device completes like null_blk's timer mode in Linux 3.19 (null_cmd_end_timer): a command put on
+  // its CPU's empty completion list arms one timer for readLat; every command listed before it fires
+  // completes with it.
+  completionBatch: u32;
 }

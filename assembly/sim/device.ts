@@ -38,6 +38,7 @@ export function deviceInit(regionPages: u64, ioPages: u32): bool {
   M.devRng = changetype<Prng>(arenaAlloc(16, 8));
   M.nsTags = arenaAlloc((<usize>regionPages) << 2, 4);
   M.dieFree = arenaAlloc((<usize>cfg.dies) << 3, 8);
+  M.batchDue = arenaAlloc((<usize>cfg.cpus) << 3, 8);
   M.dma = dmaListCreate(ioPages + 1);
   M.readLat = mediaLatencyTable(cfg.readLatKind, cfg.readLatA, cfg.readLatB);
   M.writeLat = mediaLatencyTable(cfg.writeLatKind, cfg.writeLatA, cfg.writeLatB);
@@ -45,12 +46,14 @@ export function deviceInit(regionPages: u64, ioPages: u32): bool {
     changetype<usize>(M.devRng) == 0 ||
     M.nsTags == 0 ||
     M.dieFree == 0 ||
+    M.batchDue == 0 ||
     M.dma == 0 ||
     M.readLat == 0 ||
     M.writeLat == 0
   )
     return false;
   prngSeed(M.devRng, cfg.seed, 1);
+  for (let cpu: u32 = 0; cpu < cfg.cpus; cpu++) store<u64>(M.batchDue + ((<usize>cpu) << 3), NO_TIME);
   M.xferNs = cfg.linkBytesPerSec != 0 ? (<u64>cfg.bs * 1_000_000_000) / cfg.linkBytesPerSec : 0;
   M.ctrlBusy = 0;
   M.linkFree = 0;
@@ -96,6 +99,7 @@ export function ctrlFetch(cpu: u32, tail: u32, now: u64): void {
       store<u64>(M.dieFree + (die << 3), begin + lat);
       st.deviceBusyNs += lat;
       done = begin + lat;
+      if (cfg.completionBatch != 0) done = batchJoin(cpu, done, begin);
       if (M.xferNs != 0) {
         // The data pipe (the link, or the device's own ceiling): a transfer streams while the media works and
         // its last page follows the media; a busy pipe queues it.
@@ -109,6 +113,16 @@ export function ctrlFetch(cpu: u32, tail: u32, now: u64): void {
     rec.status = <u16>status;
     post(done, evWord(EV_DONE, cpu, cid));
   }
+}
+
+// null_blk's timer mode (3.19): the first command on the CPU's empty list arms the timer for its own
+// completion time; a command arriving before the timer fires joins the list and completes with it.
+function batchJoin(cpu: u32, done: u64, now: u64): u64 {
+  let at = M.batchDue + ((<usize>cpu) << 3);
+  let due = load<u64>(at);
+  if (due != NO_TIME && due > now) return due;
+  store<u64>(at, done);
+  return done;
 }
 
 // Resolves a command's data pointer (kept in its record) into the DMA list; 0 or a status.

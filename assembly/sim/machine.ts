@@ -130,6 +130,7 @@ export class Machine {
   devRng: Prng;
   nsTags: usize; // u32 per region page: what the namespace holds
   dieFree: usize; // u64 per die
+  batchDue: usize; // u64 per CPU: when its completion list's timer fires (completionBatch), or NO_TIME
   readLat: usize; // latency tables
   writeLat: usize;
   xferNs: u64; // link time of one I/O

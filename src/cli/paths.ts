@@ -55,7 +55,13 @@ export async function paths(argv: string[], io: Io): Promise<number> {
   }));
   if (boolFlag(parsed, "json")) {
     const withCosts = (list: string[]) =>
-      list.map((s) => ({ symbol: s, ns: costEntry(s)?.ns, source: costEntry(s)?.source }));
+      list.map((s) => ({
+        symbol: s,
+        file: STEPS[s]?.file,
+        per: STEPS[s]?.per,
+        ns: costEntry(s)?.ns,
+        source: costEntry(s)?.source,
+      }));
     io.stdout(
       JSON.stringify(
         doc.map((d) => ({
@@ -72,7 +78,8 @@ export async function paths(argv: string[], io: Io): Promise<number> {
   }
   const line = (s: string) => {
     const e = costEntry(s);
-    return `    ${s.padEnd(34)} ${(e ? e.ns.toFixed(1) : "?").padStart(8)} ns  ${STEPS[s]?.layer.padEnd(6) ?? ""} ${e?.source ?? "no cost"}`;
+    const info = STEPS[s];
+    return `    ${s.padEnd(34)} ${(e ? e.ns.toFixed(1) : "?").padStart(8)} ns  ${info?.layer.padEnd(6) ?? ""} ${(info?.file ?? "").padEnd(32)} ${e?.source ?? "no cost"}`;
   };
   const out: string[] = [];
   for (const d of doc) {

@@ -33,6 +33,8 @@ export async function presets(argv: string[], io: Io): Promise<number> {
           : "none",
       ],
       ["seqBytesPerSec", p.seqBytesPerSec ? String(p.seqBytesPerSec) : "none"],
+      ["completion", p.completion],
+      ["synchronousIo", String(p.synchronousIo)],
     ];
     for (const [k, v] of rows) out.push(`  ${k.padEnd(16)} ${v.padEnd(30)} ${p.sources[k] ?? ""}`.trimEnd());
     out.push("");

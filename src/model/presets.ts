@@ -59,6 +59,11 @@ export interface DevicePreset {
   seqBytesPerSec: number;
   /** RAM-backed, completing in the submitter's context (SWP_SYNCHRONOUS_IO: zram, brd, pmem). */
   synchronousIo: boolean;
+  /**
+   * How commands complete: each on its own time, or as null_blk's timer mode did in Linux 3.19 (one timer per
+   * CPU, armed by the first command on an empty list, completing every command listed before it fires).
+   */
+  completion: "per-command" | "timer-batch";
   /** The published figures its parameters were set from (they cannot also validate the model). */
   uses: FigureId[];
   sources: Record<string, string>;
@@ -76,6 +81,7 @@ export const PRESETS: Record<string, DevicePreset> = {
     link: { generation: 3, lanes: 4, maxPayloadBytes: 256 },
     seqBytesPerSec: 2_800_000_000,
     synchronousIo: false,
+    completion: "per-command",
     uses: ["p3700-spec-read-iops", "p3700-spec-seq-read", "p3700-spec-write-latency", "p3700-spec-link"],
     sources: {
       processNs:
@@ -101,6 +107,7 @@ export const PRESETS: Record<string, DevicePreset> = {
     link: { generation: 3, lanes: 4, maxPayloadBytes: 256 },
     seqBytesPerSec: 2_400_000_000,
     synchronousIo: false,
+    completion: "per-command",
     uses: [],
     sources: {
       readLatency: "assumption: ~7 us media read, so that with the host path QD1 lands near Intel's 10 us figure",
@@ -123,6 +130,7 @@ export const PRESETS: Record<string, DevicePreset> = {
     link: { generation: 4, lanes: 4, maxPayloadBytes: 256 },
     seqBytesPerSec: 7_200_000_000,
     synchronousIo: false,
+    completion: "per-command",
     uses: ["axboe-optane2-qd1-polled", "axboe-optane2-per-core"],
     sources: {
       readLatency:
@@ -146,6 +154,7 @@ export const PRESETS: Record<string, DevicePreset> = {
     link: { generation: 5, lanes: 4, maxPayloadBytes: 512 },
     seqBytesPerSec: 14_000_000_000,
     synchronousIo: false,
+    completion: "per-command",
     uses: ["micron-9550-read-iops", "micron-9550-seq-read"],
     sources: {
       dies: "sized so dies / median read latency = 3.3 M IOPS, the vendor's random read (docs/references.md [micron-9550])",
@@ -159,7 +168,7 @@ export const PRESETS: Record<string, DevicePreset> = {
   },
   ram: {
     name: "ram",
-    description: "RAM-backed device like null_blk or brd: fixed completion time",
+    description: "null_blk in timer mode (irqmode=2) as in Linux 3.19: RAM speed, completions in timer batches",
     fetchNs: 0,
     processNs: 0,
     dies: 1024,
@@ -167,11 +176,40 @@ export const PRESETS: Record<string, DevicePreset> = {
     writeLatency: { kind: "constant", a: 10_000, b: 0 },
     link: null,
     seqBytesPerSec: 0,
-    synchronousIo: true,
+    synchronousIo: false,
+    completion: "timer-batch",
     uses: ["null_blk-completion"],
     sources: {
       readLatency: "null_blk completion_nsec default 10,000 ns (docs/references.md [null_blk])",
       writeLatency: "null_blk completion_nsec default 10,000 ns (docs/references.md [null_blk])",
+      completion:
+        "3.19 drivers/block/null_blk.c null_cmd_end_timer: llist_add to the CPU's completion_queue arms its hrtimer only when the list was empty; null_cmd_timer_expired ends every listed command",
+      synchronousIo: "null_blk does not set BDI_CAP_SYNCHRONOUS_IO",
+      dies: "no media contention: one unit per command in flight",
+      link: "none: RAM behind the queue",
+      seqBytesPerSec: "no ceiling",
+      fetchNs: "none: completion timing is the whole device",
+      processNs: "none",
+    },
+  },
+  brd: {
+    name: "brd",
+    description: "RAM disk completing in the submitter's context (brd, zram, pmem: SWP_SYNCHRONOUS_IO)",
+    fetchNs: 0,
+    processNs: 0,
+    dies: 1024,
+    readLatency: { kind: "constant", a: 2_000, b: 0 },
+    writeLatency: { kind: "constant", a: 2_000, b: 0 },
+    link: null,
+    seqBytesPerSec: 0,
+    synchronousIo: true,
+    completion: "per-command",
+    uses: [],
+    sources: {
+      readLatency: "assumption: a 4 KiB copy (and zram's decompression) of about 2 us",
+      writeLatency: "assumption: as the read",
+      completion: "each request on its own (brd_submit_bio copies, then ends the bio)",
+      synchronousIo: "brd, zram and pmem set BDI_CAP_SYNCHRONOUS_IO (4.15+), so swap-in takes the on-stack bio",
       dies: "no media contention: one unit per command in flight",
       link: "none: RAM behind the queue",
       seqBytesPerSec: "no ceiling",

@@ -159,13 +159,13 @@ export const VALIDATION_CASES: ValidationCase[] = [
     name: "zram-rw_page",
     figure: "kim-2017-zram-rw_page",
     setup:
-      "swap program on a RAM-backed device (2 us media), rw_page over blk-mq with 4.x fixes and the on-stack bio: time per fault",
+      "swap program on brd, a synchronous RAM device (2 us media), rw_page over blk-mq with 4.x fixes and the on-stack bio: time per fault",
     measure: async (run) => {
-      const ram = { preset: "ram", readLatencyNs: 2000, writeLatencyNs: 2000 };
-      const rw = await usPerFault(run, { ...swapOne("ram"), path: "rw_page", device: ram });
+      const brd = { preset: "brd" };
+      const rw = await usPerFault(run, { ...swapOne("brd"), path: "rw_page", device: brd });
       const bio = await usPerFault(run, {
-        ...swapOne("ram"),
-        device: ram,
+        ...swapOne("brd"),
+        device: brd,
         switches: { ...LINUX_4, onStackBio: true },
       });
       return rw / bio;

@@ -65,6 +65,7 @@ export const SIM_CONFIG_FIELDS = {
   idleResidencyNs1: "u32",
   idleResidencyNs2: "u32",
   idleResidencyNs3: "u32",
+  completionBatch: "u32",
 } as const;
 
 export const SIM_STATS_FIELDS = {

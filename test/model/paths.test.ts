@@ -153,3 +153,23 @@ describe("host paths", () => {
     expect(all("blk-mq", "write", { onStackBio: true }, SWAP_FROM_RAM)).toContain("bio_alloc_bioset");
   });
 });
+
+describe("step sources", () => {
+  it("every step a path can charge names the kernel file it is in", () => {
+    const charged = new Set<string>();
+    for (const path of ["blk-mq", "rw_page"] as const)
+      for (const dir of ["read", "write"] as const)
+        for (const sw of [
+          {},
+          { iodInPdu: true, batchDoorbell: true, singleSegmentMap: true, batchedCompletion: true },
+          { polled: true },
+        ])
+          for (const s of all(path, dir, sw)) charged.add(s);
+    for (const s of [...SWAP_FAULT_STEPS, ...SWAP_PAGE_OUT_STEPS, ...sleepSteps(true, true)]) charged.add(s);
+    expect(charged.size).toBeGreaterThan(60);
+    for (const s of charged) {
+      expect(STEPS[s], s).toBeDefined();
+      expect(STEPS[s].file, s).toMatch(/^(arch|block|drivers|fs|include|kernel|lib|mm)\/[\w/.-]+\.[chS]\b/);
+    }
+  });
+});
