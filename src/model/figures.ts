@@ -100,6 +100,12 @@ export const FIGURES = {
     value: 14_000,
     unit: "MB/s",
   },
+  "tomshw-p4800x-8k-qd8-iops": {
+    ref: "tomshw-p4800x",
+    what: "Intel Optane P4800X, 8 KiB random read IOPS at 8 outstanding I/Os",
+    value: 280_000,
+    unit: "IOPS",
+  },
   "null_blk-completion": { ref: "null_blk", what: "null_blk completion_nsec default", value: 10_000, unit: "ns" },
   "li-2017-swap-polling": {
     ref: "li-2017",

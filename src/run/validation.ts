@@ -42,11 +42,20 @@ const qd1 = (preset: string, extra: Record<string, unknown> = {}) => ({
   },
 });
 
-const qd16 = (preset: string, switches: Record<string, unknown> = {}) => ({
+const qd16 = (preset: string, switches: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({
   cpus: 4,
   switches,
   device: { preset },
-  workload: { rw: "randread", bs: 4096, iodepth: 16, numjobs: 1, ioengine: "async", number_ios: 300_000, size: "1g" },
+  workload: {
+    rw: "randread",
+    bs: 4096,
+    iodepth: 16,
+    numjobs: 1,
+    ioengine: "async",
+    number_ios: 300_000,
+    size: "1g",
+    ...extra,
+  },
 });
 
 /** One core, one job, queue depth 128: how many 4 KiB random reads a CPU issues and completes. */
@@ -119,6 +128,14 @@ export const VALIDATION_CASES: ValidationCase[] = [
     setup: "p4800x, one async job at queue depth 16 on 4 CPUs, Linux 4.x",
     measure: (run) => readIops(run, qd16("p4800x", LINUX_4)),
     ifMissed: "the preset's 7 parallel units are an assumption (no spec figure)",
+  },
+  {
+    name: "p4800x-8k-qd8-iops",
+    figure: "tomshw-p4800x-8k-qd8-iops",
+    setup: "p4800x, 8 KiB random reads, one async job at queue depth 8 on 4 CPUs, Linux 4.x",
+    measure: (run) => readIops(run, qd16("p4800x", LINUX_4, { bs: 8192, iodepth: 8 })),
+    ifMissed:
+      "the preset's 2.4 GB/s internal ceiling and 7 parallel units are assumptions (the product brief gives no sequential figure)",
   },
   {
     name: "uring-irq-per-core",
