@@ -10,6 +10,7 @@ import { PRESET_NAMES } from "./presets";
 export const RW_MODES = ["read", "write", "randread", "randwrite", "rw", "randrw"] as const;
 export const WORKLOAD_KINDS = ["fio", "swap"] as const;
 export const IO_ENGINES = ["sync", "async"] as const;
+export const DEVICE_COMPLETIONS = ["preset", "per-command", "timer-batch"] as const;
 export const SWAP_PATTERNS = ["sequential", "random"] as const;
 
 /** What values a field takes. */
@@ -127,6 +128,11 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     path: "device.writeLatencyNs",
     value: int(0, 1_000_000_000),
     doc: "media write latency, ns, in place of the preset's median (0: the preset's)",
+  },
+  {
+    path: "device.completion",
+    value: oneOf(DEVICE_COMPLETIONS),
+    doc: "how commands complete, in place of the preset's: each on its own time (per-command), or in null_blk 3.19's timer batches (timer-batch)",
   },
   {
     path: "device.maxRetries",

@@ -3,7 +3,7 @@
 // names the field, the value and what is allowed; nothing runs half-configured.
 // Which values each field takes is the schema's (config-schema.ts); the checks
 // that relate fields to each other are here.
-import { configField, keysAt, RW_MODES, type ConfigField } from "./config-schema";
+import { configField, keysAt, RW_MODES, type ConfigField, type DEVICE_COMPLETIONS } from "./config-schema";
 import { SWITCHES_OFF, type PathName, type Switches } from "./paths";
 
 export { RW_MODES } from "./config-schema";
@@ -81,6 +81,8 @@ export interface DeviceConfig {
   /** Media latencies in place of the preset's (its median, its distribution kept), ns; 0: the preset's. */
   readLatencyNs: number;
   writeLatencyNs: number;
+  /** How commands complete, in place of the preset's ("preset": the preset's own). */
+  completion: (typeof DEVICE_COMPLETIONS)[number];
 }
 
 export const NO_ERRORS: ErrorInjection = { unrecoveredReadPpm: 0, writeFaultPpm: 0, prpErrorPpm: 0 };
@@ -114,7 +116,14 @@ export const DEFAULT_CONFIG: RunConfig = {
   cpus: 4,
   qDepth: 1024,
   host: DEFAULT_HOST,
-  device: { preset: "p3700-2014", errors: NO_ERRORS, maxRetries: 5, readLatencyNs: 0, writeLatencyNs: 0 },
+  device: {
+    preset: "p3700-2014",
+    errors: NO_ERRORS,
+    maxRetries: 5,
+    readLatencyNs: 0,
+    writeLatencyNs: 0,
+    completion: "preset",
+  },
   workload: {
     kind: "fio",
     rw: "randread",
@@ -299,6 +308,7 @@ export function validateConfig(input: unknown): RunConfig {
       maxRetries: read("device.maxRetries", deviceIn, d.device.maxRetries),
       readLatencyNs: read("device.readLatencyNs", deviceIn, d.device.readLatencyNs),
       writeLatencyNs: read("device.writeLatencyNs", deviceIn, d.device.writeLatencyNs),
+      completion: read("device.completion", deviceIn, d.device.completion),
     },
     workload,
   };

@@ -194,7 +194,8 @@ export const PRESETS: Record<string, DevicePreset> = {
   },
   brd: {
     name: "brd",
-    description: "RAM disk completing in the submitter's context (brd, zram, pmem: SWP_SYNCHRONOUS_IO)",
+    description:
+      "RAM speed, flagged SWP_SYNCHRONOUS_IO like brd, zram and pmem (swap-in may take the on-stack bio); in the model it still sits behind an NVMe queue, each command completing on its own time",
     fetchNs: 0,
     processNs: 0,
     dies: 1024,
@@ -208,7 +209,8 @@ export const PRESETS: Record<string, DevicePreset> = {
     sources: {
       readLatency: "assumption: a 4 KiB copy (and zram's decompression) of about 2 us",
       writeLatency: "assumption: as the read",
-      completion: "each request on its own (brd_submit_bio copies, then ends the bio)",
+      completion:
+        "each command on its own time (brd and zram copy in the submitter and end the bio there, with no queue or interrupt: not modelled)",
       synchronousIo: "brd, zram and pmem set BDI_CAP_SYNCHRONOUS_IO (4.15+), so swap-in takes the on-stack bio",
       dies: "no media contention: one unit per command in flight",
       link: "none: RAM behind the queue",

@@ -138,7 +138,7 @@ export function engineConfig(c: RunConfig, steps: RunSteps, costNs: CostNs = COM
     fetchNs: p.fetchNs,
     processNs: p.processNs,
     dies: p.dies,
-    completionBatch: p.completion === "timer-batch" ? 1 : 0,
+    completionBatch: (c.device.completion === "preset" ? p.completion : c.device.completion) === "timer-batch" ? 1 : 0,
     readLatKind: rk,
     readLatA: ra,
     readLatB: rb,

@@ -45,6 +45,11 @@ describe("completion passes", async () => {
     const n = (await fio(128, {}, "brd")).nvmesim;
     expect(n.cpuUtilization).toBeGreaterThan(0.99);
     expect(n.interruptsPerIo).toBeGreaterThan(0.9);
+    // device.completion overrides the preset's: the same RAM device without its timer batches.
+    const ram = { preset: "ram", completion: "per-command" };
+    const perCommand = (await simulate(m, { cpus: 1, device: ram, workload: { iodepth: 128, number_ios: 60_000 } }))
+      .nvmesim;
+    expect(perCommand.interruptsPerIo).toBeGreaterThan(0.9);
   });
 
   it("a pass takes every CQE posted: interrupts fall below one when completions come together", async () => {

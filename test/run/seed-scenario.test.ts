@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseProfileCsv } from "../../src/model/calibration";
 import { runSeedScenario, spearman } from "../../src/run/seed-scenario";
+import { SEED_HISTORY } from "../../src/report/seed-history";
 import { loadNvmesim } from "../../src/wasm/node";
 
 describe("Spearman's rho", () => {
@@ -14,10 +15,13 @@ describe("Spearman's rho", () => {
   });
 });
 
+const rows = parseProfileCsv(readFileSync("src/model/seed/seed-profile.csv", "utf8"));
+let scenario: ReturnType<typeof runSeedScenario> | undefined;
+const seed = async () => (scenario ??= runSeedScenario(await loadNvmesim(), rows));
+
 describe("seed-2014", () => {
   it("runs both paths without errors; the device sets the pace; each path lacks the other's functions", async () => {
-    const rows = parseProfileCsv(readFileSync("src/model/seed/seed-profile.csv", "utf8"));
-    const c = await runSeedScenario(await loadNvmesim(), rows);
+    const c = await seed();
     for (const r of [c.blkMq, c.rwPage]) {
       expect(r.nvmesim.engineErrors).toBe(0);
       expect(r.nvmesim.integrityErrors).toBe(0);
@@ -33,5 +37,16 @@ describe("seed-2014", () => {
     for (const row of rows.filter((r) => r.path === "blk_mq")) {
       expect(sim.get(row.symbol), row.symbol).toBeCloseTo(row.percent, 1);
     }
+  });
+});
+
+describe("docs/calibration.md's record of the seed prediction", () => {
+  it("ends with the model as it is", async () => {
+    const c = await seed();
+    const last = SEED_HISTORY[SEED_HISTORY.length - 1];
+    expect(c.cpuRatio).toBeCloseTo(last.cpuRatio, 3);
+    expect(c.faultRatio).toBeCloseTo(last.faultRatio, 3);
+    expect(c.spearman.rwPage).toBeCloseTo(last.spearmanRwPage, 3);
+    expect(c.spearman.common.rwPage).toBe(last.common);
   });
 });
