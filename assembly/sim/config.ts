@@ -81,4 +81,10 @@ export class SimConfig {
   // its CPU's empty completion list arms one timer for readLat; every command listed before it fires
   // completes with it.
   completionBatch: u32;
+  // 3.19's software queue merges a queued write with an adjacent bio (blk_mq_merge_queue_io, BLK_MQ_F_SHOULD_MERGE),
+  // up to maxMergePages pages a request (the controller's MDTS); a merged bio costs costMergeWrite in place of
+  // costSubmitWrite, and each bio past a request's first costs costCompleteWriteBio when it completes.
+  maxMergePages: u32;
+  costMergeWrite: u32;
+  costCompleteWriteBio: u32;
 }

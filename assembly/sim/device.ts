@@ -82,7 +82,7 @@ export function ctrlFetch(cpu: u32, tail: u32, now: u64): void {
     rec.dptr1 = s.prp2;
     let psdt = <u8>(s.flags >> 6);
     rec.psdt = psdt;
-    let status = mapDptr(rec, psdt, lenBytes);
+    let status = mapDptr(rec, psdt, lenBytes, (<u64>M.bufPages) << PAGE_SHIFT); // the run's largest transfer
     let page = (((<u64>s.cdw11) << 32) | s.cdw10) >> (PAGE_SHIFT - LBA_SHIFT);
     let done = start;
     if (status == 0) {
@@ -92,6 +92,7 @@ export function ctrlFetch(cpu: u32, tail: u32, now: u64): void {
         status = nvmeStatus(NVME_SCT_MEDIA, write ? NVME_SC_WRITE_FAULT : NVME_SC_READ_ERROR, 0, false, false);
         st.injectedErrors++;
       }
+      let pages = <u32>(lenBytes >> PAGE_SHIFT);
       let die = <usize>((<u32>page / M.pagesPerIo) % cfg.dies);
       let free = load<u64>(M.dieFree + (die << 3));
       let begin = free > start ? free : start;
@@ -102,11 +103,12 @@ export function ctrlFetch(cpu: u32, tail: u32, now: u64): void {
       if (cfg.completionBatch != 0) done = batchJoin(cpu, done, begin);
       if (M.xferNs != 0) {
         // The data pipe (the link, or the device's own ceiling): a transfer streams while the media works and
-        // its last page follows the media; a busy pipe queues it.
-        let overlap = M.xferNs - M.xferNs / <u64>M.pagesPerIo;
+        // its last page follows the media; a busy pipe queues it. A merged write moves more than the run's size.
+        let xfer = pages == M.pagesPerIo ? M.xferNs : (lenBytes * 1_000_000_000) / cfg.linkBytesPerSec;
+        let overlap = xfer - xfer / <u64>pages;
         let earliest = done - (overlap < lat ? overlap : lat);
         let linkStart = M.linkFree > earliest ? M.linkFree : earliest;
-        M.linkFree = linkStart + M.xferNs;
+        M.linkFree = linkStart + xfer;
         done = M.linkFree;
       }
     }
@@ -126,10 +128,9 @@ function batchJoin(cpu: u32, done: u64, now: u64): u64 {
 }
 
 // Resolves a command's data pointer (kept in its record) into the DMA list; 0 or a status.
-function mapDptr(rec: IoRec, psdt: u32, lenBytes: u64): u32 {
-  let bs = <u64>cfg.bs;
-  if (psdt == NVME_PSDT_PRP) return <u32>nvmeMapPrp(rec.dptr0, rec.dptr1, lenBytes, PAGE_SHIFT, bs, M.dma);
-  return <u32>nvmeMapSgl(changetype<usize>(rec) + offsetof<IoRec>("dptr0"), lenBytes, bs, M.dma);
+function mapDptr(rec: IoRec, psdt: u32, lenBytes: u64, maxBytes: u64): u32 {
+  if (psdt == NVME_PSDT_PRP) return <u32>nvmeMapPrp(rec.dptr0, rec.dptr1, lenBytes, PAGE_SHIFT, maxBytes, M.dma);
+  return <u32>nvmeMapSgl(changetype<usize>(rec) + offsetof<IoRec>("dptr0"), lenBytes, maxBytes, M.dma);
 }
 
 // Moves the per-page tags of a transfer: each DMA piece covers whole 4 KiB host
@@ -154,7 +155,8 @@ function dmaMove(page: u64, toNamespace: bool): void {
 
 // Read data: the namespace's tags go to the host pages the data pointer names.
 function dmaFromNamespace(rec: IoRec): void {
-  if (mapDptr(rec, rec.psdt, <u64>cfg.bs) != 0) {
+  let bytes = <u64>cfg.bs; // reads are never merged
+  if (mapDptr(rec, rec.psdt, bytes, bytes) != 0) {
     st.engineErrors++;
     return;
   }

@@ -87,7 +87,9 @@ function reap(cpu: u32, now: u64, kind: u32): void {
     if (!rec) continue; // resubmitted: a retry
     if (swap) {
       hostIoRecord(rec, end);
-      swapIoDone(cpu, <u32>rec.lbaPage, rec.write != 0, bufferTag(cpu, cid), end);
+      // A merged write ends each of its bios (end_swap_bio_write per page).
+      for (let k: u32 = 0; k < <u32>rec.pages; k++)
+        swapIoDone(cpu, <u32>rec.lbaPage + k, rec.write != 0, bufferTag(cpu, cid), end);
     } else fioDone(rec, end);
   }
 }
@@ -121,9 +123,10 @@ export function engineInit(configPtr: usize): i32 {
   let pagesPerIo = cfg.bs >> PAGE_SHIFT;
   let regionPages = cfg.regionBytes >> PAGE_SHIFT;
   M.pagesPerIo = pagesPerIo;
+  M.bufPages = cfg.kblockdWrites != 0 && cfg.maxMergePages > pagesPerIo ? cfg.maxMergePages : pagesPerIo;
   M.regionPages = regionPages;
   let dataSlots = ((<u32>1) << (PAGE_SHIFT - 3)) - 1;
-  let listsPerIo = pagesPerIo > 2 ? (pagesPerIo - 2) / dataSlots + 1 : 0;
+  let listsPerIo = M.bufPages > 2 ? (M.bufPages - 2) / dataSlots + 1 : 0;
   M.iodStride = iodSizeBytes(listsPerIo);
   M.ctrl = changetype<Ctrl>(ctrlCreate(cpus + 1, 0));
   M.events = changetype<EventQueue>(eventQueueCreate(cpus * (qDepth * 3 + 4) + cfg.threads + 16));
@@ -137,7 +140,7 @@ export function engineInit(configPtr: usize): i32 {
   M.idleHistory = arenaAlloc(<usize>cpus * ((IDLE_HISTORY + 1) << 2), 4);
   M.threads = arenaAlloc(<usize>cfg.threads * offsetof<ThreadRec>(), 8);
   if (!hostIoInit()) return -1;
-  if (!deviceInit(regionPages, pagesPerIo)) return -1;
+  if (!deviceInit(regionPages, M.bufPages)) return -1;
   if (cfg.kblockdWrites != 0 && !kblockdInit()) return -1;
   if (changetype<usize>(M.ctrl) == 0 || changetype<usize>(M.events) == 0) return -1;
   if (M.iods == 0 || M.ioRecs == 0 || M.threads == 0 || M.irqAt == 0 || M.passEnd == 0 || M.idleHistory == 0) return -1;

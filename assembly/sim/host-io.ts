@@ -59,7 +59,7 @@ export function hostIoInit(): bool {
   let regionPages = <usize>M.regionPages;
   M.expectTags = arenaAlloc(regionPages << 2, 4);
   M.writesInFlight = arenaAlloc(regionPages, 1);
-  M.hostTags = arenaAlloc((<usize>cfg.cpus * cfg.qDepth * M.pagesPerIo) << 2, 4);
+  M.hostTags = arenaAlloc((<usize>cfg.cpus * cfg.qDepth * M.bufPages) << 2, 4);
   M.segs = arenaAlloc(16, 8);
   M.writeSeq = 0;
   // fio verify: a read that overlapped a write, whose data NVMe leaves undefined (old or new), is not checked.
@@ -70,8 +70,10 @@ export function hostIoInit(): bool {
   return M.expectTags != 0 && M.writesInFlight != 0 && M.hostTags != 0 && M.segs != 0;
 }
 
-/** Builds and queues one I/O; returns when its CPU work ends. */
-export function ioSubmit(cpu: u32, t: u32, page: u64, write: bool, retries: u32, now: u64): u64 {
+/** Builds and queues one I/O of `pages` pages (0: the run's size); returns when its CPU work ends. */
+export function ioSubmit(cpu: u32, t: u32, page: u64, write: bool, retries: u32, now: u64, pages: u32 = 0): u64 {
+  if (pages == 0) pages = M.pagesPerIo;
+  let bytes = pages << PAGE_SHIFT;
   let q = hq(cpu);
   let sqe = hostSqNextSlot(q);
   let cid = sqe != 0 ? hostCidAlloc(q) : -1;
@@ -82,13 +84,12 @@ export function ioSubmit(cpu: u32, t: u32, page: u64, write: bool, retries: u32,
   let rec = ioRec(cpu, <u32>cid);
   let bufPage = bufferPage(cpu, <u32>cid);
   let iod = iodOf(cpu, <u32>cid);
-  segSet(M.segs, 0, DATA_PHYS_BASE + (bufPage << PAGE_SHIFT), cfg.bs);
-  let sgl = cfg.sglThresholdBytes != 0 && cfg.bs >= cfg.sglThresholdBytes;
+  segSet(M.segs, 0, DATA_PHYS_BASE + (bufPage << PAGE_SHIFT), bytes);
+  let sgl = cfg.sglThresholdBytes != 0 && bytes >= cfg.sglThresholdBytes;
   let built = sgl
-    ? nvmeSetupSgls(iod, M.segs, 1, 4096, <u64>cfg.bs, M.listPool)
-    : nvmeSetupPrps(iod, M.segs, 1, PAGE_SHIFT, <u64>cfg.bs, M.listPool);
+    ? nvmeSetupSgls(iod, M.segs, 1, 4096, <u64>bytes, M.listPool)
+    : nvmeSetupPrps(iod, M.segs, 1, PAGE_SHIFT, <u64>bytes, M.listPool);
   if (built != 0) st.engineErrors++;
-  let pages = M.pagesPerIo;
   let writesInFlight = M.writesInFlight;
   let pageWriteSeq = M.pageWriteSeq;
   if (write) {
@@ -125,7 +126,7 @@ export function ioSubmit(cpu: u32, t: u32, page: u64, write: bool, retries: u32,
     s.prp1 |= 2; // the controller must answer PRP Offset Invalid with DNR
     st.injectedErrors++;
   }
-  let lbas = cfg.bs >> LBA_SHIFT;
+  let lbas = bytes >> LBA_SHIFT;
   nvmeSqeSetRw(sqe, page << (PAGE_SHIFT - LBA_SHIFT), nvmeRwCdw12(lbas - 1, false, false, false, 0), 0, 0, 0, 0, 0);
   hostSqAdvance(q);
   // A write kblockd dispatches had its submitter's part charged when it was queued.
@@ -143,6 +144,7 @@ export function ioSubmit(cpu: u32, t: u32, page: u64, write: bool, retries: u32,
   let end = cpuRun(cpu, now, cost);
   let start = queued ? M.dispatchStart : now;
   rec.lbaPage = page;
+  rec.pages = <u16>pages;
   if (retries == 0) {
     rec.submitNs = start;
     rec.slatNs = <u32>(end - start); // slat: until the driver is done with it
@@ -200,8 +202,8 @@ export function hostReapBegin(cpu: u32, now: u64, kind: u32): u64 {
   let cost: u64 = 0;
   let taken: u32 = 0;
   for (let cqe = hostCqePending(q); cqe != 0; cqe = hostCqePending(q)) {
-    let write = ioRec(cpu, changetype<Cqe>(cqe).cid).write != 0;
-    cost += write ? cfg.costCompleteWrite : cfg.costCompleteRead;
+    let rec = ioRec(cpu, changetype<Cqe>(cqe).cid);
+    cost += rec.write != 0 ? cfg.costCompleteWrite + (<u64>rec.pages - 1) * cfg.costCompleteWriteBio : cfg.costCompleteRead;
     hostCqConsume(q);
     taken++;
   }
@@ -236,7 +238,7 @@ export function hostIoFinish(cpu: u32, cid: u32, statusWord: u16, now: u64): IoR
   let write = rec.write != 0;
   let retries = <u32>rec.retries;
   let status = statusWord & 0xfffe;
-  let pages = M.pagesPerIo;
+  let pages = <u32>rec.pages;
   iodFreeLists(iodOf(cpu, cid), M.listPool);
   if (!hostCidFree(hq(cpu), cid)) st.engineErrors++;
   threadRec(t).inFlight--;
@@ -251,7 +253,7 @@ export function hostIoFinish(cpu: u32, cid: u32, statusWord: u16, now: u64): IoR
     if ((status & NVME_STATUS_DNR) == 0 && retries < cfg.maxRetries) {
       st.retries++;
       st.submitted--; // the retry is the same I/O
-      plugFinish(cpu, ioSubmit(cpu, t, page, write, retries + 1, now));
+      plugFinish(cpu, ioSubmit(cpu, t, page, write, retries + 1, now, pages));
       return null;
     }
     st.failedIos++;
@@ -272,13 +274,13 @@ export function hostIoFinish(cpu: u32, cid: u32, statusWord: u16, now: u64): IoR
 
 /** A completed I/O counted as its thread saw it at `seen` (fio's lat, slat and clat). */
 export function hostIoRecord(rec: IoRec, seen: u64): void {
-  hostIoSeen(rec.write != 0, rec.submitNs, <u64>rec.slatNs, seen);
+  hostIoSeen(rec.write != 0, rec.submitNs, <u64>rec.slatNs, seen, (<u32>rec.pages) << PAGE_SHIFT);
 }
 
 /** A completed I/O, submitted at `submitNs` with `slatNs` of submission latency, seen by its thread at `seen`. */
-export function hostIoSeen(write: bool, submitNs: u64, slatNs: u64, seen: u64): void {
+export function hostIoSeen(write: bool, submitNs: u64, slatNs: u64, seen: u64, bytes: u32 = 0): void {
   st.completed++;
-  dirRecord(write, cfg.bs, seen - submitNs, slatNs);
+  dirRecord(write, bytes != 0 ? bytes : cfg.bs, seen - submitNs, slatNs);
 }
 
 /** The content tag the first page of `cid`'s buffer holds (what a read brought in). */

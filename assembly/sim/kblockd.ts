@@ -3,7 +3,10 @@
 // kworker, bound to the same CPU, runs once the CPU is free and dispatches
 // everything queued by then through ->queue_rq, one doorbell per request
 // (3.19's NVMe driver ignored bd->last). The request holds its tag (command
-// id) from the moment it is queued.
+// id) from the moment it is queued. A bio adjacent to a request still queued
+// merges into it (blk_mq_merge_queue_io: blk_mq_attempt_merge looks at the
+// last 8 requests of the list), up to the controller's largest transfer; its
+// own request and tag, taken by then, are freed again.
 //
 //  per CPU: SoftQueue header, then qDepth SoftQueueEntry slots
 
@@ -21,16 +24,21 @@ class SoftQueue {
 
 /** One queued write.
  *
- *   0      4        8          16
- *   | page | thread | queuedNs |
+ *   0      4        8       12   16         24
+ *   | page | thread | pages | -- | queuedNs |
  */
 @unmanaged
 class SoftQueueEntry {
-  page: u32;
+  page: u32; // the first page
   thread: u32;
+  pages: u32; // 1, more once bios merged into it
+  pad: u32;
   queuedNs: u64; // its submission started here
 }
-if (offsetof<SoftQueue>() != 8 || offsetof<SoftQueueEntry>() != 16) ERROR("software queue layout");
+if (offsetof<SoftQueue>() != 8 || offsetof<SoftQueueEntry>() != 24) ERROR("software queue layout");
+
+/** How many queued requests blk_mq_attempt_merge looks at, newest first (3.19 block/blk-mq.c). */
+const MERGE_LOOKBACK: u32 = 8;
 
 function entryOf(q: SoftQueue, i: u32): SoftQueueEntry {
   return changetype<SoftQueueEntry>(
@@ -66,12 +74,17 @@ export function cidsFree(cpu: u32): u32 {
 /** Thread `t` writes `page` back at `now`: the submitter's part on its CPU, then into the software queue; returns when the submitter is done. */
 export function kblockdQueueWrite(cpu: u32, t: u32, page: u64, now: u64): u64 {
   let q = queueOf(cpu);
+  st.nSubmitWrite++;
+  if (mergeQueued(q, <u32>page)) {
+    st.nMergeWrite++;
+    return cpuRun(cpu, now, cfg.costMergeWrite);
+  }
   let e = entryOf(q, q.count);
   e.page = <u32>page;
   e.thread = t;
+  e.pages = 1;
   e.queuedNs = now;
   q.count++;
-  st.nSubmitWrite++;
   let end = cpuRun(cpu, now, cfg.costSubmitWrite);
   if (q.scheduled == 0) {
     // The work item was idle: queue it and wake the kworker.
@@ -79,6 +92,28 @@ export function kblockdQueueWrite(cpu: u32, t: u32, page: u64, now: u64): u64 {
     post(end, evWord(EV_KBLOCKD, cpu, 0));
   }
   return end;
+}
+
+// A back or front merge into one of the newest queued requests, if one ends just before `page` or starts
+// just after it and has room.
+function mergeQueued(q: SoftQueue, page: u32): bool {
+  let max = cfg.maxMergePages;
+  let n = q.count;
+  let oldest = n > MERGE_LOOKBACK ? n - MERGE_LOOKBACK : 0;
+  for (let i = n; i > oldest; i--) {
+    let e = entryOf(q, i - 1);
+    if (e.pages >= max) continue;
+    if (e.page + e.pages == page) {
+      e.pages++;
+      return true;
+    }
+    if (page + 1 == e.page) {
+      e.page = page;
+      e.pages++;
+      return true;
+    }
+  }
+  return false;
 }
 
 /** The kworker on `cpu` runs the hardware queue: every queued request goes to the driver. */
@@ -92,7 +127,7 @@ export function kblockdRun(cpu: u32, now: u64): void {
   for (let i: u32 = 0; i < n; i++) {
     let e = entryOf(q, i);
     M.dispatchStart = e.queuedNs; // its submission started when it was queued
-    at = ioSubmit(cpu, e.thread, <u64>e.page, true, 0, at);
+    at = ioSubmit(cpu, e.thread, <u64>e.page, true, 0, at, e.pages);
   }
   M.dispatchStart = NO_TIME;
 }

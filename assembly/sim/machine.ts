@@ -65,7 +65,7 @@ export class IoRec {
   dptr0: u64; // PRP1, or SGL descriptor 1's first word (the controller's fetched copy)
   dptr1: u64; // PRP2, or SGL descriptor 1's second word
   thread: u32;
-  pad0: u16;
+  pages: u16; // 4 KiB pages it moves (a merged write has several)
   write: u8;
   retries: u8;
   status: u16; // the controller's status for the command
@@ -117,6 +117,7 @@ export class Machine {
   threads: usize; // ThreadRecs
   iodStride: usize;
   pagesPerIo: u32;
+  bufPages: u32; // host buffer pages per command id: pagesPerIo, or a merged write's largest
   regionPages: u64;
   // The host's side of the data (host-io.ts).
   hostTags: usize; // u32 per host data page (buffer shadow)
@@ -178,7 +179,7 @@ export function iodOf(cpu: u32, cid: u32): Iod {
 
 /** The first host data page of `cid`'s buffer on `cpu`. */
 export function bufferPage(cpu: u32, cid: u32): u64 {
-  return (<u64>cpu * cfg.qDepth + cid) * M.pagesPerIo;
+  return (<u64>cpu * cfg.qDepth + cid) * M.bufPages;
 }
 
 /** Thread `t` goes on at `now` through the event queue. */

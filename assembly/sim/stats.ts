@@ -66,6 +66,7 @@ export class SimStats {
   swapOuts: u64;
   userNs: u64;
   nDispatchWrite: u64;
+  nMergeWrite: u64; // writes merged into a queued request (3.19's software queue)
   nKblockdRun: u64;
   nSubmitReap: u64; // CQ passes on the submission path (3.19 reaps at the end of every submission) that found CQEs
   nEmptyInterrupt: u64; // interrupts whose CQEs were already reaped (on submission, or by the pass before)

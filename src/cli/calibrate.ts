@@ -47,6 +47,9 @@ export async function runCalibration(
     );
     await at("A4: the doorbell is 25% of its caller", { doorbellShare: 0.25 });
     await at("A4: the doorbell is 75% of its caller", { doorbellShare: 0.75 });
+    await at("A8: swap-out bios merge in the software queue (switches.mergeWrites), the same faults on both paths", {
+      mergeWrites: true,
+    });
   }
   return { main, variants: out };
 }

@@ -12,6 +12,7 @@ import {
   SWITCHES_OFF,
   wakeSteps,
   type PathSteps,
+  type Switches,
 } from "./paths";
 import type { FigureId } from "./figures";
 import { KWORKER_SWITCH, OTHER_KERNEL, STEPS } from "./steps";
@@ -35,9 +36,11 @@ export interface CostEntry {
 export interface SeedWorkload {
   /** Major faults (the rest are minor: the page was in the swap cache). */
   majorFaults: number;
-  /** Read and write requests submitted (each also completes once): pages read in and written out. */
+  /** Pages read in (a request each) and pages written out (a bio each). */
   reads: number;
   writes: number;
+  /** Write requests dispatched (each completes once): fewer than writes when bios merged in the software queue. */
+  writeRequests: number;
   /** SQ doorbell writes, CQ passes that took CQEs (nvme_process_cq, in interrupts or on submission), interrupts taken. */
   sqDoorbells: number;
   cqPasses: number;
@@ -55,6 +58,7 @@ export const SEED_WORKLOAD_ASSUMED: SeedWorkload = {
   majorFaults: 1,
   reads: 1,
   writes: 1,
+  writeRequests: 1,
   sqDoorbells: 2,
   cqPasses: 2,
   interrupts: 2,
@@ -106,6 +110,16 @@ export const ANALOGIES: Record<string, { like: string | string[]; factor: number
     why: "the same page flag and unlock work (a write's end_page_writeback is a step of its own on both paths)",
   },
   nvme_poll: { like: "nvme_process_cq", factor: 1, why: "a CQ pass without the interrupt" },
+  blk_mq_attempt_merge: {
+    like: "blk_mq_insert_request",
+    factor: 1,
+    why: "the software queue's list under its lock, as the insert a merged bio skips",
+  },
+  bio_attempt_back_merge: {
+    like: "blk_mq_bio_to_request",
+    factor: 1,
+    why: "takes a bio into a request, as blk_mq_bio_to_request does for a new one",
+  },
   blk_mq_end_request_batch: {
     like: "blk_mq_end_request",
     factor: 1,
@@ -153,18 +167,21 @@ export function chargesPerFault(read: PathSteps, write: PathSteps, w: SeedWorklo
   // The seed's runs were recorded by perf: its PMU save is charged on each context switch.
   add(sleepSteps(true, true), w.sleeps);
   add(wakeSteps(true), w.sleeps);
-  for (const [p, n] of [
-    [read, w.reads],
-    [write, w.writes],
-  ] as const) {
-    add(p.submitIo, n);
-    add(p.dispatchIo, n);
-    add(p.completeIo, n);
-  }
+  // A write bio that merged into a queued request runs mergeBio instead of submitIo, and ends with that
+  // request (completeBio); only the requests are dispatched and complete.
+  const merged = write.mergeBio.length ? w.writes - w.writeRequests : 0;
+  add(read.submitIo, w.reads);
+  add(read.dispatchIo, w.reads);
+  add(read.completeIo, w.reads);
+  add(write.submitIo, w.writes - merged);
+  add(write.dispatchIo, w.writeRequests);
+  add(write.completeIo, w.writeRequests);
   add(kblockdSteps(write.kblockdRun, true), w.kblockdRuns);
   add(read.submitBatch, w.sqDoorbells);
   add(read.completeBatch, w.cqPasses);
   add(read.interrupt, w.interrupts);
+  add(write.mergeBio, merged);
+  add(write.completeBio, merged);
   for (const [s, n] of charges) if (n === 0) charges.delete(s);
   return charges;
 }
@@ -177,6 +194,8 @@ export interface Calibration {
   estimatedPercent: number;
   otherPercent: number;
   nsPerFault: number;
+  /** The blk-mq switches the step lists were taken with (SWITCHES_OFF but for an A8 variant). */
+  switches: Switches;
 }
 
 /** Derives the cost table from the blk-mq rows of the seed profile. Throws if it is handed rw_page rows. */
@@ -191,6 +210,8 @@ export interface CalibrationOptions {
   tailByCalls: boolean;
   /** A3 variant: ranks below the cut-off left to functions the model does not name before the path's take theirs. */
   tailRankOffset: number;
+  /** A8 variant: swap-out bios merge in the software queue (switches.mergeWrites). */
+  mergeWrites: boolean;
 }
 
 export function calibrate(blkMqRows: readonly ProfileRow[], options: Partial<CalibrationOptions> = {}): Calibration {
@@ -201,8 +222,9 @@ export function calibrate(blkMqRows: readonly ProfileRow[], options: Partial<Cal
   const sorted = [...blkMqRows].sort((x, y) => y.percent - x.percent);
   const listed = new Map(sorted.map((r) => [r.symbol, r.percent]));
   const zipf = fitZipf(sorted.map((r) => r.percent));
-  const read = pathSteps("blk-mq", "read", SWITCHES_OFF);
-  const write = pathSteps("blk-mq", "write", SWITCHES_OFF);
+  const switches: Switches = { ...SWITCHES_OFF, mergeWrites: options.mergeWrites ?? false };
+  const read = pathSteps("blk-mq", "read", switches);
+  const write = pathSteps("blk-mq", "write", switches);
   const charges = chargesPerFault(read, write, workload);
 
   // Shares (% of blk-mq samples): listed ones as measured, the doorbells split
@@ -286,7 +308,7 @@ export function calibrate(blkMqRows: readonly ProfileRow[], options: Partial<Cal
     });
   }
   for (const e of entries) if (!(e.symbol in STEPS)) throw new Error(`cost for unknown step ${e.symbol}`);
-  return { entries, workload, zipf, listedPercent, estimatedPercent: namedPercent, otherPercent, nsPerFault };
+  return { entries, workload, zipf, listedPercent, estimatedPercent: namedPercent, otherPercent, nsPerFault, switches };
 }
 
 function round(x: number): number {

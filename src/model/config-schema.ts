@@ -79,7 +79,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
   {
     path: "switches.onStackBio",
     value: bool,
-    doc: "Linux 6.3: swap-in from a synchronous device (ram) uses an on-stack bio, no bio allocation",
+    doc: "Linux 6.3: swap-in from a synchronous device (brd) uses an on-stack bio, no bio allocation",
   },
   {
     path: "switches.noSubmitReap",
@@ -87,6 +87,11 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     doc: "later kernels: submission no longer reaps the CQ (3.19's nvme_queue_rq and nvme_rw_page did)",
   },
   { path: "switches.polled", value: bool, doc: "the submitter polls the CQ instead of taking interrupts (hipri)" },
+  {
+    path: "switches.mergeWrites",
+    value: bool,
+    doc: "3.19 blk-mq: a swap-out bio merges into an adjacent request still in the software queue (off: docs/calibration.md A8)",
+  },
   {
     path: "switches.irqCoalesceThreshold",
     value: int(0, 255),

@@ -23,6 +23,9 @@ export interface Switches {
   noSubmitReap: boolean;
   /** hipri: the submitter polls the CQ instead of taking interrupts. */
   polled: boolean;
+  /** 3.19's software queue merges an async write bio into an adjacent request still queued
+   * (blk_mq_merge_queue_io, BLK_MQ_F_SHOULD_MERGE). Off by default: see docs/calibration.md (A8). */
+  mergeWrites: boolean;
   /** Interrupt coalescing: completions per interrupt (0 or 1 = off). */
   irqCoalesceThreshold: number;
   /** Interrupt coalescing: longest wait for the threshold, ns. */
@@ -40,6 +43,7 @@ export const BOOLEAN_SWITCHES = [
   "onStackBio",
   "noSubmitReap",
   "polled",
+  "mergeWrites",
 ] as const;
 
 export const SWITCHES_OFF: Switches = {
@@ -50,6 +54,7 @@ export const SWITCHES_OFF: Switches = {
   onStackBio: false,
   noSubmitReap: false,
   polled: false,
+  mergeWrites: false,
   irqCoalesceThreshold: 0,
   irqCoalesceTimeNs: 0,
   sglThresholdBytes: 0,
@@ -65,6 +70,11 @@ export interface PathSteps {
   /** Per kblockd run that dispatches queued requests (3.19 async writes);
    * empty when the submitter issues directly. */
   kblockdRun: string[];
+  /** Per bio that merges into a request still queued (3.19 async writes), in place of submitIo: its request
+   * and tag are taken, then freed again. Empty where nothing merges. */
+  mergeBio: string[];
+  /** Per bio a merged request ends past its first (blk_update_request ends each bio). */
+  completeBio: string[];
   /** Per SQ doorbell write (one per request unless batchDoorbell). */
   submitBatch: string[];
   /** Per completion entry. */
@@ -103,6 +113,19 @@ const BLK_MQ_SUBMIT = [
 // write is inserted in the per-CPU software queue and kblockd runs the
 // hardware queue later (docs/kernel-paths.md).
 const BLK_MQ_ASYNC_INSERT = ["blk_mq_insert_request", "blk_mq_run_hw_queue"];
+
+// blk_mq_merge_queue_io (NVMe sets BLK_MQ_F_SHOULD_MERGE): a bio adjacent to a request still in the software
+// queue joins it (bio_attempt_back_merge, or front) and the request just mapped for it is freed.
+const BLK_MQ_MERGE = [
+  "blk_mq_attempt_merge",
+  "bio_attempt_back_merge",
+  "__blk_mq_free_request",
+  "blk_mq_put_tag",
+  "bt_clear_tag",
+  "blk_mq_queue_exit",
+];
+/** What a merged bio does not do: become a request, be inserted, run the queue. */
+const BLK_MQ_NOT_FOR_A_MERGED_BIO = ["blk_mq_bio_to_request", "blk_mq_insert_request", "blk_mq_run_hw_queue"];
 
 /** One kblockd run: the work queued and the worker woken, a context switch to
  * it and back, and the hardware queue run over the software queue's list. */
@@ -215,6 +238,8 @@ export function pathSteps(
   let submitIo: string[];
   let dispatchIo: string[] = [];
   let kblockdRun: string[] = [];
+  let mergeBio: string[] = [];
+  let completeBio: string[] = [];
   let completeIo: string[];
   const completeBatch = ["nvme_process_cq", "nvme_ring_cq_doorbell"];
   // The page's end: a read's page up to date and unlocked; a write's writeback ended (end_page_writeback).
@@ -227,6 +252,7 @@ export function pathSteps(
     if (writeback && !switches.batchDoorbell) {
       submitIo.push(...BLK_MQ_ASYNC_INSERT);
       kblockdRun = [...KBLOCKD_RUN];
+      if (switches.mergeWrites) mergeBio = [...without(submitIo, BLK_MQ_NOT_FOR_A_MERGED_BIO), ...BLK_MQ_MERGE];
     }
     completeIo = replace(
       [...BLK_MQ_COMPLETE],
@@ -256,6 +282,17 @@ export function pathSteps(
       completeIo = without(completeIo, ["blk_mq_complete_request", "blk_mq_end_request", "blk_account_io_completion"]);
       completeBatch.push("blk_mq_end_request_batch");
     }
+    if (mergeBio.length) {
+      const perBio = [
+        "req_bio_endio",
+        "bio_endio",
+        "end_swap_bio_write",
+        "end_page_writeback",
+        "bio_put",
+        "mempool_free",
+      ];
+      completeBio = completeIo.filter((s) => perBio.includes(s));
+    }
   } else {
     submitIo = replace([...RW_PAGE_SUBMIT], "BDEV_PAGE", [read ? "bdev_read_page" : "bdev_write_page"]);
     completeIo = replace([...RW_PAGE_COMPLETE], "PAGE_ENDIO", pageEnd("page_endio"));
@@ -265,6 +302,8 @@ export function pathSteps(
     submitIo,
     dispatchIo,
     kblockdRun,
+    mergeBio,
+    completeBio,
     submitBatch: ["nvme_write_sq_db"],
     completeIo,
     completeBatch,

@@ -57,7 +57,7 @@ export interface DevicePreset {
   link: PcieLink | null;
   /** The device's own data ceiling, bytes per second: its rated sequential read (0: none). */
   seqBytesPerSec: number;
-  /** RAM-backed, completing in the submitter's context (SWP_SYNCHRONOUS_IO: zram, brd, pmem). */
+  /** Flagged SWP_SYNCHRONOUS_IO as zram, brd and pmem are: swap-in may take 6.3's on-stack bio (onStackBio). */
   synchronousIo: boolean;
   /**
    * How commands complete: each on its own time, or as null_blk's timer mode did in Linux 3.19 (one timer per
@@ -68,6 +68,22 @@ export interface DevicePreset {
   uses: FigureId[];
   sources: Record<string, string>;
 }
+
+/** What the RAM-speed presets share: no controller time, no media contention, no link. */
+const RAM_SPEED = {
+  fetchNs: 0,
+  processNs: 0,
+  dies: 1024,
+  link: null,
+  seqBytesPerSec: 0,
+  sources: {
+    dies: "no media contention: one unit per command in flight",
+    link: "none: RAM behind the queue",
+    seqBytesPerSec: "no ceiling",
+    fetchNs: "none: completion timing is the whole device",
+    processNs: "none",
+  },
+} as const;
 
 export const PRESETS: Record<string, DevicePreset> = {
   "p3700-2014": {
@@ -167,56 +183,40 @@ export const PRESETS: Record<string, DevicePreset> = {
     },
   },
   ram: {
+    ...RAM_SPEED,
     name: "ram",
     description: "null_blk in timer mode (irqmode=2) as in Linux 3.19: RAM speed, completions in timer batches",
-    fetchNs: 0,
-    processNs: 0,
-    dies: 1024,
     readLatency: { kind: "constant", a: 10_000, b: 0 },
     writeLatency: { kind: "constant", a: 10_000, b: 0 },
-    link: null,
-    seqBytesPerSec: 0,
     synchronousIo: false,
     completion: "timer-batch",
     uses: ["null_blk-completion"],
     sources: {
+      ...RAM_SPEED.sources,
       readLatency: "null_blk completion_nsec default 10,000 ns (docs/references.md [null_blk])",
       writeLatency: "null_blk completion_nsec default 10,000 ns (docs/references.md [null_blk])",
       completion:
         "3.19 drivers/block/null_blk.c null_cmd_end_timer: llist_add to the CPU's completion_queue arms its hrtimer only when the list was empty; null_cmd_timer_expired ends every listed command",
       synchronousIo: "null_blk does not set BDI_CAP_SYNCHRONOUS_IO",
-      dies: "no media contention: one unit per command in flight",
-      link: "none: RAM behind the queue",
-      seqBytesPerSec: "no ceiling",
-      fetchNs: "none: completion timing is the whole device",
-      processNs: "none",
     },
   },
   brd: {
+    ...RAM_SPEED,
     name: "brd",
     description:
       "RAM speed, flagged SWP_SYNCHRONOUS_IO like brd, zram and pmem (swap-in may take the on-stack bio); in the model it still sits behind an NVMe queue, each command completing on its own time",
-    fetchNs: 0,
-    processNs: 0,
-    dies: 1024,
     readLatency: { kind: "constant", a: 2_000, b: 0 },
     writeLatency: { kind: "constant", a: 2_000, b: 0 },
-    link: null,
-    seqBytesPerSec: 0,
     synchronousIo: true,
     completion: "per-command",
     uses: [],
     sources: {
+      ...RAM_SPEED.sources,
       readLatency: "assumption: a 4 KiB copy (and zram's decompression) of about 2 us",
       writeLatency: "assumption: as the read",
       completion:
         "each command on its own time (brd and zram copy in the submitter and end the bio there, with no queue or interrupt: not modelled)",
       synchronousIo: "brd, zram and pmem set BDI_CAP_SYNCHRONOUS_IO (4.15+), so swap-in takes the on-stack bio",
-      dies: "no media contention: one unit per command in flight",
-      link: "none: RAM behind the queue",
-      seqBytesPerSec: "no ceiling",
-      fetchNs: "none: completion timing is the whole device",
-      processNs: "none",
     },
   },
 };

@@ -231,6 +231,18 @@ export const STEPS: Record<string, StepInfo> = {
     file: "kernel/time/timer.c",
   },
   // 3.19 async writes: queued in the software queue, dispatched by kblockd.
+  blk_mq_attempt_merge: {
+    layer: "block",
+    per: "io",
+    what: "a queued write bio looks for an adjacent request among the software queue's newest 8",
+    file: "block/blk-mq.c",
+  },
+  bio_attempt_back_merge: {
+    layer: "block",
+    per: "io",
+    what: "the bio joins the request's tail (or head, bio_attempt_front_merge)",
+    file: "block/blk-core.c",
+  },
   blk_mq_insert_request: {
     layer: "block",
     per: "io",

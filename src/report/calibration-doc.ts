@@ -18,14 +18,16 @@ export interface CalibrationVariant {
 
 /** rw_page CPU per fault over blk-mq's, summed from the step lists at the calibration's workload. */
 export function staticRatio(c: SeedCalibration): number {
-  const cost = (path: "blk-mq" | "rw_page") => faultCost(path, SWITCHES_OFF, c.entries, c.workload).totalNs;
+  const cost = (path: "blk-mq" | "rw_page") =>
+    faultCost(path, path === "blk-mq" ? c.switches : SWITCHES_OFF, c.entries, c.workload).totalNs;
   return cost("rw_page") / cost("blk-mq");
 }
 
 const WORKLOAD_ROWS: [keyof SeedWorkload, string][] = [
   ["majorFaults", "major faults"],
   ["reads", "read requests (pages read in)"],
-  ["writes", "write requests (pages written out)"],
+  ["writes", "pages written out (a bio each)"],
+  ["writeRequests", "write requests dispatched (bios merged in the software queue share one)"],
   ["sqDoorbells", "SQ doorbell writes"],
   ["cqPasses", "CQ passes that took CQEs (nvme_process_cq)"],
   ["interrupts", "interrupts"],
@@ -81,11 +83,13 @@ must predict.
 4. **A6, the workload at its fixed point.** The counts of A1-A2 are then
    replaced by what the model's own blk-mq run of the seed scenario
    (\`nvmesim run --scenario seed-2014\`, blk-mq only) does per fault with the
-   table of the round before, until they settle (every count within 0.2% of
-   the one before). Completions batch (an interrupt's pass takes every CQE
-   posted, merging the interrupts raised meanwhile), so the counts move the
-   costs and the costs move the counts: from round 4 on, each next workload
-   is the mean of the one used and the one measured.
+   table of the round before, until they settle (every count measured within
+   0.2% of the one used). Completions batch (an interrupt's pass takes every
+   CQE posted, merging the interrupts raised meanwhile), so the counts move
+   the costs and the costs move the counts, and near the fixed point the
+   measured counts circle it by a few parts in a thousand: from round 4 on,
+   each next workload is the mean of all measured since round 4, and the
+   counts have settled once that mean moves by less than 1%.
 
    | per fault | ${c.rounds.map((_, i) => (i === 0 ? "A1-A2" : `round ${i}`)).join(" | ")} |
    |---|${c.rounds.map(() => "---:").join("|")}|
@@ -119,6 +123,29 @@ ${rounds.map((r) => `   ${r}`).join("\n")}
 ${Object.entries(ANALOGIES)
   .map(([s, a]) => `   - \`${s}\` = ${a.factor} x ${likes(a.like)}: ${a.why}.`)
   .join("\n")}
+8. **A8, swap-out bios do not merge.** 3.19's \`blk_mq_make_request\` puts
+   an async write in the CPU's software queue, and NVMe sets
+   \`BLK_MQ_F_SHOULD_MERGE\`, so \`blk_mq_merge_queue_io\` merges a bio into
+   an adjacent request still queued there (\`blk_mq_attempt_merge\` looks at
+   the newest 8), and frees the request it had just mapped for it. rw_page
+   cannot merge. The engine does this when \`switches.mergeWrites\` is on (up
+   to 128 KiB a request, MDTS 5, an assumption). It is off here and in the
+   seed replay, because whether a second request is ever still queued depends
+   on when the kworker runs. The model runs it once the CPU is free, so about
+   8 writes wait per run and merge about 3.5 to a request. In 3.19 the
+   woken kworker's vruntime is placed up to half a latency period behind
+   (\`place_entity\`), so CFS wakeup preemption would usually let it run at
+   the reclaimer's next \`cond_resched()\`, one page later, and leave little
+   to merge. This is reasoning from the source, not a measurement. The model
+   has no such preemption yet.
+   With merging on, the simulated seed also changes its pace: the model's
+   P3700 is bound by its controller's command rate (the spec's 460 K random
+   reads a second applied to every command), so merged writes free command
+   slots. \`switches.mergeWrites\` on both paths gives blk-mq 347 K faults a
+   second against rw_page's 246 K. Keith Busch's message gives no fault
+   rates (his runs took the same time), so the seed neither confirms nor
+   rules out such a gap. The sensitivity table below gives the CPU per fault
+   with merging at its own fixed point, with the same faults on both paths.
 
 ## What the table implies, before any simulation
 

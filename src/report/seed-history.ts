@@ -71,4 +71,13 @@ export const SEED_HISTORY: readonly SeedHistoryRow[] = [
     spearmanRwPage: 0.96,
     common: 36,
   },
+  {
+    commit: "(next)",
+    change:
+      "swap-out bio merging in the software queue as switches.mergeWrites, off (A8); the fixed point averages the rounds that circle it",
+    cpuRatio: 0.871,
+    faultRatio: 1.004,
+    spearmanRwPage: 0.96,
+    common: 36,
+  },
 ];

@@ -21,11 +21,14 @@ import { runEngine } from "./simulate";
 /** Counts per fault are kept to this many decimals, so the table is stable from one calibration to the next. */
 const DECIMALS = 4;
 const MAX_ROUNDS = 40;
-/** Rounds taken as they come before each next workload is the mean of the one used and the one measured (the
- * counts move the costs and the costs move the counts: completions batch more when passes cost more). */
+/** Rounds taken as they come; after them each next workload is the mean of every workload measured since (the
+ * counts move the costs and the costs move the counts: completions batch more when passes cost more, so near
+ * the fixed point the measured counts circle it by a few parts in a thousand rather than land on it). */
 const UNDAMPED_ROUNDS = 3;
-/** Settled: every count within this fraction of the one before. */
+/** Settled: a round's measured counts within this fraction of the ones used, or (averaging) the mean of the
+ * measured ones moving by less than MEAN_TOLERANCE. */
 const TOLERANCE = 0.002;
+const MEAN_TOLERANCE = 0.01;
 
 /** How often each step group ran per page fault in a swap run. */
 export function workloadFromStats(s: SimStatsValues): SeedWorkload {
@@ -33,7 +36,8 @@ export function workloadFromStats(s: SimStatsValues): SeedWorkload {
   return {
     majorFaults: per(s.majorFaults),
     reads: per(s.nSubmitRead),
-    writes: per(s.nDispatchWrite),
+    writes: per(s.nSubmitWrite),
+    writeRequests: per(s.nDispatchWrite),
     sqDoorbells: per(s.nSubmitBatch),
     cqPasses: per(s.nCompleteBatch),
     interrupts: per(s.nInterrupt),
@@ -48,10 +52,12 @@ export interface SeedCalibration extends Calibration {
 }
 
 const keys = (w: SeedWorkload) => Object.keys(w) as (keyof SeedWorkload)[];
-const same = (a: SeedWorkload, b: SeedWorkload) =>
-  keys(a).every((k) => Math.abs(a[k] - b[k]) <= TOLERANCE * Math.max(Math.abs(b[k]), 1e-9));
-const mean = (a: SeedWorkload, b: SeedWorkload): SeedWorkload =>
-  Object.fromEntries(keys(a).map((k) => [k, Number(((a[k] + b[k]) / 2).toFixed(DECIMALS))])) as unknown as SeedWorkload;
+const within = (a: SeedWorkload, b: SeedWorkload, tolerance: number) =>
+  keys(a).every((k) => Math.abs(a[k] - b[k]) <= tolerance * Math.max(Math.abs(b[k]), 1e-9));
+const meanOf = (ws: readonly SeedWorkload[]): SeedWorkload =>
+  Object.fromEntries(
+    keys(ws[0]).map((k) => [k, Number((ws.reduce((s, w) => s + w[k], 0) / ws.length).toFixed(DECIMALS))]),
+  ) as unknown as SeedWorkload;
 
 /** Calibrates from the blk-mq rows at the fixed point of the seed scenario's blk-mq workload. */
 export async function calibrateAtSeedWorkload(
@@ -59,14 +65,26 @@ export async function calibrateAtSeedWorkload(
   blkMqRows: readonly ProfileRow[],
   options: Partial<Omit<CalibrationOptions, "workload">> = {},
 ): Promise<SeedCalibration> {
-  const config = validateConfig({ ...SEED_SCENARIO_CONFIG, path: "blk-mq" });
+  const config = validateConfig({
+    ...SEED_SCENARIO_CONFIG,
+    path: "blk-mq",
+    switches: { mergeWrites: options.mergeWrites ?? false },
+  });
   const rounds: SeedWorkload[] = [SEED_WORKLOAD_ASSUMED];
+  const measured: SeedWorkload[] = [];
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const c = calibrate(blkMqRows, { ...options, workload: rounds[rounds.length - 1] });
     const run = await runEngine(m, config, { costTable: c.entries });
     const next = workloadFromStats(run.stats);
-    if (same(next, c.workload)) return { ...c, rounds };
-    rounds.push(round < UNDAMPED_ROUNDS ? next : mean(c.workload, next));
+    if (within(next, c.workload, TOLERANCE)) return { ...c, rounds };
+    if (round < UNDAMPED_ROUNDS) {
+      rounds.push(next);
+      continue;
+    }
+    measured.push(next);
+    const average = meanOf(measured);
+    if (measured.length > 1 && within(average, c.workload, MEAN_TOLERANCE)) return { ...c, rounds };
+    rounds.push(average);
   }
   throw new Error(`the calibration workload did not settle in ${MAX_ROUNDS} rounds: ${JSON.stringify(rounds)}`);
 }

@@ -93,6 +93,9 @@ export function runSteps(c: RunConfig): RunSteps {
   };
 }
 
+/** A merged write's largest size in 4 KiB pages: 128 KiB, MDTS 5 (assumption: no preset publishes its MDTS). */
+export const MAX_MERGE_PAGES = 32;
+
 /** The engine's config struct for a validated run configuration. */
 export function engineConfig(c: RunConfig, steps: RunSteps, costNs: CostNs = COMMITTED_COSTS): SimConfigValues {
   const sum = (list: readonly string[]) => sumNs(list, costNs);
@@ -170,6 +173,10 @@ export function engineConfig(c: RunConfig, steps: RunSteps, costNs: CostNs = COM
     kblockdWrites: steps.write.kblockdRun.length > 0 ? 1 : 0,
     costDispatchWrite: round(sum(steps.write.dispatchIo)),
     costKblockdRun: round(sum(steps.write.kblockdRun)),
+    // 3.19's largest transfer: MDTS 5 (128 KiB) with 4 KiB pages, as the era's controllers report it (assumption).
+    maxMergePages: steps.write.mergeBio.length ? MAX_MERGE_PAGES : 1,
+    costMergeWrite: round(sum(steps.write.mergeBio)),
+    costCompleteWriteBio: round(sum(steps.write.completeBio)),
     reapOnSubmit: c.switches.noSubmitReap ? 0 : 1,
     irqDeliveryNs: cpu.irqDeliveryNs,
     idleStates: cpu.idleStates.length,
@@ -190,7 +197,9 @@ export function profileFromCounts(
   };
   charge(steps.read.submitIo, stats.nSubmitRead);
   charge(steps.read.dispatchIo, stats.nSubmitRead);
-  charge(steps.write.submitIo, stats.nSubmitWrite);
+  charge(steps.write.submitIo, stats.nSubmitWrite - stats.nMergeWrite);
+  charge(steps.write.mergeBio, stats.nMergeWrite);
+  charge(steps.write.completeBio, stats.nMergeWrite);
   charge(steps.write.dispatchIo, stats.nDispatchWrite);
   charge(steps.write.kblockdRun, stats.nKblockdRun);
   charge(steps.read.submitBatch, stats.nSubmitBatch);

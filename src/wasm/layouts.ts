@@ -66,6 +66,9 @@ export const SIM_CONFIG_FIELDS = {
   idleResidencyNs2: "u32",
   idleResidencyNs3: "u32",
   completionBatch: "u32",
+  maxMergePages: "u32",
+  costMergeWrite: "u32",
+  costCompleteWriteBio: "u32",
 } as const;
 
 export const SIM_STATS_FIELDS = {
@@ -121,6 +124,7 @@ export const SIM_STATS_FIELDS = {
   swapOuts: "u64",
   userNs: "u64",
   nDispatchWrite: "u64",
+  nMergeWrite: "u64",
   nKblockdRun: "u64",
   nSubmitReap: "u64",
   nEmptyInterrupt: "u64",
