@@ -72,7 +72,7 @@ export const SEED_HISTORY: readonly SeedHistoryRow[] = [
     common: 36,
   },
   {
-    commit: "(next)",
+    commit: "d7af04f",
     change:
       "swap-out bio merging in the software queue as switches.mergeWrites, off (A8); the fixed point averages the rounds that circle it",
     cpuRatio: 0.871,
