@@ -136,8 +136,12 @@ ${Object.entries(ANALOGIES)
    woken kworker's vruntime is placed up to half a latency period behind
    (\`place_entity\`), so CFS wakeup preemption would usually let it run at
    the reclaimer's next \`cond_resched()\`, one page later, and leave little
-   to merge. This is reasoning from the source, not a measurement. The model
-   has no such preemption yet.
+   to merge. This is reasoning from the source, not a measurement, and the
+   seed's listing points the other way: every line in it is the swap task's,
+   with no kworker line at or above 0.42%. Either the listing was filtered to
+   the swap command, or the kworker did little, which fits few runs each
+   dispatching several writes (and then merging them). The model has no
+   wakeup preemption yet, so the question stays open.
    With merging on, the simulated seed also changes its pace: the model's
    P3700 is bound by its controller's command rate (the spec's 460 K random
    reads a second applied to every command), so merged writes free command
