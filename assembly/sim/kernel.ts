@@ -104,7 +104,9 @@ export function kernelInit(
   ioBytes = bytes;
   maxBytes = <u64>bytes;
   let pageBytes: u32 = 1 << KERNEL_PAGE_SHIFT;
-  let pagesPerIo = (bytes + pageBytes - 1) >> KERNEL_PAGE_SHIFT;
+  // Buffers sit back to back (cid * bytes), so a size that is not a whole number of pages starts mid-page
+  // and can touch one page more than its length needs: size the PRP lists for that.
+  let pagesPerIo = ((bytes + pageBytes - 1) >> KERNEL_PAGE_SHIFT) + ((bytes & (pageBytes - 1)) != 0 ? 1 : 0);
   let dataSlots = (pageBytes >> 3) - 1; // a list page's slots less the chain slot
   let listsPerIo = pagesPerIo > 2 ? (pagesPerIo - 2) / dataSlots + 1 : 0;
   hq = changetype<HostQueue>(hostQueueCreate(1, qDepth));
