@@ -13,7 +13,9 @@ export class SimConfig {
   iosTotal: u64; // stop after this many completions (0: no limit)
   runtimeNs: u64; // stop at this simulated time (0: no limit)
   regionBytes: u64; // the LBA range threads use (fio size)
-  linkBytesPerSec: u64; // device bandwidth ceiling (0: none)
+  linkBytesPerSec: u64; // the data pipe: the link each way, or (one pipe) the slower of it and the rated read
+  deviceReadBytesPerSec: u64; // the device's own time per byte read and written, shared (0: none)
+  deviceWriteBytesPerSec: u64;
   cpus: u32;
   qDepth: u32;
   threads: u32;
@@ -87,4 +89,5 @@ export class SimConfig {
   maxMergePages: u32;
   costMergeWrite: u32;
   costCompleteWriteBio: u32;
+  laneEachWay: u32; // 1: reads and writes each have the link's lanes one way (device.dataPipe "each-way")
 }

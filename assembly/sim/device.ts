@@ -54,10 +54,16 @@ export function deviceInit(regionPages: u64, ioPages: u32): bool {
     return false;
   prngSeed(M.devRng, cfg.seed, 1);
   for (let cpu: u32 = 0; cpu < cfg.cpus; cpu++) store<u64>(M.batchDue + ((<usize>cpu) << 3), NO_TIME);
-  M.xferNs = cfg.linkBytesPerSec != 0 ? (<u64>cfg.bs * 1_000_000_000) / cfg.linkBytesPerSec : 0;
   M.ctrlBusy = 0;
   M.linkFree = 0;
+  M.linkFreeWrite = 0;
+  M.dataFree = 0;
   return true;
+}
+
+// Time `bytes` take at `rate` bytes a second (0: no ceiling).
+function pipeNs(bytes: u64, rate: u64): u64 {
+  return rate != 0 ? (bytes * 1_000_000_000) / rate : 0;
 }
 
 /** Puts `tag` into the namespace page `page` (a swap slot filled before the run). */
@@ -101,15 +107,24 @@ export function ctrlFetch(cpu: u32, tail: u32, now: u64): void {
       st.deviceBusyNs += lat;
       done = begin + lat;
       if (cfg.completionBatch != 0) done = batchJoin(cpu, done, begin);
-      if (M.xferNs != 0) {
-        // The data pipe (the link, or the device's own ceiling): a transfer streams while the media works and
-        // its last page follows the media; a busy pipe queues it. A merged write moves more than the run's size.
-        let xfer = pages == M.pagesPerIo ? M.xferNs : (lenBytes * 1_000_000_000) / cfg.linkBytesPerSec;
+      // The data pipe: the link (one pipe for both directions, or its lanes each way) and, each way, the
+      // device's own data path, which reads and writes share at their rated rates. A transfer streams while
+      // the media works and its last page follows the media; a busy pipe queues it. A merged write moves more
+      // than the run's size.
+      let linkNs = pipeNs(lenBytes, cfg.linkBytesPerSec);
+      let dataNs = pipeNs(lenBytes, write ? cfg.deviceWriteBytesPerSec : cfg.deviceReadBytesPerSec);
+      let xfer = linkNs > dataNs ? linkNs : dataNs;
+      if (xfer != 0) {
+        let outbound = write && cfg.laneEachWay != 0;
         let overlap = xfer - xfer / <u64>pages;
-        let earliest = done - (overlap < lat ? overlap : lat);
-        let linkStart = M.linkFree > earliest ? M.linkFree : earliest;
-        M.linkFree = linkStart + xfer;
-        done = M.linkFree;
+        let start = done - (overlap < lat ? overlap : lat);
+        let lanes = outbound ? M.linkFreeWrite : M.linkFree;
+        if (lanes > start) start = lanes;
+        if (M.dataFree > start) start = M.dataFree;
+        if (outbound) M.linkFreeWrite = start + linkNs;
+        else M.linkFree = start + linkNs;
+        M.dataFree = start + dataNs;
+        done = start + xfer;
       }
     }
     rec.status = <u16>status;

@@ -134,10 +134,11 @@ export class Machine {
   batchDue: usize; // u64 per CPU: when its completion list's timer fires (completionBatch), or NO_TIME
   readLat: usize; // latency tables
   writeLat: usize;
-  xferNs: u64; // link time of one I/O
   dma: usize;
   ctrlBusy: u64;
-  linkFree: u64;
+  linkFree: u64; // when the link (its lanes to the host, with laneEachWay) is free
+  linkFreeWrite: u64; // its lanes from the host (laneEachWay)
+  dataFree: u64; // when the device's own data path is free (reads and writes share it)
 }
 
 const rootStatic = memory.data(512, 8);

@@ -50,6 +50,10 @@ export async function runCalibration(
     await at("A8: swap-out bios merge in the software queue (switches.mergeWrites), the same faults on both paths", {
       mergeWrites: true,
     });
+    await at(
+      "device: the link's lanes each way, and the P3700's rated write (2000 MB/s) sharing the device's time with its reads (device.dataPipe each-way)",
+      { dataPipe: "each-way" },
+    );
   }
   return { main, variants: out };
 }

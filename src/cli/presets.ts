@@ -33,6 +33,7 @@ export async function presets(argv: string[], io: Io): Promise<number> {
           : "none",
       ],
       ["seqBytesPerSec", p.seqBytesPerSec ? String(p.seqBytesPerSec) : "none"],
+      ["seqWriteBytesPerSec", p.seqWriteBytesPerSec ? String(p.seqWriteBytesPerSec) : "none"],
       ["completion", p.completion],
       ["synchronousIo", String(p.synchronousIo)],
     ];

@@ -11,6 +11,7 @@ export const RW_MODES = ["read", "write", "randread", "randwrite", "rw", "randrw
 export const WORKLOAD_KINDS = ["fio", "swap"] as const;
 export const IO_ENGINES = ["sync", "async"] as const;
 export const DEVICE_COMPLETIONS = ["preset", "per-command", "timer-batch"] as const;
+export const DEVICE_DATA_PIPES = ["one", "each-way"] as const;
 export const SWAP_PATTERNS = ["sequential", "random"] as const;
 
 /** What values a field takes. */
@@ -138,6 +139,11 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     path: "device.completion",
     value: oneOf(DEVICE_COMPLETIONS),
     doc: "how commands complete, in place of the preset's: each on its own time (per-command), or in null_blk 3.19's timer batches (timer-batch)",
+  },
+  {
+    path: "device.dataPipe",
+    value: oneOf(DEVICE_DATA_PIPES),
+    doc: "one: reads and writes share one pipe, the slower of the link and the rated sequential read; each-way: the link's lanes each way, and the device's own time shared by reads and writes at their rated sequential rates",
   },
   {
     path: "device.maxRetries",

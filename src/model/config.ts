@@ -3,7 +3,14 @@
 // names the field, the value and what is allowed; nothing runs half-configured.
 // Which values each field takes is the schema's (config-schema.ts); the checks
 // that relate fields to each other are here.
-import { configField, keysAt, RW_MODES, type ConfigField, type DEVICE_COMPLETIONS } from "./config-schema";
+import {
+  configField,
+  keysAt,
+  RW_MODES,
+  type ConfigField,
+  type DEVICE_COMPLETIONS,
+  type DEVICE_DATA_PIPES,
+} from "./config-schema";
 import { SWITCHES_OFF, type PathName, type Switches } from "./paths";
 
 export { RW_MODES } from "./config-schema";
@@ -83,6 +90,8 @@ export interface DeviceConfig {
   writeLatencyNs: number;
   /** How commands complete, in place of the preset's ("preset": the preset's own). */
   completion: (typeof DEVICE_COMPLETIONS)[number];
+  /** How data moves: one pipe for both directions, or the link each way and the device's time shared. */
+  dataPipe: (typeof DEVICE_DATA_PIPES)[number];
 }
 
 export const NO_ERRORS: ErrorInjection = { unrecoveredReadPpm: 0, writeFaultPpm: 0, prpErrorPpm: 0 };
@@ -123,6 +132,7 @@ export const DEFAULT_CONFIG: RunConfig = {
     readLatencyNs: 0,
     writeLatencyNs: 0,
     completion: "preset",
+    dataPipe: "one",
   },
   workload: {
     kind: "fio",
@@ -309,6 +319,7 @@ export function validateConfig(input: unknown): RunConfig {
       readLatencyNs: read("device.readLatencyNs", deviceIn, d.device.readLatencyNs),
       writeLatencyNs: read("device.writeLatencyNs", deviceIn, d.device.writeLatencyNs),
       completion: read("device.completion", deviceIn, d.device.completion),
+      dataPipe: read("device.dataPipe", deviceIn, d.device.dataPipe),
     },
     workload,
   };

@@ -21,6 +21,7 @@ export const FIGURES = {
     unit: "IOPS",
   },
   "p3700-spec-seq-read": { ref: "p3700-spec", what: "Intel P3700, rated sequential read", value: 2800, unit: "MB/s" },
+  "p3700-spec-seq-write": { ref: "p3700-spec", what: "Intel P3700, rated sequential write", value: 2000, unit: "MB/s" },
   "p3700-spec-write-latency": {
     ref: "p3700-spec",
     what: "Intel P3700, rated typical write latency",
@@ -98,6 +99,12 @@ export const FIGURES = {
     ref: "micron-9550",
     what: "Micron 9550, rated sequential read",
     value: 14_000,
+    unit: "MB/s",
+  },
+  "micron-9550-seq-write": {
+    ref: "micron-9550",
+    what: "Micron 9550, rated sequential write",
+    value: 10_000,
     unit: "MB/s",
   },
   "tomshw-p4800x-8k-qd8-iops": {

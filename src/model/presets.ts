@@ -57,6 +57,8 @@ export interface DevicePreset {
   link: PcieLink | null;
   /** The device's own data ceiling, bytes per second: its rated sequential read (0: none). */
   seqBytesPerSec: number;
+  /** Its rated sequential write (0: none published); used with device.dataPipe "each-way". */
+  seqWriteBytesPerSec: number;
   /** Flagged SWP_SYNCHRONOUS_IO as zram, brd and pmem are: swap-in may take 6.3's on-stack bio (onStackBio). */
   synchronousIo: boolean;
   /**
@@ -76,10 +78,12 @@ const RAM_SPEED = {
   dies: 1024,
   link: null,
   seqBytesPerSec: 0,
+  seqWriteBytesPerSec: 0,
   sources: {
     dies: "no media contention: one unit per command in flight",
     link: "none: RAM behind the queue",
     seqBytesPerSec: "no ceiling",
+    seqWriteBytesPerSec: "no ceiling",
     fetchNs: "none: completion timing is the whole device",
     processNs: "none",
   },
@@ -96,9 +100,16 @@ export const PRESETS: Record<string, DevicePreset> = {
     writeLatency: { kind: "lognormal", a: 20_000, b: 150 },
     link: { generation: 3, lanes: 4, maxPayloadBytes: 256 },
     seqBytesPerSec: 2_800_000_000,
+    seqWriteBytesPerSec: 2_000_000_000,
     synchronousIo: false,
     completion: "per-command",
-    uses: ["p3700-spec-read-iops", "p3700-spec-seq-read", "p3700-spec-write-latency", "p3700-spec-link"],
+    uses: [
+      "p3700-spec-read-iops",
+      "p3700-spec-seq-read",
+      "p3700-spec-seq-write",
+      "p3700-spec-write-latency",
+      "p3700-spec-link",
+    ],
     sources: {
       processNs:
         "1 s / 460 K: the spec's 4 KiB random read IOPS taken as the controller's command rate (docs/references.md [p3700-spec], Intel 330566-005US)",
@@ -109,6 +120,7 @@ export const PRESETS: Record<string, DevicePreset> = {
         "spec 'typical latency 20 us' (writes land in the controller's buffer; docs/references.md [p3700-spec])",
       link: "spec: PCIe 3.0 x4 (docs/references.md [p3700-spec]); Max_Payload_Size 256 B is an assumption (common server setting)",
       seqBytesPerSec: "spec 2800 MB/s sequential read (docs/references.md [p3700-spec])",
+      seqWriteBytesPerSec: "spec 2000 MB/s sequential write (docs/references.md [p3700-spec])",
       fetchNs: "assumption: ~1 us doorbell to fetched command over PCIe 3.0",
     },
   },
@@ -122,6 +134,7 @@ export const PRESETS: Record<string, DevicePreset> = {
     writeLatency: { kind: "lognormal", a: 7_000, b: 100 },
     link: { generation: 3, lanes: 4, maxPayloadBytes: 256 },
     seqBytesPerSec: 2_400_000_000,
+    seqWriteBytesPerSec: 0,
     synchronousIo: false,
     completion: "per-command",
     uses: [],
@@ -130,6 +143,7 @@ export const PRESETS: Record<string, DevicePreset> = {
       dies: "assumption: 7 parallel units, ~1 M IOPS ceiling (AnandTech's QD16 figure is kept for validation)",
       link: "PCIe 3.0 x4 (the product brief); Max_Payload_Size 256 B is an assumption",
       seqBytesPerSec: "assumption: 2.4 GB/s, the product brief's sequential read (not in docs/references.md)",
+      seqWriteBytesPerSec: "none: no write figure in docs/references.md",
       fetchNs: "assumption: ~0.7 us doorbell to fetch",
       processNs: "assumption: ~0.5 us per command",
       writeLatency: "assumption: reads and writes alike on 3D XPoint",
@@ -145,6 +159,7 @@ export const PRESETS: Record<string, DevicePreset> = {
     writeLatency: { kind: "lognormal", a: 2_800, b: 80 },
     link: { generation: 4, lanes: 4, maxPayloadBytes: 256 },
     seqBytesPerSec: 7_200_000_000,
+    seqWriteBytesPerSec: 0,
     synchronousIo: false,
     completion: "per-command",
     uses: ["axboe-optane2-qd1-polled", "axboe-optane2-per-core"],
@@ -154,6 +169,7 @@ export const PRESETS: Record<string, DevicePreset> = {
       dies: "assumption: ~4.6 M IOPS device ceiling, above the ~2.6 M one core reached (docs/references.md [axboe-optane2])",
       link: "PCIe 4.0 x4 (docs/references.md [axboe-optane2]); Max_Payload_Size 256 B is an assumption",
       seqBytesPerSec: "assumption: ~7.2 GB/s sequential read",
+      seqWriteBytesPerSec: "none: no write figure in docs/references.md",
       fetchNs: "assumption",
       processNs: "assumption",
       writeLatency: "assumption: slightly above reads",
@@ -169,15 +185,17 @@ export const PRESETS: Record<string, DevicePreset> = {
     writeLatency: { kind: "lognormal", a: 15_000, b: 200 },
     link: { generation: 5, lanes: 4, maxPayloadBytes: 512 },
     seqBytesPerSec: 14_000_000_000,
+    seqWriteBytesPerSec: 10_000_000_000,
     synchronousIo: false,
     completion: "per-command",
-    uses: ["micron-9550-read-iops", "micron-9550-seq-read"],
+    uses: ["micron-9550-read-iops", "micron-9550-seq-read", "micron-9550-seq-write"],
     sources: {
       dies: "sized so dies / median read latency = 3.3 M IOPS, the vendor's random read (docs/references.md [micron-9550])",
       readLatency: "assumption: TLC page read ~60 us median",
       writeLatency: "assumption: writes buffered, ~15 us",
       link: "PCIe Gen5 x4 (docs/references.md [micron-9550]); Max_Payload_Size 512 B is an assumption",
       seqBytesPerSec: "vendor 14 GB/s sequential read (docs/references.md [micron-9550])",
+      seqWriteBytesPerSec: "vendor 10 GB/s sequential write (docs/references.md [micron-9550])",
       fetchNs: "assumption",
       processNs: "assumption",
     },
@@ -223,7 +241,12 @@ export const PRESETS: Record<string, DevicePreset> = {
 
 export const PRESET_NAMES = Object.keys(PRESETS);
 
-/** The data pipe the engine times transfers on: the slower of the link and the device's own ceiling (0: none). */
+/** The link's payload rate each way, bytes per second (0: no link). */
+export function linkBytesPerSec(p: DevicePreset): number {
+  return p.link ? pcieBytesPerSec(p.link) : 0;
+}
+
+/** The one data pipe (device.dataPipe "one"): the slower of the link and the device's own read ceiling (0: none). */
 export function dataBytesPerSec(p: DevicePreset): number {
   const ceilings = [p.link ? pcieBytesPerSec(p.link) : 0, p.seqBytesPerSec].filter((x) => x > 0);
   return ceilings.length ? Math.min(...ceilings) : 0;

@@ -169,7 +169,13 @@ profile.
 ## Sensitivity
 
 The same calibration with one assumption changed (each at its own A6 fixed
-point):
+point). Each ratio is the table's sum over one fault with the blk-mq run's
+counts on both paths, so a change that moves only rw_page's own counts does
+not show here. The data-pipe row is one such change. The seed simulated with
+\`device.dataPipe: "each-way"\` (committed table) gives 0.880, because
+rw_page then takes 0.93 interrupts per I/O against blk-mq's 0.56 (0.71 and
+0.72 with one pipe). The CPU ratio depends on the device's timing through
+completion batching.
 
 | assumption changed | rw_page / blk-mq |
 |---|---:|

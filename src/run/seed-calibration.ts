@@ -63,12 +63,13 @@ const meanOf = (ws: readonly SeedWorkload[]): SeedWorkload =>
 export async function calibrateAtSeedWorkload(
   m: Nvmesim,
   blkMqRows: readonly ProfileRow[],
-  options: Partial<Omit<CalibrationOptions, "workload">> = {},
+  options: Partial<Omit<CalibrationOptions, "workload">> & { dataPipe?: "one" | "each-way" } = {},
 ): Promise<SeedCalibration> {
   const config = validateConfig({
     ...SEED_SCENARIO_CONFIG,
     path: "blk-mq",
     switches: { mergeWrites: options.mergeWrites ?? false },
+    device: { ...SEED_SCENARIO_CONFIG.device, dataPipe: options.dataPipe ?? "one" },
   });
   const rounds: SeedWorkload[] = [SEED_WORKLOAD_ASSUMED];
   const measured: SeedWorkload[] = [];

@@ -17,7 +17,7 @@ import {
 } from "../model/paths";
 import { CPUS } from "../model/cpus";
 import { OTHER_KERNEL } from "../model/steps";
-import { dataBytesPerSec, PRESETS, type Latency } from "../model/presets";
+import { dataBytesPerSec, linkBytesPerSec, PRESETS, type Latency } from "../model/presets";
 import { buildResult, type Result } from "./result";
 import { readHistogram, readSimStats, writeSimConfig, type SimConfigValues, type SimStatsValues } from "../wasm/engine";
 import type { Nvmesim } from "../wasm/module";
@@ -125,7 +125,19 @@ export function engineConfig(c: RunConfig, steps: RunSteps, costNs: CostNs = COM
     iosTotal: BigInt(swap ? w.faults : w.number_ios),
     runtimeNs: BigInt(Math.round(w.runtime * 1e9)),
     regionBytes: BigInt(swap ? w.workingSet - (w.workingSet % 4096) : w.size),
-    linkBytesPerSec: BigInt(dataBytesPerSec(p)),
+    ...(c.device.dataPipe === "one"
+      ? {
+          linkBytesPerSec: BigInt(dataBytesPerSec(p)),
+          deviceReadBytesPerSec: 0n,
+          deviceWriteBytesPerSec: 0n,
+          laneEachWay: 0,
+        }
+      : {
+          linkBytesPerSec: BigInt(linkBytesPerSec(p)),
+          deviceReadBytesPerSec: BigInt(p.seqBytesPerSec),
+          deviceWriteBytesPerSec: BigInt(p.seqWriteBytesPerSec),
+          laneEachWay: 1,
+        }),
     cpus: c.cpus,
     qDepth: c.qDepth,
     threads: swap ? w.threads : w.numjobs,

@@ -8,6 +8,8 @@ export const SIM_CONFIG_FIELDS = {
   runtimeNs: "u64",
   regionBytes: "u64",
   linkBytesPerSec: "u64",
+  deviceReadBytesPerSec: "u64",
+  deviceWriteBytesPerSec: "u64",
   cpus: "u32",
   qDepth: "u32",
   threads: "u32",
@@ -69,6 +71,7 @@ export const SIM_CONFIG_FIELDS = {
   maxMergePages: "u32",
   costMergeWrite: "u32",
   costCompleteWriteBio: "u32",
+  laneEachWay: "u32",
 } as const;
 
 export const SIM_STATS_FIELDS = {
