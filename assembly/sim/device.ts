@@ -55,6 +55,10 @@ export function deviceInit(regionPages: u64, ioPages: u32): bool {
   prngSeed(M.devRng, cfg.seed, 1);
   for (let cpu: u32 = 0; cpu < cfg.cpus; cpu++) store<u64>(M.batchDue + ((<usize>cpu) << 3), NO_TIME);
   M.ctrlBusy = 0;
+  let bs = <u64>cfg.bs;
+  M.linkNs = pipeNs(bs, cfg.linkBytesPerSec);
+  M.readDataNs = pipeNs(bs, cfg.deviceReadBytesPerSec);
+  M.writeDataNs = pipeNs(bs, cfg.deviceWriteBytesPerSec);
   M.linkFree = 0;
   M.linkFreeWrite = 0;
   M.dataFree = 0;
@@ -111,8 +115,13 @@ export function ctrlFetch(cpu: u32, tail: u32, now: u64): void {
       // device's own data path, which reads and writes share at their rated rates. A transfer streams while
       // the media works and its last page follows the media; a busy pipe queues it. A merged write moves more
       // than the run's size.
-      let linkNs = pipeNs(lenBytes, cfg.linkBytesPerSec);
-      let dataNs = pipeNs(lenBytes, write ? cfg.deviceWriteBytesPerSec : cfg.deviceReadBytesPerSec);
+      let runSize = pages == M.pagesPerIo;
+      let linkNs = runSize ? M.linkNs : pipeNs(lenBytes, cfg.linkBytesPerSec);
+      let dataNs = runSize
+        ? write
+          ? M.writeDataNs
+          : M.readDataNs
+        : pipeNs(lenBytes, write ? cfg.deviceWriteBytesPerSec : cfg.deviceReadBytesPerSec);
       let xfer = linkNs > dataNs ? linkNs : dataNs;
       if (xfer != 0) {
         let outbound = write && cfg.laneEachWay != 0;

@@ -136,6 +136,9 @@ export class Machine {
   writeLat: usize;
   dma: usize;
   ctrlBusy: u64;
+  linkNs: u64; // pipe times of one transfer of the run's size: on the link, on the device's path reading
+  readDataNs: u64; //   and writing (a merged write of another size works its own out)
+  writeDataNs: u64;
   linkFree: u64; // when the link (its lanes to the host, with laneEachWay) is free
   linkFreeWrite: u64; // its lanes from the host (laneEachWay)
   dataFree: u64; // when the device's own data path is free (reads and writes share it)

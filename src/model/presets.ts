@@ -248,6 +248,6 @@ export function linkBytesPerSec(p: DevicePreset): number {
 
 /** The one data pipe (device.dataPipe "one"): the slower of the link and the device's own read ceiling (0: none). */
 export function dataBytesPerSec(p: DevicePreset): number {
-  const ceilings = [p.link ? pcieBytesPerSec(p.link) : 0, p.seqBytesPerSec].filter((x) => x > 0);
+  const ceilings = [linkBytesPerSec(p), p.seqBytesPerSec].filter((x) => x > 0);
   return ceilings.length ? Math.min(...ceilings) : 0;
 }
