@@ -194,7 +194,21 @@ export function scratchPtr(): usize {
 }
 
 export { engineInit, engineRun, engineDone } from "./sim/engine";
-export { engineStats, engineHistogram } from "./sim/stats";
+export { engineStats, engineHistogram, engineCpuNs } from "./sim/stats";
+export {
+  JOB_MAP_DEPTH,
+  JOB_MAP_SUBMIT,
+  JOB_MAP_COMPLETE,
+  JOB_MAP_LAT_N,
+  JOB_MAP_LAT_U,
+  JOB_MAP_LAT_M,
+  JOB_MAP_WORDS,
+  JOB_SAMPLE_NS,
+  jobStatsFinish,
+  engineJobStats,
+  engineJobMaps,
+  engineJobHistogram,
+} from "./sim/job-stats";
 export { PLAT_NR, PLAT_BITS } from "./runtime/histogram";
 export { LAT_CONSTANT, LAT_UNIFORM, LAT_EXPONENTIAL, LAT_LOGNORMAL } from "./device/media";
 

@@ -90,4 +90,5 @@ export class SimConfig {
   costMergeWrite: u32;
   costCompleteWriteBio: u32;
   laneEachWay: u32; // 1: reads and writes each have the link's lanes one way (device.dataPipe "each-way")
+  jobHistograms: u32; // 1: keep a clat histogram per fio job (fio's per-job percentiles), not only the run's
 }

@@ -117,7 +117,7 @@ export function engineInit(configPtr: usize): i32 {
   machineReset(configPtr);
   arenaReset();
   physmemReset();
-  if (!statsInit()) return -1;
+  if (!statsInit(cfg.cpus)) return -1;
   let cpus = cfg.cpus;
   let qDepth = cfg.qDepth;
   let pagesPerIo = cfg.bs >> PAGE_SHIFT;

@@ -48,7 +48,7 @@ import {
   writeTag,
   cfg,
 } from "./machine";
-import { dirRecord, st } from "./stats";
+import { diskEnd, diskStart, dirRecord, st } from "./stats";
 
 const NSID: u32 = 1;
 const TAG_UNKNOWN: u32 = 2; // written tags are odd, never-written pages read 0
@@ -148,6 +148,7 @@ export function ioSubmit(cpu: u32, t: u32, page: u64, write: bool, retries: u32,
   if (retries == 0) {
     rec.submitNs = start;
     rec.slatNs = <u32>(end - start); // slat: until the driver is done with it
+    diskStart(start);
   }
   rec.thread = t;
   rec.write = write ? 1 : 0;
@@ -269,6 +270,7 @@ export function hostIoFinish(cpu: u32, cid: u32, statusWord: u16, now: u64): IoR
       if (want != TAG_UNKNOWN && load<u32>(M.hostTags + ((<usize>(buf + k)) << 2)) != want) st.integrityErrors++;
     }
   }
+  diskEnd(now);
   return rec;
 }
 

@@ -16,7 +16,7 @@ import { EventQueue, eventPush } from "../runtime/event-queue";
 import { Prng } from "../runtime/prng";
 import { PagePool } from "../host/page-pool";
 import { SimConfig, WORKLOAD_SWAP } from "./config";
-import { st } from "./stats";
+import { cpuCharge, st } from "./stats";
 
 export const PAGE_SHIFT: u32 = 12;
 export const LBA_SHIFT: u32 = 9;
@@ -196,7 +196,7 @@ function pollSpin(cpu: u32, busy: u64, now: u64): void {
   if (cfg.polled == 0 || busy >= now || hq(cpu).cidFree >= cfg.qDepth - 1) return;
   let spin = now - busy;
   st.pollSpinNs += spin;
-  st.cpuBusyNs += spin;
+  cpuCharge(cpu, spin);
   st.nPollPass += (spin + <u64>cfg.costPollPass - 1) / <u64>cfg.costPollPass;
 }
 
@@ -208,7 +208,7 @@ export function cpuRun(cpu: u32, now: u64, ns: u64): u64 {
   if (start == now) pollSpin(cpu, busy, now);
   let end = start + ns;
   store<u64>(at, end);
-  st.cpuBusyNs += ns;
+  cpuCharge(cpu, ns);
   return end;
 }
 
@@ -221,7 +221,7 @@ export function cpuInsert(cpu: u32, now: u64, ns: u64): u64 {
   let busy = load<u64>(at);
   pollSpin(cpu, busy, now);
   store<u64>(at, (busy > now ? busy : now) + ns);
-  st.cpuBusyNs += ns;
+  cpuCharge(cpu, ns);
   return now + ns;
 }
 

@@ -72,13 +72,16 @@ export class SimStats {
   nEmptyInterrupt: u64; // interrupts whose CQEs were already reaped (on submission, or by the pass before)
   nIdleExit: u64; // interrupts that woke an idle CPU
   idleExitNs: u64; // their exit latency, summed
+  diskInFlight: u64; // commands out at the device now
+  diskBusySince: u64; // when the device last went from none out to one (or, with none out, when it did)
+  diskBusyNs: u64; // time with at least one command out (the block layer's io_ticks)
 }
 
 /** One direction's completions: count, bytes, and the moments of total latency
  * (lat: submission start to completion seen), submission latency (slat: the
  * submitter's CPU time and queueing) and completion latency (clat = lat - slat), ns. */
 @unmanaged
-class DirStats {
+export class DirStats {
   ios: u64;
   bytes: u64;
   latSum: u64;
@@ -106,7 +109,12 @@ function dirStats(write: bool): DirStats {
 }
 
 export function dirRecord(write: bool, bytes: u32, lat: u64, slat: u64): void {
-  let d = dirStats(write);
+  dirAdd(dirStats(write), bytes, lat, slat);
+  histAdd(write ? histWrite : histRead, lat - slat); // fio's percentiles are of clat
+}
+
+/** Adds one completion to a direction's counts and moments. */
+export function dirAdd(d: DirStats, bytes: u32, lat: u64, slat: u64): void {
   let clat = lat - slat;
   d.ios++;
   d.bytes += bytes;
@@ -121,25 +129,49 @@ export function dirRecord(write: bool, bytes: u32, lat: u64, slat: u64): void {
   d.clatSq += <f64>clat * <f64>clat;
   if (clat < d.clatMin) d.clatMin = clat;
   if (clat > d.clatMax) d.clatMax = clat;
-  histAdd(write ? histWrite : histRead, clat); // fio's percentiles are of clat
+}
+
+/** A direction's counts with no completion yet (the minima above any time). */
+export function dirClear(d: DirStats): void {
+  d.latMin = NO_TIME;
+  d.slatMin = NO_TIME;
+  d.clatMin = NO_TIME;
 }
 
 export let st: SimStats = changetype<SimStats>(0);
 let histRead: usize = 0;
 let histWrite: usize = 0;
+/** u64 per CPU: the CPU work charged on it (st.cpuBusyNs is their sum). */
+export let cpuNs: usize = 0;
+
+/** Charges `ns` of CPU work to `cpu`'s count and the run's. */
+@inline export function cpuCharge(cpu: u32, ns: u64): void {
+  st.cpuBusyNs += ns;
+  let at = cpuNs + ((<usize>cpu) << 3);
+  store<u64>(at, load<u64>(at) + ns);
+}
+
+/** Commands at the device (from submission to the host's completion): the time any is out is the disk's busy time. */
+export function diskStart(at: u64): void {
+  if (st.diskInFlight++ == 0 && at > st.diskBusySince) st.diskBusySince = at; // not before the last busy time ended
+}
+
+export function diskEnd(now: u64): void {
+  if (--st.diskInFlight != 0) return;
+  st.diskBusyNs += now - st.diskBusySince;
+  st.diskBusySince = now;
+}
 
 /** Allocates zeroed counters and histograms for a run; false when memory runs out. */
-export function statsInit(): bool {
+export function statsInit(cpus: u32): bool {
   st = changetype<SimStats>(arenaAlloc(offsetof<SimStats>(), 8));
   histRead = arenaAlloc((<usize>PLAT_NR) << 3, 8);
   histWrite = arenaAlloc((<usize>PLAT_NR) << 3, 8);
   if (changetype<usize>(st) == 0 || histRead == 0 || histWrite == 0) return false;
-  for (let w = 0; w < 2; w++) {
-    let d = dirStats(w == 1);
-    d.latMin = NO_TIME;
-    d.slatMin = NO_TIME;
-    d.clatMin = NO_TIME;
-  }
+  cpuNs = arenaAlloc((<usize>cpus) << 3, 8);
+  if (cpuNs == 0) return false;
+  dirClear(dirStats(false));
+  dirClear(dirStats(true));
   return true;
 }
 
@@ -149,4 +181,8 @@ export function engineStats(): usize {
 
 export function engineHistogram(write: bool): usize {
   return write ? histWrite : histRead;
+}
+
+export function engineCpuNs(): usize {
+  return cpuNs;
 }

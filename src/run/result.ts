@@ -1,67 +1,20 @@
-// A run's result: fio-compatible JSON (jobs[].read/write with iops, bw,
-// io_bytes, total_ios, clat_ns/lat_ns with fio's percentile list and keys,
-// usr_cpu/sys_cpu) plus an `nvmesim` section: the perf-style profile, a
-// per-layer breakdown, per-I/O costs, device utilisation, integrity and status
-// counts, seed and config hash. Deterministic unless wall time is asked for.
+// A run's result: the JSON fio writes for the run's jobs with
+// group_reporting (every key fio 3.33 writes, src/fio/json.ts), plus an
+// `nvmesim` section: the perf-style profile, a per-layer breakdown, per-I/O
+// costs, device utilisation, integrity and status counts, seed and config
+// hash. Deterministic unless wall time is asked for.
 import type { RunConfig } from "../model/config";
 import { PRESETS } from "../model/presets";
 import { STEPS } from "../model/steps";
-import type { SimStatsValues } from "../wasm/engine";
+import type { JobRecord, SimStatsValues } from "../wasm/engine";
+import { fioDocument, type DirectionJson, type DiskCounts, type FioDocumentJson, type LatencyJson } from "../fio/json";
+import { jobOptionsOf } from "../fio/job-options";
+import { groupRun, groupStat, runThreadStat, threadStats, type ThreadStat } from "../fio/thread-stat";
 
-/** fio's default percentile list (--percentile_list). */
-export const FIO_PERCENTILES = [1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 99, 99.5, 99.9, 99.95, 99.99];
-const PLAT_BITS = 6;
-const PLAT_VAL = 1 << PLAT_BITS;
+export { bucketValue, fioPercentiles, FIO_PERCENTILES } from "../fio/histogram";
 
-/** fio's plat_idx_to_val: the middle of a bucket. */
-export function bucketValue(index: number): number {
-  if (index < PLAT_VAL << 1) return index;
-  const errorBits = (index >> PLAT_BITS) - 1;
-  const base = 2 ** (errorBits + PLAT_BITS);
-  const k = index % PLAT_VAL;
-  return Math.floor(base + (k + 0.5) * 2 ** errorBits);
-}
-
-/** Percentiles as fio computes them from its histogram, keyed like fio ("99.900000"). */
-export function fioPercentiles(buckets: readonly number[], list = FIO_PERCENTILES): Record<string, number> {
-  const total = buckets.reduce((s, n) => s + n, 0);
-  const out: Record<string, number> = {};
-  if (total === 0) return out;
-  let j = 0;
-  let sum = 0;
-  for (let i = 0; i < buckets.length && j < list.length; i++) {
-    sum += buckets[i];
-    while (j < list.length && sum >= (list[j] / 100) * total) {
-      out[list[j].toFixed(6)] = bucketValue(i);
-      j++;
-    }
-  }
-  return out;
-}
-
-export interface LatencyStats {
-  min: number;
-  max: number;
-  mean: number;
-  stddev: number;
-  N: number;
-  percentile?: Record<string, number>;
-}
-
-export interface DirectionResult {
-  io_bytes: number;
-  io_kbytes: number;
-  bw_bytes: number;
-  bw: number;
-  iops: number;
-  runtime: number;
-  total_ios: number;
-  short_ios: number;
-  drop_ios: number;
-  slat_ns: LatencyStats;
-  clat_ns: LatencyStats;
-  lat_ns: LatencyStats;
-}
+export type LatencyStats = LatencyJson;
+export type DirectionResult = DirectionJson;
 
 export interface ProfileEntry {
   symbol: string;
@@ -116,19 +69,8 @@ export interface NvmesimSection {
   };
 }
 
-export interface Result {
-  "fio version": string;
-  jobs: {
-    jobname: string;
-    groupid: number;
-    error: number;
-    "job options": Record<string, string>;
-    read: DirectionResult;
-    write: DirectionResult;
-    usr_cpu: number;
-    sys_cpu: number;
-    ctx: number;
-  }[];
+/** A run: fio's JSON document with one group-reported job (fio's keys, types and meanings), and nvmesim's section. */
+export interface Result extends FioDocumentJson {
   nvmesim: NvmesimSection;
 }
 
@@ -143,34 +85,6 @@ export function configJson(c: RunConfig): unknown {
   return JSON.parse(JSON.stringify(c, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
 }
 
-function moments(n: number, sum: number, sq: number, min: number, max: number): LatencyStats {
-  const mean = n ? sum / n : 0;
-  const stddev = n > 1 ? Math.sqrt(Math.max(0, (sq - n * mean * mean) / (n - 1))) : 0;
-  return { min: n ? min : 0, max: n ? max : 0, mean, stddev, N: n };
-}
-
-function direction(s: SimStatsValues, dir: "Read" | "Write", hist: number[], runtimeNs: number): DirectionResult {
-  const v = (field: string) => (s as unknown as Record<string, number>)[`${field}${dir}`];
-  const ios = v("ios");
-  const bytes = v("bytes");
-  const seconds = runtimeNs / 1e9;
-  const clatSum = v("latSum") - v("slatSum");
-  return {
-    io_bytes: bytes,
-    io_kbytes: Math.floor(bytes / 1024),
-    bw_bytes: seconds > 0 ? Math.round(bytes / seconds) : 0,
-    bw: seconds > 0 ? Math.round(bytes / 1024 / seconds) : 0,
-    iops: seconds > 0 ? ios / seconds : 0,
-    runtime: Math.round(runtimeNs / 1e6),
-    total_ios: ios,
-    short_ios: 0,
-    drop_ios: 0,
-    slat_ns: moments(ios, v("slatSum"), v("slatSq"), v("slatMin"), v("slatMax")),
-    clat_ns: { ...moments(ios, clatSum, v("clatSq"), v("clatMin"), v("clatMax")), percentile: fioPercentiles(hist) },
-    lat_ns: moments(ios, v("latSum"), v("latSq"), v("latMin"), v("latMax")),
-  };
-}
-
 export interface ResultInputs {
   config: RunConfig;
   stats: SimStatsValues;
@@ -178,6 +92,37 @@ export interface ResultInputs {
   histWrite: number[];
   profile: Map<string, number>;
   wallMs?: number;
+  /** Per fio job (fio workloads): what the report's job entry is merged from. */
+  jobs?: JobRecord[];
+  cpuNs?: number[];
+}
+
+/** The name a run's job goes by in its fio report, unless a job file names it. */
+export const JOB_NAME = "nvmesim";
+
+/** fio's EIO, the error a job that lost I/Os reports. */
+const EIO = 5;
+
+/** The run as one group-reported fio job (a fio workload's jobs merged; the swap program as one). */
+export function groupThreadStat(r: ResultInputs, name = JOB_NAME): ThreadStat {
+  const { config: c, stats: s } = r;
+  const plat = { read: r.histRead, write: r.histWrite };
+  const error = s.failedIos > 0 ? EIO : 0;
+  if (c.workload.kind === "fio" && r.jobs && r.cpuNs)
+    return groupStat(threadStats(c, r.jobs, r.cpuNs, s.nowNs, name, error), plat);
+  return runThreadStat(c, s, plat, name);
+}
+
+/** What the block layer saw (fio's disk_util). */
+export function diskCounts(s: SimStatsValues): DiskCounts {
+  return {
+    readIos: s.iosRead,
+    writeIos: s.iosWrite,
+    writeMerges: s.nMergeWrite,
+    readTicksMs: Math.round(s.latSumRead / 1e6),
+    writeTicksMs: Math.round(s.latSumWrite / 1e6),
+    utilPercent: s.nowNs > 0 ? (100 * s.diskBusyNs) / s.nowNs : 0,
+  };
 }
 
 export function buildResult(r: ResultInputs): Result {
@@ -199,22 +144,11 @@ export function buildResult(r: ResultInputs): Result {
     .sort((a, b) => b.ns - a.ns);
   const ios = s.completed || 1;
   const cfgJson = configJson(c);
-  const sysCpu = runtimeNs > 0 ? (100 * s.cpuBusyNs) / (runtimeNs * c.cpus) : 0;
+  const cpuUtilization = runtimeNs > 0 ? s.cpuBusyNs / (runtimeNs * c.cpus) : 0;
+  const stat = groupThreadStat(r);
+  const options = c.workload.kind === "fio" ? jobOptionsOf(c, JOB_NAME, true) : swapOptions(c);
   return {
-    "fio version": "nvmesim-0.1.0",
-    jobs: [
-      {
-        jobname: "nvmesim",
-        groupid: 0,
-        error: s.failedIos > 0 ? 5 : 0,
-        "job options": jobOptions(c),
-        read: direction(s, "Read", r.histRead, runtimeNs),
-        write: direction(s, "Write", r.histWrite, runtimeNs),
-        usr_cpu: runtimeNs > 0 ? (100 * s.userNs) / (runtimeNs * c.cpus) : 0,
-        sys_cpu: sysCpu,
-        ctx: s.nSleep + s.nKblockdRun,
-      },
-    ],
+    ...fioDocument(runtimeNs, [{ stat, options }], [groupRun([stat])], diskCounts(s), { plus: false }),
     nvmesim: {
       path: c.path,
       ...(c.path === "rw_page" && c.workload.kind === "fio" ? { whatIf: RW_PAGE_FIO_WHAT_IF } : {}),
@@ -227,7 +161,7 @@ export function buildResult(r: ResultInputs): Result {
       profile,
       layers,
       cpuNsPerIo: totalCpu / ios,
-      cpuUtilization: sysCpu / 100,
+      cpuUtilization,
       deviceUtilization: runtimeNs > 0 ? s.deviceBusyNs / (runtimeNs * PRESETS[c.device.preset].dies) : 0,
       meanInFlight: runtimeNs > 0 ? (s.latSumRead + s.latSumWrite) / runtimeNs : 0,
       doorbellsPerIo: (s.nSubmitBatch + s.cqDoorbells) / ios,
@@ -255,6 +189,7 @@ export function buildResult(r: ResultInputs): Result {
   };
 }
 
-function jobOptions(c: RunConfig): Record<string, string> {
+/** The swap program's settings in the place of fio's job options (it is no fio job). */
+function swapOptions(c: RunConfig): Record<string, string> {
   return Object.fromEntries(Object.entries(c.workload).map(([k, v]) => [k, String(v)]));
 }

@@ -19,7 +19,16 @@ import { CPUS } from "../model/cpus";
 import { OTHER_KERNEL } from "../model/steps";
 import { dataBytesPerSec, linkBytesPerSec, PRESETS, type Latency } from "../model/presets";
 import { buildResult, type Result } from "./result";
-import { readHistogram, readSimStats, writeSimConfig, type SimConfigValues, type SimStatsValues } from "../wasm/engine";
+import {
+  readCpuNs,
+  readHistogram,
+  readJobRecords,
+  readSimStats,
+  writeSimConfig,
+  type JobRecord,
+  type SimConfigValues,
+  type SimStatsValues,
+} from "../wasm/engine";
 import type { Nvmesim } from "../wasm/module";
 import { yieldToEventLoop } from "./yield";
 
@@ -35,6 +44,8 @@ export interface SimulateOptions {
   batchIos?: number;
   /** Another cost table than the committed one (the calibration's fixed point runs candidates). */
   costTable?: readonly CostEntry[];
+  /** Read what the engine kept per fio job (fio's per-job report); "histograms" also keeps a clat histogram per job. */
+  jobs?: "counts" | "histograms";
 }
 
 /** Step lists for both directions, as the engine charges them. */
@@ -193,6 +204,7 @@ export function engineConfig(c: RunConfig, steps: RunSteps, costNs: CostNs = COM
     irqDeliveryNs: cpu.irqDeliveryNs,
     idleStates: cpu.idleStates.length,
     ...idle,
+    jobHistograms: 0,
   };
 }
 
@@ -235,13 +247,17 @@ export interface EngineRun {
   histWrite: number[];
   profile: Map<string, number>;
   wallMs?: number;
+  /** Per fio job, when asked for (SimulateOptions.jobs). */
+  jobs?: JobRecord[];
+  /** CPU work charged on each CPU, ns (with `jobs`). */
+  cpuNs?: number[];
 }
 
 /** Runs a validated configuration in the module `m` to its end, in batches. */
 export async function runEngine(m: Nvmesim, config: RunConfig, options: SimulateOptions = {}): Promise<EngineRun> {
   const costs = options.costTable ? costMap(options.costTable) : COMMITTED_COSTS;
   const steps = runSteps(config);
-  const values = engineConfig(config, steps, costs);
+  const values = { ...engineConfig(config, steps, costs), jobHistograms: options.jobs === "histograms" ? 1 : 0 };
   const ptr = m.exports.scratchPtr();
   writeSimConfig(m, ptr, values);
   const started = options.wallTime ? performance.now() : 0;
@@ -258,17 +274,25 @@ export async function runEngine(m: Nvmesim, config: RunConfig, options: Simulate
     }
   }
   const stats = readSimStats(m);
+  const wallMs = options.wallTime ? performance.now() - started : undefined;
+  const w = config.workload;
+  const perJob =
+    options.jobs && w.kind === "fio"
+      ? { jobs: readJobRecords(m, w.numjobs, stats.nowNs), cpuNs: readCpuNs(m, config.cpus) }
+      : {};
   return {
     stats,
     histRead: readHistogram(m, false),
     histWrite: readHistogram(m, true),
     profile: profileFromCounts(stats, steps, costs),
-    wallMs: options.wallTime ? performance.now() - started : undefined,
+    wallMs,
+    ...perJob,
   };
 }
 
 /** Runs one configuration (validated here) in the module `m`. */
 export async function simulate(m: Nvmesim, input: unknown, options: SimulateOptions = {}): Promise<Result> {
   const config = validateConfig(input);
-  return buildResult({ config, ...(await runEngine(m, config, options)) });
+  // The result's job entry is fio's, merged from what each job kept.
+  return buildResult({ config, ...(await runEngine(m, config, { jobs: "counts", ...options })) });
 }

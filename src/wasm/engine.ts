@@ -2,22 +2,23 @@
 // from the module (SIMCFG_* / SIMSTAT_* exports) and field types from the
 // tables generated with them (layouts.ts), both from the AssemblyScript
 // classes SimConfig and SimStats, the one declaration.
-import { SIM_CONFIG_FIELDS, SIM_STATS_FIELDS } from "./layouts";
+import { JOB_STATS_FIELDS, SIM_CONFIG_FIELDS, SIM_STATS_FIELDS } from "./layouts";
 import type { Nvmesim } from "./module";
 
-export { SIM_CONFIG_FIELDS, SIM_STATS_FIELDS } from "./layouts";
+export { JOB_STATS_FIELDS, SIM_CONFIG_FIELDS, SIM_STATS_FIELDS } from "./layouts";
 
 export type SimConfigValues = {
   [K in keyof typeof SIM_CONFIG_FIELDS]: (typeof SIM_CONFIG_FIELDS)[K] extends "u64" ? bigint : number;
 };
 export type SimStatsValues = { [K in keyof typeof SIM_STATS_FIELDS]: number };
+export type JobStatsValues = { [K in keyof typeof JOB_STATS_FIELDS]: number };
 
 function snake(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
 }
 
 /** Offset of a field from the module's layout exports. */
-export function layoutOffset(m: Nvmesim, prefix: "SIMCFG" | "SIMSTAT", field: string): number {
+export function layoutOffset(m: Nvmesim, prefix: "SIMCFG" | "SIMSTAT" | "JOBSTAT", field: string): number {
   const global = (m.exports as unknown as Record<string, unknown>)[`${prefix}_${snake(field)}`];
   if (!(global instanceof WebAssembly.Global))
     throw new Error(`the module has no layout entry ${prefix}_${snake(field)}`);
@@ -34,21 +35,78 @@ export function writeSimConfig(m: Nvmesim, ptr: number, values: SimConfigValues)
   }
 }
 
-/** The stats struct as numbers (exact below 2^53, which counts and ns sums of any practical run stay under). */
-export function readSimStats(m: Nvmesim): SimStatsValues {
-  const base = m.exports.engineStats();
+/** A struct of u64 and f64 fields at `base` as numbers (exact below 2^53, which counts and ns sums of any practical run stay under). */
+function readStruct(m: Nvmesim, base: number, prefix: "SIMSTAT" | "JOBSTAT", fields: Record<string, string>) {
   const v = m.view();
   const out = {} as Record<string, number>;
-  for (const [field, type] of Object.entries(SIM_STATS_FIELDS)) {
-    const at = base + layoutOffset(m, "SIMSTAT", field);
+  for (const [field, type] of Object.entries(fields)) {
+    const at = base + layoutOffset(m, prefix, field);
     out[field] = type === "f64" ? v.getFloat64(at, true) : Number(v.getBigUint64(at, true));
   }
-  return out as SimStatsValues;
+  return out;
+}
+
+export function readSimStats(m: Nvmesim): SimStatsValues {
+  return readStruct(m, m.exports.engineStats(), "SIMSTAT", SIM_STATS_FIELDS) as SimStatsValues;
+}
+
+/** What the engine kept of each fio job, fio's thread_stat (assembly/sim/job-stats.ts). */
+export interface JobRecord {
+  stats: JobStatsValues;
+  /** io_u_map (depth), io_u_submit, io_u_complete: 7 counts each; io_u_lat_n, _u: 10 each; _m: 12. */
+  depth: number[];
+  submit: number[];
+  complete: number[];
+  latN: number[];
+  latU: number[];
+  latM: number[];
+  /** clat histograms in fio's layout, when the run kept them per job. */
+  histRead?: number[];
+  histWrite?: number[];
+}
+
+function u64s(m: Nvmesim, base: number, count: number): number[] {
+  const v = m.view();
+  return Array.from({ length: count }, (_, i) => Number(v.getBigUint64(base + 8 * i, true)));
+}
+
+/** The jobs' records after a run (`jobs` of them); the samples due by the run's end are taken first. */
+export function readJobRecords(m: Nvmesim, jobs: number, endNs: number): JobRecord[] {
+  m.exports.jobStatsFinish(BigInt(endNs));
+  const stride = layoutOffset(m, "JOBSTAT", "bytes"); // JOBSTAT_BYTES: the record's size
+  const words = m.constant("JOB_MAP_WORDS");
+  const maps = m.exports.engineJobMaps();
+  const base = m.exports.engineJobStats();
+  const at = (
+    name: "JOB_MAP_DEPTH" | "JOB_MAP_SUBMIT" | "JOB_MAP_COMPLETE" | "JOB_MAP_LAT_N" | "JOB_MAP_LAT_U" | "JOB_MAP_LAT_M",
+  ) => m.constant(name);
+  return Array.from({ length: jobs }, (_, t) => {
+    const map = u64s(m, maps + 8 * words * t, words);
+    const hist = (write: boolean) => {
+      const ptr = m.exports.engineJobHistogram(t, write ? 1 : 0);
+      return ptr === 0 ? undefined : u64s(m, ptr, m.constant("PLAT_NR"));
+    };
+    const histRead = hist(false);
+    const histWrite = hist(true);
+    return {
+      stats: readStruct(m, base + stride * t, "JOBSTAT", JOB_STATS_FIELDS) as JobStatsValues,
+      depth: map.slice(at("JOB_MAP_DEPTH"), at("JOB_MAP_DEPTH") + 7),
+      submit: map.slice(at("JOB_MAP_SUBMIT"), at("JOB_MAP_SUBMIT") + 7),
+      complete: map.slice(at("JOB_MAP_COMPLETE"), at("JOB_MAP_COMPLETE") + 7),
+      latN: map.slice(at("JOB_MAP_LAT_N"), at("JOB_MAP_LAT_N") + 10),
+      latU: map.slice(at("JOB_MAP_LAT_U"), at("JOB_MAP_LAT_U") + 10),
+      latM: map.slice(at("JOB_MAP_LAT_M"), at("JOB_MAP_LAT_M") + 12),
+      ...(histRead && histWrite ? { histRead, histWrite } : {}),
+    };
+  });
+}
+
+/** CPU work charged on each CPU, ns. */
+export function readCpuNs(m: Nvmesim, cpus: number): number[] {
+  return u64s(m, m.exports.engineCpuNs(), cpus);
 }
 
 /** Bucket counts of the read or write latency histogram (fio's layout). */
 export function readHistogram(m: Nvmesim, write: boolean): number[] {
-  const base = m.exports.engineHistogram(write ? 1 : 0);
-  const v = m.view();
-  return Array.from({ length: m.constant("PLAT_NR") }, (_, i) => Number(v.getBigUint64(base + 8 * i, true)));
+  return u64s(m, m.exports.engineHistogram(write ? 1 : 0), m.constant("PLAT_NR"));
 }

@@ -90,6 +90,14 @@ export const CONSTANT_NAMES = [
   "NVME_SGL_DESC_ID",
   "SCRATCH_BYTES",
   "PLAT_NR",
+  "JOB_MAP_DEPTH",
+  "JOB_MAP_SUBMIT",
+  "JOB_MAP_COMPLETE",
+  "JOB_MAP_LAT_N",
+  "JOB_MAP_LAT_U",
+  "JOB_MAP_LAT_M",
+  "JOB_MAP_WORDS",
+  "JOB_SAMPLE_NS",
   "PLAT_BITS",
   "LAT_CONSTANT",
   "LAT_UNIFORM",
@@ -234,4 +242,9 @@ export interface NvmesimExports extends Record<ConstantName, WebAssembly.Global>
   engineDone(): number;
   engineStats(): Ptr;
   engineHistogram(write: number): Ptr;
+  engineCpuNs(): Ptr;
+  jobStatsFinish(nowNs: bigint): void;
+  engineJobStats(): Ptr;
+  engineJobMaps(): Ptr;
+  engineJobHistogram(job: number, write: number): Ptr;
 }

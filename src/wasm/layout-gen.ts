@@ -40,6 +40,7 @@ export function layoutFiles(root: string): LayoutFile[] {
   const classes = [
     { name: "SimConfig", file: "assembly/sim/config.ts", prefix: "SIMCFG", table: "SIM_CONFIG_FIELDS" },
     { name: "SimStats", file: "assembly/sim/stats.ts", prefix: "SIMSTAT", table: "SIM_STATS_FIELDS" },
+    { name: "JobStats", file: "assembly/sim/job-stats.ts", prefix: "JOBSTAT", table: "JOB_STATS_FIELDS" },
   ].map((c) => ({ ...c, fields: classFields(readFileSync(join(root, c.file), "utf8"), c.name, c.file) }));
   const from = classes.map((c) => `${c.name} (${c.file})`).join(" and ");
   const assembly = [

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { WASM_PATH } from "../../src/wasm/build";
-import { SIM_CONFIG_FIELDS, SIM_STATS_FIELDS } from "../../src/wasm/engine";
+import { JOB_STATS_FIELDS, SIM_CONFIG_FIELDS, SIM_STATS_FIELDS } from "../../src/wasm/engine";
 import { CONSTANT_NAMES } from "../../src/wasm/exports";
 import { loadNvmesim } from "../../src/wasm/node";
 
@@ -11,11 +11,13 @@ const exported = WebAssembly.Module.exports(module);
 
 describe("module exports", () => {
   it("exports every constant TypeScript reads, and no others", () => {
-    const globals = exported.filter((e) => e.kind === "global" && !/^SIM(CFG|STAT)_/.test(e.name)).map((e) => e.name);
+    const globals = exported
+      .filter((e) => e.kind === "global" && !/^(SIMCFG|SIMSTAT|JOBSTAT)_/.test(e.name))
+      .map((e) => e.name);
     expect([...globals].sort()).toEqual([...CONSTANT_NAMES].sort());
   });
 
-  it("the engine's config and stats fields are the ones TypeScript writes and reads", () => {
+  it("the engine's config, stats and job stats fields are the ones TypeScript writes and reads", () => {
     const names = (prefix: string) =>
       exported
         .filter((e) => e.kind === "global" && e.name.startsWith(prefix) && e.name !== `${prefix}BYTES`)
@@ -30,6 +32,11 @@ describe("module exports", () => {
     expect(names("SIMSTAT_")).toEqual(
       Object.keys(SIM_STATS_FIELDS)
         .map((f) => `SIMSTAT_${snake(f)}`)
+        .sort(),
+    );
+    expect(names("JOBSTAT_")).toEqual(
+      Object.keys(JOB_STATS_FIELDS)
+        .map((f) => `JOBSTAT_${snake(f)}`)
         .sort(),
     );
   });

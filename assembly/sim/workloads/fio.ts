@@ -17,6 +17,7 @@ import { prngNext } from "../../runtime/prng";
 import { EV_RUN, IoRec, M, cpuRun, evWord, post, threadRec, cfg } from "../machine";
 import { hostIoSeen, ioSubmit, plugFinish } from "../host-io";
 import { st } from "../stats";
+import { jobReaped, jobRecord, jobSlept, jobStatsInit, jobSubmitted } from "../job-stats";
 
 @unmanaged
 class FioState {
@@ -48,6 +49,7 @@ export function fioInit(): bool {
   F.plugged = arenaAlloc(threads << 2, 4);
   F.done = arenaAlloc(threads * cfg.iodepth * offsetof<DoneRec>(), 8);
   F.waiters = arenaAlloc((<usize>cfg.cpus) << 2, 4);
+  if (!jobStatsInit(cfg.threads, cfg.jobHistograms != 0)) return false;
   return F.ready != 0 && F.waiting != 0 && F.toSubmit != 0 && F.plugged != 0 && F.done != 0 && F.waiters != 0;
 }
 
@@ -116,7 +118,9 @@ export function fioSubmitNext(t: u32, now: u64): void {
     return;
   }
   store<u32>(left, 0);
-  let issued = load<u32>(plugged) != 0;
+  let n = load<u32>(plugged);
+  let issued = n != 0;
+  if (issued) jobSubmitted(t, n);
   store<u32>(plugged, 0);
   post(issued ? plugFinish(cpu, now) : now, evWord(EV_RUN, 0, t));
 }
@@ -139,9 +143,11 @@ export function fioCheck(t: u32, now: u64): void {
     store<u32>(w, load<u32>(w) + 1);
     return;
   }
+  jobReaped(t, n);
   for (let i: u32 = 0; i < n; i++) {
     let d = doneRec(t, i);
     hostIoSeen(d.write != 0, d.submitNs, <u64>d.slatNs, now);
+    jobRecord(t, d.write != 0, cfg.bs, now - d.submitNs, <u64>d.slatNs, now);
   }
   store<u32>(readySlot, 0);
   store<u32>(slot(F.toSubmit, t), n);
@@ -169,5 +175,6 @@ export function fioDone(rec: IoRec, now: u64): void {
     return;
   }
   st.nSleep++;
+  jobSlept(t);
   post(cpuRun(cpu, now, cfg.costSleep), evWord(EV_RUN, 0, t)); // woken: the switch to it, then it runs
 }
