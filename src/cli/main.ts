@@ -8,6 +8,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "run one simulation (fio-like workload, either host path, any device preset)",
     load: async () => (await import("./run")).run,
   },
+  fio: {
+    summary: "fio's command line and job files on the simulated machine, reported as fio reports (text, json, json+)",
+    load: async () => (await import("./fio")).fio,
+  },
   measure: {
     summary: "run the same job for real with fio (and perf) on a loop device, a block device or a file",
     load: async () => (await import("./measure")).measureCommand,

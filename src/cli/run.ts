@@ -7,6 +7,8 @@ import { ConfigError } from "../model/config";
 import { CONFIG_FIELDS, describeType, type ConfigField } from "../model/config-schema";
 import { BOOLEAN_SWITCHES } from "../model/paths";
 import { simulate } from "../run/simulate";
+import { simulateFio } from "../run/fio-report";
+import { fioJsonText } from "../fio/json";
 import type { Result } from "../run/result";
 import { profileText, resultSummary } from "../report/summary";
 import { loadNvmesim } from "../wasm/node";
@@ -31,6 +33,7 @@ const FLAGS: FlagSpec = {
   "cost-table": { type: "string" },
   json: { type: "boolean" },
   "fio-json": { type: "boolean" },
+  "group-reporting": { type: "boolean" },
   profile: { type: "boolean" },
   timing: { type: "boolean" },
   help: { type: "boolean" },
@@ -122,20 +125,27 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const outputs = ["json", "fio-json", "profile"].filter((k) => boolFlag(parsed, k));
   if (outputs.length > 1)
     throw new UsageError(`--${outputs[0]} and --${outputs[1]} cannot be combined (pick one output)`);
+  if (boolFlag(parsed, "group-reporting") && outputs[0] !== "fio-json")
+    throw new UsageError("--group-reporting is for --fio-json (--json always reports the jobs as one group)");
   const input = configFromFlags(parsed.values);
   const m = await loadNvmesim();
   let result: Result;
   try {
     const costTable =
       parsed.values["cost-table"] === undefined ? undefined : readCostTable(String(parsed.values["cost-table"]));
-    result = await simulate(m, input, { wallTime: boolFlag(parsed, "timing"), costTable });
+    const options = { wallTime: boolFlag(parsed, "timing"), costTable };
+    if (outputs[0] === "fio-json") {
+      const report = await simulateFio(m, input, { groupReporting: boolFlag(parsed, "group-reporting") }, {}, options);
+      io.stdout(report.text);
+      result = report.groups[0].result;
+    } else result = await simulate(m, input, options);
   } catch (err) {
     if (err instanceof ConfigError) throw new UsageError(`invalid configuration: ${err.message}`);
     throw err;
   }
-  if (outputs.length === 1 && outputs[0] !== "profile") io.stdout(JSON.stringify(result, null, 1) + "\n");
+  if (outputs[0] === "json") io.stdout(fioJsonText(result));
   else if (outputs[0] === "profile") io.stdout(profileText(result));
-  else io.stdout(resultSummary(result));
+  else if (outputs.length === 0) io.stdout(resultSummary(result));
   return result.nvmesim.engineErrors === 0 && result.nvmesim.integrityErrors === 0 ? 0 : 1;
 }
 

@@ -1,77 +1,146 @@
-// A simulated fio job reported as fio reports it: one entry per job, or one
-// per group with group_reporting, each with the options the job was given;
-// the JSON document and its text (json, json+). The numbers are the
-// simulation's; the layout is fio's.
-import { validateConfig, type RunConfig } from "../model/config";
-import { buildResult, diskCounts, type Result } from "./result";
+// Simulated fio jobs reported as fio reports them: one entry per job, or one
+// per group with group_reporting, each with the options it was given; the
+// groups (stonewall) one after the other; the JSON document and its text
+// (json, json+) and fio's normal text. The numbers are the simulation's; the
+// layout is fio's.
+import { ConfigError, validateConfig, type RunConfig } from "../model/config";
+import { buildResult, diskCounts, type NvmesimSection, type Result } from "./result";
 import { runEngine, type SimulateOptions } from "./simulate";
 import type { Nvmesim } from "../wasm/module";
-import { fioDocument, fioJsonText, type FioOutputOptions, type ReportedJob } from "../fio/json";
+import { ctime, fioDocument, fioJsonText, type DiskCounts, type FioDocumentJson, type ReportedJob } from "../fio/json";
 import { jobOptionsOf } from "../fio/job-options";
+import { diskText, groupText, startLine, threadText } from "../fio/normal";
 import { groupRun, groupStat, threadStats, type GroupRun } from "../fio/thread-stat";
 
-export interface FioReportOptions {
-  /** One entry for all jobs (fio's group_reporting). */
+/** One group of jobs that run side by side: a configuration and how its jobs are named and reported. */
+export interface FioGroupSpec {
+  /** The run configuration (validated here). */
+  input: unknown;
+  /** One entry for all the group's jobs (fio's group_reporting). */
   groupReporting: boolean;
+  /** Each job's (thread's) name; "nvmesim" for all when absent. */
+  names?: readonly string[];
+  /** Each job's options as given, for "job options"; derived from the configuration when absent. */
+  jobOptions?: readonly Record<string, string>[];
+  /** fio's ioengine name, for the normal output's start line. */
+  ioengine?: string;
+}
+
+export interface FioOutputSettings {
   /** json+: clat bins. */
   plus?: boolean;
-  /** The job's name (fio's jobname); "nvmesim" by default. */
-  name?: string;
-  /** The options the job was given, as fio writes them under "job options"; derived from the configuration when absent. */
-  jobOptions?: Record<string, string>;
-  globalOptions?: Record<string, string>;
   epochSeconds?: number;
+  globalOptions?: Record<string, string>;
 }
 
-export interface FioReport {
+export interface FioGroupRun {
+  config: RunConfig;
   result: Result;
-  jobs: ReportedJob[];
-  groups: GroupRun[];
-  document: ReturnType<typeof fioDocument>;
+  reported: ReportedJob[];
+  run: GroupRun;
+  disk: DiskCounts;
+}
+
+export interface FioRun {
+  groups: FioGroupRun[];
+  /** fio's JSON, with nvmesim's section (one group's, or a list of the groups') under "nvmesim". */
+  document: FioDocumentJson & { nvmesim: NvmesimSection | NvmesimSection[] };
   /** The document printed as fio prints it. */
   text: string;
+  /** fio's normal text output. */
+  normal: string;
 }
 
-/** The fio report of a finished run. */
-export function fioReport(
-  config: RunConfig,
-  result: Result,
-  engine: Pick<Awaited<ReturnType<typeof runEngine>>, "jobs" | "cpuNs" | "histRead" | "histWrite" | "stats">,
-  options: FioReportOptions,
-): FioReport {
-  if (!engine.jobs || !engine.cpuNs) throw new Error("the run kept no per-job statistics (SimulateOptions.jobs)");
-  const name = options.name ?? "nvmesim";
-  const error = result.jobs[0].error;
-  const perJob = threadStats(config, engine.jobs, engine.cpuNs, result.nvmesim.simulatedNs, name, error);
-  const runPlat = { read: engine.histRead, write: engine.histWrite };
-  const stats =
-    options.groupReporting || perJob.length === 1 ? [groupStat(perJob, runPlat)] : perJob.map((s) => ({ ...s }));
-  const groups = [groupRun(stats)];
-  const jobOptions = options.jobOptions ?? jobOptionsOf(config, name, options.groupReporting);
-  const jobs = stats.map((stat) => ({ stat, options: jobOptions }));
-  const outputOptions: FioOutputOptions = {
-    plus: options.plus ?? false,
-    epochSeconds: options.epochSeconds,
-    globalOptions: options.globalOptions,
-  };
-  const document = {
-    ...fioDocument(result.nvmesim.simulatedNs, jobs, groups, diskCounts(engine.stats), outputOptions),
-    nvmesim: result.nvmesim,
-  };
-  return { result, jobs, groups, document, text: fioJsonText(document) };
+/** One group's run, reported. */
+async function runGroup(
+  m: Nvmesim,
+  spec: FioGroupSpec,
+  groupid: number,
+  simulateOptions: SimulateOptions,
+): Promise<FioGroupRun> {
+  const config = validateConfig(spec.input);
+  const w = config.workload;
+  if (w.kind !== "fio")
+    throw new ConfigError("workload.kind", '"swap" has no fio jobs to report (fio output is for workload.kind "fio")');
+  const perJob = !spec.groupReporting && w.numjobs > 1;
+  const engine = await runEngine(m, config, { ...simulateOptions, jobs: perJob ? "histograms" : "counts" });
+  const result = buildResult({ config, ...engine });
+  const names = spec.names ?? [];
+  const stats = threadStats(config, engine.jobs!, engine.cpuNs!, engine.stats.nowNs, "", result.jobs[0].error).map(
+    (s, t) => ({ ...s, name: names[t] ?? "nvmesim", groupid }),
+  );
+  const plat = { read: engine.histRead, write: engine.histWrite };
+  const options = (t: number) => spec.jobOptions?.[t] ?? jobOptionsOf(config, stats[t].name, spec.groupReporting);
+  const reported = perJob
+    ? stats.map((stat, t) => ({ stat, options: options(t) }))
+    : [{ stat: groupStat(stats, plat), options: options(0) }];
+  return { config, result, reported, run: groupRun(reported.map((r) => r.stat)), disk: diskCounts(engine.stats) };
 }
 
-/** Runs a configuration of a fio workload and reports it as fio does. */
+function sumDisk(disks: readonly DiskCounts[], runs: readonly number[]): DiskCounts {
+  const total = runs.reduce((a, b) => a + b, 0);
+  const add = (k: keyof DiskCounts) => disks.reduce((s, d) => s + d[k], 0);
+  return {
+    readIos: add("readIos"),
+    writeIos: add("writeIos"),
+    writeMerges: add("writeMerges"),
+    readTicksMs: add("readTicksMs"),
+    writeTicksMs: add("writeTicksMs"),
+    utilPercent: total > 0 ? disks.reduce((s, d, i) => s + d.utilPercent * runs[i], 0) / total : 0,
+  };
+}
+
+/** Runs the groups one after the other, as fio runs stonewalled groups, and reports them. */
+export async function simulateFioGroups(
+  m: Nvmesim,
+  specs: readonly FioGroupSpec[],
+  settings: FioOutputSettings = {},
+  simulateOptions: SimulateOptions = {},
+): Promise<FioRun> {
+  const groups: FioGroupRun[] = [];
+  for (const [i, spec] of specs.entries()) groups.push(await runGroup(m, spec, i, simulateOptions));
+  const runs = groups.map((g) => g.result.nvmesim.simulatedNs);
+  const simulatedNs = runs.reduce((a, b) => a + b, 0);
+  const disk = sumDisk(
+    groups.map((g) => g.disk),
+    runs,
+  );
+  const fio = fioDocument(
+    simulatedNs,
+    groups.flatMap((g) => g.reported),
+    groups.map((g) => g.run),
+    disk,
+    { plus: settings.plus ?? false, epochSeconds: settings.epochSeconds, globalOptions: settings.globalOptions },
+  );
+  const sections = groups.map((g) => g.result.nvmesim);
+  const document = { ...fio, nvmesim: sections.length === 1 ? sections[0] : sections };
+  const time = ctime(fio.timestamp);
+  let normal = "";
+  specs.forEach((spec, i) => {
+    const w = groups[i].config.workload;
+    if (w.kind !== "fio") return;
+    const names = groups[i].reported.length ? (spec.names ?? []) : [];
+    const first = names[0] ?? "nvmesim";
+    const engine = spec.ioengine ?? (w.ioengine === "sync" ? "psync" : "libaio");
+    normal += startLine(first, i, w.rw, w.bs, engine, w.iodepth);
+    if (w.numjobs > 1) normal += "...\n";
+  });
+  const processes = groups.reduce((n, g) => n + (g.config.workload.kind === "fio" ? g.config.workload.numjobs : 0), 0);
+  normal += `fio-3.33\nStarting ${processes} process${processes === 1 ? "" : "es"}\n\n`;
+  let pid = 0;
+  for (const g of groups) for (const r of g.reported) normal += threadText(r.stat, g.run, ++pid, time);
+  groups.forEach((g, i) => (normal += groupText(g.run, i)));
+  normal += diskText(disk);
+  return { groups, document, text: fioJsonText(document), normal };
+}
+
+/** One configuration's jobs reported as fio does (`nvmesim run --fio-json`). */
 export async function simulateFio(
   m: Nvmesim,
   input: unknown,
-  options: FioReportOptions,
+  spec: Omit<FioGroupSpec, "input">,
+  settings: FioOutputSettings = {},
   simulateOptions: SimulateOptions = {},
-): Promise<FioReport> {
-  const config = validateConfig(input);
-  if (config.workload.kind !== "fio")
-    throw new Error("workload.kind: fio output is for fio jobs, not the swap program");
-  const perJobHistograms = !options.groupReporting && config.workload.numjobs > 1;
-  const engine = await runEngine(m, config, { ...simulateOptions, jobs: perJobHistograms ? "histograms" : "counts" });
-  return fioReport(config, buildResult({ config, ...engine }), engine, options);
+): Promise<FioRun> {
+  return simulateFioGroups(m, [{ input, ...spec }], settings, simulateOptions);
 }

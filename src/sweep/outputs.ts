@@ -8,6 +8,9 @@ import { dirname, join } from "node:path";
 import { parseHTML } from "linkedom";
 import { sweepCharts } from "./plots";
 import type { Result } from "../run/result";
+import { fioJsonText } from "../fio/json";
+import { fioSize } from "../fio/job-options";
+import type { RunConfig } from "../model/config";
 import { sweepReportHtml } from "./report";
 import { readRecordLine, type PointRecord, type RecordSpot } from "./log";
 import type { SweepSpec } from "./spec";
@@ -45,15 +48,14 @@ const FIO_NAMED = new Set(["workload.rw", "workload.bs", "workload.iodepth", "wo
 /** Where a point's fio JSON goes under DIR/fio: fio-plot's layout, SERIES/BS/RW-IODEPTH-NUMJOBS.json, the
  * series being the point's other axis values; a swap point (no fio job options) is point-NNNNNN.json. */
 export function fioFileName(spec: SweepSpec, record: PointRecord): string {
-  const options = (record.result as Result).jobs[0]["job options"];
-  if (options.kind !== "fio") return `point-${String(record.point).padStart(6, "0")}.json`;
+  const w = ((record.result as Result).nvmesim.config as RunConfig).workload;
+  if (w.kind !== "fio") return `point-${String(record.point).padStart(6, "0")}.json`;
   const safe = (v: unknown) => String(v).replace(/[^A-Za-z0-9._=-]+/g, "_");
   const series = spec.axes
     .filter((a) => !FIO_NAMED.has(a.param))
     .map((a) => `${safe(a.name)}=${safe(record.values[a.name])}`)
     .join(",");
-  const bs = `${Number(options.bs) / 1024}k`;
-  return join(series || "all", bs, `${options.rw}-${options.iodepth}-${options.numjobs}.json`);
+  return join(series || "all", fioSize(w.bs), `${w.rw}-${w.iodepth}-${w.numjobs}.json`);
 }
 
 /** Writes the records at `spots` in point order to `file` (atomically), returning their table rows. */
@@ -72,7 +74,7 @@ export function writeSortedLog(
       if (fio && record.result !== undefined) {
         const file = join(fio.dir, fioFileName(fio.spec, record));
         mkdirSync(dirname(file), { recursive: true });
-        writeAtomic(file, JSON.stringify(record.result, null, 2) + "\n");
+        writeAtomic(file, fioJsonText(record.result as Result));
       }
     });
   } finally {

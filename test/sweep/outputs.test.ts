@@ -4,22 +4,22 @@ import type { PointRecord } from "../../src/sweep/log";
 import { fioFileName } from "../../src/sweep/outputs";
 import { parseSpec } from "../../src/sweep/spec";
 
-const record = (values: PointRecord["values"], options: Record<string, string>, point = 7): PointRecord => ({
+const record = (values: PointRecord["values"], workload: Record<string, unknown>, point = 7): PointRecord => ({
   point,
   values,
   seed: "1",
-  result: { jobs: [{ "job options": options }] },
+  result: { nvmesim: { config: { workload } } },
 });
 
 describe("fio JSON file names", () => {
   it("puts the other axes in the directory and rw, iodepth and numjobs in the name", () => {
-    const fio = { kind: "fio", rw: "randread", bs: "4096", iodepth: "32", numjobs: "4" };
+    const fio = { kind: "fio", rw: "randread", bs: 4096, iodepth: 32, numjobs: 4 };
     const spec = parseSpec({ axes: { path: ["rw_page"], "device.preset": ["p4800x"], iodepth: [32] } });
     expect(fioFileName(spec, record({ path: "rw_page", "device.preset": "p4800x", iodepth: 32 }, fio))).toBe(
       "path=rw_page,device.preset=p4800x/4k/randread-32-4.json",
     );
     const full = parseSpec({ axes: { "workload.iodepth": [32] } });
-    expect(fioFileName(full, record({ "workload.iodepth": 32 }, { ...fio, bs: "131072" }))).toBe(
+    expect(fioFileName(full, record({ "workload.iodepth": 32 }, { ...fio, bs: 131072 }))).toBe(
       "all/128k/randread-32-4.json",
     );
     const polled = parseSpec({ axes: { "switches.polled": [true] } });

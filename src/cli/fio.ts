@@ -1,0 +1,102 @@
+// nvmesim fio: fio's command line and job files, run on the simulated machine
+// and reported as fio reports (normal text, json, json+), so a fio user's job
+// and tools carry over. nvmesim's machine (host path, device, CPUs) comes
+// from its own options, which fio does not have.
+import { ConfigError, nearest } from "../model/config";
+import { simulateFioGroups, type FioGroupSpec } from "../run/fio-report";
+import { loadNvmesim } from "../wasm/node";
+import { writeAtomic } from "../sweep/outputs";
+import { FioJobError, globalOptions, jobGroups, modelledHelp, takesValue } from "../fio/jobs";
+import { JobFileError, parseCommandLine } from "../fio/job-file";
+import { readInputFile, UsageError } from "./args";
+import type { Io } from "./io";
+import { configFromFlags } from "./run";
+
+/** nvmesim's own options (fio has none of these names), and fio's program options nvmesim takes. */
+const PROGRAM: Record<string, "value" | "flag" | "list"> = {
+  "output-format": "value",
+  output: "value",
+  help: "flag",
+  path: "value",
+  device: "value",
+  cpus: "value",
+  "q-depth": "value",
+  cpu: "value",
+  seed: "value",
+  switch: "list",
+  config: "value",
+};
+
+const FORMATS = ["normal", "json", "json+"] as const;
+
+const HELP = `usage: nvmesim fio [JOBFILE ...] [--OPTION=VALUE ...] [--output-format=normal|json|json+] [--output=FILE]
+                   [--path blk-mq|rw_page] [--device PRESET] [--cpus N] [--q-depth N] [--cpu NAME] [--seed N]
+                   [--switch NAME ...] [--config FILE]
+Runs fio jobs, from job files ([global] and job sections, ; and # comments, \${VAR}) and fio's command line
+(options before the first --name are global; --name starts a job), on the simulated machine, and prints
+what fio prints: its normal text (the default), its JSON, or json+ (clat bins, for fio_jsonplus_clat2csv).
+Jobs in one stonewall group run side by side as one simulation, so they must do the same I/O; groups run one
+after the other. number_ios, io_size and size are each job's, as in fio. nvmesim's section of the JSON is
+under "nvmesim". The machine: --path, --device, --cpus, --q-depth, --cpu, --seed, --switch, or --config FILE
+(as nvmesim run takes them). A fio option nvmesim does not model is refused by name, never ignored.
+
+The fio options nvmesim maps:
+${modelledHelp()}
+`;
+
+export async function fio(argv: string[], io: Io): Promise<number> {
+  let line;
+  try {
+    line = parseCommandLine(argv, PROGRAM, takesValue, readInputFile, process.env);
+  } catch (err) {
+    if (err instanceof JobFileError) throw new UsageError(err.message);
+    throw err;
+  }
+  const p = line.program;
+  if (p.has("help")) {
+    io.stdout(HELP);
+    return 0;
+  }
+  const format = p.get("output-format") ?? "normal";
+  if (!(FORMATS as readonly string[]).includes(format)) {
+    const near = nearest(format, FORMATS);
+    throw new UsageError(
+      `invalid --output-format '${format}' (allowed: ${FORMATS.join(", ")})${near ? `; did you mean ${near}?` : ""}`,
+    );
+  }
+  if (line.jobs.length === 0)
+    throw new UsageError("no job: give a job file or --name=JOB with its options (see --help)");
+  const machine: Record<string, unknown> = Object.fromEntries(
+    [...p].filter(([k]) => !["output-format", "output", "help", "switch"].includes(k)),
+  );
+  if (p.has("switch")) machine.switch = p.get("switch")!.split("\n");
+  const base = configFromFlags(machine) as { seed?: unknown; workload?: Record<string, unknown> };
+  const defaultSize = Number(base.workload?.size ?? 1 << 30);
+  let specs: FioGroupSpec[];
+  try {
+    specs = jobGroups(line.jobs, defaultSize).map((g) => ({
+      input: { ...base, ...(g.seed !== undefined ? { seed: g.seed } : {}), workload: g.workload },
+      groupReporting: g.groupReporting,
+      names: g.threadNames,
+      jobOptions: g.threadOptions,
+      ioengine: g.ioengine,
+    }));
+  } catch (err) {
+    if (err instanceof FioJobError) throw new UsageError(err.message);
+    throw err;
+  }
+  const m = await loadNvmesim();
+  let run;
+  try {
+    run = await simulateFioGroups(m, specs, { plus: format === "json+", globalOptions: globalOptions(line.jobs) });
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(`invalid job: ${err.message}`);
+    throw err;
+  }
+  const text = format === "normal" ? run.normal : run.text;
+  const output = p.get("output");
+  if (output !== undefined) writeAtomic(output, text);
+  else io.stdout(text);
+  const clean = run.groups.every((g) => g.result.nvmesim.engineErrors === 0 && g.result.nvmesim.integrityErrors === 0);
+  return clean ? 0 : 1;
+}
