@@ -2,6 +2,7 @@
 // turned into one line that names the flag, the value and what is allowed.
 import { readFileSync } from "node:fs";
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { nearest } from "../model/config";
 
 /** A mistake in what the user typed: exit status 2, one line, no stack trace. */
 export class UsageError extends Error {}
@@ -33,8 +34,10 @@ function describeParseError(err: Error & { code?: string }, options: FlagSpec): 
     .map((name) => `--${name}`)
     .join(", ");
   switch (err.code) {
-    case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
-      return `unknown flag ${flag} (allowed: ${allowed})`;
+    case "ERR_PARSE_ARGS_UNKNOWN_OPTION": {
+      const near = nearest(flag.replace(/^-+/, "").replace(/_/g, "-"), Object.keys(options));
+      return `unknown flag ${flag}${near ? ` (did you mean --${near}?)` : ""}; allowed: ${allowed}`;
+    }
     case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
       if (err.message.includes("does not take an argument")) return `${flag} takes no value`;
       if (err.message.includes("ambiguous"))

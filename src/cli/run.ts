@@ -13,6 +13,8 @@ import type { Result } from "../run/result";
 import { profileText, resultSummary } from "../report/summary";
 import { loadNvmesim } from "../wasm/node";
 import { boolFlag, parseFlags, UsageError, type FlagSpec } from "./args";
+import { fioBytes, FioValueError } from "../fio/values";
+import { fromFioSpelling } from "../fio/jobs";
 import type { Io } from "./io";
 
 /** The configuration's fields that have a flag, from the schema. */
@@ -59,7 +61,20 @@ an "nvmesim" section), --fio-json the same, --profile a perf-report-style table.
 ${CONFIG_FLAGS_HELP}
 `;
 
-function numberFlag(flag: string, text: string): number {
+/**
+ * A flag's value in fio's syntax: sizes and counts with k/m/g suffixes (4k, 1m), times with us/ms/s/m/h
+ * (runtime: 30, 1s, 500ms), other numbers as decimals.
+ */
+function flagValue(f: ConfigField, flag: string, text: string): unknown {
+  try {
+    if (f.value.type === "size" || f.value.type === "integer") return fioBytes(flag, text);
+    if (f.path === "workload.runtime" || f.value.type === "enum") return fromFioSpelling(f.path, text);
+  } catch (err) {
+    if (err instanceof FioValueError)
+      throw new UsageError(`invalid --${flag} '${text}': ${err.message.replace(/^[^:]*: /, "")}`);
+    throw err;
+  }
+  if (f.value.type !== "number") return text;
   if (!/^\d+(\.\d+)?$/.test(text)) throw new UsageError(`invalid --${flag} '${text}': must be a number`);
   return Number(text);
 }
@@ -97,8 +112,7 @@ export function configFromFlags(values: Record<string, unknown>): Record<string,
     const { name, sets } = f.flag!;
     const v = values[name];
     if (v === undefined || v === false) continue;
-    const numeric = f.value.type === "integer" || f.value.type === "number";
-    setPath(config, f.path, sets !== undefined ? sets : numeric ? numberFlag(name, String(v)) : String(v));
+    setPath(config, f.path, sets !== undefined ? sets : flagValue(f, name, String(v)));
   }
   for (const name of (values.switch as string[] | undefined) ?? []) {
     if (!(BOOLEAN_SWITCHES as readonly string[]).includes(name))

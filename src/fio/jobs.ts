@@ -309,3 +309,28 @@ export function modelledHelp(): string {
     })
     .join("\n");
 }
+
+/** fio's names for configuration fields, where they differ (readwrite for rw, blocksize for bs). */
+export const FIO_FIELD_ALIASES: Readonly<Record<string, string>> = { readwrite: "rw", blocksize: "bs" };
+
+/**
+ * A configuration field's value from fio's spelling of it: engine names (libaio, io_uring: async; psync, sync,
+ * pvsync, pvsync2, vsync: sync), readwrite for rw, times for runtime (30, 1s, 500ms) and integers with k/m/g
+ * suffixes. Anything else is returned as it came, for the configuration's own checks.
+ */
+export function fromFioSpelling(path: string, value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  const field = path.split(".").pop()!;
+  if (field === "ioengine") {
+    if ((ASYNC_ENGINES as readonly string[]).includes(value)) return "async";
+    if ((SYNC_ENGINES as readonly string[]).includes(value)) return "sync";
+  }
+  if (field === "rw" && value === "readwrite") return "rw";
+  if (path === "workload.runtime") return fioTimeUs(field, value, true) / 1e6;
+  if (
+    ["iodepth", "numjobs", "number_ios", "rwmixread", "qDepth", "cpus", "threads", "faults"].includes(field) &&
+    /^\d/.test(value)
+  )
+    return fioBytes(field, value);
+  return value;
+}

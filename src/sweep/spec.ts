@@ -4,6 +4,8 @@
 // the value and what is allowed, with the nearest valid name for typos.
 import { checkField, ConfigError, nearest, parseSize, validateConfig } from "../model/config";
 import { CONFIG_FIELDS, configField } from "../model/config-schema";
+import { FIO_FIELD_ALIASES, fromFioSpelling } from "../fio/jobs";
+import { FioValueError } from "../fio/values";
 
 export type Scalar = string | number | boolean;
 
@@ -59,6 +61,7 @@ export function resolveParam(name: string, at: string): string {
   if (name === "seed")
     throw new SpecError(at, "seed cannot be an axis: each point's seed derives from the base seed and its index");
   if (name in PARAMS) return name;
+  if (name in FIO_FIELD_ALIASES) return resolveParam(FIO_FIELD_ALIASES[name], at);
   const bySuffix = PARAM_NAMES.filter((p) => p.endsWith(`.${name}`));
   if (bySuffix.length === 1) return bySuffix[0];
   const near = nearest(name, [...PARAM_NAMES, ...PARAM_NAMES.map((p) => p.split(".").pop()!)]);
@@ -96,8 +99,16 @@ export function parseRange(text: string, at: string): number[] {
   return out;
 }
 
-function checkValue(param: string, value: unknown, at: string): Scalar {
+function checkValue(param: string, written: unknown, at: string): Scalar {
   const kind = PARAMS[param];
+  let value: unknown;
+  try {
+    value = fromFioSpelling(param, written);
+  } catch (err) {
+    if (err instanceof FioValueError)
+      throw new SpecError(at, `${err.message.replace(/^[^:]*: /, "")}, as ${param} needs`);
+    throw err;
+  }
   const show = JSON.stringify(value);
   if (kind === "size") {
     try {

@@ -42,12 +42,53 @@ describe("nvmesim run", () => {
     expect(doc.jobs[0]["job options"].iodepth).toBe("2");
   });
 
+  it("takes fio's value syntax in its flags, and fio's engine names", async () => {
+    const doc = JSON.parse(
+      (
+        await runCli(
+          "run",
+          "--runtime",
+          "20ms",
+          "--number-ios",
+          "0",
+          "--bs",
+          "8k",
+          "--ioengine",
+          "libaio",
+          "--cpus",
+          "2",
+          "--numjobs",
+          "2",
+          "--iodepth",
+          "4",
+          "--json",
+        )
+      ).stdout,
+    );
+    expect(doc.nvmesim.config.workload).toMatchObject({ runtime: 0.02, bs: 8192, ioengine: "async", number_ios: 0 });
+    expect(doc.nvmesim.simulatedNs).toBeLessThanOrEqual(20e6);
+  });
+
+  it("--fio-json prints fio's entry per job, --json the jobs as one group", async () => {
+    const json = JSON.parse((await runCli("run", ...quick, "--json")).stdout);
+    const perJob = JSON.parse((await runCli("run", ...quick, "--fio-json")).stdout);
+    const grouped = JSON.parse((await runCli("run", ...quick, "--fio-json", "--group-reporting")).stdout);
+    expect([json.jobs.length, perJob.jobs.length, grouped.jobs.length]).toEqual([1, 2, 1]);
+    expect(perJob.jobs[0].read.total_ios + perJob.jobs[1].read.total_ios).toBe(20000);
+    expect(grouped.jobs[0].read.total_ios).toBe(20000);
+    expect(grouped.jobs[0]["job options"]).toMatchObject({ numjobs: "2", number_ios: "10000", group_reporting: "1" });
+  });
+
   const bad: [string[], RegExp][] = [
     [["--iodepth", "2000"], /workload\.iodepth: 2000 x 1 jobs on a CPU is more than a 1024-entry queue/],
     [["--device", "p3800"], /device\.preset: "p3800" is not one of .*did you mean p4800x/],
     [["--bs", "1000"], /workload\.bs: 1000 is not a multiple of 4096/],
     [["--switch", "fast"], /invalid --switch 'fast'/],
-    [["--iodepth", "x"], /invalid --iodepth 'x': must be a number/],
+    [["--iodepth", "x"], /invalid --iodepth 'x': not an integer with an optional unit/],
+    [["--runtime", "1w"], /invalid --runtime '1w': not an integer time with an optional unit \(us, ms, s, m, h, d/],
+    [["--iodpeth", "4"], /unknown flag --iodpeth \(did you mean --iodepth\?\)/],
+    [["--number_ios", "4"], /unknown flag --number_ios \(did you mean --number-ios\?\)/],
+    [["--group-reporting"], /--group-reporting is for --fio-json/],
     [["--json", "--profile"], /--json and --profile cannot be combined/],
     [["--config", "/nonexistent/run.json"], /cannot read --config/],
   ];

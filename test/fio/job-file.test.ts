@@ -1,0 +1,142 @@
+// Goal: fio's job files and command line mean to nvmesim what they mean to fio: the same jobs, groups and
+// options (checked against fio 3.33 itself), fio's value syntax, and one line naming what nvmesim refuses.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseJobFile } from "../../src/fio/job-file";
+import { jobGroups } from "../../src/fio/jobs";
+import { fioBytes, fioTimeUs } from "../../src/fio/values";
+import { runCli } from "../cli/run-cli";
+
+const dir = mkdtempSync(join(tmpdir(), "nvmesim-jobfile-"));
+const target = join(dir, "target");
+writeFileSync(target, Buffer.alloc(8 << 20));
+
+interface Doc {
+  "global options"?: Record<string, string>;
+  jobs: { jobname: string; groupid: number; "job options": Record<string, string>; read: { total_ios: number } }[];
+}
+
+describe("job files", () => {
+  // In the style of fio's examples/: a [global] section, comments, a variable, a second group after stonewall.
+  const jobFile = `; two groups on one file
+# fio reads \${TARGET} from the environment
+[global]
+filename=\${TARGET}
+size=8m
+direct=1
+bs=4k
+ioengine=libaio
+
+[randread]
+rw=randread
+iodepth=4
+number_ios=500
+
+[seqwrite]
+stonewall
+rw=write
+number_ios=300
+numjobs=2
+`;
+
+  it("gives the jobs, groups and options fio 3.33 gives", async () => {
+    const file = join(dir, "two-groups.fio");
+    writeFileSync(file, jobFile);
+    const env = { ...process.env, TARGET: target };
+    const fioOut = join(dir, "two-groups.fio.json");
+    const real = spawnSync("fio", [file, "--output-format=json", `--output=${fioOut}`], { encoding: "utf8", env });
+    expect(real.status, real.stderr).toBe(0);
+    process.env.TARGET = target;
+    const sim = await runCli("fio", file, "--output-format=json");
+    delete process.env.TARGET;
+    expect(sim.code, sim.stderr).toBe(0);
+    const want = JSON.parse(readFileSync(fioOut, "utf8")) as Doc;
+    const got = JSON.parse(sim.stdout) as Doc;
+    const shape = (d: Doc) => d.jobs.map((j) => [j.jobname, j.groupid, j["job options"], j.read.total_ios]);
+    expect(shape(got)).toEqual(shape(want));
+    expect(got["global options"]).toEqual(want["global options"]);
+    expect(Array.isArray((got as unknown as { nvmesim: unknown[] }).nvmesim)).toBe(true); // one section per group
+  });
+
+  it("keeps [global] as written before each job, and a later [global] for the jobs after it", () => {
+    const jobs = parseJobFile("[global]\nbs=4k\n[a]\nrw=read\n[global]\nbs=8k\n[b]\n", "f.fio");
+    expect(jobs.map((j) => [j.name, j.global.map((o) => o.value)])).toEqual([
+      ["a", ["4k"]],
+      ["b", ["4k", "8k"]],
+    ]);
+  });
+
+  it("runs jobs beside each other as one simulation when they do the same I/O", () => {
+    const jobs = parseJobFile("[global]\nrw=randread\ndirect=1\nnumber_ios=10\n[a]\n[b]\nnumjobs=2\n", "f.fio");
+    const [group] = jobGroups(jobs, 1 << 20);
+    expect(group.threadNames).toEqual(["a", "b", "b"]);
+    expect(group.workload).toMatchObject({ numjobs: 3, number_ios: 30, rw: "randread", ioengine: "sync", iodepth: 1 });
+  });
+
+  const refused: [string, RegExp][] = [
+    ["[j]\ndirect=1\niodpeth=4\n", /j\.fio:3: 'iodpeth' is not a fio option \(did you mean iodepth\?\)/],
+    ["[j]\ndirect=1\ncpus_allowed=0\n", /j\.fio:3: fio option 'cpus_allowed' is not modelled by nvmesim/],
+    ["[j]\nrw=randread\n", /job 'j': fio's default is buffered I\/O \(direct=0\).*add direct=1/],
+    ["[j]\ndirect=0\n", /j\.fio:2: direct=0: buffered I\/O .* is not modelled/],
+    ["[j]\ndirect=1\nbs=4k,8k\n", /bs=4k,8k: different read and write block sizes are not modelled/],
+    ["[j]\ndirect=1\nrw=trim\n", /rw=trim: nvmesim models read, write, randread/],
+    ["[j]\ndirect=1\nioengine=libaio\nhipri\n", /hipri=: is an option of io_uring and pvsync2, not libaio/],
+    ["[j]\ndirect=1\nsize=1x\n", /size=1x: not an integer with an optional unit/],
+    ["[j]\ndirect=1\nruntime=1.5s\n", /runtime=1\.5s: not an integer time/],
+    ["[a]\ndirect=1\nrw=read\n[b]\ndirect=1\nrw=write\n", /job 'b' runs beside 'a' with other I\/O.*stonewall/],
+    [
+      "[j]\nfilename=${NVMESIM_UNSET_VARIABLE}\n",
+      /j\.fio:2: \$\{NVMESIM_UNSET_VARIABLE\} is not set in the environment/,
+    ],
+    ["direct=1\n[j]\n", /j\.fio:1: 'direct=1' comes before any \[section\]/],
+  ];
+  for (const [text, message] of refused) {
+    it(`refuses ${JSON.stringify(text)} in one line`, async () => {
+      const file = join(dir, "j.fio");
+      writeFileSync(file, text);
+      const out = await runCli("fio", file);
+      expect(out.code).toBe(2);
+      expect(out.stderr.trimEnd().split("\n")).toHaveLength(1);
+      expect(out.stderr).toMatch(message);
+    });
+  }
+
+  it("refuses an unknown program option and a job-less command line", async () => {
+    const format = await runCli("fio", "--name=j", "--direct=1", "--output-format=jsn");
+    expect(format.stderr).toMatch(
+      /invalid --output-format 'jsn' \(allowed: normal, json, json\+\); did you mean json\?/,
+    );
+    expect((await runCli("fio", "--bs=4k")).stderr).toMatch(/no job \(fio needs --name=JOB or a job file\)/);
+  });
+});
+
+describe("fio's value syntax", () => {
+  it("reads sizes with fio's kb_base rules", () => {
+    expect(fioBytes("bs", "4k")).toBe(4096);
+    expect(fioBytes("bs", "4K")).toBe(4096);
+    expect(fioBytes("size", "1g")).toBe(1 << 30);
+    expect(fioBytes("size", "2MB")).toBe(2 << 20);
+    expect(fioBytes("bs", "4KiB")).toBe(4000); // fio: with kb_base=1024 the IEC spelling is decimal
+    expect(fioBytes("bs", "4k", 1000)).toBe(4000);
+    expect(fioBytes("bs", "4KiB", 1000)).toBe(4096);
+    expect(fioBytes("bs", "0x1000")).toBe(4096);
+    expect(() => fioBytes("bs", "4q")).toThrow(/bs=4q: not an integer with an optional unit/);
+  });
+
+  it("reads times in fio's units, a bare runtime in seconds", () => {
+    expect(fioTimeUs("runtime", "30", true)).toBe(30e6);
+    expect(fioTimeUs("runtime", "1s", true)).toBe(1e6);
+    expect(fioTimeUs("runtime", "250ms", true)).toBe(250e3);
+    expect(fioTimeUs("runtime", "2m", true)).toBe(120e6);
+    expect(fioTimeUs("runtime", "1h", true)).toBe(3600e6);
+    expect(() => fioTimeUs("runtime", "1w", true)).toThrow(/us, ms, s, m, h, d/);
+  });
+
+  it("takes kb_base from the job", () => {
+    const [g] = jobGroups(parseJobFile("[j]\ndirect=1\nkb_base=1000\nsize=8k\nbs=4k\n", "f"), 1 << 20);
+    expect(g.workload).toMatchObject({ size: 8000, bs: 4000 });
+  });
+});
