@@ -52,6 +52,7 @@ export async function fio(argv: string[], io: Io): Promise<number> {
     if (err instanceof JobFileError) throw new UsageError(err.message);
     throw err;
   }
+  for (const note of line.notes) io.stderr(`note: ${note}\n`);
   const p = line.program;
   if (p.has("help")) {
     io.stdout(HELP);

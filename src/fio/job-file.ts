@@ -1,5 +1,5 @@
 // fio's job descriptions: job files ([global] and job sections, `;` and `#`
-// comment lines, `name=value` or a bare flag, ${VAR} from the environment)
+// comments, `name=value` or a bare flag, ${VAR} from the environment)
 // and fio's command line (options before the first --name are global,
 // --name starts a job, other words are job files). Each job comes out with
 // the global options in force where it was written, in order, as fio keeps
@@ -25,12 +25,17 @@ export interface WrittenJob {
 /** A mistake in a job file or on the command line: where, and what. */
 export class JobFileError extends Error {}
 
-/** fio's ${VAR} expansion from the environment; an unset variable is an error, not an empty string. */
-function expand(text: string, env: Readonly<Record<string, string | undefined>>, at: string): string {
+/** The environment ${VAR} reads, and where notes go (an unset variable reads as empty, as in fio, with a note). */
+export interface Environment {
+  vars: Readonly<Record<string, string | undefined>>;
+  notes: string[];
+}
+
+function expand(text: string, env: Environment, at: string): string {
   return text.replace(/\$\{([^}]*)\}/g, (_, name: string) => {
-    const value = env[name];
-    if (value === undefined) throw new JobFileError(`${at}: \${${name}} is not set in the environment`);
-    return value;
+    const value = env.vars[name];
+    if (value === undefined) env.notes.push(`${at}: \${${name}} is not set in the environment: fio reads it as empty`);
+    return value ?? "";
   });
 }
 
@@ -45,7 +50,7 @@ function option(text: string, at: string): WrittenOption {
 export function parseJobFile(
   text: string,
   file: string,
-  env: Readonly<Record<string, string | undefined>> = {},
+  env: Environment = { vars: {}, notes: [] },
   global: readonly WrittenOption[] = [],
 ): WrittenJob[] {
   const jobs: WrittenJob[] = [];
@@ -53,8 +58,9 @@ export function parseJobFile(
   let current: { options: WrittenOption[]; job?: WrittenJob } | undefined;
   text.split(/\r?\n/).forEach((raw, i) => {
     const at = `${file}:${i + 1}`;
-    const line = raw.trim();
-    if (line === "" || line.startsWith(";") || line.startsWith("#")) return;
+    // fio ends a line at its first ; or # (parse.c's strip_blank_end): comment lines, and comments after a value.
+    const line = raw.replace(/[;#].*$/, "").trim();
+    if (line === "") return;
     const section = /^\[(.*)\]$/.exec(line);
     if (section) {
       const name = expand(section[1].trim(), env, at);
@@ -81,6 +87,8 @@ export interface CommandLine {
   /** --output-format, --output and nvmesim's own options (--path, --device, ...), by name. */
   program: Map<string, string | undefined>;
   jobs: WrittenJob[];
+  /** What was read differently than it may have been meant (unset variables). */
+  notes: string[];
 }
 
 /**
@@ -92,8 +100,9 @@ export function parseCommandLine(
   programOptions: Readonly<Record<string, "value" | "flag" | "list">>,
   jobOptionTakesValue: (name: string) => boolean,
   readFile: (file: string) => string,
-  env: Readonly<Record<string, string | undefined>> = {},
+  vars: Readonly<Record<string, string | undefined>> = {},
 ): CommandLine {
+  const env: Environment = { vars, notes: [] };
   const program = new Map<string, string | undefined>();
   const files: string[] = [];
   const global: WrittenOption[] = [];
@@ -131,5 +140,5 @@ export function parseCommandLine(
   const fromFiles = files.flatMap((f) => parseJobFile(readFile(f), f, env, global));
   if (fromFiles.length === 0 && jobs.length === 0 && global.length > 0)
     throw new JobFileError("command line: no job (fio needs --name=JOB or a job file)");
-  return { program, jobs: [...fromFiles, ...jobs] };
+  return { program, jobs: [...fromFiles, ...jobs], notes: env.notes };
 }

@@ -74,7 +74,9 @@ export const MODELLED: Readonly<Record<string, Modelled>> = {
   randrepeat: { kind: "bool", doc: "repeatable random offsets: the model's always are (seeded)" },
 };
 
+/** fio's aliases of the options nvmesim maps (options.c's .alias). */
 const ALIASES: Readonly<Record<string, string>> = {
+  timeout: "runtime",
   readwrite: "rw",
   blocksize: "bs",
   blocksize_range: "bsrange",
@@ -141,7 +143,8 @@ function settings(job: WrittenJob) {
   const text = (name: string) => o.get(name)?.value;
   const at = (name: string) => o.get(name)?.at ?? job.at;
   const fail = (name: string, message: string): never => {
-    throw new FioJobError(`${at(name)}: ${name}=${text(name) ?? ""}: ${message}`);
+    const v = text(name);
+    throw new FioJobError(`${at(name)}: ${name}${v === undefined ? "" : `=${v}`}: ${message}`);
   };
   const guard = <T>(name: string, read: () => T): T => {
     try {
@@ -164,6 +167,8 @@ function settings(job: WrittenJob) {
     }
     return v;
   };
+  const rwModifier = /:.*$/.exec(text("rw") ?? "");
+  if (rwModifier) fail("rw", `fio's offset modifier (${rwModifier[0]}) is not modelled`);
   const rw = oneOf("rw", RW, "read");
   const ioengine = oneOf("ioengine", [...ASYNC_ENGINES, ...SYNC_ENGINES], "psync");
   // bs=R,W (and R,W,T): fio's per-direction sizes; one size for all is what nvmesim models.
