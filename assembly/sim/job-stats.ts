@@ -10,7 +10,7 @@
 
 import { arenaAlloc } from "../runtime/arena";
 import { PLAT_NR, histAdd } from "../runtime/histogram";
-import { DirStats, dirAdd, dirClear } from "./stats";
+import { DirStats, dirAdd, dirClear, histRecord } from "./stats";
 
 /** fio's bw_avg_time and iops_avg_time default: 500 ms. */
 export const JOB_SAMPLE_NS: u64 = 500_000_000;
@@ -247,6 +247,7 @@ export function jobRecord(t: u32, write: bool, bytes: u32, lat: u64, slat: u64, 
   if (clat < 1000) mapAdd(t, JOB_MAP_LAT_N + latBucket(clat, 9), 1);
   else if (clat < 1_000_000) mapAdd(t, JOB_MAP_LAT_U + latBucket(clat / 1000, 9), 1);
   else mapAdd(t, JOB_MAP_LAT_M + latBucket(clat / 1_000_000, 11), 1);
+  histRecord(write, clat);
   if (hists != 0) histAdd(hists + ((<usize>t * 2 + (write ? 1 : 0)) * PLAT_NR) * 8, clat);
 }
 

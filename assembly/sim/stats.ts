@@ -110,7 +110,12 @@ function dirStats(write: bool): DirStats {
 
 export function dirRecord(write: bool, bytes: u32, lat: u64, slat: u64): void {
   dirAdd(dirStats(write), bytes, lat, slat);
-  histAdd(write ? histWrite : histRead, lat - slat); // fio's percentiles are of clat
+  histRecord(write, lat - slat);
+}
+
+/** Adds a completion latency to the run's histogram of its direction (fio's percentiles are of clat). */
+@inline export function histRecord(write: bool, clat: u64): void {
+  histAdd(write ? histWrite : histRead, clat);
 }
 
 /** Adds one completion to a direction's counts and moments. */

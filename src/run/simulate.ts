@@ -44,7 +44,7 @@ export interface SimulateOptions {
   batchIos?: number;
   /** Another cost table than the committed one (the calibration's fixed point runs candidates). */
   costTable?: readonly CostEntry[];
-  /** Read what the engine kept per fio job (fio's per-job report); "histograms" also keeps a clat histogram per job. */
+  /** "histograms": keep a clat histogram per fio job too (fio's per-job percentiles), not only the run's. */
   jobs?: "counts" | "histograms";
 }
 
@@ -247,10 +247,27 @@ export interface EngineRun {
   histWrite: number[];
   profile: Map<string, number>;
   wallMs?: number;
-  /** Per fio job, when asked for (SimulateOptions.jobs). */
+  /** Per fio job (fio workloads). */
   jobs?: JobRecord[];
-  /** CPU work charged on each CPU, ns (with `jobs`). */
+  /** CPU work charged on each CPU, ns (fio workloads). */
   cpuNs?: number[];
+}
+
+const DIRECTION_FIELDS = ["ios", "bytes", "latSum", "latSq", "slatSum", "slatSq", "clatSq"] as const;
+const DIRECTION_MINIMA = ["latMin", "slatMin", "clatMin"] as const;
+const DIRECTION_MAXIMA = ["latMax", "slatMax", "clatMax"] as const;
+
+/** The run's read and write counts and moments from its jobs' (sums, and the extremes of the jobs that had any). */
+export function directionTotals(jobs: readonly JobRecord[]): Partial<SimStatsValues> {
+  const out: Record<string, number> = {};
+  for (const d of ["Read", "Write"]) {
+    const ran = jobs.map((j) => j.stats as unknown as Record<string, number>).filter((s) => s[`ios${d}`] > 0);
+    for (const f of DIRECTION_FIELDS) out[`${f}${d}`] = ran.reduce((sum, s) => sum + s[`${f}${d}`], 0);
+    for (const f of DIRECTION_MINIMA)
+      out[`${f}${d}`] = ran.length ? Math.min(...ran.map((s) => s[`${f}${d}`])) : 2 ** 64 - 1;
+    for (const f of DIRECTION_MAXIMA) out[`${f}${d}`] = ran.length ? Math.max(...ran.map((s) => s[`${f}${d}`])) : 0;
+  }
+  return out as Partial<SimStatsValues>;
 }
 
 /** Runs a validated configuration in the module `m` to its end, in batches. */
@@ -276,10 +293,13 @@ export async function runEngine(m: Nvmesim, config: RunConfig, options: Simulate
   const stats = readSimStats(m);
   const wallMs = options.wallTime ? performance.now() - started : undefined;
   const w = config.workload;
-  const perJob =
-    options.jobs && w.kind === "fio"
-      ? { jobs: readJobRecords(m, w.numjobs, stats.nowNs), cpuNs: readCpuNs(m, config.cpus) }
-      : {};
+  let perJob = {};
+  if (w.kind === "fio") {
+    // The engine counts fio completions per job only: the run's direction totals are theirs summed.
+    const jobs = readJobRecords(m, w.numjobs, stats.nowNs);
+    Object.assign(stats, directionTotals(jobs));
+    perJob = { jobs, cpuNs: readCpuNs(m, config.cpus) };
+  }
   return {
     stats,
     histRead: readHistogram(m, false),
@@ -294,5 +314,5 @@ export async function runEngine(m: Nvmesim, config: RunConfig, options: Simulate
 export async function simulate(m: Nvmesim, input: unknown, options: SimulateOptions = {}): Promise<Result> {
   const config = validateConfig(input);
   // The result's job entry is fio's, merged from what each job kept.
-  return buildResult({ config, ...(await runEngine(m, config, { jobs: "counts", ...options })) });
+  return buildResult({ config, ...(await runEngine(m, config, options)) });
 }
