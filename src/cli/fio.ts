@@ -25,6 +25,7 @@ const PROGRAM: Record<string, "value" | "flag" | "list"> = {
   seed: "value",
   switch: "list",
   config: "value",
+  epoch: "value",
 };
 
 const FORMATS = ["normal", "json", "json+"] as const;
@@ -37,12 +38,21 @@ Runs fio jobs, from job files ([global] and job sections, ; and # comments, \${V
 what fio prints: its normal text (the default), its JSON, or json+ (clat bins, for fio_jsonplus_clat2csv).
 Jobs in one stonewall group run side by side as one simulation, so they must do the same I/O; groups run one
 after the other. number_ios, io_size and size are each job's, as in fio. nvmesim's section of the JSON is
-under "nvmesim". The machine: --path, --device, --cpus, --q-depth, --cpu, --seed, --switch, or --config FILE
-(as nvmesim run takes them). A fio option nvmesim does not model is refused by name, never ignored.
+under "nvmesim" (one group's section, or a list of them). The machine: --path, --device, --cpus, --q-depth,
+--cpu, --seed, --switch, or --config FILE (as nvmesim run takes them); with --path rw_page a job is a what-if
+(Linux reaches rw_page only from swap and page-cache reads, never O_DIRECT), said on stderr. Same jobs, same
+bytes: "timestamp" is a fixed start (2014-11-14 00:00:00 UTC, or --epoch SECONDS) plus the simulated time.
+A fio option nvmesim does not model is refused by name, never ignored.
 
 The fio options nvmesim maps:
 ${modelledHelp()}
 `;
+
+function epochOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d{1,11}$/.test(text)) throw new UsageError(`invalid --epoch '${text}': seconds since 1970 (an integer)`);
+  return Number(text);
+}
 
 export async function fio(argv: string[], io: Io): Promise<number> {
   let line;
@@ -68,7 +78,7 @@ export async function fio(argv: string[], io: Io): Promise<number> {
   if (line.jobs.length === 0)
     throw new UsageError("no job: give a job file or --name=JOB with its options (see --help)");
   const machine: Record<string, unknown> = Object.fromEntries(
-    [...p].filter(([k]) => !["output-format", "output", "help", "switch"].includes(k)),
+    [...p].filter(([k]) => !["output-format", "output", "help", "switch", "epoch"].includes(k)),
   );
   if (p.has("switch")) machine.switch = p.get("switch")!.split("\n");
   const base = configFromFlags(machine) as { seed?: unknown; workload?: Record<string, unknown> };
@@ -89,11 +99,17 @@ export async function fio(argv: string[], io: Io): Promise<number> {
   const m = await loadNvmesim();
   let run;
   try {
-    run = await simulateFioGroups(m, specs, { plus: format === "json+", globalOptions: globalOptions(line.jobs) });
+    run = await simulateFioGroups(m, specs, {
+      plus: format === "json+",
+      globalOptions: globalOptions(line.jobs),
+      epochSeconds: epochOf(p.get("epoch")),
+    });
   } catch (err) {
     if (err instanceof ConfigError) throw new UsageError(`invalid job: ${err.message}`);
     throw err;
   }
+  const whatIf = run.groups.find((g) => g.result.nvmesim.whatIf)?.result.nvmesim.whatIf;
+  if (whatIf) io.stderr(`note: ${whatIf}\n`);
   const text = format === "normal" ? run.normal : run.text;
   const output = p.get("output");
   if (output !== undefined) writeAtomic(output, text);
