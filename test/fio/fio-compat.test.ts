@@ -85,6 +85,26 @@ describe("nvmesim fio against fio 3.33", () => {
     }
   }
 
+  it("reports rw_page as it reports blk-mq, and says the job is a what-if", async () => {
+    const args = [...SHAPES["randread libaio numjobs=2"], ...common, "--output-format=json"];
+    const files = await Promise.all(
+      ["blk-mq", "rw_page"].map(async (path) => {
+        const file = join(dir, `path-${path}.json`);
+        const out = await runCli("fio", ...args, "--path", path, `--output=${file}`);
+        expect(out.code, out.stderr).toBe(0);
+        if (path === "rw_page") expect(out.stderr).toMatch(/^note: what-if: rw_page is reached only from swap/);
+        else expect(out.stderr).toBe("");
+        return file;
+      }),
+    );
+    const fioPaths = (f: string) =>
+      Object.keys(keyPaths(f)).filter((p) => !JOB_SPECIFIC.test(p) && !p.startsWith("/nvmesim"));
+    const [blkMq, rwPage] = files.map(fioPaths);
+    expect(rwPage).toEqual(blkMq);
+    const section = (f: string) => (JSON.parse(readFileSync(f, "utf8")) as { nvmesim: { path: string } }).nvmesim;
+    expect([section(files[0]).path, section(files[1]).path]).toEqual(["blk-mq", "rw_page"]);
+  });
+
   it("fio_jsonplus_clat2csv turns nvmesim's json+ into CSV and validates it", async () => {
     const plus = join(dir, "clat2csv.json");
     const sim = await runCli("fio", ...SHAPES["randread libaio numjobs=2"], ...common, "--output-format=json+");
