@@ -1,13 +1,16 @@
 // nvmesim bench: the hot loop in Wasm against the TypeScript reference model
-// on the same work, timed side by side in one process, repeated and reported
-// as medians. The reference model lives in test/reference/ because it is the
-// tests' oracle; here it is the baseline. Both must end with one checksum.
+// and a C build of the same loop (src/native/kernel-loop.c, cc -O2, when the
+// machine has a compiler), on the same work, timed side by side in one run,
+// repeated and reported as medians. The reference model lives in
+// test/reference/ because it is the tests' oracle; here it is the baseline.
+// All must end with one checksum.
 import { runRefKernel } from "../../test/reference/kernel";
 import { KERNEL_LOOP_DEFAULTS, runKernelLoop, type KernelLoopConfig } from "../run/kernel-loop";
 import { simulate } from "../run/simulate";
 import { loadNvmesim } from "../wasm/node";
 import { boolFlag, intFlag, parseFlags, UsageError, type FlagSpec } from "./args";
 import { benchSweep, sweepBenchTable, type SweepBenchRow } from "./bench-sweep";
+import { buildKernelC, runKernelC } from "./bench-native";
 import type { Io } from "./io";
 
 const FLAGS: FlagSpec = {
@@ -33,6 +36,8 @@ export interface BenchRow {
   checksum: string;
   /** This case's rate over the TypeScript reference's, same size, same run (kernel cases). */
   speedupVsTs?: number;
+  /** This case's rate over the C build's, same size, same run (kernel cases, when there is a C compiler). */
+  ratioVsC?: number;
 }
 
 // Full-model cases: fio randread 4 KiB, 4 CPUs (one job each), iodepth 32.
@@ -64,10 +69,13 @@ export async function bench(argv: string[], io: Io): Promise<number> {
   const m = await loadNvmesim();
   const rows: BenchRow[] = [];
   let mismatch = false;
+  const native = groups.includes("kernel") ? buildKernelC() : undefined;
+  if (native && "skipped" in native) io.stderr(`bench: kernel-*-c skipped: ${native.skipped}\n`);
   for (const size of groups.includes("kernel") ? SIZES : []) {
     const config: KernelLoopConfig = { ...KERNEL_LOOP_DEFAULTS, ioBytes: size.ioBytes, ios };
     const wasmRuns: number[] = [];
     const tsRuns: number[] = [];
+    const cRuns: number[] = [];
     let wasmSum = 0;
     let tsSum = 0;
     for (let r = 0; r < repeat; r++) {
@@ -81,6 +89,11 @@ export async function bench(argv: string[], io: Io): Promise<number> {
       wasmSum = w.checksum;
       tsSum = t.checksum;
       if (w.ios !== ios || t.ios !== ios || w.errors !== 0 || t.errors !== 0 || wasmSum !== tsSum) mismatch = true;
+      if (native && "path" in native) {
+        const n = runKernelC(native.path, config);
+        cRuns.push(n.seconds);
+        if (n.ios !== ios || n.errors !== 0 || n.checksum !== wasmSum) mismatch = true;
+      }
     }
     const wasmRate = ios / median(wasmRuns);
     const tsRate = ios / median(tsRuns);
@@ -93,7 +106,12 @@ export async function bench(argv: string[], io: Io): Promise<number> {
       checksum: `0x${sum.toString(16).padStart(8, "0")}`,
       speedupVsTs: rate / tsRate,
     });
-    rows.push(row("wasm", wasmRuns, wasmRate, wasmSum), row("ts", tsRuns, tsRate, tsSum));
+    const cRate = cRuns.length ? ios / median(cRuns) : undefined;
+    rows.push(
+      { ...row("wasm", wasmRuns, wasmRate, wasmSum), ...(cRate ? { ratioVsC: wasmRate / cRate } : {}) },
+      row("ts", tsRuns, tsRate, tsSum),
+    );
+    if (cRate) rows.push({ ...row("c", cRuns, cRate, wasmSum), ratioVsC: 1 });
   }
   for (const c of groups.includes("sim") ? SIM_CASES : []) {
     const config = {
@@ -136,7 +154,7 @@ export async function bench(argv: string[], io: Io): Promise<number> {
   }
   if (mismatch) {
     io.stderr(
-      "bench: the Wasm and TypeScript runs disagree (checksum, count or errors): the numbers above are not comparable\n",
+      "bench: the Wasm, TypeScript and C runs disagree (checksum, count or errors): the numbers above are not comparable\n",
     );
     return 1;
   }
@@ -144,10 +162,12 @@ export async function bench(argv: string[], io: Io): Promise<number> {
 }
 
 function benchTable(rows: BenchRow[], repeat: number): string {
-  const lines = [`case               M I/Os/s   median s   vs ts   checksum     (median of ${repeat})`];
+  const lines = [`case               M I/Os/s   median s   vs ts    vs c   checksum     (median of ${repeat})`];
+  const ratio = (x: number | undefined, digits: number) =>
+    x === undefined ? "    -" : `${x.toFixed(digits).padStart(5)}x`;
   for (const r of rows) {
     lines.push(
-      `${r.case.padEnd(18)} ${(r.iosPerSec / 1e6).toFixed(2).padStart(8)}   ${r.seconds.toFixed(3).padStart(8)}   ${r.speedupVsTs === undefined ? "    -" : `${r.speedupVsTs.toFixed(1).padStart(5)}x`}  ${r.checksum}`,
+      `${r.case.padEnd(18)} ${(r.iosPerSec / 1e6).toFixed(2).padStart(8)}   ${r.seconds.toFixed(3).padStart(8)}   ${ratio(r.speedupVsTs, 1)}  ${ratio(r.ratioVsC, 2)}  ${r.checksum}`,
     );
   }
   return lines.join("\n") + "\n";
