@@ -11,6 +11,7 @@ import { loadNvmesim } from "../wasm/node";
 import { boolFlag, intFlag, parseFlags, UsageError, type FlagSpec } from "./args";
 import { benchSweep, sweepBenchTable, type SweepBenchRow } from "./bench-sweep";
 import { buildKernelC, runKernelC } from "./bench-native";
+import { benchScaling, scalingTable, type ScalingRow } from "./bench-scaling";
 import type { Io } from "./io";
 
 const FLAGS: FlagSpec = {
@@ -56,7 +57,7 @@ export async function bench(argv: string[], io: Io): Promise<number> {
   const parsed = parseFlags(argv, FLAGS);
   if (boolFlag(parsed, "help")) {
     io.stdout(
-      "usage: nvmesim bench [--ios N] [--repeat N] [--cases kernel,sim,sweep,browser] [--json]\n(defaults: 10000000 I/Os per kernel and sim case, 3 repeats, all cases)\n",
+      "usage: nvmesim bench [--ios N] [--repeat N] [--cases kernel,sim,sweep,browser,scaling] [--json]\n(defaults: 10000000 I/Os per kernel and sim case, 3 repeats, cases kernel,sim,sweep; scaling runs\n wall ns per simulated I/O against CPUs, iodepth and I/O count, the longest --ios I/Os, at most 1e8)\n",
     );
     return 0;
   }
@@ -64,8 +65,8 @@ export async function bench(argv: string[], io: Io): Promise<number> {
   const repeat = intFlag(parsed, "repeat", 1, 100, 3);
   const groups = String(parsed.values.cases ?? "kernel,sim,sweep").split(",");
   for (const g of groups)
-    if (!["kernel", "sim", "sweep", "browser"].includes(g))
-      throw new UsageError(`invalid --cases '${g}' (allowed: kernel, sim, sweep, browser)`);
+    if (!["kernel", "sim", "sweep", "browser", "scaling"].includes(g))
+      throw new UsageError(`invalid --cases '${g}' (allowed: kernel, sim, sweep, browser, scaling)`);
   const m = await loadNvmesim();
   const rows: BenchRow[] = [];
   let mismatch = false;
@@ -140,6 +141,7 @@ export async function bench(argv: string[], io: Io): Promise<number> {
     });
   }
   const sweepRows: SweepBenchRow[] = groups.includes("sweep") ? await benchSweep(repeat, io) : [];
+  const scalingRows: ScalingRow[] = groups.includes("scaling") ? await benchScaling(io, Math.max(ios, 1e6)) : [];
   if (groups.includes("browser")) {
     const { benchBrowser, browserBenchTable } = await import("./bench-browser");
     const b = await benchBrowser(repeat, io);
@@ -147,10 +149,11 @@ export async function bench(argv: string[], io: Io): Promise<number> {
     else io.stdout(browserBenchTable(b, repeat));
   }
   if (boolFlag(parsed, "json")) {
-    io.stdout(JSON.stringify([...rows, ...sweepRows], null, 1) + "\n");
+    io.stdout(JSON.stringify([...rows, ...sweepRows, ...scalingRows], null, 1) + "\n");
   } else {
     if (rows.length) io.stdout(benchTable(rows, repeat));
     if (sweepRows.length) io.stdout(sweepBenchTable(sweepRows, repeat));
+    if (scalingRows.length) io.stdout(scalingTable(scalingRows));
   }
   if (mismatch) {
     io.stderr(

@@ -1,0 +1,82 @@
+// The scaling cases of nvmesim bench: what one simulated I/O costs in wall
+// time as the machine grows (CPUs), the queues deepen (iodepth up to a full
+// 65536-entry queue) and the run lengthens (I/O count), with the Wasm memory
+// each run ended with. Each case runs in a fresh module instance, so its
+// memory is its own. The cost should be flat in CPUs and depth, the time
+// linear in I/Os, and the memory independent of the I/O count.
+import { simulate } from "../run/simulate";
+import { compileNvmesim } from "../wasm/node";
+import { instantiateNvmesim } from "../wasm/module";
+import type { Io } from "./io";
+
+export interface ScalingRow {
+  /** What varies: cpus, iodepth or ios. */
+  dimension: "cpus" | "iodepth" | "ios";
+  value: number;
+  ios: number;
+  seconds: number;
+  wallNsPerIo: number;
+  /** The module's linear memory at the end of the run. */
+  wasmMiB: number;
+}
+
+// fio randread 4 KiB on the RAM device, one job per CPU at depth 32, blk-mq: the simulator's cost, not a device's.
+const BASE = { device: { preset: "ram" }, workload: { rw: "randread", bs: 4096 } };
+
+interface Case {
+  dimension: ScalingRow["dimension"];
+  value: number;
+  config: Record<string, unknown>;
+  ios: number;
+}
+
+function cases(maxIos: number): Case[] {
+  const out: Case[] = [];
+  for (const cpus of [1, 16, 256, 1024]) {
+    const config = { ...BASE, cpus, qDepth: 64, workload: { ...BASE.workload, numjobs: cpus, iodepth: 32 } };
+    out.push({ dimension: "cpus", value: cpus, config, ios: 1_000_000 });
+  }
+  for (const iodepth of [1, 32, 1024, 65535]) {
+    const qDepth = Math.max(64, 2 ** Math.ceil(Math.log2(iodepth + 1)));
+    const config = { ...BASE, cpus: 1, qDepth, workload: { ...BASE.workload, numjobs: 1, iodepth } };
+    out.push({ dimension: "iodepth", value: iodepth, config, ios: 1_000_000 });
+  }
+  for (const ios of [1e6, 1e7, 1e8].filter((n) => n <= maxIos)) {
+    const config = { ...BASE, cpus: 4, qDepth: 64, workload: { ...BASE.workload, numjobs: 4, iodepth: 32 } };
+    out.push({ dimension: "ios", value: ios, config, ios });
+  }
+  return out;
+}
+
+/** Runs the scaling cases (I/O counts up to `maxIos`), one after the other. */
+export async function benchScaling(io: Io, maxIos = 1e8): Promise<ScalingRow[]> {
+  const compiled = await compileNvmesim();
+  const rows: ScalingRow[] = [];
+  for (const c of cases(maxIos)) {
+    io.stderr(`bench: scaling ${c.dimension}=${c.value} (${c.ios} I/Os)\n`);
+    const m = await instantiateNvmesim(compiled);
+    const config = { ...c.config, workload: { ...(c.config.workload as object), number_ios: c.ios } };
+    const t0 = performance.now();
+    const result = await simulate(m, config);
+    const seconds = (performance.now() - t0) / 1000;
+    const ios = result.jobs[0].read.total_ios;
+    rows.push({
+      dimension: c.dimension,
+      value: c.value,
+      ios,
+      seconds,
+      wallNsPerIo: (seconds * 1e9) / ios,
+      wasmMiB: m.exports.memory.buffer.byteLength / 2 ** 20,
+    });
+  }
+  return rows;
+}
+
+export function scalingTable(rows: readonly ScalingRow[]): string {
+  const lines = ["scaling            value       I/Os   wall ns per I/O   Wasm MiB"];
+  for (const r of rows)
+    lines.push(
+      `${r.dimension.padEnd(14)} ${String(r.value).padStart(9)} ${r.ios.toExponential(0).padStart(10)}   ${r.wallNsPerIo.toFixed(0).padStart(15)}   ${r.wasmMiB.toFixed(1).padStart(8)}`,
+    );
+  return lines.join("\n") + "\n";
+}
