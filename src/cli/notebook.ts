@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
 import { join, resolve } from "node:path";
 import { BODY_BYTES_MAX, isLoopback, startServer, type ServerOptions } from "../server/server";
-import { ROOT, ensureWasm, WASM_PATH } from "../wasm/build";
+import { PACKAGED, ROOT, ensureWasm, WASM_PATH } from "../wasm/build";
 import { intFlag, parseFlags, boolFlag, UsageError, type FlagSpec } from "./args";
 import type { Io } from "./io";
 
@@ -23,6 +23,7 @@ function newest(path: string): number {
 
 /** Builds dist/ with Vite when anything it is built from is newer than it. */
 export async function ensurePage(log: (line: string) => void): Promise<void> {
+  if (PACKAGED) return; // the package ships the page built
   await ensureWasm(log);
   const index = join(DIST, "index.html");
   if (existsSync(index) && statSync(index).mtimeMs >= Math.max(...PAGE_SOURCES.map(newest))) return;

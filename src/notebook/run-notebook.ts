@@ -8,6 +8,7 @@ import { Worker } from "node:worker_threads";
 import { newCell, type Cell, type Notebook } from "./ipynb";
 import { updateDisplay, type Output } from "./kernel/outputs";
 import type { FromKernel, ToKernel } from "./kernel/protocol";
+import { PACKAGED } from "../wasm/build";
 
 export type ParameterValue = string | number | boolean;
 
@@ -48,7 +49,7 @@ export function injectParameters(nb: Notebook, parameters: Record<string, Parame
   return { ...nb, cells };
 }
 
-const WORKER = new URL("./kernel/node-worker.js", import.meta.url);
+const WORKER = PACKAGED ? new URL("./kernel-worker.js", import.meta.url) : new URL("./kernel/node-worker.js", import.meta.url);
 
 class NodeKernel {
   private worker: Worker;

@@ -12,6 +12,7 @@ import { compileNvmesim } from "../wasm/node";
 import { LogWriter, scanLog } from "./log";
 import { writeAtomic, writeOutputs, writeSortedLog } from "./outputs";
 import type { PointOutcome, PointTask } from "./point-worker";
+import { PACKAGED } from "../wasm/build";
 import { partName, type Shard } from "./shard";
 import { gridSize, pointConfig, pointValues, specJson, type Scalar, type SweepSpec } from "./spec";
 import type { Row } from "./table";
@@ -70,7 +71,8 @@ function valuesOf(spec: SweepSpec, point: number): Record<string, Scalar> {
   return Object.fromEntries(spec.axes.map((a, i) => [a.name, v[i]]));
 }
 
-const WORKER = new URL("./worker.js", import.meta.url);
+// The worker thread's entry: tsx's loader over the TypeScript in a checkout, the compiled file in the package.
+const WORKER = PACKAGED ? new URL("./sweep-worker.js", import.meta.url) : new URL("./worker.js", import.meta.url);
 
 export async function runSweep(o: SweepOptions): Promise<SweepSummary> {
   const { dir, spec, shard } = o;

@@ -5,8 +5,13 @@ import { writeLayoutFiles } from "./layout-gen";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-export const WASM_PATH = join(ROOT, "build", "nvmesim.wasm");
+/** Defined (true) in the packaged build (npm pack), where lib/ holds the compiled JavaScript and the module. */
+declare const __NVMESIM_PACKAGE__: boolean | undefined;
+export const PACKAGED = typeof __NVMESIM_PACKAGE__ !== "undefined" && __NVMESIM_PACKAGE__;
+
+/** The checkout's root, or the installed package's (its lib/ files sit one level down). */
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), PACKAGED ? ".." : "../..");
+export const WASM_PATH = PACKAGED ? join(ROOT, "lib", "nvmesim.wasm") : join(ROOT, "build", "nvmesim.wasm");
 
 function newestSourceMs(dir: string): number {
   let newest = 0;
@@ -54,6 +59,7 @@ export async function buildWasm(log: (line: string) => void = () => {}): Promise
 
 /** Builds only when stale (the generated layout files first, which a changed SimConfig or SimStats makes so); returns whether it built. */
 export async function ensureWasm(log?: (line: string) => void): Promise<boolean> {
+  if (PACKAGED) return false; // the package ships its module built
   writeLayoutFiles(ROOT);
   if (!wasmIsStale()) return false;
   await buildWasm(log);

@@ -1,0 +1,2 @@
+// The package's notebook kernel worker thread entry (the checkout's is src/notebook/kernel/node-worker.js).
+import "../notebook/kernel/node-worker-main";
