@@ -19,6 +19,9 @@ export interface BrowserBench {
   keyLatencyMsMedian: number;
   keyLatencyMsMax: number;
   jsGzipKiB: number;
+  /** A cell's sweep (8 points of 1 million I/Os) on 1 and on 2 point workers, ms. */
+  sweep1WorkerMs: number;
+  sweep2WorkersMs: number;
 }
 
 export async function benchBrowser(repeat: number, io: Io): Promise<BrowserBench> {
@@ -78,6 +81,19 @@ export async function benchBrowser(repeat: number, io: Io): Promise<BrowserBench
     await page.keyboard.type("const typedWhileSweeping = 1; // the kernel is busy in its worker", { delay: 30 });
     const latencies = (await page.evaluate("window.keyLatencies")) as number[];
     await idle();
+    const timed = async (source: string) => {
+      await runCell(source);
+      const t0 = performance.now();
+      await idle();
+      return performance.now() - t0;
+    };
+    const spec = `{ base: { workload: { number_ios: 1_000_000 } }, axes: { path: ["blk-mq", "rw_page"], iodepth: [1, 4, 16, 64] } }`;
+    const sweeps: Record<1 | 2, number[]> = { 1: [], 2: [] };
+    for (let r = 0; r < repeat; r++)
+      for (const threads of [1, 2] as const) {
+        io.stderr(`bench: browser-sweep on ${threads} worker(s) ${r + 1}/${repeat}\n`);
+        sweeps[threads].push(await timed(`await sweep(${spec}, { threads: ${threads}, live: false }); null`));
+      }
     const js = readdirSync(join(DIST, "assets")).filter((f) => f.endsWith(".js"));
     const gzip = js.reduce((n, f) => n + gzipSync(readFileSync(join(DIST, "assets", f))).length, 0);
     return {
@@ -86,6 +102,8 @@ export async function benchBrowser(repeat: number, io: Io): Promise<BrowserBench
       keyLatencyMsMedian: median(latencies),
       keyLatencyMsMax: Math.max(...latencies),
       jsGzipKiB: gzip / 1024,
+      sweep1WorkerMs: median(sweeps[1]),
+      sweep2WorkersMs: median(sweeps[2]),
     };
   } finally {
     await context.close();
@@ -103,6 +121,8 @@ export function browserBenchTable(b: BrowserBench, repeat: number): string {
       `keystroke while a sweep runs, median      ${b.keyLatencyMsMedian.toFixed(1).padStart(8)} ms   < 50 ms`,
       `keystroke while a sweep runs, worst       ${b.keyLatencyMsMax.toFixed(1).padStart(8)} ms`,
       `JavaScript shipped (gzip, without .wasm)  ${b.jsGzipKiB.toFixed(0).padStart(8)} KiB  <= 600 KiB`,
+      `browser-sweep, 8 points, 1 worker         ${b.sweep1WorkerMs.toFixed(0).padStart(8)} ms`,
+      `browser-sweep, 8 points, 2 workers        ${b.sweep2WorkersMs.toFixed(0).padStart(8)} ms   ${(b.sweep1WorkerMs / b.sweep2WorkersMs).toFixed(2)}x (>= 1.8x)`,
     ].join("\n") + "\n"
   );
 }

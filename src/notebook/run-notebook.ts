@@ -49,7 +49,9 @@ export function injectParameters(nb: Notebook, parameters: Record<string, Parame
   return { ...nb, cells };
 }
 
-const WORKER = PACKAGED ? new URL("./kernel-worker.js", import.meta.url) : new URL("./kernel/node-worker.js", import.meta.url);
+const WORKER = PACKAGED
+  ? new URL("./kernel-worker.js", import.meta.url)
+  : new URL("./kernel/node-worker.js", import.meta.url);
 
 class NodeKernel {
   private worker: Worker;

@@ -72,7 +72,9 @@ function valuesOf(spec: SweepSpec, point: number): Record<string, Scalar> {
 }
 
 // The worker thread's entry: tsx's loader over the TypeScript in a checkout, the compiled file in the package.
-const WORKER = PACKAGED ? new URL("./sweep-worker.js", import.meta.url) : new URL("./worker.js", import.meta.url);
+export const SWEEP_WORKER = PACKAGED
+  ? new URL("./sweep-worker.js", import.meta.url)
+  : new URL("./worker.js", import.meta.url);
 
 export async function runSweep(o: SweepOptions): Promise<SweepSummary> {
   const { dir, spec, shard } = o;
@@ -115,7 +117,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepSummary> {
     if (ran > 0) o.progress?.update(mine.length - todo.length + ran);
     if (tasks.length > 0) {
       await compileNvmesim(); // builds the module if stale, once, before the workers load it
-      const pool = new Tinypool({ filename: WORKER.href, minThreads: o.threads, maxThreads: o.threads });
+      const pool = new Tinypool({ filename: SWEEP_WORKER.href, minThreads: o.threads, maxThreads: o.threads });
       try {
         let next = 0;
         const worker = async () => {

@@ -102,6 +102,40 @@ describe("the notebook in a browser", () => {
     await finish(b, "run-all-plot");
   });
 
+  it("runs a sweep's points on the kernel's own workers, as it would alone, and Interrupt stops them", async () => {
+    const b = await open();
+    const workers: string[] = [];
+    b.page.on("worker", (w) => workers.push(w.url()));
+    const spec = `{ base: { workload: { number_ios: 50_000 } }, axes: { path: ["blk-mq", "rw_page"], iodepth: [1, 4, 16] } }`;
+    await load(b.page, [
+      {
+        cell_type: "code",
+        source: `const pooled = await sweep(${spec}, { threads: 2, live: false });\nconst alone = await sweep(${spec}, { threads: 1, live: false });\nJSON.stringify(pooled.records()) === JSON.stringify(alone.records()) && pooled.records().length`,
+      },
+      {
+        cell_type: "code",
+        source: "await sweep({ base: { workload: { number_ios: 2_000_000_000 } }, axes: { iodepth: [1, 2, 4] } })",
+      },
+    ]);
+    await b.page.locator(".cell.code").nth(0).click();
+    await b.page.keyboard.press("Escape");
+    await b.page.keyboard.press("Control+Enter");
+    await idle(b.page);
+    expect(await b.page.locator(".cell.code").nth(0).locator(".outputs").textContent()).toBe("6");
+    expect(workers.filter((u) => /point-worker-web/.test(u))).toHaveLength(2);
+    await b.page.locator(".cell.code").nth(1).click();
+    await b.page.keyboard.press("Escape");
+    await b.page.keyboard.press("Control+Enter");
+    await b.page.waitForSelector(".cell .progress progress");
+    const started = Date.now();
+    await b.page.click("[data-action=interrupt]");
+    await b.page.waitForSelector(".cell .outputs .error");
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(await b.page.locator(".cell .outputs .error-head").textContent()).toMatch(/^AbortError/);
+    await idle(b.page);
+    await finish(b, "sweep-workers");
+  });
+
   it("Interrupt stops a long simulation within half a second and the kernel keeps its state", async () => {
     const b = await open();
     await load(b.page, [

@@ -101,6 +101,40 @@ describe("nvmesim nb", () => {
     expect(nb.cells[2].execution_count).toBe(null);
   });
 
+  it("runs a cell's sweep on worker threads, with the same records as in the kernel itself", async () => {
+    const spec = `{ base: { workload: { number_ios: 20000 } }, axes: { path: ["blk-mq", "rw_page"], iodepth: [1, 8, 32] } }`;
+    const file = notebookFile("pool.ipynb", [
+      { cell_type: "code", source: `JSON.stringify((await sweep(${spec}, { threads: 2, live: false })).records())` },
+      { cell_type: "code", source: `JSON.stringify((await sweep(${spec}, { threads: 1, live: false })).records())` },
+      { cell_type: "code", source: `await sweep(${spec}, { threads: 0 })` },
+    ]);
+    const r = await runCli("nb", "run", file, "-o", join(tmp, "pool-out.ipynb"));
+    expect(r.code).toBe(1); // the third cell: a bad thread count
+    expect(r.stderr).toMatch(/sweep: threads 0 is not an integer in 1\.\.256/);
+    const nb = parseNotebook(readFileSync(join(tmp, "pool-out.ipynb"), "utf8"));
+    const records = (i: number) => {
+      const out = nb.cells[i].outputs!.find((o) => o.output_type === "execute_result")!;
+      const text = (out.data as Record<string, string | string[]>)["text/plain"];
+      return JSON.parse(Array.isArray(text) ? text.join("") : text) as unknown[];
+    };
+    expect(records(0)).toHaveLength(6);
+    expect(records(0)).toEqual(records(1));
+  });
+
+  it("stops a cell's sweep on worker threads at --timeout", async () => {
+    const file = notebookFile("pool-timeout.ipynb", [
+      {
+        cell_type: "code",
+        source: `await sweep({ base: { workload: { number_ios: 50000000 } }, axes: { iodepth: [1, 2, 4, 8] } }, { threads: 2 })`,
+      },
+    ]);
+    const started = performance.now();
+    const r = await runCli("nb", "run", file, "--timeout", "2");
+    expect(r.code).toBe(1);
+    expect(performance.now() - started).toBeLessThan(15_000);
+    expect(r.stderr).toMatch(/TimeoutError: the cell ran longer than 2 s/);
+  });
+
   it("stops a runaway cell at --timeout", async () => {
     const file = notebookFile("loop.ipynb", [{ cell_type: "code", source: "while (true) {}" }]);
     const started = performance.now();

@@ -15,8 +15,8 @@ export const API_DOCS: Record<string, ApiDoc> = {
   },
   sweep: {
     signature:
-      "sweep(spec: { base?: RunConfig; axes: Record<param, values | 'A..B xF'>; name?: string }, options?: { live?: boolean; yes?: boolean }): Promise<SweepResult>",
-    doc: "Runs every point of a grid in turn, redrawing the first chart as points finish; the result has rows, records(), csv() and charts().",
+      "sweep(spec: { base?: RunConfig; axes: Record<param, values | 'A..B xF'>; name?: string }, options?: { live?: boolean; yes?: boolean; threads?: number }): Promise<SweepResult>",
+    doc: "Runs every point of a grid on workers of its own (one per core, each with its own Wasm instance; threads: 1 runs them in the kernel), redrawing the first chart as points finish; Interrupt stops them all. The result has rows, records(), csv() and charts().",
   },
   seedScenario: {
     signature: "seedScenario(): Promise<SeedComparison>",

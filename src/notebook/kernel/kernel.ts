@@ -4,6 +4,7 @@
 // Plot. Each run reports outputs through its context, can be interrupted
 // through its signal (simulations and sweeps stop between Wasm batches), and
 // maps errors to lines of the cell.
+import type { PointPool } from "./point-pool";
 import { CALL_SITE, createApi, type KernelApi } from "./api";
 import { mimeBundle, plainText, supersededBy, type Output } from "./outputs";
 import { CellSyntaxError, IMPORT_HELPER, SCOPE_NAME, transformCell } from "./transform";
@@ -16,6 +17,8 @@ export interface KernelHost {
   document: Document;
   /** The seed's perf profiles (seed-profile.csv) as text. */
   seedProfileCsv(): Promise<string>;
+  /** Workers for sweep() (`size` of them, or one per core): each with its own Wasm instance; absent, sweeps run here. */
+  pointPool?(size?: number): PointPool;
   /** Loads an ES module a cell imports by URL; "nvmesim" is served by the kernel itself. */
   importModule?: (specifier: string) => Promise<unknown>;
   /** The real machine (nvmesim measure), where the kernel runs on one (nb run); absent in the page. */

@@ -5,7 +5,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parentPort } from "node:worker_threads";
+import { availableParallelism } from "node:os";
 import { parseHTML } from "linkedom";
+import Tinypool from "tinypool";
+import { SWEEP_WORKER } from "../../sweep/run";
+import type { PointOutcome } from "../../sweep/point-run";
 import type { Nvmesim } from "../../wasm/module";
 import { ROOT } from "../../wasm/build";
 import { loadNvmesim } from "../../wasm/node";
@@ -19,6 +23,16 @@ const { document } = parseHTML("<!doctype html><html><body></body></html>");
 let module: Promise<Nvmesim> | undefined;
 const kernel = new Kernel({
   loadNvmesim: () => (module ??= loadNvmesim()),
+  // Worker threads, each with its own module (nvmesim sweep's worker); tinypool ends a thread whose task is aborted.
+  pointPool: (size) => {
+    const threads = size ?? availableParallelism();
+    const pool = new Tinypool({ filename: SWEEP_WORKER.href, minThreads: 0, maxThreads: threads });
+    return {
+      size: threads,
+      run: (task, signal) => pool.run(task, { signal }) as Promise<PointOutcome>,
+      close: () => void pool.destroy(),
+    };
+  },
   document: document as unknown as Document,
   seedProfileCsv: async () => readFileSync(join(ROOT, "src/model/seed/seed-profile.csv"), "utf8"),
   importModule: (specifier) => import(specifier),

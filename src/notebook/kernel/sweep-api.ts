@@ -1,6 +1,8 @@
-// sweep(spec) in a cell: every point of the grid in turn in the kernel's Wasm
-// module, with progress and the first chart redrawn as points finish (a few
-// times a second at most); the result shows as its charts and a table.
+// sweep(spec) in a cell: the grid's points on a pool of workers (one per core,
+// each with its own Wasm instance; the kernel's own module with threads: 1),
+// with progress and the first chart redrawn as points finish (a few times a
+// second at most); the result shows as its charts and a table. Interrupt
+// stops every worker.
 import { sweepCharts } from "../../sweep/plots";
 import { simulate as simulateCore } from "../../run/simulate";
 import { checkGrid, GRID_LIMIT, gridSize, parseSpec, pointConfig, pointValues, type SweepSpec } from "../../sweep/spec";
@@ -13,6 +15,8 @@ export interface CellSweepOptions {
   live?: boolean;
   /** Allow more than GRID_LIMIT points. */
   yes?: boolean;
+  /** Workers to run points on, each with its own Wasm instance (default: one per core); 1 runs them in the kernel. */
+  threads?: number;
 }
 
 /** A finished sweep: its rows, its table as CSV, its charts; shows as the charts and a table (which take the live chart's place). */
@@ -92,27 +96,70 @@ export async function kernelSweep(
   if (n > GRID_LIMIT && !options.yes)
     throw new RangeError(`the grid has ${n} points, more than ${GRID_LIMIT}: pass { yes: true } to run it`);
   const failures = checkGrid(spec);
-  const m = await host.loadNvmesim();
+  const threads = options.threads;
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 256))
+    throw new RangeError(`sweep: threads ${JSON.stringify(threads)} is not an integer in 1..256`);
   const rows: Row[] = [];
   let shown = 0;
-  for (let point = 0; point < n; point++) {
-    if (ctx.signal.aborted) throw new DOMException("sweep interrupted", "AbortError");
-    const v = pointValues(spec, point);
-    const values = Object.fromEntries(spec.axes.map((a, i) => [a.name, v[i]]));
-    const config = pointConfig(spec, point);
-    const failure = failures.get(point);
-    if (failure) rows.push({ point, values, metrics: {}, error: failure });
-    else {
-      const result = await simulateCore(m, config, { signal: ctx.signal, batchIos: 100_000, onProgress: () => {} });
-      rows.push(rowOf({ point, values, seed: String(config.seed), result }));
-    }
-    ctx.progress(`sweep ${point + 1}/${n}`, (point + 1) / n);
+  // A point finished (in any order): its row, the progress, and now and then the first chart again.
+  const finished = (row: Row) => {
+    rows.push(row);
+    rows.sort((a, b) => a.point - b.point);
+    ctx.progress(`sweep ${rows.length}/${n}`, rows.length / n);
     const now = performance.now();
-    if (options.live !== false && (now - shown > 400 || point === n - 1)) {
+    if (options.live !== false && (now - shown > 400 || rows.length === n)) {
       shown = now;
       const first = sweepCharts(spec, rows, host.document)[0];
       if (first)
         display({ [REPR]: () => ({ "image/svg+xml": first.svg, "text/plain": first.title }) }, { id: displayId });
+    }
+  };
+  const head = (point: number) => {
+    const v = pointValues(spec, point);
+    return {
+      point,
+      values: Object.fromEntries(spec.axes.map((a, i) => [a.name, v[i]])),
+      config: pointConfig(spec, point),
+    };
+  };
+  ctx.progress(`sweep 0/${n}`, 0);
+  const pool = threads === 1 || n < 2 ? undefined : host.pointPool?.(threads);
+  if (pool) {
+    try {
+      let next = 0;
+      const work = async () => {
+        while (next < n) {
+          if (ctx.signal.aborted) throw new DOMException("sweep interrupted", "AbortError");
+          const { point, values, config } = head(next++);
+          const failure = failures.get(point);
+          if (failure) {
+            finished({ point, values, metrics: {}, error: failure });
+            continue;
+          }
+          const outcome = await pool.run({ point, config }, ctx.signal);
+          const seed = String(config.seed);
+          finished(
+            "result" in outcome
+              ? rowOf({ point, values, seed, result: JSON.parse(outcome.result) as unknown })
+              : { point, values, metrics: {}, error: outcome.error },
+          );
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(pool.size, n) }, work));
+    } finally {
+      pool.close();
+    }
+  } else {
+    const m = await host.loadNvmesim();
+    for (let point = 0; point < n; point++) {
+      if (ctx.signal.aborted) throw new DOMException("sweep interrupted", "AbortError");
+      const { values, config } = head(point);
+      const failure = failures.get(point);
+      if (failure) finished({ point, values, metrics: {}, error: failure });
+      else {
+        const result = await simulateCore(m, config, { signal: ctx.signal, batchIos: 100_000, onProgress: () => {} });
+        finished(rowOf({ point, values, seed: String(config.seed), result }));
+      }
     }
   }
   return new SweepResult(spec, rows, host.document, options.live !== false ? displayId : undefined);

@@ -1,5 +1,5 @@
 // The kernel's Web Worker: one Kernel, one Wasm instance (serve.ts runs the
-// cells). Interrupt aborts the running cell's signal (simulations and sweeps
+// cells), and for sweeps a pool of module workers of its own, one per core. Interrupt aborts the running cell's signal (simulations and sweeps
 // stop between Wasm batches). Plot draws into a linkedom document here, since
 // a worker has none of its own.
 import { parseHTML } from "linkedom";
@@ -7,6 +7,7 @@ import wasmUrl from "../../../build/nvmesim.wasm?url";
 import seedCsvUrl from "../../model/seed/seed-profile.csv?url";
 import { fetchNvmesim, type Nvmesim } from "../../wasm/module";
 import { Kernel } from "./kernel";
+import { webPointWorker, workerPool } from "./point-pool";
 import { serveKernel } from "./serve";
 import type { FromKernel, ToKernel } from "./protocol";
 
@@ -16,6 +17,12 @@ const { document } = parseHTML("<!doctype html><html><body></body></html>");
 let module: Promise<Nvmesim> | undefined;
 const kernel = new Kernel({
   loadNvmesim: () => (module ??= fetchNvmesim(new URL(wasmUrl, self.location.href))),
+  // Module workers started from this one, each with its own module.
+  pointPool: (size) =>
+    workerPool(
+      () => webPointWorker(new Worker(new URL("./point-worker-web.ts", import.meta.url), { type: "module" })),
+      size ?? Math.max(1, navigator.hardwareConcurrency || 1),
+    ),
   document: document as unknown as Document,
   seedProfileCsv: async () => (await fetch(new URL(seedCsvUrl, self.location.href))).text(),
   importModule: (specifier) => import(/* @vite-ignore */ specifier),
