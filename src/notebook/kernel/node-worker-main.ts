@@ -10,6 +10,7 @@ import { parseHTML } from "linkedom";
 import Tinypool from "tinypool";
 import { SWEEP_WORKER } from "../../sweep/run";
 import type { PointOutcome } from "../../sweep/point-run";
+import { reusedPool } from "./point-pool";
 import type { Nvmesim } from "../../wasm/module";
 import { ROOT } from "../../wasm/build";
 import { loadNvmesim } from "../../wasm/node";
@@ -21,18 +22,26 @@ const { document } = parseHTML("<!doctype html><html><body></body></html>");
 (globalThis as { window?: unknown }).window ??= { document };
 
 let module: Promise<Nvmesim> | undefined;
+// Worker threads, each with its own module (nvmesim sweep's worker), kept from one sweep to the next; tinypool
+// ends a thread whose task is aborted.
+const pools = reusedPool((threads) => {
+  const pool = new Tinypool({ filename: SWEEP_WORKER.href, minThreads: 0, maxThreads: threads });
+  let closed = false;
+  return {
+    size: threads,
+    run: (task, signal) => pool.run(task, { signal }) as Promise<PointOutcome>,
+    close: () => {
+      closed = true;
+      void pool.destroy();
+    },
+    get closed() {
+      return closed;
+    },
+  };
+});
 const kernel = new Kernel({
   loadNvmesim: () => (module ??= loadNvmesim()),
-  // Worker threads, each with its own module (nvmesim sweep's worker); tinypool ends a thread whose task is aborted.
-  pointPool: (size) => {
-    const threads = size ?? availableParallelism();
-    const pool = new Tinypool({ filename: SWEEP_WORKER.href, minThreads: 0, maxThreads: threads });
-    return {
-      size: threads,
-      run: (task, signal) => pool.run(task, { signal }) as Promise<PointOutcome>,
-      close: () => void pool.destroy(),
-    };
-  },
+  pointPool: (size) => pools(size ?? availableParallelism()),
   document: document as unknown as Document,
   seedProfileCsv: async () => readFileSync(join(ROOT, "src/model/seed/seed-profile.csv"), "utf8"),
   importModule: (specifier) => import(specifier),

@@ -14,6 +14,23 @@ export interface PointPool {
   run(task: PointTask, signal: AbortSignal): Promise<PointOutcome>;
   /** Stops every worker. */
   close(): void;
+  /** True once closed: a new sweep needs a new pool. */
+  readonly closed: boolean;
+}
+
+/**
+ * Keeps one pool between sweeps, so their workers (and the modules they compiled) serve the next sweep too;
+ * a closed pool (an interrupted sweep) or another size makes a new one.
+ */
+export function reusedPool(make: (size: number) => PointPool): (size: number) => PointPool {
+  let pool: PointPool | undefined;
+  return (size) => {
+    if (!pool || pool.closed || pool.size !== size) {
+      pool?.close();
+      pool = make(size);
+    }
+    return pool;
+  };
 }
 
 /** What the pool needs of a worker: the page's Worker and Node's worker_threads Worker both fit. */
@@ -53,6 +70,9 @@ export function workerPool(spawn: () => PointWorker, size: number): PointPool {
   return {
     size,
     close,
+    get closed() {
+      return closed;
+    },
     async run(task, signal) {
       if (closed) throw new Error("the sweep's workers were stopped");
       const w = await take();

@@ -146,8 +146,9 @@ export async function kernelSweep(
         }
       };
       await Promise.all(Array.from({ length: Math.min(pool.size, n) }, work));
-    } finally {
-      pool.close();
+    } catch (err) {
+      pool.close(); // stopped or broken: its workers go, the next sweep starts new ones
+      throw err;
     }
   } else {
     const m = await host.loadNvmesim();

@@ -7,7 +7,7 @@ import wasmUrl from "../../../build/nvmesim.wasm?url";
 import seedCsvUrl from "../../model/seed/seed-profile.csv?url";
 import { fetchNvmesim, type Nvmesim } from "../../wasm/module";
 import { Kernel } from "./kernel";
-import { webPointWorker, workerPool } from "./point-pool";
+import { reusedPool, webPointWorker, workerPool } from "./point-pool";
 import { serveKernel } from "./serve";
 import type { FromKernel, ToKernel } from "./protocol";
 
@@ -15,14 +15,16 @@ const { document } = parseHTML("<!doctype html><html><body></body></html>");
 (globalThis as { window?: unknown }).window ??= { document }; // Plot looks for window.document
 
 let module: Promise<Nvmesim> | undefined;
+const pools = reusedPool((size) =>
+  workerPool(
+    () => webPointWorker(new Worker(new URL("./point-worker-web.ts", import.meta.url), { type: "module" })),
+    size,
+  ),
+);
 const kernel = new Kernel({
   loadNvmesim: () => (module ??= fetchNvmesim(new URL(wasmUrl, self.location.href))),
-  // Module workers started from this one, each with its own module.
-  pointPool: (size) =>
-    workerPool(
-      () => webPointWorker(new Worker(new URL("./point-worker-web.ts", import.meta.url), { type: "module" })),
-      size ?? Math.max(1, navigator.hardwareConcurrency || 1),
-    ),
+  // Module workers started from this one, each with its own module, kept from one sweep to the next.
+  pointPool: (size) => pools(size ?? Math.max(1, navigator.hardwareConcurrency || 1)),
   document: document as unknown as Document,
   seedProfileCsv: async () => (await fetch(new URL(seedCsvUrl, self.location.href))).text(),
   importModule: (specifier) => import(/* @vite-ignore */ specifier),
