@@ -91,6 +91,7 @@ export async function fio(argv: string[], io: Io): Promise<number> {
       names: g.threadNames,
       jobOptions: g.threadOptions,
       ioengine: g.ioengine,
+      description: g.description,
     }));
   } catch (err) {
     if (err instanceof FioJobError) throw new UsageError(err.message);

@@ -61,7 +61,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     load: async () => (await import("./paths")).paths,
   },
   bench: {
-    summary: "benchmark the Wasm hot loop against the TypeScript reference",
+    summary:
+      "benchmark the Wasm hot loop against the TypeScript reference and a C build, the full model, sweeps, scaling",
     load: async () => (await import("./bench")).bench,
   },
 };

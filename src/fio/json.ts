@@ -76,6 +76,7 @@ export interface JobJson {
   latency_target: number;
   latency_percentile: number;
   latency_window: number;
+  desc?: string;
 }
 
 /** A block device's counts as fio's disk_util shows them. */
@@ -286,6 +287,7 @@ export function jobJson(job: ReportedJob, group: GroupRun, elapsedSeconds: numbe
     latency_target: 0,
     latency_percentile: 100,
     latency_window: 0,
+    ...(t.description ? { desc: t.description } : {}),
   };
 }
 

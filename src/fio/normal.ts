@@ -122,6 +122,7 @@ export function threadText(t: ThreadStat, group: GroupRun, pid: number, time: st
   const ios = t.dirs.read.totalIos + t.dirs.write.totalIos;
   if (ios === 0) return "";
   let out = `${t.name}: (groupid=${t.groupid}, jobs=${t.members}): err=${String(t.error).padStart(2)}: pid=${pid}: ${time}\n`;
+  if (t.description) out += `  Description  : [${t.description}]\n`;
   out += ddirText(t, "read", group.read) + ddirText(t, "write", group.write);
   out += latText(latencyShares(t.latN, ios), LAT_KEYS, "nsec");
   out += latText(latencyShares(t.latU, ios), LAT_KEYS, "usec");

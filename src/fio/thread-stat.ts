@@ -60,6 +60,8 @@ export interface ThreadStat {
   latU: number[];
   latM: number[];
   iodepth: number;
+  /** The job's description option (fio's desc). */
+  description?: string;
 }
 
 /** An io_stat from the engine's sums: n, sum, sum of squares, min, max. */

@@ -24,6 +24,8 @@ export interface FioGroupSpec {
   jobOptions?: readonly Record<string, string>[];
   /** fio's ioengine name, for the normal output's start line. */
   ioengine?: string;
+  /** The jobs' description option (fio's desc). */
+  description?: string;
 }
 
 export interface FioOutputSettings {
@@ -67,7 +69,7 @@ async function runGroup(
   const result = buildResult({ config, ...engine });
   const names = spec.names ?? [];
   const stats = threadStats(config, engine.jobs!, engine.cpuNs!, engine.stats.nowNs, "", result.jobs[0].error).map(
-    (s, t) => ({ ...s, name: names[t] ?? "nvmesim", groupid }),
+    (s, t) => ({ ...s, name: names[t] ?? "nvmesim", groupid, description: spec.description }),
   );
   const plat = { read: engine.histRead, write: engine.histWrite };
   const options = (t: number) => spec.jobOptions?.[t] ?? jobOptionsOf(config, stats[t].name, spec.groupReporting);

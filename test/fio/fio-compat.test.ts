@@ -49,7 +49,7 @@ const SHAPES: Record<string, string[]> = {
     "--numjobs=2",
     "--group_reporting",
   ],
-  "psync QD1": ["--name=ps", "--rw=randread", "--ioengine=psync"],
+  "psync QD1": ["--name=ps", "--description=one at a time", "--rw=randread", "--ioengine=psync"],
 };
 const common = [`--filename=${target}`, "--size=16m", "--bs=4k", "--direct=1", "--number_ios=2000"];
 
