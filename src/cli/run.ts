@@ -1,6 +1,7 @@
 // nvmesim run: one simulation. The configuration comes from --config FILE
 // (JSON), overridden by flags with fio's names; prints a summary, the
-// fio-compatible JSON (--json / --fio-json) or a perf-report-style profile.
+// JSON as fio writes it (--json: the jobs as one group; --fio-json: one entry
+// per job) or a perf-report-style profile.
 import { readFileSync } from "node:fs";
 import type { CostEntry } from "../model/calibration";
 import { ConfigError } from "../model/config";
