@@ -5,7 +5,7 @@
 // `"key" : value`, floats with %f). `json+` adds the clat bins. nvmesim's
 // own section goes under "nvmesim", a key fio never writes.
 import { bucketValue, fioPercentiles } from "./histogram";
-import type { Dir, DirStat, GroupRun, IoStat, ThreadStat } from "./thread-stat";
+import { EMPTY_STAT, type Dir, type DirStat, type GroupRun, type IoStat, type ThreadStat } from "./thread-stat";
 
 /** A latency's statistics as fio writes them (clat_ns, slat_ns, lat_ns). */
 export interface LatencyJson {
@@ -182,7 +182,7 @@ function latJson(s: IoStat, plat: number[] | undefined, plus: boolean): LatencyJ
 }
 
 /** fio's convert_agg_kbytes_percent: a job's mean bandwidth (KiB/s) as a share of its group's. */
-function percentOfAgg(aggBytes: number, meanKiB: number): number {
+export function percentOfAgg(aggBytes: number, meanKiB: number): number {
   if (aggBytes <= 1024) return 100;
   return Math.min(100, (Math.trunc(meanKiB) * 100) / (aggBytes / 1024));
 }
@@ -224,11 +224,11 @@ const EMPTY_DIR: DirStat = {
   totalIos: 0,
   runtimeMs: 0,
   runtimeNs: 0,
-  slat: { samples: 0, min: 0, max: 0, mean: 0, S: 0 },
-  clat: { samples: 0, min: 0, max: 0, mean: 0, S: 0 },
-  lat: { samples: 0, min: 0, max: 0, mean: 0, S: 0 },
-  bw: { samples: 0, min: 0, max: 0, mean: 0, S: 0 },
-  iops: { samples: 0, min: 0, max: 0, mean: 0, S: 0 },
+  slat: EMPTY_STAT,
+  clat: EMPTY_STAT,
+  lat: EMPTY_STAT,
+  bw: EMPTY_STAT,
+  iops: EMPTY_STAT,
 };
 const EMPTY_GROUP_DIR = { ioBytes: 0, minRunMs: 0, maxRunMs: 0, minBw: 0, maxBw: 0, agg: 0 };
 

@@ -2,7 +2,7 @@
 // show_ddir_status, show_group_stats and the disk lines, fio 3.33), laid out
 // as fio lays it out, from the same thread stats the JSON comes from.
 import { fioPercentiles } from "./histogram";
-import { distribution, latencyShares, statMoments, type DiskCounts } from "./json";
+import { distribution, latencyShares, percentOfAgg, statMoments, type DiskCounts } from "./json";
 import type { Dir, GroupRun, IoStat, ThreadStat } from "./thread-stat";
 
 /** fio's num2str: at most `maxlen` digits, then a unit prefix (decimal, or binary when `pow2`), carry-rounded. */
@@ -87,7 +87,7 @@ function ddirText(t: ThreadStat, d: Dir, group: GroupRun[Dir]): string {
   if (s.plat && s.clat.samples) out += percentilesText(s.plat, "clat");
   if (s.bw.samples) {
     let { min, max, mean, dev } = statMoments(s.bw);
-    const perAgg = group.agg > 1024 ? Math.min(100, (Math.trunc(mean) * 100) / (group.agg / 1024)) : 100;
+    const perAgg = percentOfAgg(group.agg, mean);
     let unit = "KiB";
     if (mean > 1024 * 1024) {
       [min, max, mean, dev] = [Math.floor(min / 1024), Math.floor(max / 1024), mean / 1024, dev / 1024];
