@@ -113,8 +113,13 @@ export async function fio(argv: string[], io: Io): Promise<number> {
   if (whatIf) io.stderr(`note: ${whatIf}\n`);
   const text = format === "normal" ? run.normal : run.text;
   const output = p.get("output");
-  if (output !== undefined) writeAtomic(output, text);
-  else io.stdout(text);
+  if (output === undefined) io.stdout(text);
+  else
+    try {
+      writeAtomic(output, text);
+    } catch (err) {
+      throw new UsageError(`cannot write --output '${output}': ${(err as Error).message}`);
+    }
   const clean = run.groups.every((g) => g.result.nvmesim.engineErrors === 0 && g.result.nvmesim.integrityErrors === 0);
   return clean ? 0 : 1;
 }

@@ -125,6 +125,11 @@ numjobs=2
       /invalid --output-format 'jsn' \(allowed: normal, json, json\+\); did you mean json\?/,
     );
     expect((await runCli("fio", "--bs=4k")).stderr).toMatch(/no job \(fio needs --name=JOB or a job file\)/);
+    const output = await runCli("fio", "--name=j", "--direct=1", "--number_ios=10", "--output=/nonexistent/out.json");
+    expect([output.code, output.stderr]).toEqual([
+      2,
+      expect.stringMatching(/cannot write --output '\/nonexistent\/out\.json': ENOENT/),
+    ]);
   });
 });
 
