@@ -3,7 +3,7 @@
 // compiled with the system's `cc -O2` into build/ when there is a compiler,
 // and timed by the program itself around its loop.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, statSync } from "node:fs";
+import { mkdirSync, renameSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "../wasm/build";
 import type { KernelLoopConfig } from "../run/kernel-loop";
@@ -27,7 +27,7 @@ export function buildKernelC(): { path: string } | { skipped: string } {
   const tmp = `${BINARY}.tmp-${process.pid}`;
   const built = spawnSync("cc", ["-O2", "-o", tmp, SOURCE], { encoding: "utf8" });
   if (built.status !== 0) return { skipped: `cc -O2 failed: ${built.stderr.trim().split("\n")[0]}` };
-  execFileSync("mv", [tmp, BINARY]);
+  renameSync(tmp, BINARY);
   return { path: BINARY };
 }
 

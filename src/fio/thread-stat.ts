@@ -145,7 +145,8 @@ export function threadStats(
 ): ThreadStat[] {
   const w = config.workload;
   if (w.kind !== "fio") throw new Error("fio statistics are for fio jobs");
-  const jobsOn = (cpu: number) => jobs.filter((_, t) => t % config.cpus === cpu).length;
+  // Jobs sit on CPUs round-robin (thread t on CPU t % cpus).
+  const jobsOn = (cpu: number) => Math.ceil((jobs.length - cpu) / config.cpus);
   return jobs.map((j, t) => {
     const s = j.stats;
     const values = s as unknown as Record<string, number>;

@@ -3,7 +3,15 @@
 // configuration, spec and output helpers they take and give.
 import { simulate as simulateIn, type SimulateOptions } from "../run/simulate";
 import type { Result } from "../run/result";
-import { gridSize, parseSpec, pointConfig, pointSeed, pointValues, type Scalar, type SweepSpec } from "../sweep/spec";
+import {
+  gridSize,
+  parseSpec,
+  pointConfig,
+  pointSeed,
+  pointValueRecord,
+  type Scalar,
+  type SweepSpec,
+} from "../sweep/spec";
 import type { Nvmesim } from "../wasm/module";
 
 /** One point of a sweep: its index, axis values and seed, and its result or the error that stopped it. */
@@ -40,7 +48,7 @@ export function nvmesimApi(load: () => Promise<Nvmesim>): NvmesimApi {
       const points: SweepPoint[] = [];
       for (let i = 0; i < gridSize(spec); i++) {
         if (options.signal?.aborted) throw new DOMException("sweep cancelled", "AbortError");
-        const values = Object.fromEntries(spec.axes.map((a, k) => [a.name, pointValues(spec, i)[k]]));
+        const values = pointValueRecord(spec, i);
         const seed = pointSeed(BigInt(spec.base.seed as number | string), i);
         let point: SweepPoint;
         try {

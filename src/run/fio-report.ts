@@ -7,7 +7,15 @@ import { ConfigError, validateConfig, type RunConfig } from "../model/config";
 import { buildResult, diskCounts, type NvmesimSection, type Result } from "./result";
 import { runEngine, type SimulateOptions } from "./simulate";
 import type { Nvmesim } from "../wasm/module";
-import { ctime, fioDocument, fioJsonText, type DiskCounts, type FioDocumentJson, type ReportedJob } from "../fio/json";
+import {
+  ctime,
+  fioDocument,
+  fioJsonText,
+  type DiskCounts,
+  type FioDocumentJson,
+  type FioOutputOptions,
+  type ReportedJob,
+} from "../fio/json";
 import { jobOptionsOf } from "../fio/job-options";
 import { diskText, groupText, startLine, threadText } from "../fio/normal";
 import { groupRun, groupStat, threadStats, type GroupRun } from "../fio/thread-stat";
@@ -28,12 +36,8 @@ export interface FioGroupSpec {
   description?: string;
 }
 
-export interface FioOutputSettings {
-  /** json+: clat bins. */
-  plus?: boolean;
-  epochSeconds?: number;
-  globalOptions?: Record<string, string>;
-}
+/** How the document is written (fio's output options; json by default). */
+export type FioOutputSettings = Partial<FioOutputOptions>;
 
 export interface FioGroupRun {
   config: RunConfig;
@@ -121,8 +125,7 @@ export async function simulateFioGroups(
   specs.forEach((spec, i) => {
     const w = groups[i].config.workload;
     if (w.kind !== "fio") return;
-    const names = groups[i].reported.length ? (spec.names ?? []) : [];
-    const first = names[0] ?? "nvmesim";
+    const first = spec.names?.[0] ?? "nvmesim";
     const engine = spec.ioengine ?? (w.ioengine === "sync" ? "psync" : "libaio");
     normal += startLine(first, i, w.rw, w.bs, engine, w.iodepth);
     if (w.numjobs > 1) normal += "...\n";

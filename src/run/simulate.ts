@@ -1,5 +1,5 @@
 // simulate(config): one run of the engine, from a validated configuration to
-// a fio-compatible result. Runs in batches of completions so the caller gets
+// a result (fio's JSON for the run's jobs, with nvmesim's section). Runs in batches of completions so the caller gets
 // progress and can cancel between them; the same code serves Node and the page.
 import { validateConfig, type RunConfig } from "../model/config";
 import type { CostEntry } from "../model/calibration";

@@ -14,7 +14,7 @@ import { writeAtomic, writeOutputs, writeSortedLog } from "./outputs";
 import type { PointOutcome, PointTask } from "./point-worker";
 import { PACKAGED } from "../wasm/build";
 import { partName, type Shard } from "./shard";
-import { gridSize, pointConfig, pointValues, specJson, type Scalar, type SweepSpec } from "./spec";
+import { gridSize, pointConfig, pointValueRecord, specJson, type SweepSpec } from "./spec";
 import type { Row } from "./table";
 
 /** A sweep directory that cannot be used as asked. */
@@ -66,11 +66,6 @@ export function pinSpec(dir: string, spec: SweepSpec): void {
   writeAtomic(file, text);
 }
 
-function valuesOf(spec: SweepSpec, point: number): Record<string, Scalar> {
-  const v = pointValues(spec, point);
-  return Object.fromEntries(spec.axes.map((a, i) => [a.name, v[i]]));
-}
-
 // The worker thread's entry: tsx's loader over the TypeScript in a checkout, the compiled file in the package.
 export const SWEEP_WORKER = PACKAGED
   ? new URL("./sweep-worker.js", import.meta.url)
@@ -105,7 +100,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepSummary> {
     const tasks: PointTask[] = [];
     for (const point of todo) {
       const config = pointConfig(spec, point);
-      const head = { point, values: valuesOf(spec, point), seed: String(config.seed) };
+      const head = { point, values: pointValueRecord(spec, point), seed: String(config.seed) };
       try {
         validateConfig(config);
         tasks.push({ point, config });
@@ -124,7 +119,11 @@ export async function runSweep(o: SweepOptions): Promise<SweepSummary> {
           while (next < tasks.length && !o.signal?.aborted) {
             const task = tasks[next++];
             const outcome = (await pool.run(task)) as PointOutcome;
-            const head = { point: task.point, values: valuesOf(spec, task.point), seed: String(task.config.seed) };
+            const head = {
+              point: task.point,
+              values: pointValueRecord(spec, task.point),
+              seed: String(task.config.seed),
+            };
             writer.append(head, "result" in outcome ? { resultJson: outcome.result } : { error: outcome.error });
             ran++;
             o.progress?.update(mine.length - todo.length + ran);

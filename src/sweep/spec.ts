@@ -228,6 +228,12 @@ export function pointValues(spec: SweepSpec, index: number): Scalar[] {
   return pointIndices(spec, index).map((k, a) => spec.axes[a].values[k]);
 }
 
+/** The axis values of point `index` by axis name (a record's and a row's `values`). */
+export function pointValueRecord(spec: SweepSpec, index: number): Record<string, Scalar> {
+  const v = pointValues(spec, index);
+  return Object.fromEntries(spec.axes.map((a, i) => [a.name, v[i]]));
+}
+
 const MASK64 = (1n << 64n) - 1n;
 
 /** splitmix64 of x: a well-mixed 64-bit value. */

@@ -5,7 +5,15 @@
 // stops every worker.
 import { sweepCharts } from "../../sweep/plots";
 import { simulate as simulateCore } from "../../run/simulate";
-import { checkGrid, GRID_LIMIT, gridSize, parseSpec, pointConfig, pointValues, type SweepSpec } from "../../sweep/spec";
+import {
+  checkGrid,
+  GRID_LIMIT,
+  gridSize,
+  parseSpec,
+  pointConfig,
+  pointValueRecord,
+  type SweepSpec,
+} from "../../sweep/spec";
 import { rowOf, tableCsv, type Row } from "../../sweep/table";
 import type { ExecuteContext, KernelHost } from "./kernel";
 import { escapeHtml, jsonTreeHtml, REPR, SUPERSEDES, table, type Displayable, type MimeBundle } from "./outputs";
@@ -114,14 +122,7 @@ export async function kernelSweep(
         display({ [REPR]: () => ({ "image/svg+xml": first.svg, "text/plain": first.title }) }, { id: displayId });
     }
   };
-  const head = (point: number) => {
-    const v = pointValues(spec, point);
-    return {
-      point,
-      values: Object.fromEntries(spec.axes.map((a, i) => [a.name, v[i]])),
-      config: pointConfig(spec, point),
-    };
-  };
+  const head = (point: number) => ({ point, values: pointValueRecord(spec, point), config: pointConfig(spec, point) });
   ctx.progress(`sweep 0/${n}`, 0);
   const pool = threads === 1 || n < 2 ? undefined : host.pointPool?.(threads);
   if (pool) {
