@@ -112,6 +112,8 @@ export { prngCreate, prngNext } from "./runtime/prng";
 export {
   EVENT_BYTES,
   eventQueueCreate,
+  eventQueueCreateWheel,
+  eventWindowNs,
   eventPush,
   eventPop,
   eventTopTimeNs,

@@ -1,44 +1,94 @@
-// Event queue: a binary min-heap in linear memory ordered by (time, sequence),
-// so events at the same nanosecond run in the order they were scheduled.
+// Event queue: events ordered by (time, sequence), so events at the same
+// nanosecond run in the order they were scheduled.
 //
-//  EventQueue                 entries: cap x 16 B
+// Two tiers, so that an event costs about the same whatever the number
+// scheduled (a run with 256 CPUs keeps thousands of completions in flight):
+// a small binary min-heap, `near`, holds every event before `windowEnd`; a
+// timing wheel of `buckets` lists, each `1 << shift` ns wide, holds the
+// rest, unsorted, in the list of its window (time >> shift, modulo the
+// wheel). When `near` runs dry the wheel turns: the next window's events
+// move into `near`. An event more than a whole wheel ahead waits in its list
+// until its own lap comes round. The top is always `near`'s, which is the
+// earliest event of all, so the order is exactly a single heap's.
+//
+//  EventQueue                 near: cap x 16 B (heap order)    nodes: cap x 16 B, next: cap x u32
 //  +---------------------+    +-----------+---------+----------+
-//  | entries count cap   |    | timeNs u64| seq u32 | data u32 |  heap order
-//  | nextSeq             |    +-----------+---------+----------+
+//  | count nextSeq       |    | timeNs u64| seq u32 | data u32 |   heads: buckets x u32
+//  | near nearCount ...  |    +-----------+---------+----------+   (node index + 1, 0 = empty)
 //  +---------------------+
 
 import { arenaAlloc } from "./arena";
 
 @unmanaged
 export class EventQueue {
-  entries: usize;
+  /** Events scheduled, in both tiers. */
   count: u32;
   cap: u32;
   nextSeq: u32;
+  nearCount: u32;
+  near: usize;
+  nodes: usize;
+  next: usize;
+  heads: usize;
+  windowEnd: u64; // every event in `near` is before it; every event on the wheel at or after it
+  mask: u32; // buckets - 1
+  shift: u32;
+  freeNode: u32; // node index + 1 of the first free node, 0 = none
+  wheelCount: u32;
+  adaptive: u32; // 1: the window width follows the events' density
+  turnWindows: u32; // windows passed and events moved since the width was last weighed
+  turnEvents: u32;
 }
 
 export const EVENT_BYTES: u32 = 16;
 
+/** A fixed wheel (the kernel loop's): 4096 windows of 1024 ns. */
+export const EVENT_WHEEL_SHIFT: u32 = 10;
+export const EVENT_WHEEL_BITS: u32 = 12;
+
+/**
+ * A queue of `cap` events whose windows narrow or widen with the events' density, on a wheel of as many
+ * windows as events (at least 2^EVENT_WHEEL_BITS, at most 2^20): with about one event per window the wheel
+ * reaches as far ahead as the events do, and few wait a lap.
+ */
 export function eventQueueCreate(cap: u32): usize {
+  let bits: u32 = cap > 1 ? 32 - clz<u32>(cap - 1) : 0;
+  bits = bits < EVENT_WHEEL_BITS ? EVENT_WHEEL_BITS : bits > 20 ? 20 : bits;
+  let q = eventQueueCreateWheel(cap, EVENT_WHEEL_SHIFT, bits);
+  if (q != 0) changetype<EventQueue>(q).adaptive = 1;
+  return q;
+}
+
+/** A queue of `cap` events whose wheel has 2^`bits` windows of 2^`shift` ns, always. */
+export function eventQueueCreateWheel(cap: u32, shift: u32, bits: u32): usize {
   let q = changetype<EventQueue>(arenaAlloc(offsetof<EventQueue>(), 8));
-  let entries = arenaAlloc(<usize>cap * EVENT_BYTES, 16);
-  if (changetype<usize>(q) == 0 || entries == 0) return 0;
-  q.entries = entries;
+  let near = arenaAlloc(<usize>cap * EVENT_BYTES, 16);
+  let nodes = arenaAlloc(<usize>cap * EVENT_BYTES, 16);
+  let next = arenaAlloc(<usize>cap << 2, 4);
+  let heads = arenaAlloc((<usize>1 << bits) << 2, 4);
+  if (changetype<usize>(q) == 0 || near == 0 || nodes == 0 || next == 0 || heads == 0) return 0;
   q.cap = cap;
+  q.near = near;
+  q.nodes = nodes;
+  q.next = next;
+  q.heads = heads;
+  q.mask = (1 << bits) - 1;
+  q.shift = shift;
+  memory.fill(heads, 0, (<usize>1 << bits) << 2);
+  for (let i: u32 = 0; i < cap; i++) store<u32>(next + (<usize>i << 2), i + 2 <= cap ? i + 2 : 0);
+  q.freeNode = cap > 0 ? 1 : 0;
   return changetype<usize>(q);
 }
 
 // (time, seq) of a before (time, seq) of b.
-function eventBefore(aTime: u64, aSeq: u32, bTime: u64, bSeq: u32): bool {
+@inline function eventBefore(aTime: u64, aSeq: u32, bTime: u64, bSeq: u32): bool {
   return aTime < bTime || (aTime == bTime && <i32>(aSeq - bSeq) < 0);
 }
 
-/** Schedules `data` at `timeNs`; false when the queue is full. */
-export function eventPush(q: EventQueue, timeNs: u64, data: u32): bool {
-  if (q.count == q.cap) return false;
-  let seq = q.nextSeq++;
-  let base = q.entries;
-  let i = q.count++;
+// Adds an event to the near heap.
+function nearPush(q: EventQueue, timeNs: u64, seq: u32, data: u32): void {
+  let base = q.near;
+  let i = q.nearCount++;
   while (i > 0) {
     let parent = (i - 1) >> 1;
     let p = base + ((<usize>parent) << 4);
@@ -52,24 +102,174 @@ export function eventPush(q: EventQueue, timeNs: u64, data: u32): bool {
   store<u64>(e, timeNs);
   store<u32>(e, seq, 8);
   store<u32>(e, data, 12);
+}
+
+/** Schedules `data` at `timeNs`; false when the queue is full. */
+export function eventPush(q: EventQueue, timeNs: u64, data: u32): bool {
+  if (q.count == q.cap) return false;
+  q.count++;
+  let seq = q.nextSeq++;
+  if (timeNs < q.windowEnd) {
+    nearPush(q, timeNs, seq, data);
+    if (++q.turnEvents >= EVENT_WEIGH_EVENTS && q.adaptive != 0) eventWeighWidth(q);
+    return true;
+  }
+  let node = q.freeNode - 1;
+  let link = q.next + ((<usize>node) << 2);
+  q.freeNode = load<u32>(link);
+  let e = q.nodes + ((<usize>node) << 4);
+  store<u64>(e, timeNs);
+  store<u32>(e, seq, 8);
+  store<u32>(e, data, 12);
+  let head = q.heads + ((<usize>(<u32>(timeNs >> q.shift) & q.mask)) << 2);
+  store<u32>(link, load<u32>(head));
+  store<u32>(head, node + 1);
+  q.wheelCount++;
+  if (q.nearCount == 0) eventTurn(q);
   return true;
 }
 
+// Turns the wheel until `near` holds an event (only called when it is empty and the wheel is not): each window
+// passed moves its due events into `near`. A lap with nothing due jumps to the earliest event's window.
+function eventTurn(q: EventQueue): void {
+  let width = (<u64>1) << q.shift;
+  let windows: u32 = 0;
+  while (q.nearCount == 0) {
+    let start = q.windowEnd;
+    let end = start + width;
+    let head = q.heads + ((<usize>(<u32>(start >> q.shift) & q.mask)) << 2);
+    let prev = head;
+    let node = load<u32>(head);
+    while (node != 0) {
+      let e = q.nodes + ((<usize>(node - 1)) << 4);
+      let link = q.next + ((<usize>(node - 1)) << 2);
+      let following = load<u32>(link);
+      let t = load<u64>(e);
+      if (t < end) {
+        nearPush(q, t, load<u32>(e, 8), load<u32>(e, 12));
+        store<u32>(prev, following);
+        store<u32>(link, q.freeNode);
+        q.freeNode = node;
+        q.wheelCount--;
+      } else prev = link;
+      node = following;
+    }
+    q.windowEnd = end;
+    if (++windows > q.mask && q.nearCount == 0) {
+      q.windowEnd = eventWheelEarliest(q) & ~(width - 1);
+      windows = 0;
+    }
+  }
+  q.turnWindows += windows;
+  q.turnEvents += q.nearCount;
+  if (q.turnEvents >= EVENT_WEIGH_EVENTS && q.adaptive != 0) eventWeighWidth(q);
+}
+
+// Events that went into `near` (moved by a turn or pushed there) per window passed, weighed once
+// EVENT_WEIGH_EVENTS have: above EVENT_PER_WINDOW_MAX the near heap grows deep, and the windows halve until
+// they would hold fewer; below one, turning walks empty windows, and they double until they would hold one.
+const EVENT_WEIGH_EVENTS: u32 = 4096;
+const EVENT_PER_WINDOW_MAX: u64 = 8;
+const EVENT_SHIFT_MAX: u32 = 24;
+
+function eventWeighWidth(q: EventQueue): void {
+  let shift = q.shift;
+  let events = <u64>q.turnEvents;
+  let passed = <u64>(q.turnWindows > 0 ? q.turnWindows : 1);
+  for (; events > passed * EVENT_PER_WINDOW_MAX && shift > 0; shift--) passed <<= 1;
+  for (; events < passed && shift < EVENT_SHIFT_MAX; shift++) events <<= 1;
+  q.turnWindows = 0;
+  q.turnEvents = 0;
+  if (shift != q.shift) eventRewheel(q, shift);
+}
+
+// Lays every event out again over windows of 2^`shift` ns (only with `near` holding the earliest): `near`
+// keeps the window of the earliest, the wheel takes the rest.
+function eventRewheel(q: EventQueue, shift: u32): void {
+  let width = (<u64>1) << shift;
+  let windowEnd = (load<u64>(q.near) & ~(width - 1)) + width;
+  // Every event into one chain of nodes, `near`'s too (there are as many nodes as events can be)...
+  let chain: u32 = 0;
+  for (let b: u32 = 0; b <= q.mask; b++) {
+    let head = q.heads + ((<usize>b) << 2);
+    let node = load<u32>(head);
+    store<u32>(head, 0);
+    while (node != 0) {
+      let link = q.next + ((<usize>(node - 1)) << 2);
+      let following = load<u32>(link);
+      store<u32>(link, chain);
+      chain = node;
+      node = following;
+    }
+  }
+  for (let i: u32 = 0; i < q.nearCount; i++) {
+    let node = q.freeNode;
+    let link = q.next + ((<usize>(node - 1)) << 2);
+    q.freeNode = load<u32>(link);
+    memory.copy(q.nodes + ((<usize>(node - 1)) << 4), q.near + ((<usize>i) << 4), EVENT_BYTES);
+    store<u32>(link, chain);
+    chain = node;
+  }
+  q.nearCount = 0;
+  q.wheelCount = q.count;
+  q.shift = shift;
+  q.windowEnd = windowEnd;
+  // ...then each to `near` or to its list.
+  while (chain != 0) {
+    let node = chain;
+    let e = q.nodes + ((<usize>(node - 1)) << 4);
+    let link = q.next + ((<usize>(node - 1)) << 2);
+    chain = load<u32>(link);
+    let t = load<u64>(e);
+    if (t < windowEnd) {
+      nearPush(q, t, load<u32>(e, 8), load<u32>(e, 12));
+      store<u32>(link, q.freeNode);
+      q.freeNode = node;
+      q.wheelCount--;
+    } else {
+      let head = q.heads + ((<usize>(<u32>(t >> shift) & q.mask)) << 2);
+      store<u32>(link, load<u32>(head));
+      store<u32>(head, node);
+    }
+  }
+}
+
+// The earliest time on the wheel (not empty): a scan of every list.
+function eventWheelEarliest(q: EventQueue): u64 {
+  let earliest: u64 = 0xffff_ffff_ffff_ffff;
+  for (let b: u32 = 0; b <= q.mask; b++) {
+    for (let node = load<u32>(q.heads + ((<usize>b) << 2)); node != 0; node = load<u32>(q.next + ((<usize>(node - 1)) << 2))) {
+      let t = load<u64>(q.nodes + ((<usize>(node - 1)) << 4));
+      if (t < earliest) earliest = t;
+    }
+  }
+  return earliest;
+}
+
+/** The wheel's window width in ns (it changes on an adaptive queue). */
+export function eventWindowNs(q: EventQueue): u64 {
+  return (<u64>1) << q.shift;
+}
+
 /** Time of the earliest event; only valid when count > 0. */
-export function eventTopTimeNs(q: EventQueue): u64 {
-  return load<u64>(q.entries);
+@inline export function eventTopTimeNs(q: EventQueue): u64 {
+  return load<u64>(q.near);
 }
 
 /** Data of the earliest event; only valid when count > 0. */
-export function eventTopData(q: EventQueue): u32 {
-  return load<u32>(q.entries, 12);
+@inline export function eventTopData(q: EventQueue): u32 {
+  return load<u32>(q.near, 12);
 }
 
 /** Removes the earliest event; only valid when count > 0. */
 export function eventPop(q: EventQueue): void {
-  let base = q.entries;
-  let n = --q.count;
-  if (n == 0) return;
+  q.count--;
+  let base = q.near;
+  let n = --q.nearCount;
+  if (n == 0) {
+    if (q.wheelCount != 0) eventTurn(q);
+    return;
+  }
   let last = base + ((<usize>n) << 4);
   let lastTime = load<u64>(last);
   let lastSeq = load<u32>(last, 8);

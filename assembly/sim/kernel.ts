@@ -40,7 +40,9 @@ import {
   EventQueue,
   eventPop,
   eventPush,
-  eventQueueCreate,
+  eventQueueCreateWheel,
+  EVENT_WHEEL_BITS,
+  EVENT_WHEEL_SHIFT,
   eventTopData,
   eventTopTimeNs,
 } from "../runtime/event-queue";
@@ -112,7 +114,7 @@ export function kernelInit(
   hq = changetype<HostQueue>(hostQueueCreate(1, qDepth));
   ctrl = changetype<Ctrl>(ctrlCreate(2, 0));
   pool = changetype<PagePool>(pagePoolCreate(KERNEL_LIST_PHYS_BASE, pageBytes, iodepth * listsPerIo + 1));
-  events = changetype<EventQueue>(eventQueueCreate(qDepth));
+  events = changetype<EventQueue>(eventQueueCreateWheel(qDepth, EVENT_WHEEL_SHIFT, EVENT_WHEEL_BITS));
   rng = changetype<Prng>(prngCreate(seed, KERNEL_STREAM_LATENCY));
   iodStride = iodSizeBytes(listsPerIo);
   iods = arenaAlloc(iodStride * qDepth, 8);

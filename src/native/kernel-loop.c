@@ -6,10 +6,10 @@
  * command id, build PRPs (list pages from a LIFO pool for more than two
  * pages), encode a 64-byte Read SQE, ring the SQ tail doorbell; the
  * controller fetches, walks the PRPs (NVMe Base 2.0 4.1.1) and, after a
- * uniform random latency (xoshiro128** seeded by splitmix64) on a binary
- * heap ordered by (time, sequence), posts a CQE with the phase tag; the host
- * reaps by phase, frees the command id and list pages, rings the CQ head
- * doorbell and submits the next. It ends with the same checksum as the Wasm
+ * uniform random latency (xoshiro128** seeded by splitmix64) on the event
+ * queue (a near heap and a timing wheel) ordered by (time, sequence), posts
+ * a CQE with the phase tag; the host reaps by phase, frees the command id
+ * and list pages, rings the CQ head doorbell and submits the next. It ends with the same checksum as the Wasm
  * and TypeScript versions.
  *
  * build: cc -O2 -o kernel-loop kernel-loop.c
@@ -56,16 +56,19 @@ static uint32_t prng_next(void) {
   return result;
 }
 
-/* ---- events: a binary heap of (time, sequence) -> data ---- */
+/* ---- events: (time, sequence) -> data, as assembly/runtime/event-queue.ts keeps them: a small binary heap
+ * ("near") of everything before window_end, and a timing wheel of WHEEL lists, 1 << WSHIFT ns each, for the
+ * rest; when near runs dry the wheel turns and the next window's events move into near ---- */
+#define WSHIFT 10u
+#define WHEEL 4096u
 typedef struct { uint64_t time, seq; uint32_t data; } event_t;
-static event_t *heap;
-static uint32_t heap_size, heap_cap;
-static uint64_t heap_seq;
+static event_t *heap, *nodes;
+static uint32_t *next_node, heads[WHEEL], free_node, wheel_count;
+static uint32_t heap_size, heap_cap, event_count;
+static uint64_t heap_seq, window_end;
 static int before(const event_t *a, const event_t *b) { return a->time < b->time || (a->time == b->time && a->seq < b->seq); }
-static int heap_push(uint64_t time, uint32_t data) {
-  if (heap_size == heap_cap) return 0;
+static void near_push(event_t e) {
   uint32_t i = heap_size++;
-  event_t e = {time, heap_seq++, data};
   while (i > 0) {
     uint32_t parent = (i - 1) >> 1;
     if (!before(&e, &heap[parent])) break;
@@ -73,9 +76,55 @@ static int heap_push(uint64_t time, uint32_t data) {
     i = parent;
   }
   heap[i] = e;
+}
+static uint64_t wheel_earliest(void) {
+  uint64_t t = UINT64_MAX;
+  for (uint32_t b = 0; b < WHEEL; b++)
+    for (uint32_t n = heads[b]; n; n = next_node[n - 1])
+      if (nodes[n - 1].time < t) t = nodes[n - 1].time;
+  return t;
+}
+static void wheel_turn(void) {
+  const uint64_t width = 1ull << WSHIFT;
+  uint32_t windows = 0;
+  while (heap_size == 0) {
+    uint64_t start = window_end, end = start + width;
+    uint32_t *prev = &heads[(start >> WSHIFT) & (WHEEL - 1)];
+    for (uint32_t n = *prev; n;) {
+      uint32_t following = next_node[n - 1];
+      if (nodes[n - 1].time < end) {
+        near_push(nodes[n - 1]);
+        *prev = following;
+        next_node[n - 1] = free_node, free_node = n;
+        wheel_count--;
+      } else {
+        prev = &next_node[n - 1];
+      }
+      n = following;
+    }
+    window_end = end;
+    if (++windows >= WHEEL && heap_size == 0) window_end = wheel_earliest() & ~(width - 1), windows = 0;
+  }
+}
+static int heap_push(uint64_t time, uint32_t data) {
+  if (event_count == heap_cap) return 0;
+  event_count++;
+  event_t e = {time, heap_seq++, data};
+  if (time < window_end) {
+    near_push(e);
+    return 1;
+  }
+  uint32_t n = free_node;
+  free_node = next_node[n - 1];
+  nodes[n - 1] = e;
+  uint32_t *head = &heads[(time >> WSHIFT) & (WHEEL - 1)];
+  next_node[n - 1] = *head, *head = n;
+  wheel_count++;
+  if (heap_size == 0) wheel_turn();
   return 1;
 }
 static void heap_pop(void) {
+  event_count--;
   event_t last = heap[--heap_size];
   uint32_t i = 0;
   for (;;) {
@@ -88,6 +137,7 @@ static void heap_pop(void) {
     i = m;
   }
   if (heap_size) heap[i] = last;
+  else if (wheel_count) wheel_turn();
 }
 
 /* ---- one queue pair: SQ and CQ rings, host and controller indices, phases ---- */
@@ -228,12 +278,15 @@ int main(int argc, char **argv) {
   lists_per_io = pages_per_io > 2 ? (pages_per_io - 2) / (SLOTS - 1) + 1 : 0;
   uint32_t pool = pool_pages = iodepth * lists_per_io + 1;
   sq = calloc(depth, 64), cq = calloc(depth, 16);
-  heap_cap = depth, heap = calloc(depth, sizeof(event_t));
+  heap_cap = depth, heap = calloc(depth, sizeof(event_t)), nodes = calloc(depth, sizeof(event_t));
+  next_node = malloc(depth * sizeof(uint32_t));
+  for (uint32_t i = 0; i < depth; i++) next_node[i] = i + 2 <= depth ? i + 2 : 0;
+  free_node = 1;
   free_cids = malloc(depth * sizeof(uint32_t)), free_pages = malloc(pool * sizeof(uint32_t));
   list_mem = calloc((size_t)pool * SLOTS, 8);
   lists_of = malloc(((size_t)depth * (lists_per_io ? lists_per_io : 1)) * sizeof(uint32_t));
   n_lists_of = calloc(depth, sizeof(uint32_t));
-  if (!sq || !cq || !heap || !free_cids || !free_pages || !list_mem || !lists_of || !n_lists_of) return 1;
+  if (!sq || !cq || !heap || !nodes || !next_node || !free_cids || !free_pages || !list_mem || !lists_of || !n_lists_of) return 1;
   for (uint32_t i = 0; i < depth - 1; i++) free_cids[n_free_cids++] = depth - 2 - i;
   for (uint32_t i = 0; i < pool; i++) free_pages[n_free_pages++] = pool - 1 - i;
   prng_seed(seed, 1);
@@ -274,7 +327,7 @@ int main(int argc, char **argv) {
 
   for (uint32_t i = 0; i < iodepth && submitted < ios; i++) SUBMIT();
   RING_SQ();
-  while (completed < ios && heap_size > 0) {
+  while (completed < ios && event_count > 0) {
     now = heap[0].time;
     uint32_t data = heap[0].data;
     heap_pop();

@@ -219,6 +219,8 @@ export interface NvmesimExports extends Record<ConstantName, WebAssembly.Global>
   prngCreate(seed: bigint, stream: number): Ptr;
   prngNext(p: Ptr): number;
   eventQueueCreate(cap: number): Ptr;
+  eventQueueCreateWheel(cap: number, shift: number, bits: number): Ptr;
+  eventWindowNs(q: Ptr): bigint;
   eventPush(q: Ptr, timeNs: bigint, data: number): number;
   eventPop(q: Ptr): void;
   eventTopTimeNs(q: Ptr): bigint;

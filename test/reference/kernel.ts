@@ -20,7 +20,7 @@ function mix(h: number, v: number): number {
 }
 
 /** A binary heap of (time, seq) -> data over typed arrays of a fixed capacity. */
-class EventHeap {
+export class EventHeap {
   private readonly time: Float64Array;
   private readonly seq: Float64Array;
   private readonly data: Uint32Array;

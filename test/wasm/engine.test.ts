@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { runKernelLoop, type KernelLoopConfig } from "../../src/run/kernel-loop";
 import { loadNvmesim } from "../../src/wasm/node";
-import { runRefKernel } from "../reference/kernel";
+import { EventHeap, runRefKernel } from "../reference/kernel";
 import { RefPrng } from "../reference/prng";
 
 const m = await loadNvmesim();
@@ -31,30 +31,76 @@ describe("PRNG", () => {
 });
 
 describe("event queue", () => {
-  it("pops in (time, sequence) order whatever the push order", () => {
-    const action = fc.oneof(
-      fc.integer({ min: 0, max: 50 }).map((t) => ({ push: t })),
-      fc.constant({ push: -1 }),
-    );
-    fc.assert(
-      fc.property(fc.array(action, { minLength: 1, maxLength: 300, size: "max" }), (actions) => {
-        e.simReset();
-        const q = e.eventQueueCreate(512);
-        const model: { time: number; seq: number }[] = [];
-        let seq = 0;
-        for (const { push } of actions) {
-          if (push >= 0) {
-            expect(e.eventPush(q, BigInt(push), seq)).toBe(1);
-            model.push({ time: push, seq: seq++ });
-          } else if (model.length > 0) {
-            model.sort((a, b) => a.time - b.time || a.seq - b.seq);
-            const want = model.shift()!;
-            expect([Number(e.eventTopTimeNs(q)), e.eventTopData(q)]).toEqual([want.time, want.seq]);
-            e.eventPop(q);
+  // The default wheel (1024 ns windows) and a tiny one (4 windows of 4 ns), where events land laps ahead, in
+  // the past of the wheel, and after gaps longer than a lap.
+  it.each([
+    { wheel: "default", maxTime: 50, cap: 512, create: () => e.eventQueueCreate(512) },
+    { wheel: "default", maxTime: 20_000, cap: 512, create: () => e.eventQueueCreate(512) },
+    { wheel: "4 x 4 ns", maxTime: 200, cap: 512, create: () => e.eventQueueCreateWheel(512, 2, 2) },
+    { wheel: "4 x 4 ns, 6 events at most", maxTime: 200, cap: 6, create: () => e.eventQueueCreateWheel(6, 2, 2) },
+  ])(
+    "pops in (time, sequence) order whatever the push order ($wheel wheel, times to $maxTime)",
+    ({ maxTime, cap, create }) => {
+      const action = fc.oneof(
+        fc.integer({ min: 0, max: maxTime }).map((t) => ({ push: t })),
+        fc.constant({ push: -1 }),
+      );
+      fc.assert(
+        fc.property(fc.array(action, { minLength: 1, maxLength: 300, size: "max" }), (actions) => {
+          e.simReset();
+          const q = create();
+          const model: { time: number; seq: number }[] = [];
+          let seq = 0;
+          for (const { push } of actions) {
+            if (push >= 0 && model.length === cap) {
+              expect(e.eventPush(q, BigInt(push), seq)).toBe(0);
+            } else if (push >= 0) {
+              expect(e.eventPush(q, BigInt(push), seq)).toBe(1);
+              model.push({ time: push, seq: seq++ });
+            } else if (model.length > 0) {
+              model.sort((a, b) => a.time - b.time || a.seq - b.seq);
+              const want = model.shift()!;
+              expect([Number(e.eventTopTimeNs(q)), e.eventTopData(q)]).toEqual([want.time, want.seq]);
+              e.eventPop(q);
+            }
           }
+        }),
+      );
+    },
+  );
+
+  it("narrows its windows when events crowd and widens them when they thin out, in the same order", () => {
+    e.simReset();
+    const q = e.eventQueueCreate(4096);
+    const ref = new EventHeap(4096);
+    const rng = new RefPrng(7n, 1);
+    const widths: number[] = [];
+    let now = 0;
+    let data = 0;
+    // Dense (up to 64 ns ahead, 2000 outstanding), sparse (up to 30 ms: past a whole wheel), dense again.
+    for (const [reach, outstanding] of [
+      [64, 2000],
+      [30_000_000, 300],
+      [64, 2000],
+    ]) {
+      for (let i = 0; i < 60_000; i++) {
+        while (ref.size < outstanding) {
+          const t = now + (rng.next() % reach);
+          expect(e.eventPush(q, BigInt(t), data)).toBe(1);
+          ref.push(t, data++);
         }
-      }),
-    );
+        expect([Number(e.eventTopTimeNs(q)), e.eventTopData(q)]).toEqual([ref.topTime(), ref.topData()]);
+        now = ref.topTime();
+        e.eventPop(q);
+        ref.pop();
+      }
+      widths.push(Number(e.eventWindowNs(q)));
+    }
+    // The width moved both ways: narrow, wide, narrow.
+    const [dense, sparse, denseAgain] = widths;
+    expect(dense).toBeLessThan(1024);
+    expect(sparse).toBeGreaterThan(dense * 64);
+    expect(denseAgain).toBeLessThan(sparse);
   });
 
   it("refuses a push when full", () => {
