@@ -34,8 +34,10 @@ export class HostQueue {
 export function hostQueueCreate(qid: u32, qDepth: u32): usize {
   if (qDepth < NVME_QUEUE_DEPTH_MIN || qDepth > NVME_QUEUE_DEPTH_MAX) return 0;
   let q = changetype<HostQueue>(arenaAlloc(offsetof<HostQueue>(), 8));
-  let sq = arenaAlloc(<usize>qDepth * NVME_SQE_BYTES, 4096);
-  let cq = arenaAlloc(<usize>qDepth * NVME_CQE_BYTES, 4096);
+  // Cache-line aligned, not page aligned as a real queue's base must be: the rings' addresses here are the
+  // module's own, and page-aligned rings, one per CPU, would all fall on the same cache sets.
+  let sq = arenaAlloc(<usize>qDepth * NVME_SQE_BYTES, 64);
+  let cq = arenaAlloc(<usize>qDepth * NVME_CQE_BYTES, 64);
   let stack = arenaAlloc((<usize>qDepth) << 2, 4);
   let inFlight = arenaAlloc(<usize>qDepth, 1);
   if (changetype<usize>(q) == 0 || sq == 0 || cq == 0 || stack == 0 || inFlight == 0) return 0;
