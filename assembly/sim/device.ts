@@ -37,6 +37,7 @@ import { st } from "./stats";
 export function deviceInit(regionPages: u64, ioPages: u32): bool {
   M.devRng = changetype<Prng>(arenaAlloc(16, 8));
   M.nsTags = arenaAlloc((<usize>regionPages) << 2, 4);
+  M.nsWritten = arenaAlloc(((<usize>regionPages + 31) >> 5) << 2, 4);
   M.dieFree = arenaAlloc((<usize>cfg.dies) << 3, 8);
   M.batchDue = arenaAlloc((<usize>cfg.cpus) << 3, 8);
   M.dma = dmaListCreate(ioPages + 1);
@@ -45,6 +46,7 @@ export function deviceInit(regionPages: u64, ioPages: u32): bool {
   if (
     changetype<usize>(M.devRng) == 0 ||
     M.nsTags == 0 ||
+    M.nsWritten == 0 ||
     M.dieFree == 0 ||
     M.batchDue == 0 ||
     M.dma == 0 ||
@@ -72,7 +74,7 @@ function pipeNs(bytes: u64, rate: u64): u64 {
 
 /** Puts `tag` into the namespace page `page` (a swap slot filled before the run). */
 export function namespacePreload(page: u32, tag: u32): void {
-  store<u32>(M.nsTags + ((<usize>page) << 2), tag);
+  nsPut(page, tag);
 }
 
 // Controller: takes the doorbell, fetches and starts every command up to it.
@@ -157,6 +159,19 @@ function mapDptr(rec: IoRec, psdt: u32, lenBytes: u64, maxBytes: u64): u32 {
   return <u32>nvmeMapSgl(changetype<usize>(rec) + offsetof<IoRec>("dptr0"), lenBytes, maxBytes, M.dma);
 }
 
+// The namespace's pages: a page never written reads 0 from its bit alone, so a read of a large region that was
+// never written touches a bitmap (a thirty-second of the tags) and not the tags themselves.
+@inline function nsPut(page: u64, tag: u32): void {
+  store<u32>(M.nsTags + ((<usize>page) << 2), tag);
+  let word = M.nsWritten + ((<usize>(page >> 5)) << 2);
+  store<u32>(word, load<u32>(word) | ((<u32>1) << (<u32>page & 31)));
+}
+
+@inline function nsGet(page: u64): u32 {
+  let bits = load<u32>(M.nsWritten + ((<usize>(page >> 5)) << 2));
+  return (bits >> (<u32>page & 31)) & 1 ? load<u32>(M.nsTags + ((<usize>page) << 2)) : 0;
+}
+
 // Moves the per-page tags of a transfer: each DMA piece covers whole 4 KiB host
 // pages (buffers are page aligned), taken in transfer order against `page`.
 function dmaMove(page: u64, toNamespace: bool): void {
@@ -169,9 +184,8 @@ function dmaMove(page: u64, toNamespace: bool): void {
     let pages = (load<u32>(entry, 8) + (1 << PAGE_SHIFT) - 1) >> PAGE_SHIFT;
     for (let k: u32 = 0; k < pages; k++) {
       let host = M.hostTags + ((<usize>(buf + k)) << 2);
-      let ns = M.nsTags + ((<usize>(at + k)) << 2);
-      if (toNamespace) store<u32>(ns, load<u32>(host));
-      else store<u32>(host, load<u32>(ns));
+      if (toNamespace) nsPut(at + k, load<u32>(host));
+      else store<u32>(host, nsGet(at + k));
     }
     at += pages;
   }

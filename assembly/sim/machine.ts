@@ -130,6 +130,7 @@ export class Machine {
   // The device (device.ts).
   devRng: Prng;
   nsTags: usize; // u32 per region page: what the namespace holds
+  nsWritten: usize; // a bit per region page, set once it holds a tag (a clear bit: nsTags holds 0, unread)
   dieFree: usize; // u64 per die
   batchDue: usize; // u64 per CPU: when its completion list's timer fires (completionBatch), or NO_TIME
   readLat: usize; // latency tables
