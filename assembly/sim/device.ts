@@ -14,6 +14,7 @@ import { nvmeSqTailDoorbell } from "../nvme/doorbell";
 import { NVME_OPC_WRITE, NVME_PSDT_PRP, Sqe } from "../nvme/sqe";
 import { NVME_SCT_MEDIA, NVME_SC_READ_ERROR, NVME_SC_WRITE_FAULT } from "../nvme/status";
 import { arenaAlloc } from "../runtime/arena";
+import { bitmapBytes, bitmapSet, bitmapTest } from "../runtime/bitmap";
 import { Prng, prngNext, prngSeed } from "../runtime/prng";
 import {
   DATA_PHYS_BASE,
@@ -37,7 +38,7 @@ import { st } from "./stats";
 export function deviceInit(regionPages: u64, ioPages: u32): bool {
   M.devRng = changetype<Prng>(arenaAlloc(16, 8));
   M.nsTags = arenaAlloc((<usize>regionPages) << 2, 4);
-  M.nsWritten = arenaAlloc(((<usize>regionPages + 31) >> 5) << 2, 4);
+  M.nsWritten = arenaAlloc(bitmapBytes(regionPages), 4);
   M.dieFree = arenaAlloc((<usize>cfg.dies) << 3, 8);
   M.batchDue = arenaAlloc((<usize>cfg.cpus) << 3, 8);
   M.dma = dmaListCreate(ioPages + 1);
@@ -163,13 +164,11 @@ function mapDptr(rec: IoRec, psdt: u32, lenBytes: u64, maxBytes: u64): u32 {
 // never written touches a bitmap (a thirty-second of the tags) and not the tags themselves.
 @inline function nsPut(page: u64, tag: u32): void {
   store<u32>(M.nsTags + ((<usize>page) << 2), tag);
-  let word = M.nsWritten + ((<usize>(page >> 5)) << 2);
-  store<u32>(word, load<u32>(word) | ((<u32>1) << (<u32>page & 31)));
+  bitmapSet(M.nsWritten, page);
 }
 
 @inline function nsGet(page: u64): u32 {
-  let bits = load<u32>(M.nsWritten + ((<usize>(page >> 5)) << 2));
-  return (bits >> (<u32>page & 31)) & 1 ? load<u32>(M.nsTags + ((<usize>page) << 2)) : 0;
+  return bitmapTest(M.nsWritten, page) ? load<u32>(M.nsTags + ((<usize>page) << 2)) : 0;
 }
 
 // Moves the per-page tags of a transfer: each DMA piece covers whole 4 KiB host

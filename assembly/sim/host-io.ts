@@ -25,6 +25,7 @@ import {
   nvmeSqeSetRw,
 } from "../nvme/sqe";
 import { arenaAlloc } from "../runtime/arena";
+import { bitmapBytes, bitmapSet, bitmapTest } from "../runtime/bitmap";
 import { prngNext } from "../runtime/prng";
 import {
   DATA_PHYS_BASE,
@@ -58,6 +59,7 @@ const READ_UNSURE: u32 = 0xffff_ffff; // a write to the read's pages was in flig
 export function hostIoInit(): bool {
   let regionPages = <usize>M.regionPages;
   M.expectTags = arenaAlloc(regionPages << 2, 4);
+  M.hostWritten = arenaAlloc(bitmapBytes(regionPages), 4);
   M.writesInFlight = arenaAlloc(regionPages, 1);
   M.hostTags = arenaAlloc((<usize>cfg.cpus * cfg.qDepth * M.bufPages) << 2, 4);
   M.segs = arenaAlloc(16, 8);
@@ -67,7 +69,12 @@ export function hostIoInit(): bool {
   M.pageWriteSeq = verifyFio ? arenaAlloc(regionPages << 2, 4) : 0;
   if (verifyFio && M.pageWriteSeq == 0) return false;
   M.dispatchStart = NO_TIME;
-  return M.expectTags != 0 && M.writesInFlight != 0 && M.hostTags != 0 && M.segs != 0;
+  return M.expectTags != 0 && M.hostWritten != 0 && M.writesInFlight != 0 && M.hostTags != 0 && M.segs != 0;
+}
+
+// A write to `page` is in flight (a page the host never wrote has none: its bit spares the byte's cache miss).
+@inline function writeInFlight(page: u64): bool {
+  return bitmapTest(M.hostWritten, page) && load<u8>(M.writesInFlight + <usize>page) != 0;
 }
 
 /** Builds and queues one I/O of `pages` pages (0: the run's size); returns when its CPU work ends. */
@@ -100,6 +107,7 @@ export function ioSubmit(cpu: u32, t: u32, page: u64, write: bool, retries: u32,
       let tag = writeTag(page + k);
       store<u32>(hostTags + ((<usize>(bufPage + k)) << 2), tag);
       let w = writesInFlight + <usize>(page + k);
+      bitmapSet(M.hostWritten, page + k);
       // Two writes to a page in flight at once may reach the media in either order: its content is then unknown.
       store<u32>(expectTags + ((<usize>(page + k)) << 2), load<u8>(w) != 0 ? TAG_UNKNOWN : tag);
       store<u8>(w, load<u8>(w) + 1);
@@ -107,7 +115,7 @@ export function ioSubmit(cpu: u32, t: u32, page: u64, write: bool, retries: u32,
     }
   } else if (pageWriteSeq != 0) {
     let seq = M.writeSeq;
-    for (let k: u32 = 0; k < pages; k++) if (load<u8>(writesInFlight + <usize>(page + k)) != 0) seq = READ_UNSURE;
+    for (let k: u32 = 0; k < pages; k++) if (writeInFlight(page + k)) seq = READ_UNSURE;
     rec.readSeq = seq;
   }
   nvmeSqeClear(sqe);
@@ -264,9 +272,12 @@ export function hostIoFinish(cpu: u32, cid: u32, statusWord: u16, now: u64): IoR
     let buf = bufferPage(cpu, cid);
     let seq = rec.readSeq;
     for (let k: u32 = 0; seq != READ_UNSURE && k < pages; k++) {
-      if (load<u8>(M.writesInFlight + <usize>(page + k)) != 0) continue; // a racing write: nothing to expect
-      if (load<u32>(M.pageWriteSeq + ((<usize>(page + k)) << 2)) > seq) continue; // written while the read was out
-      let want = load<u32>(M.expectTags + ((<usize>(page + k)) << 2));
+      let want: u32 = 0; // a page the host never wrote holds what nobody wrote
+      if (bitmapTest(M.hostWritten, page + k)) {
+        if (load<u8>(M.writesInFlight + <usize>(page + k)) != 0) continue; // a racing write: nothing to expect
+        if (load<u32>(M.pageWriteSeq + ((<usize>(page + k)) << 2)) > seq) continue; // written while the read was out
+        want = load<u32>(M.expectTags + ((<usize>(page + k)) << 2));
+      }
       if (want != TAG_UNKNOWN && load<u32>(M.hostTags + ((<usize>(buf + k)) << 2)) != want) st.integrityErrors++;
     }
   }

@@ -122,6 +122,7 @@ export class Machine {
   // The host's side of the data (host-io.ts).
   hostTags: usize; // u32 per host data page (buffer shadow)
   expectTags: usize; // u32 per region page: what the host last wrote
+  hostWritten: usize; // a bit per region page, set when the host first submits a write to it (clear: the three below hold 0)
   writesInFlight: usize; // u8 per region page
   pageWriteSeq: usize; // fio verify: u32 per region page, writeSeq when a write to it was last submitted
   segs: usize;

@@ -1,0 +1,17 @@
+// A bit per item in linear memory, in u32 words: a small index in front of a
+// large per-page array, so that a page nobody wrote costs a bit, not a cache
+// miss in the array.
+
+/** Bytes a bitmap of `n` bits takes. */
+export function bitmapBytes(n: u64): usize {
+  return <usize>((n + 31) >> 5) << 2;
+}
+
+@inline export function bitmapSet(map: usize, i: u64): void {
+  let word = map + ((<usize>(i >> 5)) << 2);
+  store<u32>(word, load<u32>(word) | ((<u32>1) << (<u32>i & 31)));
+}
+
+@inline export function bitmapTest(map: usize, i: u64): bool {
+  return ((load<u32>(map + ((<usize>(i >> 5)) << 2)) >> (<u32>i & 31)) & 1) != 0;
+}
