@@ -196,6 +196,7 @@ export function scratchPtr(): usize {
 }
 
 export { engineInit, engineRun, engineDone } from "./sim/engine";
+export { namespacePreload } from "./sim/device";
 export { engineStats, engineHistogram, engineCpuNs } from "./sim/stats";
 export {
   JOB_MAP_DEPTH,

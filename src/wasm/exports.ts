@@ -241,6 +241,8 @@ export interface NvmesimExports extends Record<ConstantName, WebAssembly.Global>
   kernelDoorbellWrites(): number;
   engineInit(configPtr: Ptr): number;
   engineRun(batch: number): number;
+  /** Puts a content tag into a namespace page before the run (a swap slot, or data the host never wrote). */
+  namespacePreload(page: number, tag: number): void;
   engineDone(): number;
   engineStats(): Ptr;
   engineHistogram(write: number): Ptr;
