@@ -130,11 +130,14 @@ export function eventPush(q: EventQueue, timeNs: u64, data: u32): bool {
 }
 
 // Turns the wheel until `near` holds an event (only called when it is empty and the wheel is not): each window
-// passed moves its due events into `near`. A lap with nothing due jumps to the earliest event's window.
+// passed moves its due events into `near`. A lap with nothing due jumps to the earliest event's window; on an
+// adaptive queue, EVENT_WEIGH_EVENTS windows passed empty widen the windows first.
 function eventTurn(q: EventQueue): void {
-  let width = (<u64>1) << q.shift;
-  let windows: u32 = 0;
+  let windows: u32 = 0; // passed, for the weighing
+  let empty: u32 = 0; // passed empty since the last weighing
+  let lap: u32 = 0; // passed empty since the last jump
   while (q.nearCount == 0) {
+    let width = (<u64>1) << q.shift;
     let start = q.windowEnd;
     let end = start + width;
     let head = q.heads + ((<usize>(<u32>(start >> q.shift) & q.mask)) << 2);
@@ -155,9 +158,16 @@ function eventTurn(q: EventQueue): void {
       node = following;
     }
     q.windowEnd = end;
-    if (++windows > q.mask && q.nearCount == 0) {
-      q.windowEnd = eventWheelEarliest(q) & ~(width - 1);
+    windows++;
+    if (q.nearCount != 0) break;
+    if (q.adaptive != 0 && ++empty >= EVENT_WEIGH_EVENTS) {
+      q.turnWindows += windows;
       windows = 0;
+      empty = 0;
+      eventWeighWidth(q); // wider windows: laid out again, `near` gets the earliest's
+    } else if (++lap > q.mask) {
+      q.windowEnd = eventWheelEarliest(q) & ~(width - 1);
+      lap = 0;
     }
   }
   q.turnWindows += windows;
@@ -174,7 +184,7 @@ const EVENT_SHIFT_MAX: u32 = 24;
 
 function eventWeighWidth(q: EventQueue): void {
   let shift = q.shift;
-  let events = <u64>q.turnEvents;
+  let events = <u64>(q.turnEvents > 0 ? q.turnEvents : 1);
   let passed = <u64>(q.turnWindows > 0 ? q.turnWindows : 1);
   for (; events > passed * EVENT_PER_WINDOW_MAX && shift > 0; shift--) passed <<= 1;
   for (; events < passed && shift < EVENT_SHIFT_MAX; shift++) events <<= 1;
@@ -183,13 +193,13 @@ function eventWeighWidth(q: EventQueue): void {
   if (shift != q.shift) eventRewheel(q, shift);
 }
 
-// Lays every event out again over windows of 2^`shift` ns (only with `near` holding the earliest): `near`
-// keeps the window of the earliest, the wheel takes the rest.
+// Lays every event out again over windows of 2^`shift` ns: `near` takes the window of the earliest, the wheel
+// the rest.
 function eventRewheel(q: EventQueue, shift: u32): void {
   let width = (<u64>1) << shift;
-  let windowEnd = (load<u64>(q.near) & ~(width - 1)) + width;
   // Every event into one chain of nodes, `near`'s too (there are as many nodes as events can be)...
   let chain: u32 = 0;
+  let earliest: u64 = 0xffff_ffff_ffff_ffff;
   for (let b: u32 = 0; b <= q.mask; b++) {
     let head = q.heads + ((<usize>b) << 2);
     let node = load<u32>(head);
@@ -197,11 +207,14 @@ function eventRewheel(q: EventQueue, shift: u32): void {
     while (node != 0) {
       let link = q.next + ((<usize>(node - 1)) << 2);
       let following = load<u32>(link);
+      let t = load<u64>(q.nodes + ((<usize>(node - 1)) << 4));
+      if (t < earliest) earliest = t;
       store<u32>(link, chain);
       chain = node;
       node = following;
     }
   }
+  if (q.nearCount != 0 && load<u64>(q.near) < earliest) earliest = load<u64>(q.near);
   for (let i: u32 = 0; i < q.nearCount; i++) {
     let node = q.freeNode;
     let link = q.next + ((<usize>(node - 1)) << 2);
@@ -213,6 +226,7 @@ function eventRewheel(q: EventQueue, shift: u32): void {
   q.nearCount = 0;
   q.wheelCount = q.count;
   q.shift = shift;
+  let windowEnd = chain != 0 ? (earliest & ~(width - 1)) + width : (q.windowEnd + width - 1) & ~(width - 1);
   q.windowEnd = windowEnd;
   // ...then each to `near` or to its list.
   while (chain != 0) {

@@ -69,6 +69,20 @@ describe("event queue", () => {
     },
   );
 
+  // Pushes to the queue and the reference heap together; false when the queue refused.
+  const pushBoth = (q: number, ref: EventHeap, t: number, data: number) => {
+    ref.push(t, data);
+    return e.eventPush(q, BigInt(t), data) === 1;
+  };
+  // Pops both; what differed, or undefined (expect() on every one of 200,000 events is the test's whole time).
+  const popBoth = (q: number, ref: EventHeap) => {
+    const got = [Number(e.eventTopTimeNs(q)), e.eventTopData(q)];
+    const want = [ref.topTime(), ref.topData()];
+    e.eventPop(q);
+    ref.pop();
+    return got[0] === want[0] && got[1] === want[1] ? undefined : `popped ${got}, the heap ${want}`;
+  };
+
   it("narrows its windows when events crowd and widens them when they thin out, in the same order", () => {
     e.simReset();
     const q = e.eventQueueCreate(4096);
@@ -77,30 +91,44 @@ describe("event queue", () => {
     const widths: number[] = [];
     let now = 0;
     let data = 0;
+    let wrong: string | undefined;
     // Dense (up to 64 ns ahead, 2000 outstanding), sparse (up to 30 ms: past a whole wheel), dense again.
     for (const [reach, outstanding] of [
       [64, 2000],
       [30_000_000, 300],
       [64, 2000],
     ]) {
-      for (let i = 0; i < 60_000; i++) {
-        while (ref.size < outstanding) {
-          const t = now + (rng.next() % reach);
-          expect(e.eventPush(q, BigInt(t), data)).toBe(1);
-          ref.push(t, data++);
-        }
-        expect([Number(e.eventTopTimeNs(q)), e.eventTopData(q)]).toEqual([ref.topTime(), ref.topData()]);
+      for (let i = 0; i < 60_000 && !wrong; i++) {
+        while (ref.size < outstanding && !wrong)
+          if (!pushBoth(q, ref, now + (rng.next() % reach), data++)) wrong = "full";
         now = ref.topTime();
-        e.eventPop(q);
-        ref.pop();
+        wrong ??= popBoth(q, ref);
       }
       widths.push(Number(e.eventWindowNs(q)));
     }
+    expect(wrong).toBeUndefined();
     // The width moved both ways: narrow, wide, narrow.
     const [dense, sparse, denseAgain] = widths;
     expect(dense).toBeLessThan(1024);
     expect(sparse).toBeGreaterThan(dense * 64);
     expect(denseAgain).toBeLessThan(sparse);
+  });
+
+  it("widens the windows of a big wheel that events only visit now and then, in the same order", () => {
+    e.simReset();
+    const q = e.eventQueueCreate(1 << 20); // 2^20 windows of 1024 ns to start with
+    const ref = new EventHeap(4);
+    const rng = new RefPrng(9n, 1);
+    let now = 0;
+    let wrong: string | undefined;
+    for (let i = 0; i < 20_000 && !wrong; i++) {
+      // One event out at a time, up to a second ahead: most windows a turn passes are empty.
+      if (!pushBoth(q, ref, now + (rng.next() % 1_000_000_000), i)) wrong = "full";
+      now = ref.topTime();
+      wrong ??= popBoth(q, ref);
+    }
+    expect(wrong).toBeUndefined();
+    expect(Number(e.eventWindowNs(q))).toBeGreaterThanOrEqual(1 << 20);
   });
 
   it("refuses a push when full", () => {
