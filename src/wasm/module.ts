@@ -72,9 +72,14 @@ export async function instantiateNvmesim(source: BufferSource | WebAssembly.Modu
   return new Nvmesim(instance);
 }
 
-/** Fetches and instantiates the module from a URL (browser, or Node's fetch). */
-export async function fetchNvmesim(url: string | URL): Promise<Nvmesim> {
+/** Fetches and compiles the module from a URL (browser, or Node's fetch): one compiled module serves many instances. */
+export async function compileNvmesim(url: string | URL): Promise<WebAssembly.Module> {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`cannot load ${String(url)}: HTTP ${response.status}`);
-  return instantiateNvmesim(await response.arrayBuffer());
+  return WebAssembly.compile(await response.arrayBuffer());
+}
+
+/** Fetches and instantiates the module from a URL (browser, or Node's fetch). */
+export async function fetchNvmesim(url: string | URL): Promise<Nvmesim> {
+  return instantiateNvmesim(await compileNvmesim(url));
 }

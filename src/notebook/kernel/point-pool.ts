@@ -100,16 +100,28 @@ export function workerPool(spawn: () => PointWorker, size: number): PointPool {
   };
 }
 
-/** A page module worker as a pool worker. */
-export function webPointWorker(worker: Worker): PointWorker {
+/** The first message a page point worker gets: the compiled module to instantiate. */
+export interface PointWorkerInit {
+  module: WebAssembly.Module;
+}
+
+/** A page module worker as a pool worker; it gets `module` before any point. */
+export function webPointWorker(worker: Worker, module: Promise<WebAssembly.Module>): PointWorker {
+  let fail = (_error: Error) => {};
+  const sent = module.then((compiled) => worker.postMessage({ module: compiled } satisfies PointWorkerInit));
   return {
-    postMessage: (task) => worker.postMessage(task),
+    postMessage: (task) =>
+      void sent.then(
+        () => worker.postMessage(task),
+        (error: Error) => fail(error),
+      ),
     terminate: () => worker.terminate(),
-    onOutcome(handle, fail) {
+    onOutcome(handle, failed) {
+      fail = failed;
       worker.onmessage = (event: MessageEvent<PointOutcome>) => handle(event.data);
       worker.onerror = (event: ErrorEvent) => {
         event.preventDefault();
-        fail(new Error(`a sweep worker failed: ${event.message}`));
+        failed(new Error(`a sweep worker failed: ${event.message}`));
       };
     },
   };

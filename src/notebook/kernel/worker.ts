@@ -5,7 +5,7 @@
 import { parseHTML } from "linkedom";
 import wasmUrl from "../../../build/nvmesim.wasm?url";
 import seedCsvUrl from "../../model/seed/seed-profile.csv?url";
-import { fetchNvmesim, type Nvmesim } from "../../wasm/module";
+import { compileNvmesim, instantiateNvmesim, type Nvmesim } from "../../wasm/module";
 import { Kernel } from "./kernel";
 import { reusedPool, webPointWorker, workerPool } from "./point-pool";
 import { serveKernel } from "./serve";
@@ -14,16 +14,20 @@ import type { FromKernel, ToKernel } from "./protocol";
 const { document } = parseHTML("<!doctype html><html><body></body></html>");
 (globalThis as { window?: unknown }).window ??= { document }; // Plot looks for window.document
 
+// Compiled once: the kernel's instance and every point worker's come from it (a worker sent the compiled module
+// neither fetches nor compiles, and starts on code the engine has already optimized).
+let compiled: Promise<WebAssembly.Module> | undefined;
+const compile = () => (compiled ??= compileNvmesim(new URL(wasmUrl, self.location.href)));
 let module: Promise<Nvmesim> | undefined;
 const pools = reusedPool((size) =>
   workerPool(
-    () => webPointWorker(new Worker(new URL("./point-worker-web.ts", import.meta.url), { type: "module" })),
+    () => webPointWorker(new Worker(new URL("./point-worker-web.ts", import.meta.url), { type: "module" }), compile()),
     size,
   ),
 );
 const kernel = new Kernel({
-  loadNvmesim: () => (module ??= fetchNvmesim(new URL(wasmUrl, self.location.href))),
-  // Module workers started from this one, each with its own module, kept from one sweep to the next.
+  loadNvmesim: () => (module ??= compile().then(instantiateNvmesim)),
+  // Module workers started from this one, each with its own instance, kept from one sweep to the next.
   pointPool: (size) => pools(size ?? Math.max(1, navigator.hardwareConcurrency || 1)),
   document: document as unknown as Document,
   seedProfileCsv: async () => (await fetch(new URL(seedCsvUrl, self.location.href))).text(),
