@@ -9,8 +9,8 @@
  * uniform random latency (xoshiro128** seeded by splitmix64) on the event
  * queue (a near heap and a timing wheel) ordered by (time, sequence), posts
  * a CQE with the phase tag; the host reaps by phase, frees the command id
- * and list pages, rings the CQ head doorbell and submits the next. It ends with the same checksum as the Wasm
- * and TypeScript versions.
+ * and list pages, rings the CQ head doorbell and submits the next. It ends
+ * with the same checksum as the Wasm and TypeScript versions.
  *
  * build: cc -O2 -o kernel-loop kernel-loop.c
  * run:   kernel-loop SEED QDEPTH IODEPTH IO_BYTES IOS LATENCY_MIN LATENCY_SPAN
