@@ -3,10 +3,16 @@
 // machine has a compiler), on the same work, timed side by side in one run,
 // repeated and reported as medians. The reference model lives in
 // test/reference/ because it is the tests' oracle; here it is the baseline.
-// All must end with one checksum.
+// All must end with one checksum. With --baseline, another build of the
+// module (an earlier commit's) runs the kernel and sim cases in the same
+// process, its runs alternating with this build's: on a shared machine whose
+// speed moves from minute to minute, the ratio of the two is what a change is
+// worth.
+import { readFileSync } from "node:fs";
 import { runRefKernel } from "../../test/reference/kernel";
 import { KERNEL_LOOP_DEFAULTS, runKernelLoop, type KernelLoopConfig } from "../run/kernel-loop";
 import { simulate } from "../run/simulate";
+import { instantiateNvmesim, type Nvmesim } from "../wasm/module";
 import { loadNvmesim } from "../wasm/node";
 import { boolFlag, intFlag, parseFlags, UsageError, type FlagSpec } from "./args";
 import { benchSweep, sweepBenchTable, type SweepBenchRow } from "./bench-sweep";
@@ -18,6 +24,7 @@ const FLAGS: FlagSpec = {
   ios: { type: "string" },
   cases: { type: "string" },
   repeat: { type: "string" },
+  baseline: { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean" },
 };
@@ -39,6 +46,27 @@ export interface BenchRow {
   speedupVsTs?: number;
   /** This case's rate over the C build's, same size, same run (kernel cases, when there is a C compiler). */
   ratioVsC?: number;
+  /** This build's rate over the --baseline build's on the same case, runs alternating. */
+  ratioVsBaseline?: number;
+  /** On a --baseline row: whether it ended with this build's checksum (kernel) or simulated numbers (sim). */
+  sameAsThisBuild?: boolean;
+}
+
+/** The --baseline module: another build of build/nvmesim.wasm, for instance an earlier commit's. */
+async function loadBaseline(path: string): Promise<Nvmesim> {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw new UsageError(
+      `--baseline '${path}': cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+    );
+  }
+  try {
+    return await instantiateNvmesim(bytes);
+  } catch (err) {
+    throw new UsageError(`--baseline '${path}': not an nvmesim WebAssembly module (${(err as Error).message})`);
+  }
 }
 
 // Full-model cases: fio randread 4 KiB, 4 CPUs (one job each), iodepth 32.
@@ -57,7 +85,7 @@ export async function bench(argv: string[], io: Io): Promise<number> {
   const parsed = parseFlags(argv, FLAGS);
   if (boolFlag(parsed, "help")) {
     io.stdout(
-      "usage: nvmesim bench [--ios N] [--repeat N] [--cases kernel,sim,sweep,browser,scaling] [--json]\n(defaults: 10000000 I/Os per kernel and sim case, 3 repeats, cases kernel,sim,sweep; scaling runs\n wall ns per simulated I/O against CPUs, iodepth and I/O count, the longest --ios I/Os, at most 1e8)\n",
+      "usage: nvmesim bench [--ios N] [--repeat N] [--cases kernel,sim,sweep,browser,scaling] [--baseline FILE.wasm] [--json]\n(defaults: 10000000 I/Os per kernel and sim case, 3 repeats, cases kernel,sim,sweep; scaling runs\n wall ns per simulated I/O against CPUs, iodepth and I/O count, the longest --ios I/Os, at most 1e8;\n --baseline runs another build of the module on the kernel and sim cases, alternating with this one)\n",
     );
     return 0;
   }
@@ -68,6 +96,8 @@ export async function bench(argv: string[], io: Io): Promise<number> {
     if (!["kernel", "sim", "sweep", "browser", "scaling"].includes(g))
       throw new UsageError(`invalid --cases '${g}' (allowed: kernel, sim, sweep, browser, scaling)`);
   const m = await loadNvmesim();
+  const baselinePath = parsed.values.baseline === undefined ? undefined : String(parsed.values.baseline);
+  const base = baselinePath === undefined ? undefined : await loadBaseline(baselinePath);
   const rows: BenchRow[] = [];
   let mismatch = false;
   const native = groups.includes("kernel") ? buildKernelC() : undefined;
@@ -77,13 +107,20 @@ export async function bench(argv: string[], io: Io): Promise<number> {
     const wasmRuns: number[] = [];
     const tsRuns: number[] = [];
     const cRuns: number[] = [];
+    const baseRuns: number[] = [];
     let wasmSum = 0;
     let tsSum = 0;
+    let baseSum = 0;
     for (let r = 0; r < repeat; r++) {
       io.stderr(`bench: kernel-${size.name} run ${r + 1}/${repeat}\n`);
       let t0 = performance.now();
       const w = runKernelLoop(m, config);
       wasmRuns.push((performance.now() - t0) / 1000);
+      if (base) {
+        t0 = performance.now();
+        baseSum = runKernelLoop(base, config).checksum;
+        baseRuns.push((performance.now() - t0) / 1000);
+      }
       t0 = performance.now();
       const t = runRefKernel(config);
       tsRuns.push((performance.now() - t0) / 1000);
@@ -108,11 +145,22 @@ export async function bench(argv: string[], io: Io): Promise<number> {
       speedupVsTs: rate / tsRate,
     });
     const cRate = cRuns.length ? ios / median(cRuns) : undefined;
+    const baseRate = baseRuns.length ? ios / median(baseRuns) : undefined;
     rows.push(
-      { ...row("wasm", wasmRuns, wasmRate, wasmSum), ...(cRate ? { ratioVsC: wasmRate / cRate } : {}) },
+      {
+        ...row("wasm", wasmRuns, wasmRate, wasmSum),
+        ...(cRate ? { ratioVsC: wasmRate / cRate } : {}),
+        ...(baseRate ? { ratioVsBaseline: wasmRate / baseRate } : {}),
+      },
       row("ts", tsRuns, tsRate, tsSum),
     );
     if (cRate) rows.push({ ...row("c", cRuns, cRate, wasmSum), ratioVsC: 1 });
+    if (baseRate)
+      rows.push({
+        ...row("baseline", baseRuns, baseRate, baseSum),
+        ...(cRate ? { ratioVsC: baseRate / cRate } : {}),
+        sameAsThisBuild: baseSum === wasmSum,
+      });
   }
   for (const c of groups.includes("sim") ? SIM_CASES : []) {
     const config = {
@@ -120,25 +168,36 @@ export async function bench(argv: string[], io: Io): Promise<number> {
       cpus: 4,
       workload: { rw: "randread", bs: 4096, iodepth: 32, numjobs: 4, number_ios: ios },
     };
-    const runs: number[] = [];
-    const digests = new Set<string>();
+    // This build, then the baseline's, in each repeat: what each simulated, and how long it took.
+    const builds = base ? [m, base] : [m];
+    const runs = builds.map((): number[] => []);
+    const digests = builds.map(() => new Set<string>());
     for (let r = 0; r < repeat; r++) {
       io.stderr(`bench: ${c.name} run ${r + 1}/${repeat}\n`);
-      const t0 = performance.now();
-      const result = await simulate(m, config);
-      runs.push((performance.now() - t0) / 1000);
-      digests.add(`${result.nvmesim.configHash}:${result.jobs[0].read.lat_ns.mean}:${result.nvmesim.simulatedNs}`);
-      if (result.jobs[0].read.total_ios !== ios || result.nvmesim.engineErrors !== 0) mismatch = true;
+      for (const [b, module] of builds.entries()) {
+        const t0 = performance.now();
+        const result = await simulate(module, config);
+        runs[b].push((performance.now() - t0) / 1000);
+        digests[b].add(`${result.nvmesim.configHash}:${result.jobs[0].read.lat_ns.mean}:${result.nvmesim.simulatedNs}`);
+        if (b === 0 && (result.jobs[0].read.total_ios !== ios || result.nvmesim.engineErrors !== 0)) mismatch = true;
+      }
     }
-    if (digests.size !== 1) mismatch = true;
-    rows.push({
-      case: c.name,
-      iosPerSec: Math.round(ios / median(runs)),
+    if (digests[0].size !== 1) mismatch = true;
+    const simRow = (b: number, name: string): BenchRow => ({
+      case: name,
+      iosPerSec: Math.round(ios / median(runs[b])),
       ios,
-      seconds: median(runs),
-      runsSeconds: runs,
-      checksum: [...digests][0].split(":")[0],
+      seconds: median(runs[b]),
+      runsSeconds: runs[b],
+      checksum: [...digests[b]][0].split(":")[0],
     });
+    const own = simRow(0, c.name);
+    rows.push(own);
+    if (base) {
+      const baseline = simRow(1, `${c.name}-baseline`);
+      own.ratioVsBaseline = own.iosPerSec / baseline.iosPerSec;
+      rows.push({ ...baseline, sameAsThisBuild: digests[1].size === 1 && [...digests[1]][0] === [...digests[0]][0] });
+    }
   }
   const sweepRows: SweepBenchRow[] = groups.includes("sweep") ? await benchSweep(repeat, io) : [];
   const scalingRows: ScalingRow[] = groups.includes("scaling") ? await benchScaling(io, Math.max(ios, 1e6)) : [];
@@ -165,12 +224,18 @@ export async function bench(argv: string[], io: Io): Promise<number> {
 }
 
 function benchTable(rows: BenchRow[], repeat: number): string {
-  const lines = [`case               M I/Os/s   median s   vs ts    vs c   checksum     (median of ${repeat})`];
+  const withBase = rows.some((r) => r.ratioVsBaseline !== undefined);
+  const lines = [
+    `case                        M I/Os/s   median s   vs ts    vs c${withBase ? "  vs base" : ""}   checksum     (median of ${repeat})`,
+  ];
   const ratio = (x: number | undefined, digits: number) =>
     x === undefined ? "    -" : `${x.toFixed(digits).padStart(5)}x`;
   for (const r of rows) {
+    const vsBase = withBase ? `   ${r.ratioVsBaseline === undefined ? "    -" : ratio(r.ratioVsBaseline, 2)}` : "";
+    const same =
+      r.sameAsThisBuild === undefined ? "" : r.sameAsThisBuild ? "  (as this build)" : "  (differs from this build)";
     lines.push(
-      `${r.case.padEnd(18)} ${(r.iosPerSec / 1e6).toFixed(2).padStart(8)}   ${r.seconds.toFixed(3).padStart(8)}   ${ratio(r.speedupVsTs, 1)}  ${ratio(r.ratioVsC, 2)}  ${r.checksum}`,
+      `${r.case.padEnd(27)} ${(r.iosPerSec / 1e6).toFixed(2).padStart(8)}   ${r.seconds.toFixed(3).padStart(8)}   ${ratio(r.speedupVsTs, 1)}  ${ratio(r.ratioVsC, 2)}${vsBase}  ${r.checksum}${same}`,
     );
   }
   return lines.join("\n") + "\n";
