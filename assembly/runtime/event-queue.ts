@@ -13,7 +13,7 @@
 //
 //  EventQueue                 near: cap x 16 B (heap order)    nodes: cap x 16 B, next: cap x u32
 //  +---------------------+    +-----------+---------+----------+
-//  | count nextSeq       |    | timeNs u64| seq u32 | data u32 |   heads: buckets x u32
+//  | cap nextSeq         |    | timeNs u64| seq u32 | data u32 |   heads: buckets x u32
 //  | near nearCount ...  |    +-----------+---------+----------+   (node index + 1, 0 = empty)
 //  +---------------------+
 
@@ -21,9 +21,7 @@ import { arenaAlloc } from "./arena";
 
 @unmanaged
 export class EventQueue {
-  /** Events scheduled, in both tiers. */
-  count: u32;
-  cap: u32;
+  cap: u32; // events in both tiers at most (nearCount + wheelCount)
   nextSeq: u32;
   nearCount: u32;
   near: usize;
@@ -85,6 +83,44 @@ export function eventQueueCreateWheel(cap: u32, shift: u32, bits: u32): usize {
   return aTime < bTime || (aTime == bTime && <i32>(aSeq - bSeq) < 0);
 }
 
+// A wheel node's entry (time, seq, data) and its link to the next node of its list: nodes count from 1, and a
+// link or head of 0 ends a list.
+@inline function nodeEntry(q: EventQueue, node: u32): usize {
+  return q.nodes + ((<usize>(node - 1)) << 4);
+}
+
+@inline function nodeLink(q: EventQueue, node: u32): usize {
+  return q.next + ((<usize>(node - 1)) << 2);
+}
+
+@inline function nodeTake(q: EventQueue): u32 {
+  let node = q.freeNode;
+  q.freeNode = load<u32>(nodeLink(q, node));
+  return node;
+}
+
+@inline function nodeFree(q: EventQueue, node: u32): void {
+  store<u32>(nodeLink(q, node), q.freeNode);
+  q.freeNode = node;
+}
+
+// The head of the list of the window `timeNs` falls in.
+@inline function wheelHead(q: EventQueue, timeNs: u64): usize {
+  return q.heads + ((<usize>(<u32>(timeNs >> q.shift) & q.mask)) << 2);
+}
+
+// Puts `node` (its entry at `timeNs`) first in its window's list.
+@inline function wheelLink(q: EventQueue, node: u32, timeNs: u64): void {
+  let head = wheelHead(q, timeNs);
+  store<u32>(nodeLink(q, node), load<u32>(head));
+  store<u32>(head, node);
+}
+
+/** True when no event is scheduled (`near` holds the earliest whenever any is, so an empty `near` says it). */
+@inline export function eventQueueEmpty(q: EventQueue): bool {
+  return q.nearCount == 0;
+}
+
 // Adds an event to the near heap.
 function nearPush(q: EventQueue, timeNs: u64, seq: u32, data: u32): void {
   let base = q.near;
@@ -106,24 +142,19 @@ function nearPush(q: EventQueue, timeNs: u64, seq: u32, data: u32): void {
 
 /** Schedules `data` at `timeNs`; false when the queue is full. */
 export function eventPush(q: EventQueue, timeNs: u64, data: u32): bool {
-  if (q.count == q.cap) return false;
-  q.count++;
+  if (q.nearCount + q.wheelCount == q.cap) return false;
   let seq = q.nextSeq++;
   if (timeNs < q.windowEnd) {
     nearPush(q, timeNs, seq, data);
     if (++q.turnEvents >= EVENT_WEIGH_EVENTS && q.adaptive != 0) eventWeighWidth(q);
     return true;
   }
-  let node = q.freeNode - 1;
-  let link = q.next + ((<usize>node) << 2);
-  q.freeNode = load<u32>(link);
-  let e = q.nodes + ((<usize>node) << 4);
+  let node = nodeTake(q);
+  let e = nodeEntry(q, node);
   store<u64>(e, timeNs);
   store<u32>(e, seq, 8);
   store<u32>(e, data, 12);
-  let head = q.heads + ((<usize>(<u32>(timeNs >> q.shift) & q.mask)) << 2);
-  store<u32>(link, load<u32>(head));
-  store<u32>(head, node + 1);
+  wheelLink(q, node, timeNs);
   q.wheelCount++;
   if (q.nearCount == 0) eventTurn(q);
   return true;
@@ -140,19 +171,17 @@ function eventTurn(q: EventQueue): void {
     let width = (<u64>1) << q.shift;
     let start = q.windowEnd;
     let end = start + width;
-    let head = q.heads + ((<usize>(<u32>(start >> q.shift) & q.mask)) << 2);
-    let prev = head;
-    let node = load<u32>(head);
+    let prev = wheelHead(q, start);
+    let node = load<u32>(prev);
     while (node != 0) {
-      let e = q.nodes + ((<usize>(node - 1)) << 4);
-      let link = q.next + ((<usize>(node - 1)) << 2);
+      let e = nodeEntry(q, node);
+      let link = nodeLink(q, node);
       let following = load<u32>(link);
       let t = load<u64>(e);
       if (t < end) {
         nearPush(q, t, load<u32>(e, 8), load<u32>(e, 12));
         store<u32>(prev, following);
-        store<u32>(link, q.freeNode);
-        q.freeNode = node;
+        nodeFree(q, node);
         q.wheelCount--;
       } else prev = link;
       node = following;
@@ -205,9 +234,9 @@ function eventRewheel(q: EventQueue, shift: u32): void {
     let node = load<u32>(head);
     store<u32>(head, 0);
     while (node != 0) {
-      let link = q.next + ((<usize>(node - 1)) << 2);
+      let link = nodeLink(q, node);
       let following = load<u32>(link);
-      let t = load<u64>(q.nodes + ((<usize>(node - 1)) << 4));
+      let t = load<u64>(nodeEntry(q, node));
       if (t < earliest) earliest = t;
       store<u32>(link, chain);
       chain = node;
@@ -216,35 +245,27 @@ function eventRewheel(q: EventQueue, shift: u32): void {
   }
   if (q.nearCount != 0 && load<u64>(q.near) < earliest) earliest = load<u64>(q.near);
   for (let i: u32 = 0; i < q.nearCount; i++) {
-    let node = q.freeNode;
-    let link = q.next + ((<usize>(node - 1)) << 2);
-    q.freeNode = load<u32>(link);
-    memory.copy(q.nodes + ((<usize>(node - 1)) << 4), q.near + ((<usize>i) << 4), EVENT_BYTES);
-    store<u32>(link, chain);
+    let node = nodeTake(q);
+    memory.copy(nodeEntry(q, node), q.near + ((<usize>i) << 4), EVENT_BYTES);
+    store<u32>(nodeLink(q, node), chain);
     chain = node;
   }
+  q.wheelCount += q.nearCount;
   q.nearCount = 0;
-  q.wheelCount = q.count;
   q.shift = shift;
   let windowEnd = chain != 0 ? (earliest & ~(width - 1)) + width : (q.windowEnd + width - 1) & ~(width - 1);
   q.windowEnd = windowEnd;
   // ...then each to `near` or to its list.
   while (chain != 0) {
     let node = chain;
-    let e = q.nodes + ((<usize>(node - 1)) << 4);
-    let link = q.next + ((<usize>(node - 1)) << 2);
-    chain = load<u32>(link);
+    let e = nodeEntry(q, node);
+    chain = load<u32>(nodeLink(q, node));
     let t = load<u64>(e);
     if (t < windowEnd) {
       nearPush(q, t, load<u32>(e, 8), load<u32>(e, 12));
-      store<u32>(link, q.freeNode);
-      q.freeNode = node;
+      nodeFree(q, node);
       q.wheelCount--;
-    } else {
-      let head = q.heads + ((<usize>(<u32>(t >> shift) & q.mask)) << 2);
-      store<u32>(link, load<u32>(head));
-      store<u32>(head, node);
-    }
+    } else wheelLink(q, node, t);
   }
 }
 
@@ -252,8 +273,8 @@ function eventRewheel(q: EventQueue, shift: u32): void {
 function eventWheelEarliest(q: EventQueue): u64 {
   let earliest: u64 = 0xffff_ffff_ffff_ffff;
   for (let b: u32 = 0; b <= q.mask; b++) {
-    for (let node = load<u32>(q.heads + ((<usize>b) << 2)); node != 0; node = load<u32>(q.next + ((<usize>(node - 1)) << 2))) {
-      let t = load<u64>(q.nodes + ((<usize>(node - 1)) << 4));
+    for (let node = load<u32>(q.heads + ((<usize>b) << 2)); node != 0; node = load<u32>(nodeLink(q, node))) {
+      let t = load<u64>(nodeEntry(q, node));
       if (t < earliest) earliest = t;
     }
   }
@@ -265,19 +286,18 @@ export function eventWindowNs(q: EventQueue): u64 {
   return (<u64>1) << q.shift;
 }
 
-/** Time of the earliest event; only valid when count > 0. */
+/** Time of the earliest event; only valid when the queue is not empty. */
 @inline export function eventTopTimeNs(q: EventQueue): u64 {
   return load<u64>(q.near);
 }
 
-/** Data of the earliest event; only valid when count > 0. */
+/** Data of the earliest event; only valid when the queue is not empty. */
 @inline export function eventTopData(q: EventQueue): u32 {
   return load<u32>(q.near, 12);
 }
 
-/** Removes the earliest event; only valid when count > 0. */
+/** Removes the earliest event; only valid when the queue is not empty. */
 export function eventPop(q: EventQueue): void {
-  q.count--;
   let base = q.near;
   let n = --q.nearCount;
   if (n == 0) {

@@ -21,7 +21,14 @@ import { PagePool, pagePoolCreate } from "../host/page-pool";
 import { HostQueue, hostQueueCreate } from "../host/queue";
 import { Ctrl, ctrlCreate, ctrlQueueCreate } from "../device/controller";
 import { arenaAlloc, arenaReset } from "../runtime/arena";
-import { EventQueue, eventPop, eventQueueCreate, eventTopData, eventTopTimeNs } from "../runtime/event-queue";
+import {
+  EventQueue,
+  eventPop,
+  eventQueueCreate,
+  eventQueueEmpty,
+  eventTopData,
+  eventTopTimeNs,
+} from "../runtime/event-queue";
 import { physmemReset } from "../runtime/physmem";
 import { Prng, prngSeed } from "../runtime/prng";
 import { REAP_INTERRUPT, REAP_LATER, REAP_MORE, REAP_POLLED, ctrlComplete, ctrlFetch, deviceInit } from "./device";
@@ -64,7 +71,16 @@ import {
 } from "./machine";
 import { st, statsInit } from "./stats";
 import { Cqe } from "../nvme/cqe";
-import { fioCheck, fioDone, fioInit, fioStart, fioSubmitNext, fioSubmitting, fioWaiters, fioWriteTag } from "./workloads/fio";
+import {
+  fioCheck,
+  fioDone,
+  fioInit,
+  fioStart,
+  fioSubmitNext,
+  fioSubmitting,
+  fioWaiters,
+  fioWriteTag,
+} from "./workloads/fio";
 import { swapInit, swapIoDone, swapRun, swapStart, swapTag } from "./workloads/swap";
 
 /**
@@ -197,7 +213,7 @@ export function engineRun(batch: u32): u32 {
   // Also bounded in events, so TypeScript regains control even when nothing completes.
   let events = M.events;
   let runtimeNs = cfg.runtimeNs;
-  for (let steps: u32 = 0; st.completed < target && events.count > 0 && steps < batch * 16; steps++) {
+  for (let steps: u32 = 0; st.completed < target && !eventQueueEmpty(events) && steps < batch * 16; steps++) {
     let now = eventTopTimeNs(events);
     if (runtimeNs != 0 && now > runtimeNs) break;
     if (limitReached()) break;
@@ -224,6 +240,6 @@ export function engineRun(batch: u32): u32 {
 
 /** True when the run reached its I/O count or runtime, or ran out of events. */
 export function engineDone(): bool {
-  if (M.events.count == 0 || limitReached()) return true;
+  if (eventQueueEmpty(M.events) || limitReached()) return true;
   return cfg.runtimeNs != 0 && eventTopTimeNs(M.events) > cfg.runtimeNs;
 }

@@ -41,6 +41,7 @@ import {
   eventPop,
   eventPush,
   eventQueueCreateWheel,
+  eventQueueEmpty,
   EVENT_WHEEL_BITS,
   EVENT_WHEEL_SHIFT,
   eventTopData,
@@ -192,7 +193,7 @@ function kernelRingSq(): void {
 export function kernelRun(batch: u32): u32 {
   let target = completed + <u64>batch;
   let before = completed;
-  while (completed < target && events.count > 0) {
+  while (completed < target && !eventQueueEmpty(events)) {
     nowNs = eventTopTimeNs(events);
     let data = eventTopData(events);
     eventPop(events);
