@@ -75,6 +75,14 @@ const SIM_CASES = [
   { name: "sim-blk-mq-4k", path: "blk-mq" },
 ];
 
+// Runs `f`, adding its wall time in seconds to `runs`.
+async function timed<T>(runs: number[], f: () => T | Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  const result = await f();
+  runs.push((performance.now() - t0) / 1000);
+  return result;
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -113,17 +121,9 @@ export async function bench(argv: string[], io: Io): Promise<number> {
     let baseSum = 0;
     for (let r = 0; r < repeat; r++) {
       io.stderr(`bench: kernel-${size.name} run ${r + 1}/${repeat}\n`);
-      let t0 = performance.now();
-      const w = runKernelLoop(m, config);
-      wasmRuns.push((performance.now() - t0) / 1000);
-      if (base) {
-        t0 = performance.now();
-        baseSum = runKernelLoop(base, config).checksum;
-        baseRuns.push((performance.now() - t0) / 1000);
-      }
-      t0 = performance.now();
-      const t = runRefKernel(config);
-      tsRuns.push((performance.now() - t0) / 1000);
+      const w = await timed(wasmRuns, () => runKernelLoop(m, config));
+      if (base) baseSum = (await timed(baseRuns, () => runKernelLoop(base, config))).checksum;
+      const t = await timed(tsRuns, () => runRefKernel(config));
       wasmSum = w.checksum;
       tsSum = t.checksum;
       if (w.ios !== ios || t.ios !== ios || w.errors !== 0 || t.errors !== 0 || wasmSum !== tsSum) mismatch = true;
@@ -175,9 +175,7 @@ export async function bench(argv: string[], io: Io): Promise<number> {
     for (let r = 0; r < repeat; r++) {
       io.stderr(`bench: ${c.name} run ${r + 1}/${repeat}\n`);
       for (const [b, module] of builds.entries()) {
-        const t0 = performance.now();
-        const result = await simulate(module, config);
-        runs[b].push((performance.now() - t0) / 1000);
+        const result = await timed(runs[b], () => simulate(module, config));
         digests[b].add(`${result.nvmesim.configHash}:${result.jobs[0].read.lat_ns.mean}:${result.nvmesim.simulatedNs}`);
         if (b === 0 && (result.jobs[0].read.total_ios !== ios || result.nvmesim.engineErrors !== 0)) mismatch = true;
       }
