@@ -1,7 +1,7 @@
 // nvmesim bench: the hot loop in Wasm against the TypeScript reference model
-// and a C build of the same loop (src/native/kernel-loop.c, cc -O2, when the
-// machine has a compiler), on the same work, timed side by side in one run,
-// repeated and reported as medians. The reference model lives in
+// and C builds of the same loop (src/native/kernel-loop.c: cc -O2 natively,
+// and clang to Wasm, when the machine has them), on the same work, timed side
+// by side in one run, repeated and reported as medians. The reference model lives in
 // test/reference/ because it is the tests' oracle; here it is the baseline.
 // All must end with one checksum. With --baseline, another build of the
 // module (an earlier commit's) runs the kernel and sim cases in the same
@@ -16,7 +16,7 @@ import { instantiateNvmesim, type Nvmesim } from "../wasm/module";
 import { loadNvmesim } from "../wasm/node";
 import { boolFlag, intFlag, parseFlags, UsageError, type FlagSpec } from "./args";
 import { benchSweep, sweepBenchTable, type SweepBenchRow } from "./bench-sweep";
-import { buildKernelC, runKernelC } from "./bench-native";
+import { buildKernelC, buildKernelCWasm, loadKernelCWasm, runKernelC, runKernelCWasm } from "./bench-native";
 import { benchScaling, scalingTable, type ScalingRow } from "./bench-scaling";
 import type { Io } from "./io";
 
@@ -110,11 +110,15 @@ export async function bench(argv: string[], io: Io): Promise<number> {
   let mismatch = false;
   const native = groups.includes("kernel") ? buildKernelC() : undefined;
   if (native && "skipped" in native) io.stderr(`bench: kernel-*-c skipped: ${native.skipped}\n`);
+  const cWasmBuild = groups.includes("kernel") ? buildKernelCWasm() : undefined;
+  if (cWasmBuild && "skipped" in cWasmBuild) io.stderr(`bench: kernel-*-c-wasm skipped: ${cWasmBuild.skipped}\n`);
+  const cWasm = cWasmBuild && "path" in cWasmBuild ? loadKernelCWasm(cWasmBuild.path) : undefined;
   for (const size of groups.includes("kernel") ? SIZES : []) {
     const config: KernelLoopConfig = { ...KERNEL_LOOP_DEFAULTS, ioBytes: size.ioBytes, ios };
     const wasmRuns: number[] = [];
     const tsRuns: number[] = [];
     const cRuns: number[] = [];
+    const cWasmRuns: number[] = [];
     const baseRuns: number[] = [];
     let wasmSum = 0;
     let tsSum = 0;
@@ -130,6 +134,10 @@ export async function bench(argv: string[], io: Io): Promise<number> {
       if (native && "path" in native) {
         const n = runKernelC(native.path, config);
         cRuns.push(n.seconds);
+        if (n.ios !== ios || n.errors !== 0 || n.checksum !== wasmSum) mismatch = true;
+      }
+      if (cWasm) {
+        const n = await timed(cWasmRuns, () => runKernelCWasm(cWasm, config));
         if (n.ios !== ios || n.errors !== 0 || n.checksum !== wasmSum) mismatch = true;
       }
     }
@@ -155,6 +163,10 @@ export async function bench(argv: string[], io: Io): Promise<number> {
       row("ts", tsRuns, tsRate, tsSum),
     );
     if (cRate) rows.push({ ...row("c", cRuns, cRate, wasmSum), ratioVsC: 1 });
+    if (cWasmRuns.length) {
+      const rate = ios / median(cWasmRuns);
+      rows.push({ ...row("c-wasm", cWasmRuns, rate, wasmSum), ...(cRate ? { ratioVsC: rate / cRate } : {}) });
+    }
     if (baseRate)
       rows.push({
         ...row("baseline", baseRuns, baseRate, baseSum),

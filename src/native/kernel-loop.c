@@ -12,15 +12,41 @@
  * and list pages, rings the CQ head doorbell and submits the next. It ends
  * with the same checksum as the Wasm and TypeScript versions.
  *
- * build: cc -O2 -o kernel-loop kernel-loop.c
- * run:   kernel-loop SEED QDEPTH IODEPTH IO_BYTES IOS LATENCY_MIN LATENCY_SPAN
- * prints one line: ios=N simulated_ns=N checksum=0xXXXXXXXX errors=N seconds=S
+ * The same file builds twice. Natively:
+ *   build: cc -O2 -o kernel-loop kernel-loop.c
+ *   run:   kernel-loop SEED QDEPTH IODEPTH IO_BYTES IOS LATENCY_MIN LATENCY_SPAN
+ *   prints one line: ios=N simulated_ns=N checksum=0xXXXXXXXX errors=N seconds=S
+ * and to WebAssembly with clang (case kernel-4k-c-wasm), to tell what V8's
+ * code generation costs from what the AssemblyScript costs:
+ *   clang --target=wasm32 -O2 -nostdlib -mbulk-memory -Wl,--no-entry -o kernel-loop.wasm kernel-loop.c
+ * exporting kl_init, kl_run (in batches, as the AssemblyScript loop runs:
+ * V8 moves a Wasm function to its optimizing tier only between calls),
+ * kl_checksum, kl_errors and kl_now_ns.
  */
 #include <stdint.h>
+#include <stddef.h>
+#ifdef __wasm__
+#define EXPORT(name) __attribute__((export_name(#name)))
+extern unsigned char __heap_base;
+static size_t heap_top;
+/* A bump allocator over the module's memory, reset by each kl_init; calloc zeroes what an earlier run left. */
+static void *calloc(size_t n, size_t size) {
+  size_t at = (heap_top + 15) & ~(size_t)15, end = at + n * size, have = __builtin_wasm_memory_size(0) * 65536;
+  if (end > have && __builtin_wasm_memory_grow(0, (end - have + 65535) / 65536) == (size_t)-1) return 0;
+  heap_top = end;
+  __builtin_memset((void *)at, 0, n * size);
+  return (void *)at;
+}
+static void *malloc(size_t n) { return calloc(n, 1); }
+#define memcpy __builtin_memcpy
+#define memset __builtin_memset
+#else
+#define EXPORT(name)
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#endif
 
 #define PAGE 4096u
 #define PAGE_SHIFT 12u
@@ -260,74 +286,84 @@ static uint32_t walk_prps(uint64_t prp1, uint64_t prp2, uint64_t len, uint64_t m
   }
 }
 
-int main(int argc, char **argv) {
-  if (argc != 8) {
-    fprintf(stderr, "usage: %s SEED QDEPTH IODEPTH IO_BYTES IOS LATENCY_MIN LATENCY_SPAN\n", argv[0]);
-    return 2;
-  }
-  uint64_t seed = strtoull(argv[1], 0, 10);
-  depth = (uint32_t)strtoul(argv[2], 0, 10);
-  uint32_t iodepth = (uint32_t)strtoul(argv[3], 0, 10), io_bytes = (uint32_t)strtoul(argv[4], 0, 10);
-  uint64_t ios = strtoull(argv[5], 0, 10), lat_min = strtoull(argv[6], 0, 10);
-  uint32_t lat_span = (uint32_t)strtoul(argv[7], 0, 10);
-  if (depth < 2 || iodepth == 0 || iodepth >= depth || lat_span == 0 || io_bytes == 0 || io_bytes % 512) {
-    fprintf(stderr, "kernel-loop: bad configuration\n");
-    return 2;
-  }
+/* ---- the run: configuration and state between batches ---- */
+static uint64_t ios, now, lba, submitted, completed, lat_min;
+static uint32_t io_bytes, lat_span, lbas, checksum, errors;
+
+/* Sets up a run; 0, or -1 on a bad configuration or when memory runs out. */
+EXPORT(kl_init)
+int kl_init(uint64_t seed, uint32_t qdepth, uint32_t iodepth, uint32_t bytes, uint64_t count, uint64_t latency_min,
+            uint32_t latency_span) {
+  if (qdepth < 2 || iodepth == 0 || iodepth >= qdepth || latency_span == 0 || bytes == 0 || bytes % 512) return -1;
+#ifdef __wasm__
+  heap_top = (size_t)&__heap_base;
+#endif
+  depth = qdepth, io_bytes = bytes, ios = count, lat_min = latency_min, lat_span = latency_span;
+  sq_tail = last_sq_tail = cq_head = sq_head_seen = 0, host_phase = 1;
+  ctrl_sq_head = ctrl_sq_tail_db = ctrl_cq_tail = ctrl_cq_head_db = 0, ctrl_phase = 1, bad_doorbells = 0;
+  heap_size = event_count = wheel_count = 0, heap_seq = window_end = 0;
+  for (uint32_t b = 0; b < WHEEL; b++) heads[b] = 0;
+  n_free_cids = n_free_pages = 0;
   uint32_t pages_per_io = (io_bytes + PAGE - 1) / PAGE + (io_bytes % PAGE ? 1 : 0);
   lists_per_io = pages_per_io > 2 ? (pages_per_io - 2) / (SLOTS - 1) + 1 : 0;
   uint32_t pool = pool_pages = iodepth * lists_per_io + 1;
   sq = calloc(depth, 64), cq = calloc(depth, 16);
   heap_cap = depth, heap = calloc(depth, sizeof(event_t)), nodes = calloc(depth, sizeof(event_t));
   next_node = malloc(depth * sizeof(uint32_t));
-  for (uint32_t i = 0; i < depth; i++) next_node[i] = i + 2 <= depth ? i + 2 : 0;
-  free_node = 1;
   free_cids = malloc(depth * sizeof(uint32_t)), free_pages = malloc(pool * sizeof(uint32_t));
   list_mem = calloc((size_t)pool * SLOTS, 8);
   lists_of = malloc(((size_t)depth * (lists_per_io ? lists_per_io : 1)) * sizeof(uint32_t));
   n_lists_of = calloc(depth, sizeof(uint32_t));
-  if (!sq || !cq || !heap || !nodes || !next_node || !free_cids || !free_pages || !list_mem || !lists_of || !n_lists_of) return 1;
+  if (!sq || !cq || !heap || !nodes || !next_node || !free_cids || !free_pages || !list_mem || !lists_of || !n_lists_of)
+    return -1;
+  for (uint32_t i = 0; i < depth; i++) next_node[i] = i + 2 <= depth ? i + 2 : 0;
+  free_node = 1;
   for (uint32_t i = 0; i < depth - 1; i++) free_cids[n_free_cids++] = depth - 2 - i;
   for (uint32_t i = 0; i < pool; i++) free_pages[n_free_pages++] = pool - 1 - i;
   prng_seed(seed, 1);
+  now = lba = submitted = completed = 0;
+  checksum = 0x811c9dc5u, errors = 0, lbas = io_bytes >> LBA_SHIFT;
+  return 0;
+}
 
-  struct timespec t0, t1;
-  clock_gettime(CLOCK_MONOTONIC, &t0);
-  uint64_t now = 0, lba = 0, submitted = 0, completed = 0;
-  uint32_t checksum = 0x811c9dc5u, errors = 0, lbas = io_bytes >> LBA_SHIFT;
+#define SUBMIT() do { \
+  uint32_t next_tail = sq_tail + 1 == depth ? 0 : sq_tail + 1; \
+  if (next_tail == sq_head_seen || n_free_cids == 0) { errors++; break; } \
+  uint32_t cid = free_cids[--n_free_cids]; \
+  uint64_t prp1, prp2; \
+  if (setup_prps(cid, DATA_BASE + (uint64_t)cid * io_bytes, io_bytes, &prp1, &prp2)) { errors++; break; } \
+  uint8_t *s = sq + (size_t)sq_tail * 64; \
+  memset(s, 0, 64); \
+  s[0] = 0x02; put16(s + 2, (uint16_t)cid); put32(s + 4, 1); \
+  put64(s + 24, prp1); put64(s + 32, prp2); put64(s + 40, lba); put32(s + 48, lbas - 1); \
+  lba += lbas; \
+  sq_tail = next_tail; \
+  submitted++; \
+} while (0)
 
-  #define SUBMIT() do { \
-    uint32_t next_tail = sq_tail + 1 == depth ? 0 : sq_tail + 1; \
-    if (next_tail == sq_head_seen || n_free_cids == 0) { errors++; break; } \
-    uint32_t cid = free_cids[--n_free_cids]; \
-    uint64_t prp1, prp2; \
-    if (setup_prps(cid, DATA_BASE + (uint64_t)cid * io_bytes, io_bytes, &prp1, &prp2)) { errors++; break; } \
-    uint8_t *s = sq + (size_t)sq_tail * 64; \
-    memset(s, 0, 64); \
-    s[0] = 0x02; put16(s + 2, (uint16_t)cid); put32(s + 4, 1); \
-    put64(s + 24, prp1); put64(s + 32, prp2); put64(s + 40, lba); put32(s + 48, lbas - 1); \
-    lba += lbas; \
-    sq_tail = next_tail; \
-    submitted++; \
-  } while (0)
+#define RING_SQ() do { \
+  if (sq_tail == last_sq_tail) break; \
+  doorbell(0, sq_tail); \
+  last_sq_tail = sq_tail; \
+  for (uint8_t *s = ctrl_fetch(); s; s = ctrl_fetch()) { \
+    uint64_t len = (uint64_t)((get32(s + 48) & 0xffff) + 1) << LBA_SHIFT; \
+    uint32_t sum, status = walk_prps(get64(s + 24), get64(s + 32), len, io_bytes, &sum); \
+    if (status) errors++; \
+    checksum = mix(checksum, sum); \
+    uint64_t latency = lat_min + prng_next() % lat_span; \
+    if (!heap_push(now + latency, get16(s + 2) | (status << 16))) errors++; \
+  } \
+} while (0)
 
-  #define RING_SQ() do { \
-    if (sq_tail == last_sq_tail) break; \
-    doorbell(0, sq_tail); \
-    last_sq_tail = sq_tail; \
-    for (uint8_t *s = ctrl_fetch(); s; s = ctrl_fetch()) { \
-      uint64_t len = (uint64_t)((get32(s + 48) & 0xffff) + 1) << LBA_SHIFT; \
-      uint32_t sum, status = walk_prps(get64(s + 24), get64(s + 32), len, io_bytes, &sum); \
-      if (status) errors++; \
-      checksum = mix(checksum, sum); \
-      uint64_t latency = lat_min + prng_next() % lat_span; \
-      if (!heap_push(now + latency, get16(s + 2) | (status << 16))) errors++; \
-    } \
-  } while (0)
-
-  for (uint32_t i = 0; i < iodepth && submitted < ios; i++) SUBMIT();
-  RING_SQ();
-  while (completed < ios && event_count > 0) {
+/* Completes up to `batch` more I/Os (the first call also submits the first iodepth); returns how many. */
+EXPORT(kl_run)
+uint32_t kl_run(uint32_t batch, uint32_t iodepth) {
+  if (submitted == 0) {
+    for (uint32_t i = 0; i < iodepth && submitted < ios; i++) SUBMIT();
+    RING_SQ();
+  }
+  uint64_t target = completed + batch, before = completed;
+  while (completed < target && completed < ios && event_count > 0) {
     now = heap[0].time;
     uint32_t data = heap[0].data;
     heap_pop();
@@ -347,9 +383,33 @@ int main(int argc, char **argv) {
     for (uint32_t i = 0; i < reaped && submitted < ios; i++) SUBMIT();
     RING_SQ();
   }
+  return (uint32_t)(completed - before);
+}
+
+EXPORT(kl_checksum) uint32_t kl_checksum(void) { return checksum; }
+EXPORT(kl_errors) uint32_t kl_errors(void) { return errors + bad_doorbells; }
+EXPORT(kl_now_ns) uint64_t kl_now_ns(void) { return now; }
+
+#ifndef __wasm__
+int main(int argc, char **argv) {
+  if (argc != 8) {
+    fprintf(stderr, "usage: %s SEED QDEPTH IODEPTH IO_BYTES IOS LATENCY_MIN LATENCY_SPAN\n", argv[0]);
+    return 2;
+  }
+  uint32_t iodepth = (uint32_t)strtoul(argv[3], 0, 10);
+  if (kl_init(strtoull(argv[1], 0, 10), (uint32_t)strtoul(argv[2], 0, 10), iodepth, (uint32_t)strtoul(argv[4], 0, 10),
+              strtoull(argv[5], 0, 10), strtoull(argv[6], 0, 10), (uint32_t)strtoul(argv[7], 0, 10)) != 0) {
+    fprintf(stderr, "kernel-loop: bad configuration\n");
+    return 2;
+  }
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  while (kl_run(10000, iodepth) > 0) {
+  }
   clock_gettime(CLOCK_MONOTONIC, &t1);
   double seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
   printf("ios=%llu simulated_ns=%llu checksum=0x%08x errors=%u seconds=%.6f\n", (unsigned long long)completed,
-         (unsigned long long)now, checksum, errors + bad_doorbells, seconds);
+         (unsigned long long)now, kl_checksum(), kl_errors(), seconds);
   return 0;
 }
+#endif
