@@ -173,18 +173,26 @@ function eventTurn(q: EventQueue): void {
     let end = start + width;
     let prev = wheelHead(q, start);
     let node = load<u32>(prev);
+    // The due events leave the list (newest first) for a chain that reverses them, so they go into `near`
+    // oldest first: events of one time then each push at the heap's end, with no sifting up.
+    let due: u32 = 0;
     while (node != 0) {
-      let e = nodeEntry(q, node);
       let link = nodeLink(q, node);
       let following = load<u32>(link);
-      let t = load<u64>(e);
-      if (t < end) {
-        nearPush(q, t, load<u32>(e, 8), load<u32>(e, 12));
+      if (load<u64>(nodeEntry(q, node)) < end) {
         store<u32>(prev, following);
-        nodeFree(q, node);
-        q.wheelCount--;
+        store<u32>(link, due);
+        due = node;
       } else prev = link;
       node = following;
+    }
+    while (due != 0) {
+      let e = nodeEntry(q, due);
+      let following = load<u32>(nodeLink(q, due));
+      nearPush(q, load<u64>(e), load<u32>(e, 8), load<u32>(e, 12));
+      nodeFree(q, due);
+      q.wheelCount--;
+      due = following;
     }
     q.windowEnd = end;
     windows++;

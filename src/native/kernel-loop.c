@@ -115,18 +115,24 @@ static void wheel_turn(void) {
   uint32_t windows = 0;
   while (heap_size == 0) {
     uint64_t start = window_end, end = start + width;
-    uint32_t *prev = &heads[(start >> WSHIFT) & (WHEEL - 1)];
+    uint32_t *prev = &heads[(start >> WSHIFT) & (WHEEL - 1)], due = 0;
+    /* the due events leave the list (newest first) for a chain that reverses them: into near oldest first */
     for (uint32_t n = *prev; n;) {
       uint32_t following = next_node[n - 1];
       if (nodes[n - 1].time < end) {
-        near_push(nodes[n - 1]);
         *prev = following;
-        next_node[n - 1] = free_node, free_node = n;
-        wheel_count--;
+        next_node[n - 1] = due, due = n;
       } else {
         prev = &next_node[n - 1];
       }
       n = following;
+    }
+    while (due) {
+      uint32_t following = next_node[due - 1];
+      near_push(nodes[due - 1]);
+      next_node[due - 1] = free_node, free_node = due;
+      wheel_count--;
+      due = following;
     }
     window_end = end;
     if (++windows >= WHEEL && heap_size == 0) window_end = wheel_earliest() & ~(width - 1), windows = 0;
