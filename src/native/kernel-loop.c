@@ -405,7 +405,7 @@ int main(int argc, char **argv) {
   uint32_t iodepth = (uint32_t)strtoul(argv[3], 0, 10);
   if (kl_init(strtoull(argv[1], 0, 10), (uint32_t)strtoul(argv[2], 0, 10), iodepth, (uint32_t)strtoul(argv[4], 0, 10),
               strtoull(argv[5], 0, 10), strtoull(argv[6], 0, 10), (uint32_t)strtoul(argv[7], 0, 10)) != 0) {
-    fprintf(stderr, "kernel-loop: bad configuration\n");
+    fprintf(stderr, "kernel-loop: bad configuration, or out of memory\n");
     return 2;
   }
   struct timespec t0, t1;
