@@ -3,6 +3,7 @@
 // are never checked (this machine is shared): only that every case ran and what it ended with.
 import { describe, expect, it } from "vitest";
 import type { BenchRow } from "../../src/cli/bench";
+import { buildKernelCWasm } from "../../src/cli/bench-native";
 import { WASM_PATH } from "../../src/wasm/build";
 import { runCli } from "./run-cli";
 
@@ -29,6 +30,10 @@ describe("nvmesim bench --baseline", () => {
       expect(baseline.checksum).toBe(own.checksum);
       expect(baseline.sameAsThisBuild).toBe(true);
       expect(own.ratioVsBaseline).toBeGreaterThan(0);
+      // The C loop built by clang to Wasm, where the machine has clang: one more row, the same checksum.
+      const cWasm = byCase.get(`${name}-c-wasm`);
+      expect(cWasm === undefined).toBe("skipped" in buildKernelCWasm());
+      if (cWasm) expect(cWasm).toMatchObject({ ios: 2000, checksum: own.checksum });
     }
     for (const name of ["sim-rw_page-4k", "sim-blk-mq-4k"]) {
       const baseline = byCase.get(`${name}-baseline`)!;
