@@ -3,15 +3,17 @@
 // 65536-entry queue) and the run lengthens (I/O count), with the Wasm memory
 // each run ended with. Each case runs in a fresh module instance, so its
 // memory is its own. The cost should be flat in CPUs and depth, the time
-// linear in I/Os, and the memory independent of the I/O count.
+// linear in I/Os, and the memory independent of the I/O count. A last group
+// keeps 1024 I/Os in flight on 1, 32 and 1024 CPUs, to tell growth with the
+// CPUs from growth with the I/Os in flight.
 import { simulate } from "../run/simulate";
 import { compileNvmesim } from "../wasm/node";
 import { instantiateNvmesim } from "../wasm/module";
 import type { Io } from "./io";
 
 export interface ScalingRow {
-  /** What varies: cpus, iodepth or ios. */
-  dimension: "cpus" | "iodepth" | "ios";
+  /** What varies: cpus, iodepth, ios, or cpus at 1024 in flight (iodepth 1024 / cpus). */
+  dimension: "cpus" | "iodepth" | "ios" | "cpus@1024";
   value: number;
   ios: number;
   seconds: number;
@@ -45,6 +47,12 @@ function cases(maxIos: number): Case[] {
     const config = { ...BASE, cpus: 4, qDepth: 64, workload: { ...BASE.workload, numjobs: 4, iodepth: 32 } };
     out.push({ dimension: "ios", value: ios, config, ios });
   }
+  for (const cpus of [1, 32, 1024]) {
+    const iodepth = 1024 / cpus;
+    const qDepth = Math.max(64, 2 ** Math.ceil(Math.log2(iodepth + 1)));
+    const config = { ...BASE, cpus, qDepth, workload: { ...BASE.workload, numjobs: cpus, iodepth } };
+    out.push({ dimension: "cpus@1024", value: cpus, config, ios: 1_000_000 });
+  }
   return out;
 }
 
@@ -74,9 +82,11 @@ export async function benchScaling(io: Io, maxIos = 1e8): Promise<ScalingRow[]> 
 
 export function scalingTable(rows: readonly ScalingRow[]): string {
   const lines = ["scaling            value       I/Os   wall ns per I/O   Wasm MiB"];
-  for (const r of rows)
+  for (const r of rows) {
+    const value = r.dimension === "cpus@1024" ? `${r.value}x${1024 / r.value}` : String(r.value);
     lines.push(
-      `${r.dimension.padEnd(14)} ${String(r.value).padStart(9)} ${r.ios.toExponential(0).padStart(10)}   ${r.wallNsPerIo.toFixed(0).padStart(15)}   ${r.wasmMiB.toFixed(1).padStart(8)}`,
+      `${r.dimension.padEnd(14)} ${value.padStart(9)} ${r.ios.toExponential(0).padStart(10)}   ${r.wallNsPerIo.toFixed(0).padStart(15)}   ${r.wasmMiB.toFixed(1).padStart(8)}`,
     );
+  }
   return lines.join("\n") + "\n";
 }
