@@ -25,15 +25,16 @@ export interface ScalingRow {
 // fio randread 4 KiB on the RAM device, one job per CPU at depth 32, blk-mq: the simulator's cost, not a device's.
 const BASE = { device: { preset: "ram" }, workload: { rw: "randread", bs: 4096 } };
 
-interface Case {
+export interface ScalingCase {
   dimension: ScalingRow["dimension"];
   value: number;
   config: Record<string, unknown>;
   ios: number;
 }
 
-function cases(maxIos: number): Case[] {
-  const out: Case[] = [];
+/** The cases run, in order, for I/O counts up to `maxIos`. */
+export function scalingCases(maxIos: number): ScalingCase[] {
+  const out: ScalingCase[] = [];
   for (const cpus of [1, 16, 256, 1024]) {
     const config = { ...BASE, cpus, qDepth: 64, workload: { ...BASE.workload, numjobs: cpus, iodepth: 32 } };
     out.push({ dimension: "cpus", value: cpus, config, ios: 1_000_000 });
@@ -60,7 +61,7 @@ function cases(maxIos: number): Case[] {
 export async function benchScaling(io: Io, maxIos = 1e8): Promise<ScalingRow[]> {
   const compiled = await compileNvmesim();
   const rows: ScalingRow[] = [];
-  for (const c of cases(maxIos)) {
+  for (const c of scalingCases(maxIos)) {
     io.stderr(`bench: scaling ${c.dimension}=${c.value} (${c.ios} I/Os)\n`);
     const m = await instantiateNvmesim(compiled);
     const config = { ...c.config, workload: { ...(c.config.workload as object), number_ios: c.ios } };
