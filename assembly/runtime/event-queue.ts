@@ -140,6 +140,14 @@ function nearPush(q: EventQueue, timeNs: u64, seq: u32, data: u32): void {
   store<u32>(e, data, 12);
 }
 
+// Moves a wheel node's event (already out of its list) into `near` and frees the node.
+@inline function nodeToNear(q: EventQueue, node: u32): void {
+  let e = nodeEntry(q, node);
+  nearPush(q, load<u64>(e), load<u32>(e, 8), load<u32>(e, 12));
+  nodeFree(q, node);
+  q.wheelCount--;
+}
+
 /** Schedules `data` at `timeNs`; false when the queue is full. */
 export function eventPush(q: EventQueue, timeNs: u64, data: u32): bool {
   if (q.nearCount + q.wheelCount == q.cap) return false;
@@ -187,11 +195,8 @@ function eventTurn(q: EventQueue): void {
       node = following;
     }
     while (due != 0) {
-      let e = nodeEntry(q, due);
       let following = load<u32>(nodeLink(q, due));
-      nearPush(q, load<u64>(e), load<u32>(e, 8), load<u32>(e, 12));
-      nodeFree(q, due);
-      q.wheelCount--;
+      nodeToNear(q, due);
       due = following;
     }
     q.windowEnd = end;
@@ -266,14 +271,10 @@ function eventRewheel(q: EventQueue, shift: u32): void {
   // ...then each to `near` or to its list.
   while (chain != 0) {
     let node = chain;
-    let e = nodeEntry(q, node);
     chain = load<u32>(nodeLink(q, node));
-    let t = load<u64>(e);
-    if (t < windowEnd) {
-      nearPush(q, t, load<u32>(e, 8), load<u32>(e, 12));
-      nodeFree(q, node);
-      q.wheelCount--;
-    } else wheelLink(q, node, t);
+    let t = load<u64>(nodeEntry(q, node));
+    if (t < windowEnd) nodeToNear(q, node);
+    else wheelLink(q, node, t);
   }
 }
 
