@@ -195,7 +195,7 @@ export function scratchPtr(): usize {
   return scratch;
 }
 
-export { engineInit, engineRun, engineDone } from "./sim/engine";
+export { engineInit, engineRun, engineDone, engineEvents } from "./sim/engine";
 export { namespacePreload } from "./sim/device";
 export { engineStats, engineHistogram, engineCpuNs } from "./sim/stats";
 export {

@@ -127,10 +127,19 @@ function limitReached(): bool {
   return isSwap() ? st.faults >= total : st.completed >= total;
 }
 
+// Events dispatched since engineInit: what the engine did, apart from what it simulated (bench's scaling cases).
+let eventsRun: u64 = 0;
+
+/** Events dispatched since engineInit. */
+export function engineEvents(): u64 {
+  return eventsRun;
+}
+
 /** Allocates and lays out everything for `config` (already written at `configPtr`); 0, or -1 when memory runs out. */
 export function engineInit(configPtr: usize): i32 {
   // The config is copied first: arenaReset below may hand its memory out again.
   machineReset(configPtr);
+  eventsRun = 0;
   arenaReset();
   physmemReset();
   if (!statsInit(cfg.cpus)) return -1;
@@ -213,7 +222,8 @@ export function engineRun(batch: u32): u32 {
   // Also bounded in events, so TypeScript regains control even when nothing completes.
   let events = M.events;
   let runtimeNs = cfg.runtimeNs;
-  for (let steps: u32 = 0; st.completed < target && !eventQueueEmpty(events) && steps < batch * 16; steps++) {
+  let steps: u32 = 0;
+  for (; st.completed < target && !eventQueueEmpty(events) && steps < batch * 16; steps++) {
     let now = eventTopTimeNs(events);
     if (runtimeNs != 0 && now > runtimeNs) break;
     if (limitReached()) break;
@@ -235,6 +245,7 @@ export function engineRun(batch: u32): u32 {
       }
     }
   }
+  eventsRun += steps;
   return <u32>(st.completed - before);
 }
 

@@ -5,7 +5,13 @@
 // memory is its own. The cost should be flat in CPUs and depth, the time
 // linear in I/Os, and the memory independent of the I/O count. A last group
 // keeps 1024 I/Os in flight on 1, 32 and 1024 CPUs, to tell growth with the
-// CPUs from growth with the I/Os in flight.
+// CPUs from growth with the I/Os in flight. The time per I/O is the engine's
+// (engineInit and the run, as `nvmesim run --timing` reports it), not the
+// result's report: a 1024-job result takes tens of milliseconds to write out.
+// Beside it, the events the engine dispatched per I/O and the time per event:
+// one I/O in flight per CPU takes an interrupt and a wake-up each, twice the
+// events of a busy CPU reaping several per pass, so the cost per I/O mixes
+// what the simulated machine does with what the simulator costs.
 import { simulate } from "../run/simulate";
 import { compileNvmesim } from "../wasm/node";
 import { instantiateNvmesim } from "../wasm/module";
@@ -16,8 +22,13 @@ export interface ScalingRow {
   dimension: "cpus" | "iodepth" | "ios" | "cpus@1024";
   value: number;
   ios: number;
+  /** The whole simulate() call, result included. */
   seconds: number;
+  /** The engine's wall time (init and run) per simulated I/O. */
   wallNsPerIo: number;
+  /** Events the engine dispatched per simulated I/O. */
+  eventsPerIo: number;
+  wallNsPerEvent: number;
   /** The module's linear memory at the end of the run. */
   wasmMiB: number;
 }
@@ -66,15 +77,19 @@ export async function benchScaling(io: Io, maxIos = 1e8): Promise<ScalingRow[]> 
     const m = await instantiateNvmesim(compiled);
     const config = { ...c.config, workload: { ...(c.config.workload as object), number_ios: c.ios } };
     const t0 = performance.now();
-    const result = await simulate(m, config);
+    const result = await simulate(m, config, { wallTime: true });
     const seconds = (performance.now() - t0) / 1000;
     const ios = result.jobs[0].read.total_ios;
+    const engineNs = (result.nvmesim.wallTimeMs ?? Number.NaN) * 1e6;
+    const events = Number(m.exports.engineEvents());
     rows.push({
       dimension: c.dimension,
       value: c.value,
       ios,
       seconds,
-      wallNsPerIo: (seconds * 1e9) / ios,
+      wallNsPerIo: engineNs / ios,
+      eventsPerIo: events / ios,
+      wallNsPerEvent: engineNs / events,
       wasmMiB: m.exports.memory.buffer.byteLength / 2 ** 20,
     });
   }
@@ -82,11 +97,11 @@ export async function benchScaling(io: Io, maxIos = 1e8): Promise<ScalingRow[]> 
 }
 
 export function scalingTable(rows: readonly ScalingRow[]): string {
-  const lines = ["scaling            value       I/Os   wall ns per I/O   Wasm MiB"];
+  const lines = ["scaling            value       I/Os   wall ns per I/O   events per I/O   ns per event   Wasm MiB"];
   for (const r of rows) {
     const value = r.dimension === "cpus@1024" ? `${r.value}x${1024 / r.value}` : String(r.value);
     lines.push(
-      `${r.dimension.padEnd(14)} ${value.padStart(9)} ${r.ios.toExponential(0).padStart(10)}   ${r.wallNsPerIo.toFixed(0).padStart(15)}   ${r.wasmMiB.toFixed(1).padStart(8)}`,
+      `${r.dimension.padEnd(14)} ${value.padStart(9)} ${r.ios.toExponential(0).padStart(10)}   ${r.wallNsPerIo.toFixed(0).padStart(15)}   ${r.eventsPerIo.toFixed(2).padStart(14)}   ${r.wallNsPerEvent.toFixed(0).padStart(12)}   ${r.wasmMiB.toFixed(1).padStart(8)}`,
     );
   }
   return lines.join("\n") + "\n";

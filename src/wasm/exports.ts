@@ -244,6 +244,8 @@ export interface NvmesimExports extends Record<ConstantName, WebAssembly.Global>
   /** Puts a content tag into a namespace page before the run (a swap slot, or data the host never wrote). */
   namespacePreload(page: number, tag: number): void;
   engineDone(): number;
+  /** Events the engine dispatched since engineInit (how much work the run took, apart from what it simulated). */
+  engineEvents(): bigint;
   engineStats(): Ptr;
   engineHistogram(write: number): Ptr;
   engineCpuNs(): Ptr;

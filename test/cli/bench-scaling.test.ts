@@ -3,6 +3,8 @@
 // flight laid out on 1, 32 and 1024 CPUs. The timings themselves are never checked (a shared machine).
 import { describe, expect, it } from "vitest";
 import { scalingCases, scalingTable } from "../../src/cli/bench-scaling";
+import { simulate } from "../../src/run/simulate";
+import { loadNvmesim } from "../../src/wasm/node";
 
 type Workload = { numjobs: number; iodepth: number };
 
@@ -29,8 +31,41 @@ describe("bench scaling cases", () => {
 
   it("prints an in-flight layout as CPUs x iodepth", () => {
     const table = scalingTable([
-      { dimension: "cpus@1024", value: 32, ios: 1e6, seconds: 0.3, wallNsPerIo: 300, wasmMiB: 4.6 },
+      {
+        dimension: "cpus@1024",
+        value: 32,
+        ios: 1e6,
+        seconds: 0.3,
+        wallNsPerIo: 300,
+        eventsPerIo: 3.2,
+        wallNsPerEvent: 94,
+        wasmMiB: 4.6,
+      },
     ]);
-    expect(table).toMatch(/^cpus@1024 +32x32 +1e\+6 +300 +4\.6$/m);
+    expect(table).toMatch(/^cpus@1024 +32x32 +1e\+6 +300 +3\.20 +94 +4\.6$/m);
+  });
+
+  it("counts the engine's events per run: six per I/O with one in flight, fewer on a busy CPU", async () => {
+    const m = await loadNvmesim();
+    const eventsPerIo = async (cpus: number, iodepth: number) => {
+      const layout = scalingCases(1e6).find((c) => c.dimension === "cpus@1024" && c.value === 1)!;
+      const config = {
+        ...layout.config,
+        cpus,
+        workload: { ...(layout.config.workload as object), numjobs: cpus, iodepth, number_ios: 20_000 },
+      };
+      const result = await simulate(m, config);
+      return Number(m.exports.engineEvents()) / result.jobs[0].read.total_ios;
+    };
+    // One I/O in flight: the thread's submission, the fetch, the media's end, the interrupt, and the thread's two
+    // runs after it (the plug's end, the look for completions).
+    expect(await eventsPerIo(1, 1)).toBeCloseTo(6, 2);
+    expect(await eventsPerIo(16, 1)).toBeCloseTo(6, 2);
+    // A busy CPU takes several completions per interrupt and submits several I/Os per run.
+    const busy = await eventsPerIo(1, 1024);
+    expect(busy).toBeGreaterThan(3);
+    expect(busy).toBeLessThan(4);
+    // Each run counts from its own engineInit.
+    expect(await eventsPerIo(1, 1)).toBeCloseTo(6, 2);
   });
 });
