@@ -18,7 +18,7 @@
  *   prints one line: ios=N simulated_ns=N checksum=0xXXXXXXXX errors=N seconds=S
  * and to WebAssembly with clang (case kernel-4k-c-wasm), to tell what V8's
  * code generation costs from what the AssemblyScript costs:
- *   clang --target=wasm32 -O2 -nostdlib -mbulk-memory -Wl,--no-entry -o kernel-loop.wasm kernel-loop.c
+ *   clang --target=wasm32 -O3 -nostdlib -mbulk-memory -Wl,--no-entry -o kernel-loop.wasm kernel-loop.c
  * exporting kl_init, kl_run (in batches, as the AssemblyScript loop runs:
  * V8 moves a Wasm function to its optimizing tier only between calls),
  * kl_checksum, kl_errors and kl_now_ns.
