@@ -166,7 +166,7 @@ function kernelSubmit(): void {
 }
 
 // Writes the SQ tail doorbell; the controller fetches and starts every new command.
-function kernelRingSq(): void {
+@inline function kernelRingSq(): void {
   if (hq.sqTail == hq.lastSqTail) return;
   ctrlDoorbellWrite(ctrl, sqDb, hq.sqTail);
   hq.lastSqTail = hq.sqTail;
