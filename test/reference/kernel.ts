@@ -97,7 +97,9 @@ export function runRefKernel(c: RefKernelConfig): RefKernelResult {
   const q = new RefQueuePair(c.qDepth);
   const rng = new RefPrng(c.seed, LATENCY_STREAM);
   const events = new EventHeap(c.qDepth);
-  const pagesPerIo = Math.ceil(c.ioBytes / PAGE);
+  // Buffers sit back to back (cid * bytes): a size that is not whole pages starts mid-page and can touch one
+  // page more than its length needs, so the pool is sized for that, as the module sizes it.
+  const pagesPerIo = Math.ceil(c.ioBytes / PAGE) + (c.ioBytes % PAGE !== 0 ? 1 : 0);
   const listsPerIo = pagesPerIo > 2 ? Math.floor((pagesPerIo - 2) / 511) + 1 : 0;
   // Free command ids and list pages: stacks, lowest first when new.
   const freeCids = Array.from({ length: c.qDepth - 1 }, (_, i) => c.qDepth - 2 - i);

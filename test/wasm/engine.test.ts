@@ -167,21 +167,19 @@ describe("kernel loop", () => {
   });
 
   it("sizes PRP lists for buffers that start mid-page (a size that is not whole pages)", () => {
-    // fast-check found it: 6656-byte buffers back to back, the second starts 2560 bytes into a page and
-    // touches three pages, so it needs a PRP list.
-    const c: KernelLoopConfig = {
-      seed: 0n,
-      qDepth: 4,
-      iodepth: 2,
-      ioBytes: 6656,
-      ios: 2,
-      latencyNsMin: 0,
-      latencyNsSpan: 1,
-    };
-    const w = runKernelLoop(m, c, 97);
-    const r = runRefKernel(c);
-    expect(w.errors).toBe(0);
-    expect([w.ios, Number(w.simulatedNs), w.checksum]).toEqual([r.ios, r.simulatedNs, r.checksum]);
+    // fast-check found both: 6656-byte buffers back to back, the second starts 2560 bytes into a page and
+    // touches three pages, so it needs a PRP list; and 7168-byte ones, two of three in flight needing a list at
+    // once (the reference model's pool once had a page too few for that).
+    const base = { seed: 0n, latencyNsMin: 0, latencyNsSpan: 1 };
+    for (const c of [
+      { ...base, qDepth: 4, iodepth: 2, ioBytes: 6656, ios: 2 },
+      { ...base, qDepth: 5, iodepth: 3, ioBytes: 7168, ios: 3 },
+    ] satisfies KernelLoopConfig[]) {
+      const w = runKernelLoop(m, c, 97);
+      const r = runRefKernel(c);
+      expect([w.errors, r.errors]).toEqual([0, 0]);
+      expect([w.ios, Number(w.simulatedNs), w.checksum]).toEqual([r.ios, r.simulatedNs, r.checksum]);
+    }
   });
 
   it("same config and seed give the same result; the batch size changes nothing", () => {
