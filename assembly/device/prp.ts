@@ -58,26 +58,27 @@ export function nvmeMapPrp(prp1: u64, prp2: u64, lenBytes: u64, pageShift: u32, 
   let slots = <u32>((pageBytes - (prp2 & pageMask)) >> 3);
   let list = physmemTranslate(prp2, (<u64>slots) << 3);
   if (list == 0) return nvmeStatus(NVME_SCT_GENERIC, NVME_SC_DATA_XFER_ERROR, 0, false, false);
-  // Each pass either moves one page of data or follows one chain pointer,
-  // and a chain lands on a fresh page of >= 512 slots: the loop ends.
+  // Each list page holds data entries up to its last slot, which chains to the next page when more than one
+  // page of data is left there; a chain lands on a fresh page of >= 512 slots, so the loop ends.
   let count: u32 = 1;
-  while (left > 0) {
-    let addr = load<u64>(list);
-    if ((addr & pageMask) != 0) return prpOffsetInvalid();
-    if (slots == 1 && left > pageBytes) {
-      // Last slot of a list page while data remains: a chain pointer.
-      slots = <u32>(pageBytes >> 3);
-      list = physmemTranslate(addr, pageBytes);
-      if (list == 0) return nvmeStatus(NVME_SCT_GENERIC, NVME_SC_DATA_XFER_ERROR, 0, false, false);
-      continue;
+  while (true) {
+    let pagesLeft = (left + pageMask) >> pageShift;
+    let run = pagesLeft <= <u64>slots ? <u32>pagesLeft : slots - 1; // data entries on this page
+    for (let i: u32 = 0; i < run; i++) {
+      let addr = load<u64>(list);
+      if ((addr & pageMask) != 0) return prpOffsetInvalid();
+      piece = left < pageBytes ? left : pageBytes;
+      entry += DMA_ENTRY_BYTES;
+      dmaEntrySet(entry, addr, <u32>piece, 0);
+      left -= piece;
+      list += 8;
     }
-    piece = left < pageBytes ? left : pageBytes;
-    entry += DMA_ENTRY_BYTES;
-    dmaEntrySet(entry, addr, <u32>piece, 0);
-    count++;
-    left -= piece;
-    list += 8;
-    slots--;
+    count += run;
+    if (left == 0) return dmaListSetCount(out, count);
+    let next = load<u64>(list);
+    if ((next & pageMask) != 0) return prpOffsetInvalid();
+    slots = <u32>(pageBytes >> 3);
+    list = physmemTranslate(next, pageBytes);
+    if (list == 0) return nvmeStatus(NVME_SCT_GENERIC, NVME_SC_DATA_XFER_ERROR, 0, false, false);
   }
-  return dmaListSetCount(out, count);
 }
