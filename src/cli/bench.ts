@@ -50,6 +50,10 @@ export interface BenchRow {
   ratioVsBaseline?: number;
   /** On a --baseline row: whether it ended with this build's checksum (kernel) or simulated numbers (sim). */
   sameAsThisBuild?: boolean;
+  /** Sim cases: this rate over kernel-4k-wasm's in the same run (when the kernel cases ran). */
+  ratioVsKernel?: number;
+  /** Sim cases: events the engine dispatched per simulated I/O. */
+  eventsPerIo?: number;
 }
 
 /** The --baseline module: another build of build/nvmesim.wasm, for instance an earlier commit's. */
@@ -184,10 +188,12 @@ export async function bench(argv: string[], io: Io): Promise<number> {
     const builds = base ? [m, base] : [m];
     const runs = builds.map((): number[] => []);
     const digests = builds.map(() => new Set<string>());
+    const events = builds.map(() => 0);
     for (let r = 0; r < repeat; r++) {
       io.stderr(`bench: ${c.name} run ${r + 1}/${repeat}\n`);
       for (const [b, module] of builds.entries()) {
         const result = await timed(runs[b], () => simulate(module, config));
+        events[b] = Number(module.exports.engineEvents?.() ?? Number.NaN); // an older baseline may not count them
         digests[b].add(`${result.nvmesim.configHash}:${result.jobs[0].read.lat_ns.mean}:${result.nvmesim.simulatedNs}`);
         if (b === 0 && (result.jobs[0].read.total_ios !== ios || result.nvmesim.engineErrors !== 0)) mismatch = true;
       }
@@ -200,8 +206,11 @@ export async function bench(argv: string[], io: Io): Promise<number> {
       seconds: median(runs[b]),
       runsSeconds: runs[b],
       checksum: [...digests[b]][0].split(":")[0],
+      ...(Number.isNaN(events[b]) ? {} : { eventsPerIo: events[b] / ios }),
     });
     const own = simRow(0, c.name);
+    const kernel = rows.find((r) => r.case === "kernel-4k-wasm");
+    if (kernel) own.ratioVsKernel = own.iosPerSec / kernel.iosPerSec;
     rows.push(own);
     if (base) {
       const baseline = simRow(1, `${c.name}-baseline`);
@@ -244,8 +253,14 @@ function benchTable(rows: BenchRow[], repeat: number): string {
     const vsBase = withBase ? `   ${r.ratioVsBaseline === undefined ? "    -" : ratio(r.ratioVsBaseline, 2)}` : "";
     const same =
       r.sameAsThisBuild === undefined ? "" : r.sameAsThisBuild ? "  (as this build)" : "  (differs from this build)";
+    const sim = [
+      ...(r.ratioVsKernel === undefined ? [] : [`${r.ratioVsKernel.toFixed(2)}x kernel-4k-wasm`]),
+      ...(r.eventsPerIo === undefined
+        ? []
+        : [`${r.eventsPerIo.toFixed(2)} events per I/O, ${(1e9 / r.iosPerSec / r.eventsPerIo).toFixed(0)} ns each`]),
+    ];
     lines.push(
-      `${r.case.padEnd(27)} ${(r.iosPerSec / 1e6).toFixed(2).padStart(8)}   ${r.seconds.toFixed(3).padStart(8)}   ${ratio(r.speedupVsTs, 1)}  ${ratio(r.ratioVsC, 2)}${vsBase}  ${r.checksum}${same}`,
+      `${r.case.padEnd(27)} ${(r.iosPerSec / 1e6).toFixed(2).padStart(8)}   ${r.seconds.toFixed(3).padStart(8)}   ${ratio(r.speedupVsTs, 1)}  ${ratio(r.ratioVsC, 2)}${vsBase}  ${r.checksum}${same}${sim.length ? `  (${sim.join("; ")})` : ""}`,
     );
   }
   return lines.join("\n") + "\n";

@@ -36,13 +36,21 @@ describe("nvmesim bench --baseline", () => {
       if (cWasm) expect(cWasm).toMatchObject({ ios: 2000, checksum: own.checksum });
     }
     for (const name of ["sim-rw_page-4k", "sim-blk-mq-4k"]) {
+      const own = byCase.get(name)!;
       const baseline = byCase.get(`${name}-baseline`)!;
-      expect(baseline).toMatchObject({ ios: 2000, sameAsThisBuild: true, checksum: byCase.get(name)!.checksum });
-      expect(byCase.get(name)!.ratioVsBaseline).toBeGreaterThan(0);
+      expect(baseline).toMatchObject({ ios: 2000, sameAsThisBuild: true, checksum: own.checksum });
+      expect(own.ratioVsBaseline).toBeGreaterThan(0);
+      // The full model against the kernel loop, the issue's ratio, and the events it dispatched: six per I/O
+      // here (the first submissions add a few).
+      expect(own.ratioVsKernel).toBeCloseTo(own.iosPerSec / byCase.get("kernel-4k-wasm")!.iosPerSec, 6);
+      expect(own.eventsPerIo).toBeGreaterThanOrEqual(6);
+      expect(own.eventsPerIo).toBeLessThan(6.1);
+      expect(baseline.eventsPerIo).toBe(own.eventsPerIo);
     }
     const table = await runCli("bench", "--cases", "sim", "--ios", "2000", "--repeat", "1", "--baseline", WASM_PATH);
     expect(table.stdout).toMatch(/vs base/);
     expect(table.stdout).toMatch(/sim-rw_page-4k-baseline .*\(as this build\)/);
+    expect(table.stdout).toMatch(/^sim-rw_page-4k .*\(6\.\d\d events per I\/O, \d+ ns each\)$/m);
   });
 
   it("refuses a baseline it cannot read or instantiate, naming the flag and the file", async () => {
