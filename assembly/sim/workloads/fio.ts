@@ -9,7 +9,8 @@
 // completion (a context switch pair), or spinning on the CQ when it polls.
 // A thread that keeps finding completions ready never sleeps.
 //
-//  per thread: ready u32 | waiting u32 | toSubmit u32 | plugged u32 | done ring of iodepth DoneRec (separate arrays)
+//  per thread: FioThread (ready, waiting, toSubmit, plugged: one 16-byte record, so a step touches one cache
+//  line of it) | done ring of iodepth DoneRec
 //  per CPU: waiters u32 (threads spinning or asleep there)
 
 import { arenaAlloc } from "../../runtime/arena";
@@ -21,13 +22,20 @@ import { jobReaped, jobRecord, jobSlept, jobStatsInit, jobSubmitted } from "../j
 
 @unmanaged
 class FioState {
-  ready: usize; // u32 per thread: completions handed to it and not yet seen
-  waiting: usize; // u32 per thread: 1 while it waits for a completion
-  toSubmit: usize; // u32 per thread: I/Os left to submit in its current plug
-  plugged: usize; // u32 per thread: I/Os submitted in its current plug
+  threads: usize; // a FioThread per thread
   done: usize; // per thread: iodepth DoneRecs, the first `ready` of them filled
   waiters: usize; // u32 per CPU: its threads that wait
 }
+
+/** A thread's place in fio's loop. */
+@unmanaged
+class FioThread {
+  ready: u32; // completions handed to it and not yet seen
+  waiting: u32; // 1 while it waits for a completion
+  toSubmit: u32; // I/Os left to submit in its current plug
+  plugged: u32; // I/Os submitted in its current plug
+}
+if (offsetof<FioThread>() != 16) ERROR("FioThread is 16 bytes");
 const F = changetype<FioState>(memory.data(64, 8));
 if (offsetof<FioState>() > 64) ERROR("FioState outgrew its static copy");
 
@@ -43,14 +51,11 @@ if (offsetof<DoneRec>() != 16) ERROR("DoneRec is 16 bytes");
 /** Allocates the jobs' per-thread state; false when memory runs out. */
 export function fioInit(): bool {
   let threads = <usize>cfg.threads;
-  F.ready = arenaAlloc(threads << 2, 4);
-  F.waiting = arenaAlloc(threads << 2, 4);
-  F.toSubmit = arenaAlloc(threads << 2, 4);
-  F.plugged = arenaAlloc(threads << 2, 4);
+  F.threads = arenaAlloc(threads * offsetof<FioThread>(), 16);
   F.done = arenaAlloc(threads * cfg.iodepth * offsetof<DoneRec>(), 8);
   F.waiters = arenaAlloc((<usize>cfg.cpus) << 2, 4);
   if (!jobStatsInit(cfg.threads, cfg.jobHistograms != 0)) return false;
-  return F.ready != 0 && F.waiting != 0 && F.toSubmit != 0 && F.plugged != 0 && F.done != 0 && F.waiters != 0;
+  return F.threads != 0 && F.done != 0 && F.waiters != 0;
 }
 
 function doneRec(t: u32, i: u32): DoneRec {
@@ -85,21 +90,22 @@ function threadPick(t: u32): u64 {
   return (page << 1) | (write ? 1 : 0);
 }
 
-function slot(array: usize, t: u32): usize {
-  return array + ((<usize>t) << 2);
+function fioThread(t: u32): FioThread {
+  return changetype<FioThread>(F.threads + (<usize>t) * offsetof<FioThread>());
 }
 
 /** Every thread fills its depth from time 0, then looks for completions. */
 export function fioStart(): void {
   for (let t: u32 = 0; t < cfg.threads; t++) {
-    store<u32>(slot(F.toSubmit, t), cfg.iodepth);
+    fioThread(t).toSubmit = cfg.iodepth;
     post(0, evWord(EV_RUN, 0, t));
   }
 }
 
 /** Whether thread `t` is in the middle of a plug (its next step is a submission or the plug's end, not a look). */
 export function fioSubmitting(t: u32): bool {
-  return load<u32>(slot(F.toSubmit, t)) != 0 || load<u32>(slot(F.plugged, t)) != 0;
+  let f = fioThread(t);
+  return f.toSubmit != 0 || f.plugged != 0;
 }
 
 /**
@@ -108,20 +114,19 @@ export function fioSubmitting(t: u32): bool {
  */
 export function fioSubmitNext(t: u32, now: u64): void {
   let cpu = threadRec(t).cpu;
-  let left = slot(F.toSubmit, t);
-  let plugged = slot(F.plugged, t);
-  if (load<u32>(left) != 0 && (cfg.iosTotal == 0 || st.submitted < cfg.iosTotal)) {
-    store<u32>(left, load<u32>(left) - 1);
-    store<u32>(plugged, load<u32>(plugged) + 1);
+  let f = fioThread(t);
+  if (f.toSubmit != 0 && (cfg.iosTotal == 0 || st.submitted < cfg.iosTotal)) {
+    f.toSubmit--;
+    f.plugged++;
     let pick = threadPick(t);
     post(ioSubmit(cpu, t, pick >> 1, (pick & 1) != 0, 0, now), evWord(EV_RUN, 0, t));
     return;
   }
-  store<u32>(left, 0);
-  let n = load<u32>(plugged);
+  f.toSubmit = 0;
+  let n = f.plugged;
   let issued = n != 0;
   if (issued) jobSubmitted(t, n);
-  store<u32>(plugged, 0);
+  f.plugged = 0;
   post(issued ? plugFinish(cpu, now) : now, evWord(EV_RUN, 0, t));
 }
 
@@ -135,10 +140,10 @@ export function fioWaiters(cpu: u32): u32 {
  * looks again when that work ends; with none ready it waits.
  */
 export function fioCheck(t: u32, now: u64): void {
-  let readySlot = F.ready + ((<usize>t) << 2);
-  let n = load<u32>(readySlot);
+  let f = fioThread(t);
+  let n = f.ready;
   if (n == 0) {
-    store<u32>(F.waiting + ((<usize>t) << 2), 1);
+    f.waiting = 1;
     let w = F.waiters + ((<usize>threadRec(t).cpu) << 2);
     store<u32>(w, load<u32>(w) + 1);
     return;
@@ -150,24 +155,23 @@ export function fioCheck(t: u32, now: u64): void {
     let d = doneRec(t, i);
     jobRecord(t, d.write != 0, cfg.bs, now - d.submitNs, <u64>d.slatNs, now);
   }
-  store<u32>(readySlot, 0);
-  store<u32>(slot(F.toSubmit, t), n);
+  f.ready = 0;
+  f.toSubmit = n;
   fioSubmitNext(t, now);
 }
 
 /** An I/O of thread `t` completed on the host at `now`: it is ready for the thread, which is woken if it waits. */
 export function fioDone(rec: IoRec, now: u64): void {
   let t = rec.thread;
-  let readySlot = F.ready + ((<usize>t) << 2);
-  let n = load<u32>(readySlot);
+  let f = fioThread(t);
+  let n = f.ready;
   let d = doneRec(t, n);
   d.submitNs = rec.submitNs;
   d.slatNs = rec.slatNs;
   d.write = <u32>rec.write;
-  store<u32>(readySlot, n + 1);
-  let waiting = F.waiting + ((<usize>t) << 2);
-  if (load<u32>(waiting) == 0) return;
-  store<u32>(waiting, 0);
+  f.ready = n + 1;
+  if (f.waiting == 0) return;
+  f.waiting = 0;
   let cpu = threadRec(t).cpu;
   let w = F.waiters + ((<usize>cpu) << 2);
   store<u32>(w, load<u32>(w) - 1);
