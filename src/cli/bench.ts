@@ -46,6 +46,13 @@ export interface BenchRow {
   speedupVsTs?: number;
   /** This case's rate over the C build's, same size, same run (kernel cases, when there is a C compiler). */
   ratioVsC?: number;
+  /**
+   * The same ratio in each repeat on its own (the two ran one after the other in it): the machine is shared, and
+   * the spread says how far one run's ratio can be trusted. The median ratio above lies within it.
+   */
+  ratioVsCRuns?: number[];
+  /** kernel-*-wasm: this rate over the C loop's built by clang to Wasm (V8 runs both): what the AssemblyScript costs. */
+  ratioVsCWasm?: number;
   /** This build's rate over the --baseline build's on the same case, runs alternating. */
   ratioVsBaseline?: number;
   /** On a --baseline row: whether it ended with this build's checksum (kernel) or simulated numbers (sim). */
@@ -158,23 +165,25 @@ export async function bench(argv: string[], io: Io): Promise<number> {
     });
     const cRate = cRuns.length ? ios / median(cRuns) : undefined;
     const baseRate = baseRuns.length ? ios / median(baseRuns) : undefined;
+    const cWasmRate = cWasmRuns.length ? ios / median(cWasmRuns) : undefined;
+    // Each repeat's ratio to the C build: its C run's time over this case's time in the same repeat.
+    const vsC = (runs: number[]) =>
+      cRate ? { ratioVsC: ios / median(runs) / cRate, ratioVsCRuns: runs.map((t, i) => cRuns[i] / t) } : {};
     rows.push(
       {
         ...row("wasm", wasmRuns, wasmRate, wasmSum),
-        ...(cRate ? { ratioVsC: wasmRate / cRate } : {}),
+        ...vsC(wasmRuns),
+        ...(cWasmRate ? { ratioVsCWasm: wasmRate / cWasmRate } : {}),
         ...(baseRate ? { ratioVsBaseline: wasmRate / baseRate } : {}),
       },
       row("ts", tsRuns, tsRate, tsSum),
     );
     if (cRate) rows.push({ ...row("c", cRuns, cRate, wasmSum), ratioVsC: 1 });
-    if (cWasmRuns.length) {
-      const rate = ios / median(cWasmRuns);
-      rows.push({ ...row("c-wasm", cWasmRuns, rate, wasmSum), ...(cRate ? { ratioVsC: rate / cRate } : {}) });
-    }
+    if (cWasmRate) rows.push({ ...row("c-wasm", cWasmRuns, cWasmRate, wasmSum), ...vsC(cWasmRuns) });
     if (baseRate)
       rows.push({
         ...row("baseline", baseRuns, baseRate, baseSum),
-        ...(cRate ? { ratioVsC: baseRate / cRate } : {}),
+        ...vsC(baseRuns),
         sameAsThisBuild: baseSum === wasmSum,
       });
   }
@@ -253,14 +262,18 @@ function benchTable(rows: BenchRow[], repeat: number): string {
     const vsBase = withBase ? `   ${r.ratioVsBaseline === undefined ? "    -" : ratio(r.ratioVsBaseline, 2)}` : "";
     const same =
       r.sameAsThisBuild === undefined ? "" : r.sameAsThisBuild ? "  (as this build)" : "  (differs from this build)";
-    const sim = [
+    const notes = [
+      ...(r.ratioVsCRuns && r.ratioVsCRuns.length > 1
+        ? [`vs c per run ${Math.min(...r.ratioVsCRuns).toFixed(2)}-${Math.max(...r.ratioVsCRuns).toFixed(2)}x`]
+        : []),
+      ...(r.ratioVsCWasm === undefined ? [] : [`${r.ratioVsCWasm.toFixed(2)}x c-wasm`]),
       ...(r.ratioVsKernel === undefined ? [] : [`${r.ratioVsKernel.toFixed(2)}x kernel-4k-wasm`]),
       ...(r.eventsPerIo === undefined
         ? []
         : [`${r.eventsPerIo.toFixed(2)} events per I/O, ${(1e9 / r.iosPerSec / r.eventsPerIo).toFixed(0)} ns each`]),
     ];
     lines.push(
-      `${r.case.padEnd(27)} ${(r.iosPerSec / 1e6).toFixed(2).padStart(8)}   ${r.seconds.toFixed(3).padStart(8)}   ${ratio(r.speedupVsTs, 1)}  ${ratio(r.ratioVsC, 2)}${vsBase}  ${r.checksum}${same}${sim.length ? `  (${sim.join("; ")})` : ""}`,
+      `${r.case.padEnd(27)} ${(r.iosPerSec / 1e6).toFixed(2).padStart(8)}   ${r.seconds.toFixed(3).padStart(8)}   ${ratio(r.speedupVsTs, 1)}  ${ratio(r.ratioVsC, 2)}${vsBase}  ${r.checksum}${same}${notes.length ? `  (${notes.join("; ")})` : ""}`,
     );
   }
   return lines.join("\n") + "\n";

@@ -1,13 +1,14 @@
 // Goal: `nvmesim bench --baseline` times another build beside this one, runs alternating, and says whether it
 // ended where this build does; a baseline it cannot load is one line naming the flag. The timings themselves
-// are never checked (this machine is shared): only that every case ran and what it ended with.
+// are never checked (this machine is shared): only that every case ran and what it ended with, and that the
+// ratios to the C builds are the ones its runs give.
 import { describe, expect, it } from "vitest";
 import type { BenchRow } from "../../src/cli/bench";
-import { buildKernelCWasm } from "../../src/cli/bench-native";
+import { buildKernelC, buildKernelCWasm } from "../../src/cli/bench-native";
 import { WASM_PATH } from "../../src/wasm/build";
 import { runCli } from "./run-cli";
 
-describe("nvmesim bench --baseline", () => {
+describe("nvmesim bench: --baseline and the ratios", () => {
   it("runs the baseline build on the kernel and sim cases and compares what they ended with", async () => {
     const out = await runCli(
       "bench",
@@ -33,7 +34,11 @@ describe("nvmesim bench --baseline", () => {
       // The C loop built by clang to Wasm, where the machine has clang: one more row, the same checksum.
       const cWasm = byCase.get(`${name}-c-wasm`);
       expect(cWasm === undefined).toBe("skipped" in buildKernelCWasm());
-      if (cWasm) expect(cWasm).toMatchObject({ ios: 2000, checksum: own.checksum });
+      if (cWasm) {
+        expect(cWasm).toMatchObject({ ios: 2000, checksum: own.checksum });
+        // What the AssemblyScript costs beyond what V8 costs any Wasm: this build over clang's, same run.
+        expect(own.ratioVsCWasm).toBeCloseTo(own.seconds > 0 ? cWasm.seconds / own.seconds : NaN, 6);
+      } else expect(own.ratioVsCWasm).toBeUndefined();
     }
     for (const name of ["sim-rw_page-4k", "sim-blk-mq-4k"]) {
       const own = byCase.get(name)!;
@@ -51,6 +56,29 @@ describe("nvmesim bench --baseline", () => {
     expect(table.stdout).toMatch(/vs base/);
     expect(table.stdout).toMatch(/sim-rw_page-4k-baseline .*\(as this build\)/);
     expect(table.stdout).toMatch(/^sim-rw_page-4k .*\(6\.\d\d events per I\/O, \d+ ns each\)$/m);
+  });
+
+  it("gives each repeat's ratio to the C build beside the median's, which lies within them", async () => {
+    const repeat = 3;
+    const out = await runCli("bench", "--cases", "kernel", "--ios", "2000", "--repeat", String(repeat), "--json");
+    expect(out.code, out.stderr).toBe(0);
+    const rows = JSON.parse(out.stdout) as BenchRow[];
+    const hasC = !("skipped" in buildKernelC());
+    for (const r of rows.filter((row) => /-(wasm|c-wasm)$/.test(row.case))) {
+      if (!hasC) {
+        expect(r.ratioVsCRuns).toBeUndefined();
+        continue;
+      }
+      const c = rows.find((row) => row.case === r.case.replace(/-(c-)?wasm$/, "-c"))!;
+      // Each repeat's ratio is that repeat's C time over this case's time.
+      expect(r.ratioVsCRuns).toEqual(r.runsSeconds.map((t, i) => c.runsSeconds[i] / t));
+      expect(r.ratioVsC).toBeGreaterThanOrEqual(Math.min(...r.ratioVsCRuns!) - 1e-12);
+      expect(r.ratioVsC).toBeLessThanOrEqual(Math.max(...r.ratioVsCRuns!) + 1e-12);
+    }
+    if (hasC) {
+      const table = await runCli("bench", "--cases", "kernel", "--ios", "2000", "--repeat", "2");
+      expect(table.stdout).toMatch(/^kernel-4k-wasm .*\(vs c per run \d+\.\d\d-\d+\.\d\dx[;)]/m);
+    }
   });
 
   it("refuses a baseline it cannot read or instantiate, naming the flag and the file", async () => {
