@@ -6,8 +6,8 @@
 // runs the AssemblyScript loop (case kernel-*-c-wasm), which splits the gap
 // to native code into what V8 costs and what the AssemblyScript costs. That
 // module is built at -O3, the best Wasm clang makes of this loop here: at -O2
-// it kept the PRP setup a call in the loop and ran at 0.80x (4 KiB) and 0.70x
-// (128 KiB) of the native program; at -O3, 0.89x and 0.90x (2026-12-01).
+// it kept the PRP setup a call in the loop and ran well below -O3's speed (the
+// README's Benchmark section has the figures, which move with the hour).
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
