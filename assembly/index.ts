@@ -120,6 +120,15 @@ export {
   eventTopData,
 } from "./runtime/event-queue";
 export {
+  EVENT_OP_BYTES,
+  EVENT_OP_POP,
+  EVENT_OP_PUSH,
+  eventRecordingCreate,
+  eventRecord,
+  eventReplayBegin,
+  eventReplay,
+} from "./runtime/event-record";
+export {
   KERNEL_DATA_PHYS_BASE,
   KERNEL_LIST_PHYS_BASE,
   kernelInit,
@@ -128,6 +137,8 @@ export {
   kernelNowNs,
   kernelErrors,
   kernelDoorbellWrites,
+  kernelRecordedOps,
+  kernelReplay,
 } from "./sim/kernel";
 
 /** Drops every structure and mapping: the module is as freshly instantiated. */
@@ -195,7 +206,7 @@ export function scratchPtr(): usize {
   return scratch;
 }
 
-export { engineInit, engineRun, engineDone, engineEvents } from "./sim/engine";
+export { engineInit, engineRun, engineDone, engineEvents, engineRecordedOps, engineReplay } from "./sim/engine";
 export { namespacePreload } from "./sim/device";
 export { engineStats, engineHistogram, engineCpuNs } from "./sim/stats";
 export {

@@ -29,6 +29,13 @@ import {
   eventTopData,
   eventTopTimeNs,
 } from "../runtime/event-queue";
+import {
+  EVENT_OP_POP,
+  EventRecording,
+  eventRecordingCreate,
+  eventReplay,
+  eventReplayBegin,
+} from "../runtime/event-record";
 import { physmemReset } from "../runtime/physmem";
 import { Prng, prngSeed } from "../runtime/prng";
 import { REAP_INTERRUPT, REAP_LATER, REAP_MORE, REAP_POLLED, ctrlComplete, ctrlFetch, deviceInit } from "./device";
@@ -67,6 +74,7 @@ import {
   iodOf,
   isSwap,
   machineReset,
+  recordEvent,
   threadRec,
 } from "./machine";
 import { st, statsInit } from "./stats";
@@ -135,8 +143,11 @@ export function engineEvents(): u64 {
   return eventsRun;
 }
 
-/** Allocates and lays out everything for `config` (already written at `configPtr`); 0, or -1 when memory runs out. */
-export function engineInit(configPtr: usize): i32 {
+/**
+ * Allocates and lays out everything for `config` (already written at `configPtr`); 0, or -1 when memory runs out.
+ * With `recordOps`, the event queue's first `recordOps` pushes and pops are recorded (engineReplay).
+ */
+export function engineInit(configPtr: usize, recordOps: u32): i32 {
   // The config is copied first: arenaReset below may hand its memory out again.
   machineReset(configPtr);
   eventsRun = 0;
@@ -168,6 +179,10 @@ export function engineInit(configPtr: usize): i32 {
   if (!deviceInit(regionPages, M.bufPages)) return -1;
   if (cfg.kblockdWrites != 0 && !kblockdInit()) return -1;
   if (changetype<usize>(M.ctrl) == 0 || changetype<usize>(M.events) == 0) return -1;
+  if (recordOps != 0) {
+    M.recording = changetype<EventRecording>(eventRecordingCreate(recordOps));
+    if (changetype<usize>(M.recording) == 0) return -1;
+  }
   if (M.iods == 0 || M.ioRecs == 0 || M.threads == 0 || M.irqAt == 0 || M.passEnd == 0 || M.idleHistory == 0) return -1;
   prngSeed(M.hostRng, cfg.seed, 2);
   // One PRP list pool for the device, as the driver's dma_pool (dev->prp_page_pool).
@@ -229,6 +244,7 @@ export function engineRun(batch: u32): u32 {
     if (limitReached()) break;
     let word = eventTopData(events);
     eventPop(events);
+    recordEvent(EVENT_OP_POP, now, word);
     st.nowNs = now;
     let type = evType(word);
     let cpu = evCpu(word);
@@ -247,6 +263,21 @@ export function engineRun(batch: u32): u32 {
   }
   eventsRun += steps;
   return <u32>(st.completed - before);
+}
+
+/**
+ * Operations engineInit's recording holds (0 when it made none). With `replay`, also makes a fresh queue like
+ * the run's to replay them on from the first (0 when memory runs out for it).
+ */
+export function engineRecordedOps(replay: bool): u32 {
+  let r = M.recording;
+  if (changetype<usize>(r) == 0 || (replay && !eventReplayBegin(r, M.events))) return 0;
+  return r.count;
+}
+
+/** Replays recorded operations [from, to): the event queue's own work in the run; 0, or the ops that went otherwise. */
+export function engineReplay(from: u32, to: u32): u32 {
+  return eventReplay(M.recording, from, to);
 }
 
 /** True when the run reached its I/O count or runtime, or ran out of events. */

@@ -47,6 +47,15 @@ import {
   eventTopData,
   eventTopTimeNs,
 } from "../runtime/event-queue";
+import {
+  EVENT_OP_POP,
+  EVENT_OP_PUSH,
+  EventRecording,
+  eventRecord,
+  eventRecordingCreate,
+  eventReplay,
+  eventReplayBegin,
+} from "../runtime/event-record";
 import { physmemReset } from "../runtime/physmem";
 import { Prng, prngCreate, prngNext } from "../runtime/prng";
 
@@ -80,6 +89,7 @@ let checksum: u32 = 0;
 let errors: u32 = 0;
 let sqDb: u64 = 0;
 let cqDb: u64 = 0;
+let recording: EventRecording = changetype<EventRecording>(0); // the bench's queue-alone replay, or 0
 
 function mix(h: u32, v: u32): u32 {
   return (h ^ v) * 0x01000193;
@@ -88,7 +98,9 @@ function mix(h: u32, v: u32): u32 {
 /**
  * Sets up a run of `ios` I/Os of `bytes` each (a multiple of 512) at queue
  * depth `iodepth` on one queue pair of `qDepth` entries, with completion
- * latency uniform in [latencyMin, latencyMin + span). 0, or -1 on bad sizes.
+ * latency uniform in [latencyMin, latencyMin + span). With `recordOps`, the
+ * event queue's first `recordOps` pushes and pops are recorded (kernelReplay).
+ * 0, or -1 on bad sizes or when memory runs out.
  */
 export function kernelInit(
   seed: u64,
@@ -98,6 +110,7 @@ export function kernelInit(
   ios: u64,
   latencyMin: u32,
   span: u32,
+  recordOps: u32,
 ): i32 {
   if (qDepth < 2 || iodepth == 0 || iodepth >= qDepth || span == 0) return -1;
   let lbaCount = bytes >> KERNEL_LBA_SHIFT;
@@ -123,6 +136,8 @@ export function kernelInit(
   dma = dmaListCreate(pagesPerIo + 1);
   if (changetype<usize>(hq) == 0 || changetype<usize>(ctrl) == 0 || changetype<usize>(pool) == 0) return -1;
   if (changetype<usize>(events) == 0 || changetype<usize>(rng) == 0 || iods == 0 || segs == 0 || dma == 0) return -1;
+  recording = changetype<EventRecording>(recordOps != 0 ? eventRecordingCreate(recordOps) : 0);
+  if (recordOps != 0 && changetype<usize>(recording) == 0) return -1;
   for (let cid: u32 = 0; cid < qDepth; cid++) changetype<Iod>(iods + <usize>cid * iodStride).listCap = listsPerIo;
   ctrlQueueCreate(ctrl, 1, hq.sqCmds, hq.cqes, qDepth);
   cq = ctrlQueue(ctrl, 1);
@@ -185,7 +200,9 @@ function kernelSubmit(): void {
     checksum = mix(checksum, sum);
     let latency = latencyNsMin + <u64>(prngNext(rng) % latencyNsSpan);
     // data: cid in the low 16 bits, status above
-    if (!eventPush(events, nowNs + latency, (<u32>s.cid) | (status << 16))) errors++;
+    let word = (<u32>s.cid) | (status << 16);
+    if (!eventPush(events, nowNs + latency, word)) errors++;
+    else if (changetype<usize>(recording) != 0) eventRecord(recording, EVENT_OP_PUSH, nowNs + latency, word);
   }
 }
 
@@ -197,6 +214,7 @@ export function kernelRun(batch: u32): u32 {
     nowNs = eventTopTimeNs(events);
     let data = eventTopData(events);
     eventPop(events);
+    if (changetype<usize>(recording) != 0) eventRecord(recording, EVENT_OP_POP, nowNs, data);
     if (!ctrlCqPost(cq, <u16>data, <u16>(data >> 16), 0)) errors++;
     // Interrupt: reap every posted CQE by phase, then one CQ head doorbell.
     let reaped: u32 = 0;
@@ -228,6 +246,17 @@ export function kernelNowNs(): u64 {
 /** Internal inconsistencies seen (full rings, failed builds, bad doorbells); 0 in a correct run. */
 export function kernelErrors(): u32 {
   return errors + ctrl.badDoorbellWrites;
+}
+
+/** Operations kernelInit's recording holds (0 when it made none); with `replay`, also a fresh queue to replay them on. */
+export function kernelRecordedOps(replay: bool): u32 {
+  if (changetype<usize>(recording) == 0 || (replay && !eventReplayBegin(recording, events))) return 0;
+  return recording.count;
+}
+
+/** Replays recorded operations [from, to): the event queue's own work in the loop; 0, or the ops that went otherwise. */
+export function kernelReplay(from: u32, to: u32): u32 {
+  return eventReplay(recording, from, to);
 }
 
 export function kernelDoorbellWrites(): u32 {

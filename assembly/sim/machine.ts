@@ -13,6 +13,7 @@ import { Iod } from "../host/iod";
 import { HostQueue } from "../host/queue";
 import { Ctrl } from "../device/controller";
 import { EventQueue, eventPush } from "../runtime/event-queue";
+import { EVENT_OP_PUSH, EventRecording, eventRecord } from "../runtime/event-record";
 import { Prng } from "../runtime/prng";
 import { PagePool } from "../host/page-pool";
 import { SimConfig, WORKLOAD_SWAP } from "./config";
@@ -49,6 +50,13 @@ export const EV_SQREAP: u32 = 6; // a submission on the event's CPU ends: 3.19's
 /** Queues an event; a full queue is a broken invariant, counted. */
 export function post(when: u64, word: u32): void {
   if (!eventPush(M.events, when, word)) st.engineErrors++;
+  else recordEvent(EVENT_OP_PUSH, when, word);
+}
+
+/** Records a push or pop of the event queue, when the run is being recorded. */
+@inline export function recordEvent(op: u32, timeNs: u64, word: u32): void {
+  let r = M.recording;
+  if (changetype<usize>(r) != 0) eventRecord(r, op, timeNs, word);
 }
 
 // ---- records ----
@@ -144,6 +152,7 @@ export class Machine {
   linkFree: u64; // when the link (its lanes to the host, with laneEachWay) is free
   linkFreeWrite: u64; // its lanes from the host (laneEachWay)
   dataFree: u64; // when the device's own data path is free (reads and writes share it)
+  recording: EventRecording; // the event queue's operations, when engineInit was asked to record them (else 0)
 }
 
 const rootStatic = memory.data(512, 8);

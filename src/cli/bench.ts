@@ -61,6 +61,13 @@ export interface BenchRow {
   ratioVsKernel?: number;
   /** Sim cases: events the engine dispatched per simulated I/O. */
   eventsPerIo?: number;
+  /** Kernel-wasm and sim cases: wall ns per I/O of the event queue alone, replaying the case's pushes and pops. */
+  queueNsPerIo?: number;
+  /**
+   * Sim cases: the most ratioVsKernel could be were the model's work outside its event queue to cost what the
+   * kernel loop's does and the rest (host, workload, statistics) nothing.
+   */
+  ratioVsKernelAtMost?: number;
 }
 
 /** The --baseline module: another build of build/nvmesim.wasm, for instance an earlier commit's. */
@@ -92,6 +99,35 @@ async function timed<T>(runs: number[], f: () => T | Promise<T>): Promise<T> {
   const result = await f();
   runs.push((performance.now() - t0) / 1000);
   return result;
+}
+
+// The event queue alone on a case's own sequence: a run of `ios` I/Os (at most QUEUE_REPLAY_IOS) records every
+// push and pop (`record`, given room for `opsPerIo` per I/O), which then replay on a fresh queue like the run's,
+// once untimed and QUEUE_REPLAY_TIMED times timed, in batches as the loops run. The median replay's wall ns per
+// I/O; null when a replay went otherwise than the run (a pop finding another event) or the recording filled.
+const QUEUE_REPLAY_IOS = 100_000;
+const QUEUE_REPLAY_TIMED = 9;
+const QUEUE_REPLAY_BATCH = 50_000;
+async function queueAlone(
+  ios: number,
+  opsPerIo: number,
+  record: (ios: number, cap: number) => unknown,
+  recordedOps: (replay: number) => number,
+  replay: (from: number, to: number) => number,
+): Promise<number | null> {
+  const n = Math.min(ios, QUEUE_REPLAY_IOS);
+  const cap = n * opsPerIo + 65_536;
+  await record(n, cap);
+  const ops = recordedOps(0);
+  const runs: number[] = [];
+  let wrong = 0;
+  for (let r = 0; r <= QUEUE_REPLAY_TIMED; r++) {
+    if (recordedOps(1) !== ops) throw new Error("bench: no memory for the event queue's replay");
+    const t0 = performance.now();
+    for (let at = 0; at < ops; at += QUEUE_REPLAY_BATCH) wrong += replay(at, at + QUEUE_REPLAY_BATCH);
+    if (r > 0) runs.push(performance.now() - t0);
+  }
+  return wrong !== 0 || ops >= cap ? null : (median(runs) * 1e6) / n;
 }
 
 function median(values: number[]): number {
@@ -154,6 +190,14 @@ export async function bench(argv: string[], io: Io): Promise<number> {
     }
     const wasmRate = ios / median(wasmRuns);
     const tsRate = ios / median(tsRuns);
+    const queueNs = await queueAlone(
+      ios,
+      4, // one event per I/O: a push and a pop
+      (n, cap) => runKernelLoop(m, { ...config, ios: n, recordEventOps: cap }),
+      (replay) => m.exports.kernelRecordedOps(replay),
+      (from, to) => m.exports.kernelReplay(from, to),
+    );
+    if (queueNs === null) mismatch = true;
     const row = (engine: string, runs: number[], rate: number, sum: number): BenchRow => ({
       case: `kernel-${size.name}-${engine}`,
       iosPerSec: Math.round(rate),
@@ -172,6 +216,7 @@ export async function bench(argv: string[], io: Io): Promise<number> {
     rows.push(
       {
         ...row("wasm", wasmRuns, wasmRate, wasmSum),
+        ...(queueNs === null ? {} : { queueNsPerIo: queueNs }),
         ...vsC(wasmRuns),
         ...(cWasmRate ? { ratioVsCWasm: wasmRate / cWasmRate } : {}),
         ...(baseRate ? { ratioVsBaseline: wasmRate / baseRate } : {}),
@@ -218,8 +263,23 @@ export async function bench(argv: string[], io: Io): Promise<number> {
       ...(Number.isNaN(events[b]) ? {} : { eventsPerIo: events[b] / ios }),
     });
     const own = simRow(0, c.name);
+    const queueNs = await queueAlone(
+      ios,
+      16, // six events per I/O measured: twelve operations
+      (n, cap) => simulate(m, { ...config, workload: { ...config.workload, number_ios: n } }, { recordEventOps: cap }),
+      (replay) => m.exports.engineRecordedOps(replay),
+      (from, to) => m.exports.engineReplay(from, to),
+    );
+    if (queueNs === null) mismatch = true;
+    else own.queueNsPerIo = queueNs;
     const kernel = rows.find((r) => r.case === "kernel-4k-wasm");
     if (kernel) own.ratioVsKernel = own.iosPerSec / kernel.iosPerSec;
+    // What the queue leaves: this case's rate over the kernel loop's were the model's work outside its queue to
+    // cost what the kernel loop's does (the same NVMe commands, rings and doorbells), and the rest nothing.
+    if (kernel?.queueNsPerIo !== undefined && own.queueNsPerIo !== undefined) {
+      const kernelNs = 1e9 / kernel.iosPerSec;
+      own.ratioVsKernelAtMost = kernelNs / (own.queueNsPerIo + kernelNs - kernel.queueNsPerIo);
+    }
     rows.push(own);
     if (base) {
       const baseline = simRow(1, `${c.name}-baseline`);
@@ -271,6 +331,10 @@ function benchTable(rows: BenchRow[], repeat: number): string {
       ...(r.eventsPerIo === undefined
         ? []
         : [`${r.eventsPerIo.toFixed(2)} events per I/O, ${(1e9 / r.iosPerSec / r.eventsPerIo).toFixed(0)} ns each`]),
+      ...(r.queueNsPerIo === undefined ? [] : [`the queue alone ${r.queueNsPerIo.toFixed(0)} ns per I/O`]),
+      ...(r.ratioVsKernelAtMost === undefined
+        ? []
+        : [`with the kernel loop's other work, at most ${r.ratioVsKernelAtMost.toFixed(2)}x kernel-4k-wasm`]),
     ];
     lines.push(
       `${r.case.padEnd(27)} ${(r.iosPerSec / 1e6).toFixed(2).padStart(8)}   ${r.seconds.toFixed(3).padStart(8)}   ${ratio(r.speedupVsTs, 1)}  ${ratio(r.ratioVsC, 2)}${vsBase}  ${r.checksum}${same}${notes.length ? `  (${notes.join("; ")})` : ""}`,

@@ -16,6 +16,8 @@ export interface KernelLoopConfig {
   /** Completion latency, uniform in [latencyNsMin, latencyNsMin + latencyNsSpan). */
   latencyNsMin: number;
   latencyNsSpan: number;
+  /** Record the event queue's first N pushes and pops, for kernelReplay (the bench's queue-alone figure). */
+  recordEventOps?: number;
 }
 
 export interface KernelLoopResult {
@@ -43,7 +45,16 @@ export const KERNEL_LOOP_BATCH_IOS = 10_000;
 /** Runs the loop to completion in the module `m`. */
 export function runKernelLoop(m: Nvmesim, c: KernelLoopConfig, batchIos = KERNEL_LOOP_BATCH_IOS): KernelLoopResult {
   const e = m.exports;
-  const rc = e.kernelInit(c.seed, c.qDepth, c.iodepth, c.ioBytes, BigInt(c.ios), c.latencyNsMin, c.latencyNsSpan);
+  const rc = e.kernelInit(
+    c.seed,
+    c.qDepth,
+    c.iodepth,
+    c.ioBytes,
+    BigInt(c.ios),
+    c.latencyNsMin,
+    c.latencyNsSpan,
+    c.recordEventOps ?? 0,
+  );
   if (rc !== 0)
     throw new Error(
       `kernel loop rejected its configuration: ${JSON.stringify(c, (_k, v) => (typeof v === "bigint" ? String(v) : v))}`,

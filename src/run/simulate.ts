@@ -46,6 +46,8 @@ export interface SimulateOptions {
   costTable?: readonly CostEntry[];
   /** "histograms": keep a clat histogram per fio job too (fio's per-job percentiles), not only the run's. */
   jobs?: "counts" | "histograms";
+  /** Record the event queue's first N pushes and pops, for engineReplay (the bench's queue-alone case). */
+  recordEventOps?: number;
 }
 
 /** Step lists for both directions, as the engine charges them. */
@@ -278,7 +280,8 @@ export async function runEngine(m: Nvmesim, config: RunConfig, options: Simulate
   const ptr = m.exports.scratchPtr();
   writeSimConfig(m, ptr, values);
   const started = options.wallTime ? performance.now() : 0;
-  if (m.exports.engineInit(ptr) !== 0) throw new Error("the engine ran out of memory for this configuration");
+  if (m.exports.engineInit(ptr, options.recordEventOps ?? 0) !== 0)
+    throw new Error("the engine ran out of memory for this configuration");
   const total = config.workload.kind === "swap" ? config.workload.faults : config.workload.number_ios;
   const batch = options.batchIos ?? SIMULATE_BATCH_IOS;
   let completed = 0;

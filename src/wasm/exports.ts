@@ -52,6 +52,9 @@ export const CONSTANT_NAMES = [
   "DMA_FLAG_BIT_BUCKET",
   "PHYSMEM_REGIONS_MAX",
   "EVENT_BYTES",
+  "EVENT_OP_BYTES",
+  "EVENT_OP_POP",
+  "EVENT_OP_PUSH",
   "KERNEL_DATA_PHYS_BASE",
   "KERNEL_LIST_PHYS_BASE",
   "DPTR_OK",
@@ -225,6 +228,14 @@ export interface NvmesimExports extends Record<ConstantName, WebAssembly.Global>
   eventPop(q: Ptr): void;
   eventTopTimeNs(q: Ptr): bigint;
   eventTopData(q: Ptr): number;
+  /** A recording of up to `cap` queue operations (0 when memory runs out). */
+  eventRecordingCreate(cap: number): Ptr;
+  /** Records a push or pop (EVENT_OP_PUSH, EVENT_OP_POP) of an event while the recording has room. */
+  eventRecord(r: Ptr, op: number, timeNs: bigint, data: number): void;
+  /** A fresh queue made like `like` at its start, for the recording to replay on; 0 when memory runs out. */
+  eventReplayBegin(r: Ptr, like: Ptr): number;
+  /** Replays operations [from, to) on the fresh queue; the operations that went otherwise (0 when faithful). */
+  eventReplay(r: Ptr, from: number, to: number): number;
   kernelInit(
     seed: bigint,
     qDepth: number,
@@ -233,19 +244,29 @@ export interface NvmesimExports extends Record<ConstantName, WebAssembly.Global>
     ios: bigint,
     latencyMin: number,
     span: number,
+    recordOps: number,
   ): number;
   kernelRun(batch: number): number;
+  /** Operations kernelInit's recording holds; with `replay` set, also a fresh queue to replay them on. */
+  kernelRecordedOps(replay: number): number;
+  /** Replays recorded operations [from, to) on the fresh queue; the operations that went otherwise (0 when faithful). */
+  kernelReplay(from: number, to: number): number;
   kernelChecksum(): number;
   kernelNowNs(): bigint;
   kernelErrors(): number;
   kernelDoorbellWrites(): number;
-  engineInit(configPtr: Ptr): number;
+  /** 0, or -1 when memory runs out; records the event queue's first `recordOps` pushes and pops (0: none). */
+  engineInit(configPtr: Ptr, recordOps: number): number;
   engineRun(batch: number): number;
   /** Puts a content tag into a namespace page before the run (a swap slot, or data the host never wrote). */
   namespacePreload(page: number, tag: number): void;
   engineDone(): number;
   /** Events the engine dispatched since engineInit (how much work the run took, apart from what it simulated). */
   engineEvents(): bigint;
+  /** Operations engineInit's recording holds; with `replay` set, also a fresh queue to replay them on. */
+  engineRecordedOps(replay: number): number;
+  /** Replays recorded operations [from, to) on the fresh queue; the operations that went otherwise (0 when faithful). */
+  engineReplay(from: number, to: number): number;
   engineStats(): Ptr;
   engineHistogram(write: number): Ptr;
   engineCpuNs(): Ptr;

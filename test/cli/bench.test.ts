@@ -39,6 +39,10 @@ describe("nvmesim bench: --baseline and the ratios", () => {
         // What the AssemblyScript costs beyond what V8 costs any Wasm: this build over clang's, same run.
         expect(own.ratioVsCWasm).toBeCloseTo(cWasm.seconds / own.seconds, 6);
       } else expect(own.ratioVsCWasm).toBeUndefined();
+      // The event queue alone on this loop's own pushes and pops (the bench fails when the replay goes
+      // otherwise than the run), for this build only.
+      expect(own.queueNsPerIo).toBeGreaterThan(0);
+      expect(baseline.queueNsPerIo).toBeUndefined();
     }
     for (const name of ["sim-rw_page-4k", "sim-blk-mq-4k"]) {
       const own = byCase.get(name)!;
@@ -51,11 +55,18 @@ describe("nvmesim bench: --baseline and the ratios", () => {
       expect(own.eventsPerIo).toBeGreaterThanOrEqual(6);
       expect(own.eventsPerIo).toBeLessThan(6.1);
       expect(baseline.eventsPerIo).toBe(own.eventsPerIo);
+      // The queue alone, and what it leaves the model were its other work to cost the kernel loop's.
+      const kernel = byCase.get("kernel-4k-wasm")!;
+      const kernelNs = 1e9 / kernel.iosPerSec;
+      expect(own.queueNsPerIo).toBeGreaterThan(0);
+      expect(own.ratioVsKernelAtMost).toBeCloseTo(kernelNs / (own.queueNsPerIo! + kernelNs - kernel.queueNsPerIo!), 6);
     }
     const table = await runCli("bench", "--cases", "sim", "--ios", "2000", "--repeat", "1", "--baseline", WASM_PATH);
     expect(table.stdout).toMatch(/vs base/);
     expect(table.stdout).toMatch(/sim-rw_page-4k-baseline .*\(as this build\)/);
-    expect(table.stdout).toMatch(/^sim-rw_page-4k .*\(6\.\d\d events per I\/O, \d+ ns each\)$/m);
+    expect(table.stdout).toMatch(
+      /^sim-rw_page-4k .*\(6\.\d\d events per I\/O, \d+ ns each; the queue alone \d+ ns per I\/O\)$/m,
+    );
   });
 
   it("gives each repeat's ratio to the C build beside the median's, which lies within them", async () => {

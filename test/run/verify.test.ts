@@ -16,7 +16,7 @@ function readRun(rw: string, stray: number[]) {
   });
   const ptr = m.exports.scratchPtr();
   writeSimConfig(m, ptr, { ...engineConfig(config, runSteps(config)), jobHistograms: 0 });
-  expect(m.exports.engineInit(ptr)).toBe(0);
+  expect(m.exports.engineInit(ptr, 0)).toBe(0);
   for (const page of stray) m.exports.namespacePreload(page, 0x1234_5671);
   while (!m.exports.engineDone()) m.exports.engineRun(10_000);
   return readSimStats(m);
