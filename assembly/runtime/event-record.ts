@@ -71,9 +71,11 @@ export function eventReplayBegin(r: EventRecording, like: EventQueue): bool {
 /**
  * Runs recorded operations [from, to) again on the replay queue: each push, and each pop after checking that
  * the earliest event is the one the run popped. Returns the operations that went otherwise (a pop that found
- * another event or none, a push that found the queue full): 0 in a faithful replay.
+ * another event or none, a push that found the queue full): 0 in a faithful replay. Without a recording or a
+ * replay queue (eventReplayBegin) none can run, and all of them count.
  */
 export function eventReplay(r: EventRecording, from: u32, to: u32): u32 {
+  if (changetype<usize>(r) == 0 || changetype<usize>(r.replay) == 0) return to > from ? to - from : 0;
   let q = r.replay;
   let end = to < r.count ? to : r.count;
   let wrong: u32 = 0;

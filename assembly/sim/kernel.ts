@@ -248,7 +248,10 @@ export function kernelErrors(): u32 {
   return errors + ctrl.badDoorbellWrites;
 }
 
-/** Operations kernelInit's recording holds (0 when it made none); with `replay`, also a fresh queue to replay them on. */
+/**
+ * Operations kernelInit's recording holds (0 when it made none); with `replay`, also a fresh queue to replay
+ * them on. Like the rest of the loop's state, the recording lasts until the next init or simReset.
+ */
 export function kernelRecordedOps(replay: bool): u32 {
   if (changetype<usize>(recording) == 0 || (replay && !eventReplayBegin(recording, events))) return 0;
   return recording.count;

@@ -104,7 +104,8 @@ async function timed<T>(runs: number[], f: () => T | Promise<T>): Promise<T> {
 // The event queue alone on a case's own sequence: a run of `ios` I/Os (at most QUEUE_REPLAY_IOS) records every
 // push and pop (`record`, given room for `opsPerIo` per I/O), which then replay on a fresh queue like the run's,
 // once untimed and QUEUE_REPLAY_TIMED times timed, in batches as the loops run. The median replay's wall ns per
-// I/O; null when a replay went otherwise than the run (a pop finding another event) or the recording filled.
+// I/O. A replay that goes otherwise than the run (a pop finding another event) or a recording that filled is a
+// broken engine, and an error.
 const QUEUE_REPLAY_IOS = 100_000;
 const QUEUE_REPLAY_TIMED = 9;
 const QUEUE_REPLAY_BATCH = 50_000;
@@ -114,7 +115,7 @@ async function queueAlone(
   record: (ios: number, cap: number) => unknown,
   recordedOps: (replay: number) => number,
   replay: (from: number, to: number) => number,
-): Promise<number | null> {
+): Promise<number> {
   const n = Math.min(ios, QUEUE_REPLAY_IOS);
   const cap = n * opsPerIo + 65_536;
   await record(n, cap);
@@ -127,7 +128,10 @@ async function queueAlone(
     for (let at = 0; at < ops; at += QUEUE_REPLAY_BATCH) wrong += replay(at, at + QUEUE_REPLAY_BATCH);
     if (r > 0) runs.push(performance.now() - t0);
   }
-  return wrong !== 0 || ops >= cap ? null : (median(runs) * 1e6) / n;
+  if (ops >= cap) throw new Error(`bench: the event queue's recording filled (${ops} operations for ${n} I/Os)`);
+  if (wrong !== 0)
+    throw new Error(`bench: ${wrong} operations of the event queue's replay went otherwise than the run`);
+  return (median(runs) * 1e6) / n;
 }
 
 function median(values: number[]): number {
@@ -197,7 +201,6 @@ export async function bench(argv: string[], io: Io): Promise<number> {
       (replay) => m.exports.kernelRecordedOps(replay),
       (from, to) => m.exports.kernelReplay(from, to),
     );
-    if (queueNs === null) mismatch = true;
     const row = (engine: string, runs: number[], rate: number, sum: number): BenchRow => ({
       case: `kernel-${size.name}-${engine}`,
       iosPerSec: Math.round(rate),
@@ -216,7 +219,7 @@ export async function bench(argv: string[], io: Io): Promise<number> {
     rows.push(
       {
         ...row("wasm", wasmRuns, wasmRate, wasmSum),
-        ...(queueNs === null ? {} : { queueNsPerIo: queueNs }),
+        queueNsPerIo: queueNs,
         ...vsC(wasmRuns),
         ...(cWasmRate ? { ratioVsCWasm: wasmRate / cWasmRate } : {}),
         ...(baseRate ? { ratioVsBaseline: wasmRate / baseRate } : {}),
@@ -270,15 +273,14 @@ export async function bench(argv: string[], io: Io): Promise<number> {
       (replay) => m.exports.engineRecordedOps(replay),
       (from, to) => m.exports.engineReplay(from, to),
     );
-    if (queueNs === null) mismatch = true;
-    else own.queueNsPerIo = queueNs;
+    own.queueNsPerIo = queueNs;
     const kernel = rows.find((r) => r.case === "kernel-4k-wasm");
     if (kernel) own.ratioVsKernel = own.iosPerSec / kernel.iosPerSec;
     // What the queue leaves: this case's rate over the kernel loop's were the model's work outside its queue to
     // cost what the kernel loop's does (the same NVMe commands, rings and doorbells), and the rest nothing.
-    if (kernel?.queueNsPerIo !== undefined && own.queueNsPerIo !== undefined) {
+    if (kernel?.queueNsPerIo !== undefined) {
       const kernelNs = 1e9 / kernel.iosPerSec;
-      own.ratioVsKernelAtMost = kernelNs / (own.queueNsPerIo + kernelNs - kernel.queueNsPerIo);
+      own.ratioVsKernelAtMost = kernelNs / (queueNs + kernelNs - kernel.queueNsPerIo);
     }
     rows.push(own);
     if (base) {

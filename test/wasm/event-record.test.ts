@@ -33,6 +33,11 @@ describe("event queue: a run's operations recorded and replayed", () => {
     expect(replayOf(q, [push(5, 1), push(5, 2), pop(5, 2), pop(5, 1)])).toBe(2); // one time: the push order
     expect(replayOf(q, [push(5, 1), pop(5, 1), pop(5, 1)])).toBe(1); // nothing left to pop
     expect(replayOf(q, [push(1, 1), push(2, 2), push(3, 3), pop(1, 1)])).toBe(1); // a queue of two is full
+    // Before a replay queue is made, nothing can run: every operation counts.
+    const r = e.eventRecordingCreate(2);
+    e.eventRecord(r, PUSH, 1n, 1);
+    e.eventRecord(r, POP, 1n, 1);
+    expect(e.eventReplay(r, 0, 2)).toBe(2);
   });
 
   it("replays what any push and pop sequence recorded on a queue, on a fresh one like it", () => {
@@ -121,5 +126,6 @@ describe("event queue: a run's operations recorded and replayed", () => {
     // A run without a recording has nothing to replay.
     await simulate(m, { path: "rw_page", workload: { rw: "randread", bs: 4096, number_ios: 3000 } });
     expect(e.engineRecordedOps(1)).toBe(0);
+    expect(e.engineReplay(0, 10)).toBe(10);
   });
 });
