@@ -45,8 +45,12 @@ export function eventRecordingCreate(cap: u32): usize {
   return changetype<usize>(r);
 }
 
-/** Records a push or pop of an event while `r` has room (a recording that filled keeps the run's first ops). */
+/**
+ * Records a push or pop of an event while `r` has room (a recording that filled keeps the run's first ops);
+ * nothing when `r` is 0 (the run is not recorded).
+ */
 @inline export function eventRecord(r: EventRecording, op: u32, timeNs: u64, data: u32): void {
+  if (changetype<usize>(r) == 0) return;
   let n = r.count;
   if (n < r.cap) {
     let at = r.ops + <usize>n * EVENT_OP_BYTES;
@@ -66,6 +70,15 @@ export function eventReplayBegin(r: EventRecording, like: EventQueue): bool {
   let q = like.adaptive != 0 ? eventQueueCreate(like.cap) : eventQueueCreateWheel(like.cap, like.shift, bits);
   r.replay = changetype<EventQueue>(q);
   return q != 0;
+}
+
+/**
+ * Operations `r` holds (0 when there is no recording). With `replay`, also makes a fresh queue like `like` to
+ * replay them on from the first (0 when memory runs out for it).
+ */
+export function eventRecordedOps(r: EventRecording, like: EventQueue, replay: bool): u32 {
+  if (changetype<usize>(r) == 0 || (replay && !eventReplayBegin(r, like))) return 0;
+  return r.count;
 }
 
 /**

@@ -32,9 +32,10 @@ import {
 import {
   EVENT_OP_POP,
   EventRecording,
+  eventRecord,
+  eventRecordedOps,
   eventRecordingCreate,
   eventReplay,
-  eventReplayBegin,
 } from "../runtime/event-record";
 import { physmemReset } from "../runtime/physmem";
 import { Prng, prngSeed } from "../runtime/prng";
@@ -74,7 +75,6 @@ import {
   iodOf,
   isSwap,
   machineReset,
-  recordEvent,
   threadRec,
 } from "./machine";
 import { st, statsInit } from "./stats";
@@ -244,7 +244,7 @@ export function engineRun(batch: u32): u32 {
     if (limitReached()) break;
     let word = eventTopData(events);
     eventPop(events);
-    recordEvent(EVENT_OP_POP, now, word);
+    eventRecord(M.recording, EVENT_OP_POP, now, word);
     st.nowNs = now;
     let type = evType(word);
     let cpu = evCpu(word);
@@ -270,9 +270,7 @@ export function engineRun(batch: u32): u32 {
  * the run's to replay them on from the first (0 when memory runs out for it).
  */
 export function engineRecordedOps(replay: bool): u32 {
-  let r = M.recording;
-  if (changetype<usize>(r) == 0 || (replay && !eventReplayBegin(r, M.events))) return 0;
-  return r.count;
+  return eventRecordedOps(M.recording, M.events, replay);
 }
 
 /** Replays recorded operations [from, to): the event queue's own work in the run; 0, or the ops that went otherwise. */

@@ -52,9 +52,9 @@ import {
   EVENT_OP_PUSH,
   EventRecording,
   eventRecord,
+  eventRecordedOps,
   eventRecordingCreate,
   eventReplay,
-  eventReplayBegin,
 } from "../runtime/event-record";
 import { physmemReset } from "../runtime/physmem";
 import { Prng, prngCreate, prngNext } from "../runtime/prng";
@@ -200,9 +200,10 @@ function kernelSubmit(): void {
     checksum = mix(checksum, sum);
     let latency = latencyNsMin + <u64>(prngNext(rng) % latencyNsSpan);
     // data: cid in the low 16 bits, status above
+    let when = nowNs + latency;
     let word = (<u32>s.cid) | (status << 16);
-    if (!eventPush(events, nowNs + latency, word)) errors++;
-    else if (changetype<usize>(recording) != 0) eventRecord(recording, EVENT_OP_PUSH, nowNs + latency, word);
+    if (!eventPush(events, when, word)) errors++;
+    else eventRecord(recording, EVENT_OP_PUSH, when, word);
   }
 }
 
@@ -214,7 +215,7 @@ export function kernelRun(batch: u32): u32 {
     nowNs = eventTopTimeNs(events);
     let data = eventTopData(events);
     eventPop(events);
-    if (changetype<usize>(recording) != 0) eventRecord(recording, EVENT_OP_POP, nowNs, data);
+    eventRecord(recording, EVENT_OP_POP, nowNs, data);
     if (!ctrlCqPost(cq, <u16>data, <u16>(data >> 16), 0)) errors++;
     // Interrupt: reap every posted CQE by phase, then one CQ head doorbell.
     let reaped: u32 = 0;
@@ -253,8 +254,7 @@ export function kernelErrors(): u32 {
  * them on. Like the rest of the loop's state, the recording lasts until the next init or simReset.
  */
 export function kernelRecordedOps(replay: bool): u32 {
-  if (changetype<usize>(recording) == 0 || (replay && !eventReplayBegin(recording, events))) return 0;
-  return recording.count;
+  return eventRecordedOps(recording, events, replay);
 }
 
 /** Replays recorded operations [from, to): the event queue's own work in the loop; 0, or the ops that went otherwise. */

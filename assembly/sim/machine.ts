@@ -50,13 +50,7 @@ export const EV_SQREAP: u32 = 6; // a submission on the event's CPU ends: 3.19's
 /** Queues an event; a full queue is a broken invariant, counted. */
 export function post(when: u64, word: u32): void {
   if (!eventPush(M.events, when, word)) st.engineErrors++;
-  else recordEvent(EVENT_OP_PUSH, when, word);
-}
-
-/** Records a push or pop of the event queue, when the run is being recorded. */
-@inline export function recordEvent(op: u32, timeNs: u64, word: u32): void {
-  let r = M.recording;
-  if (changetype<usize>(r) != 0) eventRecord(r, op, timeNs, word);
+  else eventRecord(M.recording, EVENT_OP_PUSH, when, word);
 }
 
 // ---- records ----
