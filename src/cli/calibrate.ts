@@ -8,6 +8,7 @@ import { calibrateAtSeedWorkload, type SeedCalibration } from "../run/seed-calib
 import { ROOT } from "../wasm/build";
 import { loadNvmesim } from "../wasm/node";
 import { profileRows } from "../measure/profile-file";
+import { checkCostTable } from "../model/cost-table";
 import { boolFlag, parseFlags, readInputFile, UsageError, type FlagSpec } from "./args";
 import type { Io } from "./io";
 
@@ -110,7 +111,14 @@ async function calibrateFromProfile(parsed: ReturnType<typeof parseFlags>, io: I
     if (err instanceof UsageError) throw err;
     throw new UsageError(`${file}: ${(err as Error).message}`);
   }
-  const c = await calibrateAtSeedWorkload(await loadNvmesim(), rows);
+  let c;
+  try {
+    c = await calibrateAtSeedWorkload(await loadNvmesim(), rows);
+    checkCostTable(c.entries);
+    if (!(c.nsPerFault > 0 && Number.isFinite(c.nsPerFault))) throw new Error(`${c.nsPerFault} ns of CPU per fault`);
+  } catch (err) {
+    throw new UsageError(`${file}: no cost table can be fitted to this profile: ${(err as Error).message}`);
+  }
   const named = c.entries.filter((e) => rows.some((r) => r.symbol === e.symbol)).length;
   writeAtomic(String(parsed.values.out), costTableJson(c));
   io.stderr(

@@ -3,11 +3,12 @@
 // `nvmesim run --json`. --dry-run shows the fio job without running anything.
 import { ConfigError, parseSize, validateConfig } from "../model/config";
 import { fioJob, FioJobError, fioJobFile } from "../measure/fio-job";
-import { measure } from "../measure/measure";
+import { DEFAULT_PERF_HZ, measure } from "../measure/measure";
+import { sweepLeftovers } from "../measure/leftovers";
 import { measureSwap } from "../measure/swap";
 import { directionLines } from "../report/summary";
 import { MeasureRefused, REAL_SYSTEM } from "../measure/system";
-import { boolFlag, parseFlags, UsageError, type FlagSpec } from "./args";
+import { boolFlag, intFlag, parseFlags, UsageError, type FlagSpec } from "./args";
 import type { Io } from "./io";
 import { CONFIG_FLAG_SPEC, CONFIG_FLAGS_HELP, configFromFlags } from "./run";
 
@@ -17,16 +18,18 @@ const SWAP_FLAGS: FlagSpec = {
   "working-set": { type: "string" },
   pattern: { type: "string" },
   perf: { type: "boolean" },
+  "perf-freq": { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean" },
 };
 
-const SWAP_HELP = `usage: nvmesim measure swap [--seconds S] [--memory SIZE] [--working-set SIZE] [--pattern sequential|random] [--perf] [--json]
+const SWAP_HELP = `usage: nvmesim measure swap [--seconds S] [--memory SIZE] [--working-set SIZE] [--pattern sequential|random] [--perf] [--perf-freq HZ] [--json]
 The seed's experiment on this machine: a small C program (built with cc) touches --working-set (default 192m)
 in a memory cgroup limited to --memory (default 64m), swapping to a zram device added for the run, for
 --seconds (default 5), optionally under perf. Reports major faults per second, swap-ins and swap-outs
-(/proc/vmstat), CPU per fault and the profile. Needs root, zram, a memory cgroup (v1) and cc; removes
-its zram device, cgroup and files on every way out and never touches existing swap or cgroups.
+(/proc/vmstat), CPU per fault and the profile (the program's work only). Needs root, zram, a memory cgroup
+(v1) and cc; --memory is at least 16m. Removes its zram device, cgroup and files on every way out (after a
+SIGKILL, its watchdog or the next measure does) and never touches existing swap or cgroups.
 `;
 
 async function measureSwapCommand(argv: string[], io: Io): Promise<number> {
@@ -57,6 +60,7 @@ async function measureSwapCommand(argv: string[], io: Io): Promise<number> {
         workingSetBytes: size("working-set", "192m"),
         pattern,
         perf: boolFlag(parsed, "perf"),
+        perfHz: intFlag(parsed, "perf-freq", 1, 100_000, DEFAULT_PERF_HZ),
       },
       REAL_SYSTEM,
     );
@@ -99,20 +103,32 @@ const FLAGS: FlagSpec = {
   ...CONFIG_FLAG_SPEC,
   target: { type: "string" },
   perf: { type: "boolean" },
+  "perf-freq": { type: "string" },
+  repeat: { type: "string" },
   "allow-write": { type: "boolean" },
+  create: { type: "boolean" },
+  cleanup: { type: "boolean" },
+  owner: { type: "string" },
   "dry-run": { type: "boolean" },
   json: { type: "boolean" },
   help: { type: "boolean" },
 };
 
 const HELP = `usage: nvmesim measure swap --help (the seed's experiment on this machine)
-       nvmesim measure --target loop|DEVICE|FILE [--config FILE] [FLAG ...] [--perf] [--json] [--allow-write]
+       nvmesim measure --target loop|loop:tmpfs|DEVICE|FILE [--config FILE] [FLAG ...] [--perf] [--perf-freq HZ]
+                       [--repeat N] [--json] [--allow-write] [--create]
        nvmesim measure --dry-run [--config FILE] [FLAG ...]
+       nvmesim measure --cleanup
 Runs the job nvmesim run would simulate, for real, with fio (direct I/O). --target loop makes a loop device
-over a temporary file and always removes both (needs root); a block device is only read from, and an
-existing file only read, unless --allow-write. --perf records the whole machine with perf (cpu-clock) and
-adds the profile by function and layer. --json prints fio's JSON plus an "nvmesim" section shaped like
-nvmesim run --json's. --dry-run prints the fio job file and what it leaves out.
+over a file it writes in full first (loop:tmpfs: in RAM) and always removes both (needs root). A block
+device or an existing file is only read, unless --allow-write, and never laid out, truncated or extended:
+the job covers at most its size. A missing file is refused unless --create. --perf records the machine with
+perf (cpu-clock, ${DEFAULT_PERF_HZ} Hz per CPU or --perf-freq) and keeps only the job's work: its processes and
+threads and the kernel work its I/O causes. The CPU per I/O is the scheduler's account of fio's tasks and
+the kernel threads, checked against perf stat. --repeat N runs the job N times and reports medians, the
+spread and the load average of each run. --json prints fio's JSON plus an "nvmesim" section shaped like
+nvmesim run --json's. --dry-run prints the fio job file and what it leaves out. --cleanup removes what a
+killed nvmesim left (loop devices, swap areas, cgroups, folders, processes); every measure does so first.
 ${CONFIG_FLAGS_HELP}
 `;
 
@@ -122,6 +138,12 @@ export async function measureCommand(argv: string[], io: Io): Promise<number> {
   if (boolFlag(parsed, "help")) {
     io.stdout(HELP);
     return 0;
+  }
+  if (boolFlag(parsed, "cleanup")) {
+    const owner = parsed.values.owner === undefined ? undefined : intFlag(parsed, "owner", 1, 2 ** 22, 0);
+    const removed = sweepLeftovers(REAL_SYSTEM, owner);
+    io.stdout(removed.length ? removed.map((l) => `removed ${l}\n`).join("") : "nothing of nvmesim's was left\n");
+    return removed.some((l) => l.startsWith("could not")) ? 1 : 0;
   }
   let config;
   try {
@@ -143,7 +165,10 @@ export async function measureCommand(argv: string[], io: Io): Promise<number> {
       {
         target: String(parsed.values.target),
         perf: boolFlag(parsed, "perf"),
+        perfHz: intFlag(parsed, "perf-freq", 1, 100_000, DEFAULT_PERF_HZ),
+        repeat: intFlag(parsed, "repeat", 1, 1000, 1),
         allowWrite: boolFlag(parsed, "allow-write"),
+        create: boolFlag(parsed, "create"),
       },
       REAL_SYSTEM,
     );
@@ -158,20 +183,70 @@ export async function measureCommand(argv: string[], io: Io): Promise<number> {
 
 function measuredSummary(r: Record<string, unknown>): string {
   const n = r.nvmesim as {
-    machine: { kernel: string; target: string; fioVersion: string };
+    machine: {
+      kernel: string;
+      target: string;
+      targetNotes: string[];
+      fioVersion: string;
+      storage: { device: string | null; readsReachedStorage?: number | null; readsPerIo?: number | null };
+      hardwareCounters: boolean | null;
+      cpu: {
+        parts: { part: string; nsPerIo: number }[];
+        fioJobEntries: { nsPerIo: number };
+        check: { ratio: number } | null;
+        notes: string[];
+      };
+      profileScope: {
+        samplesRecorded: number;
+        samplesMeasured: number;
+        leftOutPercent: number;
+        frequencyHz: number;
+        samplesPerIo: number | null;
+      } | null;
+      repeats: { run: number; loadAverage: number[]; iops: number; cpuNsPerIo: number }[];
+      summary: { iops: Spread; cpuNsPerIo: Spread };
+    };
     cpuNsPerIo: number | null;
     layers: { layer: string; percent: number }[];
   };
+  const m = n.machine;
   const job = (r.jobs as Parameters<typeof directionLines>[0][])[0];
-  const lines = [`nvmesim measure: ${n.machine.target}, Linux ${n.machine.kernel}, ${n.machine.fioVersion}`];
+  const lines = [`nvmesim measure: ${m.target}, Linux ${m.kernel}, ${m.fioVersion}`];
+  for (const note of m.targetNotes) lines.push(`  note: ${note}`);
   lines.push(...directionLines(job));
-  lines.push(`  CPU ${n.cpuNsPerIo === null ? "-" : n.cpuNsPerIo.toFixed(0)} ns per I/O (fio's usr+sys)`);
-  if (n.layers.length)
+  if (m.storage.device !== null)
     lines.push(
+      `  storage: ${m.storage.readsReachedStorage} reads reached ${m.storage.device} (${(m.storage.readsPerIo ?? 0).toFixed(2)} per I/O)`,
+    );
+  lines.push(
+    `  CPU ${n.cpuNsPerIo === null ? "-" : n.cpuNsPerIo.toFixed(0)} ns per I/O: ${m.cpu.parts.map((p) => `${p.part} ${p.nsPerIo.toFixed(0)}`).join(", ")}` +
+      (m.cpu.check ? ` (perf stat task-clock agrees to ${((m.cpu.check.ratio - 1) * 100).toFixed(1)}%)` : ""),
+  );
+  lines.push(
+    `  fio's own job entries: ${m.cpu.fioJobEntries.nsPerIo.toFixed(0)} ns per I/O (its main process left out)`,
+  );
+  for (const note of m.cpu.notes) lines.push(`  note: ${note}`);
+  if (m.repeats.length > 1) {
+    const s = m.summary;
+    lines.push(
+      `  ${m.repeats.length} runs: IOPS median ${s.iops.median.toFixed(0)} (${s.iops.min.toFixed(0)} to ${s.iops.max.toFixed(0)}), CPU per I/O median ${s.cpuNsPerIo.median.toFixed(0)} ns (${s.cpuNsPerIo.min.toFixed(0)} to ${s.cpuNsPerIo.max.toFixed(0)})`,
+      ...m.repeats.map(
+        (x) =>
+          `    run ${x.run}: load ${x.loadAverage.join(" ")}, ${x.iops.toFixed(0)} IOPS, ${x.cpuNsPerIo.toFixed(0)} ns per I/O`,
+      ),
+    );
+  }
+  if (m.profileScope) {
+    const p = m.profileScope;
+    lines.push(
+      `  profile: ${p.samplesMeasured} of ${p.samplesRecorded} samples are the job's work (${p.leftOutPercent}% left out), ${p.frequencyHz} Hz, ${(p.samplesPerIo ?? 0).toFixed(2)} per I/O; ${m.hardwareCounters === false ? "software-sampled (no hardware counters here)" : "cpu-clock"}`,
       `  profile by layer: ${n.layers
         .slice(0, 8)
         .map((l) => `${l.layer} ${l.percent.toFixed(1)}%`)
         .join(", ")}`,
     );
+  }
   return lines.join("\n") + "\n";
 }
+
+type Spread = { median: number; min: number; max: number };

@@ -4,6 +4,7 @@
 // per job) or a perf-report-style profile.
 import { readFileSync } from "node:fs";
 import type { CostEntry } from "../model/calibration";
+import { checkCostTable } from "../model/cost-table";
 import { ConfigError } from "../model/config";
 import { CONFIG_FIELDS, describeType, type ConfigField } from "../model/config-schema";
 import { BOOLEAN_SWITCHES } from "../model/paths";
@@ -132,10 +133,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (parsed.values.scenario !== undefined) {
     if (parsed.values.scenario !== "seed-2014")
       throw new UsageError(`invalid --scenario '${parsed.values.scenario}' (allowed: seed-2014)`);
-    const others = Object.keys(parsed.values).filter((k) => k !== "scenario" && k !== "json");
+    const others = Object.keys(parsed.values).filter((k) => !["scenario", "json", "cost-table"].includes(k));
     if (others.length)
       throw new UsageError(`--${others[0]} cannot be combined with --scenario (the scenario fixes its configuration)`);
-    return (await import("./seed")).seedScenario(io, boolFlag(parsed, "json"));
+    const costTable =
+      parsed.values["cost-table"] === undefined ? undefined : readCostTable(String(parsed.values["cost-table"]));
+    return (await import("./seed")).seedScenario(io, boolFlag(parsed, "json"), costTable);
   }
   const outputs = ["json", "fio-json", "profile"].filter((k) => boolFlag(parsed, k));
   if (outputs.length > 1)
@@ -172,7 +175,9 @@ function readCostTable(file: string): CostEntry[] {
   } catch (err) {
     throw new UsageError(`cannot read --cost-table '${file}': ${(err as Error).message}`);
   }
-  if (!Array.isArray(doc.entries))
-    throw new UsageError(`--cost-table '${file}': no entries (nvmesim calibrate writes them)`);
-  return doc.entries as CostEntry[];
+  try {
+    return checkCostTable(doc.entries);
+  } catch (err) {
+    throw new UsageError(`--cost-table '${file}': ${(err as Error).message}`);
+  }
 }

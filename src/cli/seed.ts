@@ -1,15 +1,16 @@
 // `nvmesim run --scenario seed-2014`: both paths on the seed's kind of machine,
 // side by side with the two profiles Keith Busch posted in November 2014.
 import { readFileSync } from "node:fs";
-import { parseProfileCsv, type ProfileRow } from "../model/calibration";
+import { parseProfileCsv, type CostEntry, type ProfileRow } from "../model/calibration";
 import { runSeedScenario, SEED_CPU_RATIO, type SeedComparison } from "../run/seed-scenario";
 import { loadNvmesim } from "../wasm/node";
 import { SEED_CSV } from "./calibrate";
 import type { Io } from "./io";
 
-export async function seedScenario(io: Io, json: boolean): Promise<number> {
+/** The scenario printed (or as JSON); with `costTable`, priced by that table instead of the committed one. */
+export async function seedScenario(io: Io, json: boolean, costTable?: readonly CostEntry[]): Promise<number> {
   const rows = parseProfileCsv(readFileSync(SEED_CSV, "utf8"));
-  const c = await runSeedScenario(await loadNvmesim(), rows);
+  const c = await runSeedScenario(await loadNvmesim(), rows, { costTable });
   if (json) {
     io.stdout(
       JSON.stringify(

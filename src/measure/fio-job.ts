@@ -15,10 +15,20 @@ export interface FioJob {
   options: [string, string][];
   /** What the configuration says that the job cannot. */
   notes: string[];
+  /** Run with fio's --readonly (its safety checks refuse any write, a lay-out or an extension too). */
+  readonly: boolean;
 }
 
-/** The fio job for `config` on `filename` (a block device or a file). */
-export function fioJob(config: RunConfig, filename: string): FioJob {
+/** What the target changes: the size it allows and the options it needs (target.ts). */
+export interface JobTarget {
+  sizeBytes: number;
+  fioOptions: [string, string][];
+  /** The target exists already (only fio's --readonly for a job that only reads). */
+  exists: boolean;
+}
+
+/** The fio job for `config` on `filename` (a block device or a file), within what `target` allows. */
+export function fioJob(config: RunConfig, filename: string, target?: JobTarget): FioJob {
   const w = config.workload;
   if (w.kind !== "fio")
     throw new FioJobError("workload.kind: the swap program has no fio job; measure it with `nvmesim measure swap`");
@@ -28,7 +38,7 @@ export function fioJob(config: RunConfig, filename: string): FioJob {
     ["filename", filename],
     ["rw", f.rw],
     ["bs", String(f.bs)],
-    ["size", String(f.size)],
+    ["size", String(target?.sizeBytes ?? f.size)],
     // sync: one I/O at a time with pread/pwrite; async: the modern path's io_uring.
     ["ioengine", f.ioengine === "sync" ? "psync" : "io_uring"],
     ["iodepth", String(f.iodepth)],
@@ -39,6 +49,7 @@ export function fioJob(config: RunConfig, filename: string): FioJob {
     ["group_reporting", "1"], // one result for all jobs, as the model reports
   ];
   if (f.rw === "rw" || f.rw === "randrw") options.push(["rwmixread", String(f.rwmixread)]);
+  options.push(...(target?.fioOptions ?? []));
   if (f.hipri) options.push(["hipri", "1"]);
   // The model stops at a number of I/Os or a simulated time. fio: io_size (each job's share of the I/Os,
   // looping over the region as often as that takes), or a time limit.
@@ -57,12 +68,20 @@ export function fioJob(config: RunConfig, filename: string): FioJob {
   if (on.length) notes.push(`switches ${on.map(([k]) => k).join(", ")}: the kernel decides these`);
   if (f.verify) notes.push("verify: fio does not check content here (the model's per-page tags have no fio twin)");
   if (Object.values(config.device.errors).some((v) => v > 0)) notes.push("device.errors: a real device injects none");
-  return { options, notes };
+  const writes = options.some(([k, v]) => k === "rw" && /write|rw/.test(v));
+  return { options, notes, readonly: !writes && (target?.exists ?? false) };
 }
+
+/** Whether the job writes. */
+export const jobWrites = (job: FioJob) => job.options.some(([k, v]) => k === "rw" && /write|rw/.test(v));
 
 /** The job as fio's command-line options (JSON output to stdout). */
 export function fioArgs(job: FioJob): string[] {
-  return [...job.options.map(([k, v]) => (v === "" ? `--${k}` : `--${k}=${v}`)), "--output-format=json"];
+  return [
+    ...job.options.map(([k, v]) => (v === "" ? `--${k}` : `--${k}=${v}`)),
+    ...(job.readonly ? ["--readonly"] : []),
+    "--output-format=json",
+  ];
 }
 
 /** The job as a fio job file, with what it leaves out as comments. */

@@ -1,58 +1,272 @@
 // `nvmesim measure`: the job `nvmesim run` would simulate, run for real with
-// fio on a target (target.ts), optionally under `perf record` of the whole
-// machine, and returned in the shape of a simulated result: fio's own JSON,
-// plus an `nvmesim` section with the same keys as a simulation's (what a
-// real machine cannot tell, such as doorbells per I/O, is null) and the
-// measured profile grouped into layers by the symbol table (model/symbols.ts).
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+// fio on a target (target.ts), optionally under a whole-machine `perf record`
+// of which only the job's work is kept (profile-scope.ts), and returned in
+// the shape of a simulated result: fio's own JSON, plus an `nvmesim` section
+// with the same keys as a simulation's (what a real machine cannot tell,
+// such as doorbells per I/O, is null), the CPU per I/O in parts that add up
+// (cpu-time.ts), whether reads reached storage, and what this machine's
+// profile can and cannot tell. With `repeat`, the job runs that many times
+// and the result reports medians, the spread and each run's load average.
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { RunConfig } from "../model/config";
 import { configJson, fnv1a64 } from "../run/result";
-import { fioArgs, fioJob } from "./fio-job";
+import {
+  inCgroups,
+  interruptNs,
+  irqTimeAccounted,
+  kernelThreadDeltas,
+  kernelThreadTimes,
+  makeCpuCgroup,
+  parseTaskClock,
+  type ThreadTime,
+} from "./cpu-time";
+import { fioArgs, fioJob, jobWrites, type FioJob } from "./fio-job";
+import { makeOwnDir, removeCgroup } from "./leftovers";
 import { layerShares, parsePerfReport, type PerfReport } from "./perf-report";
-import { isStopping, MeasureRefused, withCleanups, type System } from "./system";
-import { openTarget } from "./target";
+import { IO_WORK_PARENT_REGEX, MIN_LISTED_SAMPLES, scopedProfile, type ScopedProfile } from "./profile-scope";
+import { isStopping, MeasureRefused, tied, withCleanups, type System } from "./system";
+import { openTarget, readsCompleted, type Target } from "./target";
 
 export interface MeasureOptions {
   target: string;
   perf: boolean;
   allowWrite: boolean;
+  /** A missing file target may be created. */
+  create?: boolean;
+  /** Runs of the job (1). */
+  repeat?: number;
+  /** perf's sampling rate per CPU, Hz (DEFAULT_PERF_HZ). */
+  perfHz?: number;
 }
 
+/** perf's default rate (4 kHz) gives too few samples per function on a job of seconds; 10 kHz per CPU costs about 2%. */
+export const DEFAULT_PERF_HZ = 10_000;
+
 type FioDirection = { total_ios: number; iops: number; runtime: number };
-type FioJson = {
-  "fio version": string;
-  jobs: { read: FioDirection; write: FioDirection; usr_cpu: number; sys_cpu: number; ctx: number; error: number }[];
+type FioJobEntry = {
+  read: FioDirection;
+  write: FioDirection;
+  usr_cpu: number;
+  sys_cpu: number;
+  ctx: number;
+  error: number;
+  job_runtime?: number;
+};
+type FioJson = { "fio version": string; jobs: FioJobEntry[] };
+
+/** One run of the job, measured. */
+interface Run {
+  fio: FioJson;
+  ios: number;
+  loadAverage: number[];
+  cpu: CpuAccount;
+  readsReachedStorage: number | null;
+  profile?: ScopedProfile;
+}
+
+interface CpuPart {
+  part: string;
+  ns: number;
+  nsPerIo: number;
+  source: string;
+}
+
+interface CpuAccount {
+  nsPerIo: number;
+  parts: CpuPart[];
+  kernelThreads: { comm: string; tid: number; ns: number }[];
+  /** fio's own usr+sys of its jobs (from its job entries): what fio reports, without its main process. */
+  fioJobEntries: { ns: number; nsPerIo: number };
+  /** perf stat -e task-clock over the same tasks (fio's, inherited; the kernel threads, per thread). */
+  check: { perfTaskClockNs: number; accountedNs: number; ratio: number } | null;
+  notes: string[];
+}
+
+/** Whether this CPU has hardware counters for perf (a VM often has none: `perf stat -e cycles` says not supported). */
+async function hardwareCounters(sys: System): Promise<boolean | null> {
+  if (!sys.has("perf")) return null;
+  const r = await sys.run("perf", ["stat", "-x", ",", "-e", "cycles", "--", "true"]);
+  return r.status === 0 && !/not supported|not counted/.test(r.stderr);
+}
+
+/** The most telling line of a failed fio: its own "error=" line, or its first "fio:" line. */
+export function fioFailure(out: string): string {
+  const lines = out.split("\n").filter((l) => l.startsWith("fio: "));
+  const err = lines.map((l) => /func=([^,]+), error=(.+)$/.exec(l)).find((m) => m);
+  if (err) return `${err[1]}: ${err[2]}`;
+  return lines[0]?.slice(5) ?? out.trim().split("\n")[0] ?? "";
+}
+
+/** perf's own reason for refusing, from its stderr ("Error:" followed by the reason on the next lines). */
+export function perfRefusal(stderr: string): string | undefined {
+  if (!/perf_event_paranoid|Access to performance monitoring|No permission to enable/i.test(stderr)) return undefined;
+  const lines = stderr
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && l !== "Error:");
+  return lines.find((l) => /perf_event_paranoid|Access to performance monitoring|permission/i.test(l)) ?? lines[0];
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-/** The machine's kernel release (uname -r). */
-async function kernelRelease(sys: System): Promise<string> {
-  return (await sys.run("uname", ["-r"])).stdout.trim() || "unknown";
+const readIfThere = (file: string) => (existsSync(file) ? readFileSync(file, "utf8") : undefined);
+
+/** The job run once, with its CPU accounted and, with perf, its profile scoped to its own work. */
+async function runOnce(
+  job: FioJob,
+  target: Target,
+  o: MeasureOptions,
+  sys: System,
+  cleanups: (() => void)[],
+): Promise<Run> {
+  const dir = makeOwnDir("measure");
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const cgroup = sys.isRoot() ? makeCpuCgroup("fio", sys, cleanups) : undefined;
+  const withPerf = sys.has("perf");
+  const rootPidFile = join(dir, "root.pid");
+  const fioStat = join(dir, "fio-task-clock.csv");
+  const kthreadStat = join(dir, "kthread-task-clock.csv");
+  const perfData = join(dir, "perf.data");
+  const hz = o.perfHz ?? DEFAULT_PERF_HZ;
+  const kthreads0 = kernelThreadTimes();
+  // Innermost first, each program tied to the one that starts it: fio; perf stat over it; the shell that joins
+  // the cgroup and says its pid; perf record of the machine; perf stat over the kernel threads.
+  let argv = tied(["fio", ...fioArgs(job)]);
+  if (withPerf) argv = tied(["perf", "stat", "-e", "task-clock", "-x", ",", "-o", fioStat, "--", ...argv]);
+  argv = tied(inCgroups(cgroup ? [cgroup.path] : [], argv, rootPidFile));
+  if (o.perf)
+    argv = tied([
+      ...["perf", "record", "-a", "-g", "-e", "cpu-clock", "-F", String(hz), "-q", "-o", perfData, "--"],
+      ...argv,
+    ]);
+  if (withPerf)
+    argv = [
+      "perf",
+      ...["stat", "-e", "task-clock", "-x", ",", "--per-thread", "-t", [...kthreads0.keys()].join(",")],
+      ...["-o", kthreadStat, "--", ...argv],
+    ];
+  const loadAverage = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).map(Number);
+  const reads0 = target.storage ? readsCompleted(target.storage) : NaN;
+  const irq0 = interruptNs();
+  const ran = await sys.run(argv[0], argv.slice(1));
+  const irqNs = interruptNs() - irq0;
+  const reads = target.storage ? readsCompleted(target.storage) - reads0 : null;
+  const kthreads = kernelThreadDeltas(kthreads0, kernelThreadTimes());
+  if (ran.status !== 0 && isStopping()) await new Promise(() => {}); // the signal handler ends the process
+  const refusal = perfRefusal(ran.stderr);
+  if (ran.status !== 0 && refusal && !ran.stdout.includes('"fio version"'))
+    throw new MeasureRefused(`--perf: perf is not permitted here (${refusal})`);
+  if (ran.status !== 0)
+    throw new MeasureRefused(`--target ${o.target}: fio failed: ${fioFailure(ran.stdout + "\n" + ran.stderr)}`);
+  const fio = JSON.parse(ran.stdout.slice(ran.stdout.indexOf("{"))) as FioJson;
+  const ios = fio.jobs.reduce((s, j) => s + j.read.total_ios + j.write.total_ios, 0);
+  let profile: ScopedProfile | undefined;
+  if (o.perf) profile = await scopedProfile(perfData, Number(readFileSync(rootPidFile, "utf8")), hz, sys);
+  const fioSchedulerNs = cgroup?.usageNs();
+  if (cgroup) removeCgroup(cgroup.path, sys);
+  const cpu = cpuAccount({
+    fio,
+    ios,
+    fioSchedulerNs,
+    kthreads,
+    irqNs,
+    profile,
+    fioTaskClock: readIfThere(fioStat),
+    kthreadTaskClock: readIfThere(kthreadStat),
+  });
+  rmSync(dir, { recursive: true, force: true });
+  return { fio, ios, loadAverage, cpu, readsReachedStorage: reads, profile };
+}
+
+/**
+ * fio's own CPU for its jobs, ns, from its job entries. Each entry's usr+sys share is of its job_runtime; under
+ * group_reporting both are sums over the jobs, so the product is every job's own CPU (the share alone is a
+ * per-job mean). fio's main process is in no entry.
+ */
+function fioJobsNs(fio: FioJson): number {
+  return fio.jobs.reduce(
+    (s, j) => s + ((j.usr_cpu + j.sys_cpu) / 100) * (j.job_runtime ?? Math.max(j.read.runtime, j.write.runtime)) * 1e6,
+    0,
+  );
+}
+
+/** The job's CPU in parts: fio's tasks (the scheduler's account), the kernel threads, interrupts. */
+function cpuAccount(m: {
+  fio: FioJson;
+  ios: number;
+  fioSchedulerNs: number | undefined;
+  kthreads: ThreadTime[];
+  irqNs: number;
+  profile: ScopedProfile | undefined;
+  fioTaskClock: string | undefined;
+  kthreadTaskClock: string | undefined;
+}): CpuAccount {
+  const per = (ns: number) => (m.ios ? ns / m.ios : 0);
+  const jobsNs = fioJobsNs(m.fio);
+  const notes: string[] = [];
+  const parts: CpuPart[] = [];
+  if (m.fioSchedulerNs !== undefined)
+    parts.push({
+      part: "fio's processes and threads",
+      ns: m.fioSchedulerNs,
+      nsPerIo: per(m.fioSchedulerNs),
+      source: "the scheduler: the job's cgroup (every task, exited ones too)",
+    });
+  else {
+    parts.push({ part: "fio's jobs", ns: jobsNs, nsPerIo: per(jobsNs), source: "fio's job entries (usr+sys)" });
+    notes.push("no cgroup could be made (not root): fio's main process is not counted");
+  }
+  const kNs = m.kthreads.reduce((s, t) => s + t.ns, 0);
+  parts.push({
+    part: "kernel threads",
+    ns: kNs,
+    nsPerIo: per(kNs),
+    source: "schedstat of every kernel thread, before and after (the loop worker, kblockd, ksoftirqd, ...)",
+  });
+  if (irqTimeAccounted())
+    parts.push({ part: "interrupts", ns: m.irqNs, nsPerIo: per(m.irqNs), source: "/proc/stat irq+softirq, all CPUs" });
+  else {
+    notes.push("this kernel accounts interrupt time inside the task it interrupted (no /proc/pressure/irq)");
+    const idle = m.profile?.contexts.find((c) => c.context === "interrupts on idle CPUs");
+    if (idle)
+      parts.push({
+        part: "interrupts on idle CPUs",
+        ns: idle.ns,
+        nsPerIo: per(idle.ns),
+        source: "the profile: idle CPUs' samples in the job's I/O work",
+      });
+  }
+  const accountedNs = parts.reduce((s, p) => s + p.ns, 0);
+  let check: CpuAccount["check"] = null;
+  if (m.fioTaskClock !== undefined && m.kthreadTaskClock !== undefined) {
+    const perfNs = parseTaskClock(m.fioTaskClock).totalNs + parseTaskClock(m.kthreadTaskClock).totalNs;
+    const tasksNs = (m.fioSchedulerNs ?? jobsNs) + kNs;
+    check = { perfTaskClockNs: perfNs, accountedNs: tasksNs, ratio: perfNs ? tasksNs / perfNs : NaN };
+  }
+  return {
+    nsPerIo: per(accountedNs),
+    parts,
+    kernelThreads: m.kthreads.slice(0, 10).map(({ comm, tid, ns }) => ({ comm, tid, ns })),
+    fioJobEntries: { ns: jobsNs, nsPerIo: per(jobsNs) },
+    check,
+    notes,
+  };
 }
 
 /** The measured section: a simulation's keys, with what a real machine cannot tell as null. */
 function measuredSection(
   config: RunConfig,
   fio: FioJson,
-  report: PerfReport | undefined,
+  profile: { entries: { symbol: string; layer: string; percent: number; ns: number | null }[]; layers: unknown[] },
+  cpuNsPerIo: number | null,
   extra: Record<string, unknown>,
 ) {
   const job = fio.jobs[0];
   const ios = job.read.total_ios + job.write.total_ios;
-  const runtimeMs = Math.max(job.read.runtime, job.write.runtime);
-  // fio's usr/sys CPU are percentages of one CPU over the run, for all jobs together (group_reporting).
-  const cpuNs = ((job.usr_cpu + job.sys_cpu) / 100) * runtimeMs * 1e6;
-  const total = report?.eventCount;
-  const profile = (report?.entries ?? []).map((e) => ({
-    symbol: e.symbol,
-    layer: e.layer,
-    ns: total === undefined ? null : Math.round((e.percent / 100) * total),
-    percent: e.percent,
-  }));
-  const layers = report
-    ? layerShares(report).map((l) => ({ ...l, ns: total === undefined ? null : Math.round((l.percent / 100) * total) }))
-    : [];
   const c = configJson(config);
   return {
     path: "measured",
@@ -61,10 +275,10 @@ function measuredSection(
     configHash: fnv1a64(JSON.stringify(c)),
     config: c,
     simulatedNs: null,
-    wallTimeMs: runtimeMs,
-    profile,
-    layers,
-    cpuNsPerIo: ios ? cpuNs / ios : null,
+    wallTimeMs: Math.max(job.read.runtime, job.write.runtime),
+    profile: profile.entries,
+    layers: profile.layers,
+    cpuNsPerIo,
     cpuUtilization: null,
     deviceUtilization: null,
     meanInFlight: null,
@@ -83,55 +297,106 @@ function measuredSection(
 export async function measure(config: RunConfig, o: MeasureOptions, sys: System): Promise<Record<string, unknown>> {
   if (!sys.has("fio")) throw new MeasureRefused("nvmesim measure needs fio (apt-get install fio)");
   if (o.perf && !sys.has("perf")) throw new MeasureRefused("--perf needs perf (apt-get install linux-perf)");
+  const repeat = o.repeat ?? 1;
   const job0 = fioJob(config, "-"); // refuses the swap program before anything is created
-  const writes = job0.options.some(([k, v]) => k === "rw" && /write|rw/.test(v));
-  const sizeBytes = config.workload.kind === "fio" ? config.workload.size : 0;
-  return withCleanups(async (cleanups) => {
-    const target = await openTarget(o.target, { writes, allowWrite: o.allowWrite, sizeBytes }, sys, cleanups);
-    const args = fioArgs(fioJob(config, target.filename));
-    let fioRun;
-    let report: PerfReport | undefined;
-    if (o.perf) {
-      const dir = mkdtempSync(join(tmpdir(), "nvmesim-perf-"));
-      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-      const data = join(dir, "perf.data");
-      fioRun = await sys.run("perf", ["record", "-a", "-e", "cpu-clock", "-q", "-o", data, "--", "fio", ...args]);
-      if (fioRun.status === 0) {
-        const r = await sys.run("perf", [
-          "report",
-          "-i",
-          data,
-          "--stdio",
-          "--sort",
-          "sym",
-          "--no-children",
-          "-g",
-          "none",
-        ]);
-        if (r.status !== 0) throw new MeasureRefused(`perf report failed: ${r.stderr.trim()}`);
-        report = parsePerfReport(r.stdout);
-      } else if (/perf_event_paranoid|Permission|not permitted/i.test(fioRun.stderr))
-        throw new MeasureRefused(`--perf: perf is not permitted here (${fioRun.stderr.trim().split("\n")[0]})`);
-    } else fioRun = await sys.run("fio", args);
-    if (fioRun.status !== 0 && isStopping()) await new Promise(() => {}); // the signal handler ends the process
-    if (fioRun.status !== 0) throw new Error(`fio failed (exit ${fioRun.status}): ${fioRun.stderr.trim()}`);
-    const start = fioRun.stdout.indexOf("{");
-    const fio = JSON.parse(fioRun.stdout.slice(start)) as FioJson;
+  const w = config.workload.kind === "fio" ? config.workload : undefined;
+  return withCleanups(sys, async (cleanups) => {
+    const target = await openTarget(
+      o.target,
+      {
+        writes: jobWrites(job0),
+        allowWrite: o.allowWrite,
+        create: o.create ?? false,
+        sizeBytes: w?.size ?? 0,
+        bs: w?.bs ?? 4096,
+      },
+      sys,
+      cleanups,
+    );
+    const job = fioJob(config, target.filename, target);
+    const runs: Run[] = [];
+    for (let i = 0; i < repeat; i++) runs.push(await runOnce(job, target, o, sys, cleanups));
+    // The run with the median CPU per I/O stands for all (its fio JSON and profile); each run is listed.
+    const byCpu = [...runs].sort((a, b) => a.cpu.nsPerIo - b.cpu.nsPerIo);
+    const mid = byCpu[(byCpu.length - 1) >> 1];
+    const iops = (r: Run) => r.fio.jobs.reduce((s, j) => s + j.read.iops + j.write.iops, 0);
+    const spread = (f: (r: Run) => number) => {
+      const xs = runs.map(f);
+      return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) };
+    };
+    const hw = await hardwareCounters(sys);
     const machine = {
       measured: true,
-      kernel: await kernelRelease(sys),
+      kernel: (await sys.run("uname", ["-r"])).stdout.trim() || "unknown",
       target: target.describe,
-      fioVersion: fio["fio version"],
-      perfEvent: report?.event ?? null,
-      perfSamples: report?.samples ?? null,
+      targetNotes: target.notes,
+      fioVersion: mid.fio["fio version"],
+      storage: target.storage
+        ? {
+            device: target.storage.name,
+            readsReachedStorage: mid.readsReachedStorage,
+            readsPerIo: mid.ios && mid.readsReachedStorage !== null ? mid.readsReachedStorage / mid.ios : null,
+          }
+        : { device: null, note: "no block device under the target (RAM)" },
+      loopDirectIo: target.loopDirectIo ?? null,
+      hardwareCounters: hw,
+      profileSampling:
+        hw === false
+          ? "software (cpu-clock, hrtimer): time with interrupts off is charged where they are turned back on (_raw_spin_unlock_irq*), so interrupt handlers and the system-call entry (entry_SYSCALL_64) get few or no samples"
+          : "cpu-clock",
+      perfEvent: mid.profile?.event ?? null,
+      perfSamples: mid.profile?.samplesRecorded ?? null,
+      profileScope: mid.profile
+        ? {
+            frequencyHz: mid.profile.frequencyHz,
+            periodNs: mid.profile.periodNs,
+            samplesRecorded: mid.profile.samplesRecorded,
+            samplesMeasured: mid.profile.samplesMeasured,
+            leftOutPercent: mid.profile.leftOutPercent,
+            samplesPerIo: mid.ios ? mid.profile.samplesMeasured / mid.ios : null,
+            minListedSamples: MIN_LISTED_SAMPLES,
+            unlisted: mid.profile.unlisted,
+            contexts: mid.profile.contexts,
+            included: `the job's processes and threads, and any task's samples under ${IO_WORK_PARENT_REGEX}`,
+          }
+        : null,
+      cpu: mid.cpu,
+      repeats: runs.map((r, i) => ({
+        run: i + 1,
+        loadAverage: r.loadAverage,
+        iops: iops(r),
+        cpuNsPerIo: r.cpu.nsPerIo,
+        readsReachedStorage: r.readsReachedStorage,
+      })),
+      summary: { iops: spread(iops), cpuNsPerIo: spread((r) => r.cpu.nsPerIo) },
     };
-    return { ...fio, nvmesim: measuredSection(config, fio, report, machine) };
+    const profile = mid.profile ?? { entries: [], layers: [] };
+    return {
+      ...mid.fio,
+      nvmesim: measuredSection(config, mid.fio, profile, median(runs.map((r) => r.cpu.nsPerIo)), machine),
+    };
   });
 }
 
 /** A committed fio JSON and perf report read as a measurement (tests, and results saved from another machine). */
 export function measuredFromFiles(config: RunConfig, fioJsonPath: string, perfReportPath: string | undefined) {
   const fio = JSON.parse(readFileSync(fioJsonPath, "utf8")) as FioJson;
-  const report = perfReportPath ? parsePerfReport(readFileSync(perfReportPath, "utf8")) : undefined;
-  return measuredSection(config, fio, report, { measured: true, target: fioJsonPath });
+  const report: PerfReport | undefined = perfReportPath
+    ? parsePerfReport(readFileSync(perfReportPath, "utf8"))
+    : undefined;
+  const total = report?.eventCount;
+  const profile = {
+    entries: (report?.entries ?? []).map((e) => ({
+      symbol: e.symbol,
+      layer: e.layer,
+      ns: total === undefined ? null : Math.round((e.percent / 100) * total),
+      percent: e.percent,
+    })),
+    layers: report ? layerShares(report) : [],
+  };
+  const ios = fio.jobs.reduce((s, j) => s + j.read.total_ios + j.write.total_ios, 0);
+  return measuredSection(config, fio, profile, ios ? fioJobsNs(fio) / ios : null, {
+    measured: true,
+    target: fioJsonPath,
+  });
 }

@@ -32,7 +32,9 @@ export function profileRows(text: string, csvPath = "blk_mq"): ProfileRow[] {
       .entries.filter((e) => e.kernel && e.layer !== "idle")
       .map((e) => ({ path: csvPath, symbol: e.symbol, percent: e.percent }));
   }
-  if (!rows.length) throw new ProfileFileError("the profile has no kernel functions");
+  // A row at 0% (or one that is not a number) says nothing of a function's cost: it is left out, as unlisted.
+  rows = rows.filter((r) => r.percent > 0 && Number.isFinite(r.percent));
+  if (!rows.length) throw new ProfileFileError("the profile has no kernel functions with samples");
   // A whole listing: shares of the kernel's own work, as the seed's were (idle and user space left out).
   const total = rows.reduce((s, r) => s + r.percent, 0);
   return rows.map((r) => ({ ...r, path: "blk_mq", percent: Number(((100 * r.percent) / total).toFixed(4)) }));

@@ -6,12 +6,13 @@
 // does: major faults per second, swap-ins and swap-outs (from /proc/vmstat),
 // CPU per fault and the profile. Only what it creates is touched (its own
 // zram device, cgroup and files), and all of it is removed on every way out.
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { layerShares, parsePerfReport } from "./perf-report";
-import { isStopping, MeasureRefused, withCleanups, type System } from "./system";
+import { inCgroups } from "./cpu-time";
+import { makeOwnDir, ownCgroupName, ownSwapLabel, removeCgroup } from "./leftovers";
+import { DEFAULT_PERF_HZ, perfRefusal } from "./measure";
+import { MIN_LISTED_SAMPLES, scopedProfile } from "./profile-scope";
+import { isStopping, MeasureRefused, tied, withCleanups, type System } from "./system";
 
 export interface SwapOptions {
   seconds: number;
@@ -19,7 +20,12 @@ export interface SwapOptions {
   workingSetBytes: number;
   pattern: "sequential" | "random";
   perf: boolean;
+  /** perf's sampling rate per CPU, Hz. */
+  perfHz?: number;
 }
+
+/** Below this limit the program itself (its code, stack and page tables) does not fit, and is OOM-killed. */
+export const MEMORY_MIN_BYTES = 16 << 20;
 
 const MEMORY_CGROUP_V1 = "/sys/fs/cgroup/memory";
 const ZRAM_CONTROL = "/sys/class/zram-control";
@@ -76,6 +82,12 @@ interface Counts {
 
 /** Refuses, naming what is missing, before anything is created. */
 function requireMachine(o: SwapOptions, sys: System): void {
+  if (o.memoryBytes < MEMORY_MIN_BYTES)
+    throw new MeasureRefused(
+      `--memory ${o.memoryBytes}: at least ${MEMORY_MIN_BYTES} bytes (16m): below it the program itself does not fit`,
+    );
+  if (o.workingSetBytes <= o.memoryBytes)
+    throw new MeasureRefused(`--working-set must be more than --memory (${o.workingSetBytes} <= ${o.memoryBytes})`);
   if (!sys.isRoot()) throw new MeasureRefused("measure swap needs root (a zram device, swapon and a memory cgroup)");
   if (!existsSync(MEMORY_CGROUP_V1))
     throw new MeasureRefused(`measure swap needs a memory cgroup (cgroup v1 at ${MEMORY_CGROUP_V1})`);
@@ -83,8 +95,6 @@ function requireMachine(o: SwapOptions, sys: System): void {
   for (const p of ["cc", "mkswap", "swapon", "swapoff"])
     if (!sys.has(p)) throw new MeasureRefused(`measure swap needs ${p}`);
   if (o.perf && !sys.has("perf")) throw new MeasureRefused("--perf needs perf (apt-get install linux-perf)");
-  if (o.workingSetBytes <= o.memoryBytes)
-    throw new MeasureRefused(`--working-set must be more than --memory (${o.workingSetBytes} <= ${o.memoryBytes})`);
 }
 
 async function must(sys: System, program: string, args: string[]): Promise<string> {
@@ -96,8 +106,8 @@ async function must(sys: System, program: string, args: string[]): Promise<strin
 /** The seed's experiment on this machine; see the file header. */
 export async function measureSwap(o: SwapOptions, sys: System): Promise<Record<string, unknown>> {
   requireMachine(o, sys);
-  return withCleanups(async (cleanups) => {
-    const dir = mkdtempSync(join(tmpdir(), "nvmesim-swap-"));
+  return withCleanups(sys, async (cleanups) => {
+    const dir = makeOwnDir("swap");
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(join(dir, "toucher.c"), TOUCHER);
     await must(sys, "cc", ["-O2", "-o", join(dir, "toucher"), join(dir, "toucher.c")]);
@@ -113,7 +123,7 @@ export async function measureSwap(o: SwapOptions, sys: System): Promise<Record<s
         `cannot give /dev/${zram} ${2 * o.workingSetBytes} bytes (twice the working set): ${(err as Error).message}`,
       );
     }
-    await must(sys, "mkswap", [`/dev/${zram}`]);
+    await must(sys, "mkswap", ["-L", ownSwapLabel(), `/dev/${zram}`]); // the label names this nvmesim
     await must(sys, "swapon", ["--priority", "32767", `/dev/${zram}`]);
     cleanups.push(() => {
       // swapoff can be refused for a moment while the program's pages are still being freed: a few tries.
@@ -124,9 +134,9 @@ export async function measureSwap(o: SwapOptions, sys: System): Promise<Record<s
       }
       if (r.status !== 0) throw new Error(`swapoff /dev/${zram}: ${r.stderr.trim()}`);
     });
-    const cgroup = join(MEMORY_CGROUP_V1, `nvmesim-${process.pid}-${id}`);
+    const cgroup = join(MEMORY_CGROUP_V1, ownCgroupName(`swap${id}`));
     mkdirSync(cgroup);
-    cleanups.push(() => rmdirSync(cgroup));
+    cleanups.push(() => removeCgroup(cgroup, sys));
     writeFileSync(join(cgroup, "memory.limit_in_bytes"), String(o.memoryBytes));
     const program = [
       join(dir, "toucher"),
@@ -134,19 +144,39 @@ export async function measureSwap(o: SwapOptions, sys: System): Promise<Record<s
       String(o.seconds),
       o.pattern === "random" ? "1" : "0",
     ];
-    const inCgroup = ["sh", "-c", `echo $$ > ${join(cgroup, "cgroup.procs")} && exec "$@"`, "toucher", ...program];
+    const rootPidFile = join(dir, "root.pid");
+    const inCgroup = tied(inCgroups([cgroup], tied(program), rootPidFile));
     const data = join(dir, "perf.data");
+    const hz = o.perfHz ?? DEFAULT_PERF_HZ;
     const run = o.perf
-      ? await sys.run("perf", ["record", "-a", "-e", "cpu-clock", "-q", "-o", data, "--", ...inCgroup])
+      ? await sys.run("perf", [
+          "record",
+          "-a",
+          "-g",
+          "-e",
+          "cpu-clock",
+          "-F",
+          String(hz),
+          "-q",
+          "-o",
+          data,
+          "--",
+          ...inCgroup,
+        ])
       : await sys.run(inCgroup[0], inCgroup.slice(1));
     if (run.status !== 0 && isStopping()) await new Promise(() => {}); // the signal handler ends the process
-    if (run.status !== 0) throw new Error(`the swap program failed (exit ${run.status}): ${run.stderr.trim()}`);
+    const refusal = perfRefusal(run.stderr);
+    if (run.status !== 0 && refusal) throw new MeasureRefused(`--perf: perf is not permitted here (${refusal})`);
+    if (run.status !== 0) {
+      const oom = Number(/oom_kill (\d+)/.exec(readFileSync(join(cgroup, "memory.oom_control"), "utf8"))?.[1]) > 0;
+      if (oom)
+        throw new MeasureRefused(
+          `--memory ${o.memoryBytes}: the cgroup's limit is too small, the kernel killed the program (OOM); give it more`,
+        );
+      throw new Error(`the swap program failed (exit ${run.status}): ${run.stderr.trim()}`);
+    }
     const counts = JSON.parse(run.stdout.slice(run.stdout.indexOf("{"))) as Counts;
-    const report = o.perf
-      ? parsePerfReport(
-          await must(sys, "perf", ["report", "-i", data, "--stdio", "--sort", "sym", "--no-children", "-g", "none"]),
-        )
-      : undefined;
+    const report = o.perf ? await scopedProfile(data, Number(readFileSync(rootPidFile, "utf8")), hz, sys) : undefined;
     const kernel = (await sys.run("uname", ["-r"])).stdout.trim();
     return {
       machine: {
@@ -164,8 +194,19 @@ export async function measureSwap(o: SwapOptions, sys: System): Promise<Record<s
       ...counts,
       faultsPerSec: counts.majorFaults / counts.seconds,
       cpuNsPerFault: counts.majorFaults ? (counts.cpuUs * 1000) / counts.majorFaults : null,
-      profile: report?.entries.map(({ symbol, layer, percent }) => ({ symbol, layer, percent })) ?? [],
-      layers: report ? layerShares(report) : [],
+      profile: report?.entries ?? [],
+      layers: report?.layers ?? [],
+      profileScope: report
+        ? {
+            frequencyHz: report.frequencyHz,
+            samplesRecorded: report.samplesRecorded,
+            samplesMeasured: report.samplesMeasured,
+            leftOutPercent: report.leftOutPercent,
+            minListedSamples: MIN_LISTED_SAMPLES,
+            unlisted: report.unlisted,
+            contexts: report.contexts,
+          }
+        : null,
     };
   });
 }

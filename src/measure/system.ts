@@ -1,7 +1,14 @@
 // The real machine as the measurements use it: programs run to completion,
 // whether we are root, and cleanups that run on every way out (a normal end,
-// an error, Ctrl-C or SIGTERM). Tests pass a stand-in to simulate failures.
+// an error, Ctrl-C or SIGTERM). SIGKILL runs no cleanup, so every program is
+// started tied to nvmesim (util-linux's setpriv --pdeathsig: it dies with
+// nvmesim), and a watchdog outside nvmesim removes what it made once it is
+// gone (leftovers.ts). Tests pass a stand-in to simulate failures.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT } from "../wasm/build";
+import { sweepLeftovers } from "./leftovers";
 
 export interface Ran {
   status: number;
@@ -17,15 +24,66 @@ export interface System {
   isRoot(): boolean;
   /** Whether a program is on PATH. */
   has(program: string): boolean;
+  /** Starts a watchdog that removes this process's leftovers if it dies without cleaning up; returns its stop. */
+  watch?(): () => void;
 }
 
 /** Programs running now: an interrupted measurement stops them before it cleans up. */
 const running = new Set<ChildProcess>();
 
+let setprivFound: boolean | undefined;
+
+/**
+ * `argv` started so that the kernel kills it when its parent dies (PR_SET_PDEATHSIG, kept across exec), where
+ * util-linux's setpriv exists. Each program of a chain (perf running a shell running fio) is tied to the one
+ * that starts it, so a SIGKILL of nvmesim ends the whole chain.
+ */
+export function tied(argv: string[]): string[] {
+  setprivFound ??= spawnSync("sh", ["-c", "command -v setpriv"]).status === 0;
+  return setprivFound ? ["setpriv", "--pdeathsig", "KILL", "--", ...argv] : argv;
+}
+
+/** Every process started under `pid` (its children, theirs, ...), from /proc. */
+function descendants(pid: number): number[] {
+  const parent = new Map<number, number>();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // ended meanwhile
+    }
+  }
+  const found: number[] = [];
+  for (let frontier = [pid]; frontier.length;) {
+    const next = [...parent].filter(([, ppid]) => frontier.includes(ppid)).map(([p]) => p);
+    found.push(...next);
+    frontier = next;
+  }
+  return found;
+}
+
+/** Sends `signal` to `child` and every process under it; those already gone are skipped. */
+function signalTree(child: ChildProcess, signal: NodeJS.Signals): void {
+  const pids = child.pid === undefined ? [] : [child.pid, ...descendants(child.pid)];
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // gone
+    }
+  }
+}
+
+/** The nvmesim command (in a checkout and in the installed package alike). */
+const BIN = join(ROOT, "src/cli/bin.js");
+
 export const REAL_SYSTEM: System = {
   run(program, args) {
     return new Promise((resolve) => {
-      const child = spawn(program, args, { stdio: ["ignore", "pipe", "pipe"] });
+      const [tiedProgram, ...tiedArgs] = tied([program, ...args]);
+      const child = spawn(tiedProgram, tiedArgs, { stdio: ["ignore", "pipe", "pipe"] });
       running.add(child);
       let stdout = "";
       let stderr = "";
@@ -50,6 +108,32 @@ export const REAL_SYSTEM: System = {
   has(program) {
     return spawnSync("sh", ["-c", `command -v ${program}`], { encoding: "utf8" }).status === 0;
   },
+  watch() {
+    // In a session of its own, so that a signal to nvmesim's process group does not reach it.
+    const dog = spawn(
+      "sh",
+      [
+        "-c",
+        'while kill -0 "$0" 2>/dev/null; do sleep 0.2; done; exec "$@"',
+        String(process.pid),
+        process.execPath,
+        BIN,
+        "measure",
+        "--cleanup",
+        "--owner",
+        String(process.pid),
+      ],
+      { detached: true, stdio: "ignore" },
+    );
+    dog.unref();
+    return () => {
+      try {
+        dog.kill("SIGKILL");
+      } catch {
+        // already gone
+      }
+    };
+  },
 };
 
 /** A measurement the machine does not allow, with what is missing (the CLI exits 2 with it). */
@@ -64,10 +148,14 @@ export function isStopping(): boolean {
 
 /**
  * Runs `body` with a list it can push cleanups to; they run in reverse order however `body` ends, and also if
- * the process is interrupted meanwhile (SIGINT, SIGTERM: cleanups run, then the process exits 130 / 143).
+ * the process is interrupted meanwhile (SIGINT, SIGTERM: cleanups run, then the process exits 130 / 143). What
+ * a dead nvmesim left is removed first, and a watchdog removes this run's own if the process is killed.
  */
-export async function withCleanups<T>(body: (cleanups: (() => void)[]) => Promise<T>): Promise<T> {
+export async function withCleanups<T>(sys: System, body: (cleanups: (() => void)[]) => Promise<T>): Promise<T> {
+  for (const line of sweepLeftovers(sys)) process.stderr.write(`nvmesim measure: left by an earlier run: ${line}\n`);
   const cleanups: (() => void)[] = [];
+  const stopWatch = sys.watch?.();
+  if (stopWatch) cleanups.push(stopWatch);
   const runAll = () => {
     while (cleanups.length) {
       const c = cleanups.pop()!;
@@ -85,13 +173,14 @@ export async function withCleanups<T>(body: (cleanups: (() => void)[]) => Promis
     stopping = true;
     process.stderr.write(`nvmesim measure: ${signal}: stopping and removing what this run created\n`);
     const children = [...running];
-    for (const child of children) child.kill("SIGINT"); // fio, perf and the swap program end cleanly on SIGINT
+    // fio, perf and the swap program end cleanly on SIGINT; perf's own workload gets none from it, so all get it.
+    for (const child of children) signalTree(child, "SIGINT");
     const ended = Promise.all(
       children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once("close", r)))),
     );
     const late = new Promise((r) => setTimeout(r, 5000));
     void Promise.race([ended, late]).then(() => {
-      for (const child of running) child.kill("SIGKILL");
+      for (const child of running) signalTree(child, "SIGKILL");
       runAll();
       process.exit(signal === "SIGINT" ? 130 : 143);
     });

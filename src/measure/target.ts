@@ -1,25 +1,90 @@
-// Where a measurement does its I/O: `loop`, a loop device over a temporary
-// file that nvmesim creates and always removes; a block device the user names
-// (only read from, unless --allow-write); or a file the user names (written
-// only if it is new, or with --allow-write). Nothing else is ever touched.
-import { mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+// Where a measurement does its I/O, and nothing of the user's changed unless
+// they said so:
+// - `loop` (or `loop:tmpfs`): a loop device over a file nvmesim writes in
+//   full before the run (a file of holes would be answered by zero-filling,
+//   never reaching storage), in the temporary folder or in RAM (/dev/shm);
+//   the file is unlinked as soon as the loop device holds it, and the device
+//   detached on every way out;
+// - a block device the user names: only read from, unless --allow-write;
+// - a file the user names: never laid out, truncated or extended (the job
+//   covers at most its size), written only with --allow-write, and created
+//   only with --create.
+// Where there is a block device under the target, its reads are counted
+// before and after (/proc/diskstats), so the result says whether reads
+// reached storage.
+import { closeSync, fsyncSync, openSync, readFileSync, rmSync, statfsSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { makeOwnDir, SHM_DIR } from "./leftovers";
 import { MeasureRefused, type System } from "./system";
+
+export interface Storage {
+  /** The block device's name in /proc/diskstats (vda, nvme0n1p2). */
+  name: string;
+  majorMinor: string;
+}
 
 export interface Target {
   /** What fio opens. */
   filename: string;
-  /** For the result and messages: "loop device over a temporary file", "block device /dev/x", ... */
+  /** For the result and messages: "loop device /dev/loop0 over a 1073741824-byte file on vda", ... */
   describe: string;
+  /** Bytes the job covers: the asked size, or less where the target is smaller. */
+  sizeBytes: number;
+  /** fio options the target needs (allow_file_create=0 for anything that exists). */
+  fioOptions: [string, string][];
+  /** It existed before the job (fio may not create or lay it out). */
+  exists: boolean;
+  /** What was changed from the asked job, and why. */
+  notes: string[];
+  /** The block device under the target, whose reads show that I/O reached storage; undefined for RAM. */
+  storage?: Storage;
+  /** For a loop target: whether the loop device does direct I/O on its backing file (/sys/block/loopN/loop/dio). */
+  loopDirectIo?: boolean;
 }
 
 export interface TargetOptions {
   /** The job writes. */
   writes: boolean;
   allowWrite: boolean;
-  /** Bytes the job uses (a loop device's backing file gets this much). */
+  /** A missing file may be created (fio lays it out). */
+  create: boolean;
+  /** Bytes the job asks for (a loop device's backing file gets this much). */
   sizeBytes: number;
+  /** The job's block size: a target smaller than one block is refused. */
+  bs: number;
+}
+
+const refuse = (spec: string, why: string) => new MeasureRefused(`--target ${spec}: ${why}`);
+
+/** The block device a device number names, from /proc/diskstats; undefined when none (tmpfs, overlay). */
+export function storageOf(dev: number): Storage | undefined {
+  const major = ((dev >> 8) & 0xfff) | (Math.floor(dev / 2 ** 32) & ~0xfff);
+  const minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+  if (major === 0) return undefined;
+  const line = readFileSync("/proc/diskstats", "utf8")
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/))
+    .find((f) => f[0] === String(major) && f[1] === String(minor));
+  return line ? { name: line[2], majorMinor: `${major}:${minor}` } : undefined;
+}
+
+/** Reads completed on `storage` so far (/proc/diskstats' fourth field). */
+export function readsCompleted(storage: Storage): number {
+  const [major, minor] = storage.majorMinor.split(":");
+  const line = readFileSync("/proc/diskstats", "utf8")
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/))
+    .find((f) => f[0] === major && f[1] === minor);
+  return line ? Number(line[3]) : NaN;
+}
+
+/** The size the job covers on a target of `haveBytes`: at most that, whole blocks; refused below one block. */
+function coveredBytes(spec: string, what: string, haveBytes: number, o: TargetOptions, notes: string[]): number {
+  if (haveBytes < o.bs) throw refuse(spec, `the ${what} has ${haveBytes} bytes, less than one ${o.bs}-byte block`);
+  if (haveBytes >= o.sizeBytes) return o.sizeBytes;
+  const covered = haveBytes - (haveBytes % o.bs);
+  notes.push(`size ${o.sizeBytes}: the ${what} has ${haveBytes} bytes, so the job covers its first ${covered}`);
+  return covered;
 }
 
 /** Opens `spec` for a measurement; what it creates is removed by the cleanups it pushes. */
@@ -29,41 +94,112 @@ export async function openTarget(
   sys: System,
   cleanups: (() => void)[],
 ): Promise<Target> {
-  if (spec === "loop") return loopTarget(o, sys, cleanups);
+  if (spec === "loop" || spec === "loop:tmpfs") return loopTarget(spec, o, sys, cleanups);
+  if (spec.startsWith("loop:")) throw refuse(spec, "allowed: loop, loop:tmpfs, a block device or a file");
   let s;
   try {
     s = statSync(spec);
   } catch {
-    if (spec.startsWith("/dev/")) throw new MeasureRefused(`--target ${spec}: no such device`);
-    return { filename: spec, describe: `new file ${spec}` }; // fio creates it; it is the user's to keep
+    if (spec.startsWith("/dev/")) throw refuse(spec, "no such device");
+    if (!o.create)
+      throw refuse(spec, `no such file: pass --create to let fio create it (${o.sizeBytes} bytes, written in full)`);
+    const notes = [`${spec} did not exist: fio created it (--create) and it is the user's to keep`];
+    return {
+      filename: spec,
+      describe: `new file ${spec}`,
+      sizeBytes: o.sizeBytes,
+      fioOptions: [],
+      exists: false,
+      notes,
+    };
   }
   const what = s.isBlockDevice() ? "block device" : s.isFile() ? "file" : undefined;
-  if (!what) throw new MeasureRefused(`--target ${spec}: not a block device or a file`);
+  if (!what) throw refuse(spec, "not a block device or a file");
   if (o.writes && !o.allowWrite)
-    throw new MeasureRefused(
-      `--target ${spec}: the job writes and ${spec} is an existing ${what}: pass --allow-write to let it overwrite its contents`,
+    throw refuse(
+      spec,
+      `the job writes and ${spec} is an existing ${what}: pass --allow-write to let it overwrite its contents`,
     );
-  return { filename: spec, describe: `${what} ${spec}` };
+  const notes: string[] = [];
+  let haveBytes = s.size;
+  if (what === "block device") {
+    const r = await sys.run("blockdev", ["--getsize64", spec]);
+    haveBytes = Number(r.stdout.trim());
+    if (r.status !== 0 || !Number.isFinite(haveBytes)) throw refuse(spec, `cannot read its size: ${r.stderr.trim()}`);
+  }
+  const sizeBytes = coveredBytes(spec, what, haveBytes, o, notes);
+  return {
+    filename: spec,
+    describe: `${what} ${spec}`,
+    sizeBytes,
+    // An existing target is never created, laid out or extended (fio unlinks a short file and lays it out anew).
+    fioOptions: [["allow_file_create", "0"]],
+    exists: true,
+    notes,
+    storage: storageOf(what === "block device" ? s.rdev : s.dev),
+  };
 }
 
-async function loopTarget(o: TargetOptions, sys: System, cleanups: (() => void)[]): Promise<Target> {
-  if (!sys.isRoot()) throw new MeasureRefused("--target loop needs root (losetup attaches a loop device)");
-  if (!sys.has("losetup")) throw new MeasureRefused("--target loop needs losetup (Debian's mount package)");
-  const dir = mkdtempSync(join(tmpdir(), "nvmesim-measure-"));
+/** Writes `sizeBytes` of data that no layer can answer without reading it back (no holes, no repeats). */
+function writeBackingFile(file: string, sizeBytes: number): void {
+  const chunk = Buffer.alloc(1 << 20);
+  for (let i = 0; i < chunk.length; i += 4) chunk.writeUInt32LE((Math.imul(i + 1, 2654435761) ^ i) >>> 0, i);
+  const fd = openSync(file, "w", 0o600);
+  try {
+    for (let offset = 0, n = 0; offset < sizeBytes; offset += chunk.length, n++) {
+      for (let b = 0; b < chunk.length; b += 4096) chunk.writeUInt32LE(n * 256 + b / 4096, b); // every block unique
+      writeSync(fd, chunk, 0, Math.min(chunk.length, sizeBytes - offset));
+    }
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const TMPFS_MAGIC = 0x01021994;
+
+async function loopTarget(spec: string, o: TargetOptions, sys: System, cleanups: (() => void)[]): Promise<Target> {
+  if (!sys.isRoot()) throw refuse(spec, "needs root (losetup attaches a loop device)");
+  if (!sys.has("losetup")) throw refuse(spec, "needs losetup (Debian's mount package)");
+  const inRam = spec === "loop:tmpfs";
+  if (inRam) {
+    if (statfsSync(SHM_DIR).type !== TMPFS_MAGIC) throw refuse(spec, `${SHM_DIR} is not a tmpfs`);
+    const available = Number(/MemAvailable:\s+(\d+) kB/.exec(readFileSync("/proc/meminfo", "utf8"))?.[1]) * 1024;
+    if (o.sizeBytes > available / 2)
+      throw refuse(spec, `size ${o.sizeBytes} is more than half the memory available (${available} bytes)`);
+  }
+  const dir = inRam ? makeOwnDir("measure", SHM_DIR) : makeOwnDir("measure");
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, "backing.img");
-  writeFileSync(file, "");
-  truncateSync(file, o.sizeBytes);
+  writeBackingFile(file, o.sizeBytes);
+  const storage = storageOf(statSync(file).dev);
   const r = await sys.run("losetup", ["--find", "--show", "--direct-io=on", file]);
   const device = r.stdout.trim();
   if (r.status !== 0 || !device.startsWith("/dev/loop"))
-    throw new MeasureRefused(
-      `--target loop: losetup could not attach a loop device: ${r.stderr.trim() || r.stdout.trim()}`,
-    );
+    throw refuse(spec, `losetup could not attach a loop device: ${r.stderr.trim() || r.stdout.trim()}`);
   // Detached synchronously, so that it happens on every way out, a signal's too.
   cleanups.push(() => {
     const d = sys.runSync("losetup", ["--detach", device]);
     if (d.status !== 0) throw new Error(`losetup --detach ${device}: ${d.stderr.trim()}`);
   });
-  return { filename: device, describe: `loop device ${device} over a temporary file (direct I/O)` };
+  // The loop device holds the file open: unlinked now, its blocks go when the device is detached, however
+  // nvmesim ends (the folder's name, in the device's backing_file, says whose it was).
+  rmSync(dir, { recursive: true, force: true });
+  let directIo: boolean | undefined;
+  try {
+    directIo = readFileSync(`/sys/block/${device.slice(5)}/loop/dio`, "utf8").trim() === "1";
+  } catch {
+    directIo = undefined;
+  }
+  const over = inRam ? "in RAM (tmpfs)" : storage ? `on ${storage.name}` : "on a file system with no block device";
+  return {
+    filename: device,
+    describe: `loop device ${device} over a ${o.sizeBytes}-byte file ${over}, written before the run${directIo === false ? " (buffered: direct I/O refused)" : ""}`,
+    sizeBytes: o.sizeBytes,
+    fioOptions: [["allow_file_create", "0"]],
+    exists: true,
+    notes: [],
+    storage: inRam ? undefined : storage,
+    loopDirectIo: directIo,
+  };
 }

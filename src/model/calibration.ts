@@ -139,8 +139,10 @@ export interface ZipfFit {
   at(rank: number): number;
 }
 
-/** Least-squares fit of log(percent) = a + b log(rank) over a listing sorted by percent. */
+/** Least-squares fit of log(percent) = a + b log(rank) over a listing sorted by percent (at least two shares above 0). */
 export function fitZipf(percents: readonly number[]): ZipfFit {
+  if (percents.length < 2 || percents.some((p) => !(p > 0 && Number.isFinite(p))))
+    throw new Error(`the tail fit needs two or more shares above 0% (got ${percents.join(", ") || "none"})`);
   const xs = percents.map((_, i) => Math.log(i + 1));
   const ys = percents.map((p) => Math.log(p));
   const mx = xs.reduce((s, x) => s + x, 0) / xs.length;
@@ -288,9 +290,17 @@ export function calibrate(blkMqRows: readonly ProfileRow[], options: Partial<Cal
 
   const listedPercent = sorted.reduce((s, r) => s + r.percent, 0);
   const namedPercent = [...share.values()].reduce((s, v) => s + v.percent, 0);
-  const otherPercent =
+  const restPercent =
     100 - namedPercent - [...listed.keys()].filter((k) => !share.has(k)).reduce((s, k) => s + listed.get(k)!, 0);
-  share.set(OTHER_KERNEL, { percent: otherPercent, source: "100% less every share above (A3)" });
+  // A listing whose tail fit overshoots (the estimates above sum past 100%) leaves nothing, never less.
+  const otherPercent = Math.max(0, restPercent);
+  share.set(OTHER_KERNEL, {
+    percent: otherPercent,
+    source:
+      restPercent >= 0
+        ? "100% less every share above (A3)"
+        : `100% less every share above (A3): they sum to ${(100 - restPercent).toFixed(2)}%, so none is left`,
+  });
 
   const entries: CostEntry[] = [...share.entries()].map(([symbol, v]) => ({
     symbol,

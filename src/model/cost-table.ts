@@ -21,3 +21,23 @@ export function stepCostNs(symbol: string): number {
 export function costEntry(symbol: string): CostEntry | undefined {
   return bySymbol.get(symbol);
 }
+
+/** A cost table that cannot price the model: a step with no finite, non-negative cost. */
+export class CostTableError extends Error {}
+
+/**
+ * `entries` checked as a cost table: every step of the committed table, each with a finite cost of 0 ns or more.
+ * Throws CostTableError naming the first step that is not.
+ */
+export function checkCostTable(entries: unknown): CostEntry[] {
+  if (!Array.isArray(entries)) throw new CostTableError("no entries (nvmesim calibrate writes them)");
+  const given = new Map<string, unknown>();
+  for (const e of entries as { symbol?: unknown; ns?: unknown }[]) given.set(String(e?.symbol), e?.ns);
+  for (const { symbol } of COST_TABLE) {
+    if (!given.has(symbol)) throw new CostTableError(`step ${symbol} has no entry`);
+    const ns = given.get(symbol);
+    if (typeof ns !== "number" || !Number.isFinite(ns) || ns < 0)
+      throw new CostTableError(`step ${symbol} costs ${JSON.stringify(ns)} ns (allowed: a finite number, 0 or more)`);
+  }
+  return entries as CostEntry[];
+}

@@ -11,11 +11,12 @@ import { describe, expect, it } from "vitest";
 import { validateConfig } from "../../src/model/config";
 import { layerOfSymbol } from "../../src/model/symbols";
 import { fioArgs, fioJob, FioJobError, fioJobFile } from "../../src/measure/fio-job";
-import { measure, measuredFromFiles } from "../../src/measure/measure";
+import { fioFailure, measure, measuredFromFiles, perfRefusal } from "../../src/measure/measure";
 import { layerShares, parsePerfReport, PerfReportError } from "../../src/measure/perf-report";
 import { MeasureRefused, REAL_SYSTEM, type Ran, type System } from "../../src/measure/system";
 import { ROOT } from "../../src/wasm/build";
 import { runCli, spawnCli } from "../cli/run-cli";
+import { canMeasure, fakeSystem, leftovers, until, whyNot } from "./machine";
 
 const FIXTURE = join(ROOT, "test/fixtures/perf/loop-randread-6.18.txt");
 const FIO_FIXTURE = join(ROOT, "test/fixtures/perf/loop-randread-6.18.fio.json");
@@ -114,33 +115,13 @@ describe("a perf report", () => {
   });
 });
 
-/** A stand-in machine: root or not, with or without programs, and a fio that fails. */
-function fakeSystem(o: { root?: boolean; missing?: string[]; fio?: Ran; perf?: Ran }): System & { calls: string[] } {
-  const calls: string[] = [];
-  const answer = (program: string, args: string[]): Ran => {
-    calls.push([program, ...args].join(" "));
-    if (program === "losetup" && args[0] === "--find") return { status: 0, stdout: "/dev/loop77\n", stderr: "" };
-    if (program === "losetup") return { status: 0, stdout: "", stderr: "" };
-    if (program === "perf") return o.perf ?? { status: 0, stdout: "", stderr: "" };
-    if (program === "fio") return o.fio ?? { status: 1, stdout: "", stderr: "fio: simulated failure" };
-    return { status: 0, stdout: "6.18-test\n", stderr: "" };
-  };
-  return {
-    calls,
-    run: async (p, a) => answer(p, a),
-    runSync: answer,
-    isRoot: () => o.root ?? true,
-    has: (p) => !(o.missing ?? []).includes(p),
-  };
-}
-
 describe("a measurement's cleanup and refusals", () => {
   const fio = validateConfig({ workload: { number_ios: 1000, size: "1m" } });
 
   it("detaches the loop device and removes its file when fio fails", async () => {
     const sys = fakeSystem({});
     await expect(measure(fio, { target: "loop", perf: false, allowWrite: false }, sys)).rejects.toThrow(
-      /simulated failure/,
+      "--target loop: fio failed: simulated failure",
     );
     expect(sys.calls.filter((c) => c.startsWith("losetup"))).toEqual([
       expect.stringMatching(/^losetup --find --show --direct-io=on \/.*nvmesim-measure-.*\/backing\.img$/),
@@ -167,7 +148,7 @@ describe("a measurement's cleanup and refusals", () => {
       return (err as Error).message;
     };
     expect(await refused(fakeSystem({ root: false }))).toBe(
-      "--target loop needs root (losetup attaches a loop device)",
+      "--target loop: needs root (losetup attaches a loop device)",
     );
     expect(await refused(fakeSystem({ missing: ["fio"] }))).toMatch(/needs fio \(apt-get install fio\)/);
     expect(await refused(fakeSystem({ missing: ["perf"] }), "loop", true)).toMatch(/--perf needs perf/);
@@ -190,43 +171,90 @@ describe("a measurement's cleanup and refusals", () => {
   });
 });
 
-const canMeasure =
-  REAL_SYSTEM.isRoot() && REAL_SYSTEM.has("fio") && REAL_SYSTEM.has("perf") && REAL_SYSTEM.has("losetup");
-const why = canMeasure ? "" : " (skipped: needs root, fio, perf and losetup on this machine)";
+describe("every refusal is one line that names what failed", () => {
+  const fio = validateConfig({ workload: { number_ios: 1000, size: "1m" } });
+  const message = async (sys: System, perf = false) => {
+    const err = await measure(fio, { target: "loop", perf, allowWrite: false }, sys).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MeasureRefused);
+    const text = (err as Error).message;
+    expect(text.split("\n")).toHaveLength(1);
+    return text;
+  };
+  // What fio 3.33 prints (stdout and stderr) for a target it cannot open, as reproduced here.
+  const fioCannotOpen = (error: string): Ran => ({
+    status: 1,
+    stdout: `fio: pid=5957, err=13/file:filesetup.c:805, func=open(/dev/loop77), error=${error}\n{\n  "fio version" : "fio-3.33"\n}\n`,
+    stderr:
+      "fio: cache invalidation of /dev/loop77 failed: Bad file descriptor\nfio: refusing extend of file due to read-only\n",
+  });
+
+  it("fio that cannot open its target: fio's own reason, not an internal error", async () => {
+    expect(await message(fakeSystem({ fio: fioCannotOpen("Permission denied") }))).toBe(
+      "--target loop: fio failed: open(/dev/loop77): Permission denied",
+    );
+    expect(fioFailure("fio: refusing extend of file due to read-only\n")).toBe(
+      "refusing extend of file due to read-only",
+    );
+  });
+
+  it("fio's EPERM under perf is fio's, and perf's own refusal names perf's reason", async () => {
+    expect(await message(fakeSystem({ fio: fioCannotOpen("Operation not permitted") }), true)).toMatch(
+      /^--target loop: fio failed: open\(\/dev\/loop77\): Operation not permitted$/,
+    );
+    const nonRoot =
+      "Error:\nAccess to performance monitoring and observability operations is limited.\nConsider adjusting /proc/sys/kernel/perf_event_paranoid setting to open\naccess to performance monitoring and observability operations for processes\n";
+    const text = await message(fakeSystem({ perf: { status: 255, stdout: "", stderr: nonRoot } }), true);
+    expect(text).toBe(
+      "--perf: perf is not permitted here (Access to performance monitoring and observability operations is limited.)",
+    );
+    expect(perfRefusal("fio: pid=1, err=1/file:x.c:1, func=open(/x), error=Operation not permitted")).toBeUndefined();
+  });
+
+  it("measure swap's bad sizes, before anything is made", async () => {
+    for (const args of [
+      ["--memory", "0"],
+      ["--memory", "4k", "--working-set", "8k"],
+    ]) {
+      const r = await runCli("measure", "swap", ...args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
+      expect(r.stderr).toMatch(
+        /--memory \d+: at least 16777216 bytes \(16m\): below it the program itself does not fit/,
+      );
+    }
+  });
+});
 
 describe("on this machine", () => {
   it.skipIf(!canMeasure)(
-    `measures a short randread on a loop device under perf${why}`,
+    `measures a short randread on a loop device under perf, and says what the machine can tell${whyNot}`,
     async () => {
-      const before = REAL_SYSTEM.runSync("losetup", ["-a"]).stdout;
+      const before = leftovers();
       const r = spawnCli(
-        "measure",
-        "--target",
-        "loop",
-        "--perf",
-        "--json",
-        "--number-ios",
-        "20000",
-        "--size",
-        "32m",
-        "--numjobs",
-        "1",
+        ...["measure", "--target", "loop", "--perf", "--json", "--number-ios", "20000", "--size", "32m"],
+        ...["--numjobs", "1"],
       );
       expect(r.code, r.stderr).toBe(0);
       const result = JSON.parse(r.stdout);
       expect(result["fio version"]).toMatch(/^fio-\d/);
       expect(result.jobs[0].read.iops).toBeGreaterThan(0);
       expect(result.jobs[0].read.total_ios).toBe(20000);
-      expect(result.nvmesim.profile.some((p: { layer: string }) => p.layer === "block")).toBe(true);
-      expect(REAL_SYSTEM.runSync("losetup", ["-a"]).stdout).toBe(before); // nothing left attached
+      const m = result.nvmesim.machine;
+      expect(result.nvmesim.layers.some((l: { layer: string }) => l.layer === "block")).toBe(true);
+      // Hardware counters: what perf stat says of cycles here, and the profile marked software-sampled without them.
+      const cycles = REAL_SYSTEM.runSync("perf", ["stat", "-x", ",", "-e", "cycles", "--", "true"]);
+      const hw = cycles.status === 0 && !/not supported|not counted/.test(cycles.stderr);
+      expect(m.hardwareCounters).toBe(hw);
+      if (!hw) expect(m.profileSampling).toMatch(/^software \(cpu-clock, hrtimer\)/);
+      expect(leftovers()).toBe(before); // nothing left attached, mounted or made
     },
     120_000,
   );
 
   it.skipIf(!canMeasure)(
-    `SIGTERM midway stops fio and perf and detaches the loop device${why}`,
+    `SIGTERM midway stops fio and perf and detaches the loop device${whyNot}`,
     async () => {
-      const before = REAL_SYSTEM.runSync("losetup", ["-a"]).stdout;
+      const before = leftovers();
       const child = spawn(
         process.execPath,
         [
@@ -245,14 +273,12 @@ describe("on this machine", () => {
       let stderr = "";
       child.stderr.on("data", (d) => (stderr += d));
       const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-      const deadline = Date.now() + 30_000;
-      while (REAL_SYSTEM.runSync("losetup", ["-a"]).stdout === before && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 100));
+      await until(() => REAL_SYSTEM.runSync("losetup", ["-a"]).stdout.includes("nvmesim-measure-"), 30_000);
       await new Promise((r) => setTimeout(r, 500)); // fio is running now
       child.kill("SIGTERM");
       expect(await exited).toBe(143);
       expect(stderr).toMatch(/SIGTERM: stopping and removing what this run created\n$/);
-      expect(REAL_SYSTEM.runSync("losetup", ["-a"]).stdout).toBe(before);
+      expect(leftovers()).toBe(before);
       expect(REAL_SYSTEM.runSync("pgrep", ["-f", "fio --name=nvmesim"]).stdout).toBe("");
     },
     120_000,

@@ -3,14 +3,14 @@
 // midway, no swap area, zram device, cgroup or temporary file of its own is left. Where the machine does not
 // allow it (root, zram, a v1 memory cgroup, cc), the real runs are skipped and say why.
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { measureSwap } from "../../src/measure/swap";
 import { MeasureRefused, REAL_SYSTEM, type System } from "../../src/measure/system";
 import { ROOT } from "../../src/wasm/build";
 import { spawnCli } from "../cli/run-cli";
+import { canSwap, leftovers, whyNoSwap } from "./machine";
 
 const options = {
   seconds: 1,
@@ -19,18 +19,6 @@ const options = {
   pattern: "sequential" as const,
   perf: false,
 };
-
-/** What a run could leave behind: swap areas, zram devices, nvmesim's cgroups and temporary folders. */
-function leftovers(): string {
-  return JSON.stringify({
-    swaps: readFileSync("/proc/swaps", "utf8"),
-    zram: readdirSync("/sys/block").filter((n) => n.startsWith("zram")),
-    cgroups: existsSync("/sys/fs/cgroup/memory")
-      ? readdirSync("/sys/fs/cgroup/memory").filter((n) => n.startsWith("nvmesim-"))
-      : [],
-    tmp: readdirSync(tmpdir()).filter((n) => n.startsWith("nvmesim-swap-")),
-  });
-}
 
 describe("measure swap refuses first", () => {
   it("without root, or with a working set that fits in memory, naming why", async () => {
@@ -49,17 +37,9 @@ describe("measure swap refuses first", () => {
   });
 });
 
-const canSwap =
-  REAL_SYSTEM.isRoot() &&
-  existsSync("/sys/class/zram-control") &&
-  existsSync("/sys/fs/cgroup/memory") &&
-  REAL_SYSTEM.has("cc") &&
-  REAL_SYSTEM.has("swapon");
-const why = canSwap ? "" : " (skipped: needs root, zram, a v1 memory cgroup and cc on this machine)";
-
 describe("on this machine", () => {
   it.skipIf(!canSwap)(
-    `swaps for real, then leaves nothing behind${why}`,
+    `swaps for real, then leaves nothing behind${whyNoSwap}`,
     () => {
       const before = leftovers();
       const r = spawnCli("measure", "swap", "--seconds", "2", "--memory", "32m", "--working-set", "96m", "--json");
@@ -74,17 +54,18 @@ describe("on this machine", () => {
   );
 
   it.skipIf(!canSwap)(
-    `a run that fails midway leaves nothing behind either${why}`,
+    `a run that fails midway leaves nothing behind either${whyNoSwap}`,
     async () => {
       const before = leftovers();
       // The machine as it is, but one step fails: after the zram device is added (mkswap), or once swap is on
-      // and the cgroup made (the program itself). Whatever was created by then must go.
-      for (const failing of ["mkswap", "sh"]) {
+      // and the cgroup made (the program itself, run through setpriv and the shell that joins the cgroup).
+      // Whatever was created by then must go.
+      for (const failing of ["mkswap", "toucher"]) {
         const sys: System = {
           ...REAL_SYSTEM,
           run: (program, args) =>
-            program === failing
-              ? Promise.resolve({ status: 1, stdout: "", stderr: `${program}: simulated failure` })
+            program === failing || (program !== "cc" && args.some((a) => a.endsWith(`/${failing}`)))
+              ? Promise.resolve({ status: 1, stdout: "", stderr: `${failing}: simulated failure` })
               : REAL_SYSTEM.run(program, args),
         };
         await expect(measureSwap(options, sys), failing).rejects.toThrow(/simulated failure/);
@@ -95,7 +76,7 @@ describe("on this machine", () => {
   );
 
   it.skipIf(!canSwap)(
-    `Ctrl-C midway stops the program and leaves nothing behind${why}`,
+    `Ctrl-C midway stops the program and leaves nothing behind${whyNoSwap}`,
     async () => {
       const before = leftovers();
       const child = spawn(process.execPath, [join(ROOT, "src/cli/bin.js"), "measure", "swap", "--seconds", "60"], {
