@@ -24,6 +24,8 @@ export interface System {
   isRoot(): boolean;
   /** Whether a program is on PATH. */
   has(program: string): boolean;
+  /** Removes what a dead nvmesim left (leftovers.ts); one line for each thing removed. */
+  sweep?(): string[];
   /** Starts a watchdog that removes this process's leftovers if it dies without cleaning up; returns its stop. */
   watch?(): () => void;
 }
@@ -108,6 +110,9 @@ export const REAL_SYSTEM: System = {
   has(program) {
     return spawnSync("sh", ["-c", `command -v ${program}`], { encoding: "utf8" }).status === 0;
   },
+  sweep() {
+    return sweepLeftovers(REAL_SYSTEM);
+  },
   watch() {
     // In a session of its own, so that a signal to nvmesim's process group does not reach it.
     const dog = spawn(
@@ -152,7 +157,7 @@ export function isStopping(): boolean {
  * a dead nvmesim left is removed first, and a watchdog removes this run's own if the process is killed.
  */
 export async function withCleanups<T>(sys: System, body: (cleanups: (() => void)[]) => Promise<T>): Promise<T> {
-  for (const line of sweepLeftovers(sys)) process.stderr.write(`nvmesim measure: left by an earlier run: ${line}\n`);
+  for (const line of sys.sweep?.() ?? []) process.stderr.write(`nvmesim measure: left by an earlier run: ${line}\n`);
   const cleanups: (() => void)[] = [];
   const stopWatch = sys.watch?.();
   if (stopWatch) cleanups.push(stopWatch);

@@ -1,7 +1,8 @@
 // Test helpers for the real-machine measurements: a stand-in System (root or not, programs missing, a fio
 // or perf that fails) that answers for the innermost program of a wrapped command line as the real one
 // would be asked, what a run could leave behind, and what this machine allows.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync } from "node:fs";
+import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { REAL_SYSTEM, type Ran, type System } from "../../src/measure/system";
 
@@ -66,4 +67,25 @@ export async function until(done: () => boolean, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   return done();
+}
+
+/**
+ * Runs `body` while no other test of the real machine runs (test files run in parallel, and each of these
+ * compares what is on the machine before and after): a lock folder in this test run's temporary folder.
+ */
+export async function alone<T>(body: () => Promise<T> | T): Promise<T> {
+  const lock = join(tmpdir(), "real-machine.lock");
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  try {
+    return await body();
+  } finally {
+    rmdirSync(lock);
+  }
 }

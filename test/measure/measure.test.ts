@@ -16,7 +16,7 @@ import { layerShares, parsePerfReport, PerfReportError } from "../../src/measure
 import { MeasureRefused, REAL_SYSTEM, type Ran, type System } from "../../src/measure/system";
 import { ROOT } from "../../src/wasm/build";
 import { runCli, spawnCli } from "../cli/run-cli";
-import { canMeasure, fakeSystem, leftovers, until, whyNot } from "./machine";
+import { canMeasure, fakeSystem, leftovers, until, whyNot, alone } from "./machine";
 
 const FIXTURE = join(ROOT, "test/fixtures/perf/loop-randread-6.18.txt");
 const FIO_FIXTURE = join(ROOT, "test/fixtures/perf/loop-randread-6.18.fio.json");
@@ -228,59 +228,61 @@ describe("every refusal is one line that names what failed", () => {
 describe("on this machine", () => {
   it.skipIf(!canMeasure)(
     `measures a short randread on a loop device under perf, and says what the machine can tell${whyNot}`,
-    async () => {
-      const before = leftovers();
-      const r = spawnCli(
-        ...["measure", "--target", "loop", "--perf", "--json", "--number-ios", "20000", "--size", "32m"],
-        ...["--numjobs", "1"],
-      );
-      expect(r.code, r.stderr).toBe(0);
-      const result = JSON.parse(r.stdout);
-      expect(result["fio version"]).toMatch(/^fio-\d/);
-      expect(result.jobs[0].read.iops).toBeGreaterThan(0);
-      expect(result.jobs[0].read.total_ios).toBe(20000);
-      const m = result.nvmesim.machine;
-      expect(result.nvmesim.layers.some((l: { layer: string }) => l.layer === "block")).toBe(true);
-      // Hardware counters: what perf stat says of cycles here, and the profile marked software-sampled without them.
-      const cycles = REAL_SYSTEM.runSync("perf", ["stat", "-x", ",", "-e", "cycles", "--", "true"]);
-      const hw = cycles.status === 0 && !/not supported|not counted/.test(cycles.stderr);
-      expect(m.hardwareCounters).toBe(hw);
-      if (!hw) expect(m.profileSampling).toMatch(/^software \(cpu-clock, hrtimer\)/);
-      expect(leftovers()).toBe(before); // nothing left attached, mounted or made
-    },
+    () =>
+      alone(async () => {
+        const before = leftovers();
+        const r = spawnCli(
+          ...["measure", "--target", "loop", "--perf", "--json", "--number-ios", "20000", "--size", "32m"],
+          ...["--numjobs", "1"],
+        );
+        expect(r.code, r.stderr).toBe(0);
+        const result = JSON.parse(r.stdout);
+        expect(result["fio version"]).toMatch(/^fio-\d/);
+        expect(result.jobs[0].read.iops).toBeGreaterThan(0);
+        expect(result.jobs[0].read.total_ios).toBe(20000);
+        const m = result.nvmesim.machine;
+        expect(result.nvmesim.layers.some((l: { layer: string }) => l.layer === "block")).toBe(true);
+        // Hardware counters: what perf stat says of cycles here, and the profile marked software-sampled without them.
+        const cycles = REAL_SYSTEM.runSync("perf", ["stat", "-x", ",", "-e", "cycles", "--", "true"]);
+        const hw = cycles.status === 0 && !/not supported|not counted/.test(cycles.stderr);
+        expect(m.hardwareCounters).toBe(hw);
+        if (!hw) expect(m.profileSampling).toMatch(/^software \(cpu-clock, hrtimer\)/);
+        expect(leftovers()).toBe(before); // nothing left attached, mounted or made
+      }),
     120_000,
   );
 
   it.skipIf(!canMeasure)(
     `SIGTERM midway stops fio and perf and detaches the loop device${whyNot}`,
-    async () => {
-      const before = leftovers();
-      const child = spawn(
-        process.execPath,
-        [
-          join(ROOT, "src/cli/bin.js"),
-          "measure",
-          "--target",
-          "loop",
-          "--perf",
-          "--number-ios",
-          "100000000",
-          "--size",
-          "32m",
-        ],
-        { stdio: ["ignore", "pipe", "pipe"] },
-      );
-      let stderr = "";
-      child.stderr.on("data", (d) => (stderr += d));
-      const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-      await until(() => REAL_SYSTEM.runSync("losetup", ["-a"]).stdout.includes("nvmesim-measure-"), 30_000);
-      await new Promise((r) => setTimeout(r, 500)); // fio is running now
-      child.kill("SIGTERM");
-      expect(await exited).toBe(143);
-      expect(stderr).toMatch(/SIGTERM: stopping and removing what this run created\n$/);
-      expect(leftovers()).toBe(before);
-      expect(REAL_SYSTEM.runSync("pgrep", ["-f", "fio --name=nvmesim"]).stdout).toBe("");
-    },
+    () =>
+      alone(async () => {
+        const before = leftovers();
+        const child = spawn(
+          process.execPath,
+          [
+            join(ROOT, "src/cli/bin.js"),
+            "measure",
+            "--target",
+            "loop",
+            "--perf",
+            "--number-ios",
+            "100000000",
+            "--size",
+            "32m",
+          ],
+          { stdio: ["ignore", "pipe", "pipe"] },
+        );
+        let stderr = "";
+        child.stderr.on("data", (d) => (stderr += d));
+        const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+        await until(() => REAL_SYSTEM.runSync("losetup", ["-a"]).stdout.includes("nvmesim-measure-"), 30_000);
+        await new Promise((r) => setTimeout(r, 500)); // fio is running now
+        child.kill("SIGTERM");
+        expect(await exited).toBe(143);
+        expect(stderr).toMatch(/SIGTERM: stopping and removing what this run created\n$/);
+        expect(leftovers()).toBe(before);
+        expect(REAL_SYSTEM.runSync("pgrep", ["-f", "fio --name=nvmesim"]).stdout).toBe("");
+      }),
     120_000,
   );
 });

@@ -10,7 +10,7 @@ import { measureSwap } from "../../src/measure/swap";
 import { MeasureRefused, REAL_SYSTEM, type System } from "../../src/measure/system";
 import { ROOT } from "../../src/wasm/build";
 import { spawnCli } from "../cli/run-cli";
-import { canSwap, leftovers, whyNoSwap } from "./machine";
+import { canSwap, leftovers, whyNoSwap, alone } from "./machine";
 
 const options = {
   seconds: 1,
@@ -40,61 +40,64 @@ describe("measure swap refuses first", () => {
 describe("on this machine", () => {
   it.skipIf(!canSwap)(
     `swaps for real, then leaves nothing behind${whyNoSwap}`,
-    () => {
-      const before = leftovers();
-      const r = spawnCli("measure", "swap", "--seconds", "2", "--memory", "32m", "--working-set", "96m", "--json");
-      expect(r.code, r.stderr).toBe(0);
-      const result = JSON.parse(r.stdout);
-      expect(result.swapIns).toBeGreaterThan(0);
-      expect(result.majorFaults).toBeGreaterThan(0);
-      expect(result.machine.kernel).toMatch(/^\d+\.\d+/);
-      expect(leftovers()).toBe(before);
-    },
+    () =>
+      alone(async () => {
+        const before = leftovers();
+        const r = spawnCli("measure", "swap", "--seconds", "2", "--memory", "32m", "--working-set", "96m", "--json");
+        expect(r.code, r.stderr).toBe(0);
+        const result = JSON.parse(r.stdout);
+        expect(result.swapIns).toBeGreaterThan(0);
+        expect(result.majorFaults).toBeGreaterThan(0);
+        expect(result.machine.kernel).toMatch(/^\d+\.\d+/);
+        expect(leftovers()).toBe(before);
+      }),
     120_000,
   );
 
   it.skipIf(!canSwap)(
     `a run that fails midway leaves nothing behind either${whyNoSwap}`,
-    async () => {
-      const before = leftovers();
-      // The machine as it is, but one step fails: after the zram device is added (mkswap), or once swap is on
-      // and the cgroup made (the program itself, run through setpriv and the shell that joins the cgroup).
-      // Whatever was created by then must go.
-      for (const failing of ["mkswap", "toucher"]) {
-        const sys: System = {
-          ...REAL_SYSTEM,
-          run: (program, args) =>
-            program === failing || (program !== "cc" && args.some((a) => a.endsWith(`/${failing}`)))
-              ? Promise.resolve({ status: 1, stdout: "", stderr: `${failing}: simulated failure` })
-              : REAL_SYSTEM.run(program, args),
-        };
-        await expect(measureSwap(options, sys), failing).rejects.toThrow(/simulated failure/);
-        expect(leftovers(), `after ${failing} failed`).toBe(before);
-      }
-    },
+    () =>
+      alone(async () => {
+        const before = leftovers();
+        // The machine as it is, but one step fails: after the zram device is added (mkswap), or once swap is on
+        // and the cgroup made (the program itself, run through setpriv and the shell that joins the cgroup).
+        // Whatever was created by then must go.
+        for (const failing of ["mkswap", "toucher"]) {
+          const sys: System = {
+            ...REAL_SYSTEM,
+            run: (program, args) =>
+              program === failing || (program !== "cc" && args.some((a) => a.endsWith(`/${failing}`)))
+                ? Promise.resolve({ status: 1, stdout: "", stderr: `${failing}: simulated failure` })
+                : REAL_SYSTEM.run(program, args),
+          };
+          await expect(measureSwap(options, sys), failing).rejects.toThrow(/simulated failure/);
+          expect(leftovers(), `after ${failing} failed`).toBe(before);
+        }
+      }),
     120_000,
   );
 
   it.skipIf(!canSwap)(
     `Ctrl-C midway stops the program and leaves nothing behind${whyNoSwap}`,
-    async () => {
-      const before = leftovers();
-      const child = spawn(process.execPath, [join(ROOT, "src/cli/bin.js"), "measure", "swap", "--seconds", "60"], {
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stderr = "";
-      child.stderr.on("data", (d) => (stderr += d));
-      const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-      const zramSwaps = () => (readFileSync("/proc/swaps", "utf8").match(/zram/g) ?? []).length;
-      const swapsBefore = zramSwaps();
-      const deadline = Date.now() + 30_000;
-      while (zramSwaps() === swapsBefore && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-      expect(zramSwaps()).toBe(swapsBefore + 1); // its own zram device is swapping now
-      child.kill("SIGINT");
-      expect(await exited).toBe(130);
-      expect(stderr).toMatch(/SIGINT: stopping and removing what this run created\n$/);
-      expect(leftovers()).toBe(before);
-    },
+    () =>
+      alone(async () => {
+        const before = leftovers();
+        const child = spawn(process.execPath, [join(ROOT, "src/cli/bin.js"), "measure", "swap", "--seconds", "60"], {
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stderr = "";
+        child.stderr.on("data", (d) => (stderr += d));
+        const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+        const zramSwaps = () => (readFileSync("/proc/swaps", "utf8").match(/zram/g) ?? []).length;
+        const swapsBefore = zramSwaps();
+        const deadline = Date.now() + 30_000;
+        while (zramSwaps() === swapsBefore && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+        expect(zramSwaps()).toBe(swapsBefore + 1); // its own zram device is swapping now
+        child.kill("SIGINT");
+        expect(await exited).toBe(130);
+        expect(stderr).toMatch(/SIGINT: stopping and removing what this run created\n$/);
+        expect(leftovers()).toBe(before);
+      }),
     120_000,
   );
 });

@@ -11,7 +11,7 @@ import { validateConfig } from "../../src/model/config";
 import { measure } from "../../src/measure/measure";
 import { MeasureRefused, REAL_SYSTEM } from "../../src/measure/system";
 import { storageOf } from "../../src/measure/target";
-import { canMeasure, leftovers, whyNot } from "./machine";
+import { canMeasure, leftovers, whyNot, alone } from "./machine";
 
 const hasFio = REAL_SYSTEM.has("fio");
 const noFio = hasFio ? "" : " (skipped: needs fio)";
@@ -39,34 +39,36 @@ const job = (rw: string) => validateConfig({ workload: { rw, bs: "4k", size: "1g
 describe("the user's files", () => {
   it.skipIf(!hasFio)(
     `a read job on a file smaller than --size reads at most the file, and changes nothing${noFio}`,
-    async () => {
-      const f = usersFile("small.txt");
-      const r = (await measure(job("randread"), { target: f.file, perf: false, allowWrite: false }, REAL_SYSTEM)) as {
-        jobs: { read: { total_ios: number } }[];
-        nvmesim: { machine: { targetNotes: string[] } };
-      };
-      expect(r.jobs[0].read.total_ios).toBe(200);
-      const covered = TEXT.length - (TEXT.length % 4096);
-      expect(r.nvmesim.machine.targetNotes).toEqual([
-        `size 1073741824: the file has ${TEXT.length} bytes, so the job covers its first ${covered}`,
-      ]);
-      expect(f.kept()).toBe(true);
-    },
+    () =>
+      alone(async () => {
+        const f = usersFile("small.txt");
+        const r = (await measure(job("randread"), { target: f.file, perf: false, allowWrite: false }, REAL_SYSTEM)) as {
+          jobs: { read: { total_ios: number } }[];
+          nvmesim: { machine: { targetNotes: string[] } };
+        };
+        expect(r.jobs[0].read.total_ios).toBe(200);
+        const covered = TEXT.length - (TEXT.length % 4096);
+        expect(r.nvmesim.machine.targetNotes).toEqual([
+          `size 1073741824: the file has ${TEXT.length} bytes, so the job covers its first ${covered}`,
+        ]);
+        expect(f.kept()).toBe(true);
+      }),
     60_000,
   );
 
   it.skipIf(!hasFio)(
     `a write job with --allow-write overwrites contents only: never extends or lays out${noFio}`,
-    async () => {
-      const f = usersFile("allowed.txt");
-      await expect(
-        measure(job("randwrite"), { target: f.file, perf: false, allowWrite: false }, REAL_SYSTEM),
-      ).rejects.toThrow(/the job writes and .* is an existing file: pass --allow-write/);
-      expect(f.kept()).toBe(true);
-      await measure(job("randwrite"), { target: f.file, perf: false, allowWrite: true }, REAL_SYSTEM);
-      expect(statSync(f.file).size).toBe(TEXT.length); // not extended to 1 GiB
-      expect(statSync(`${f.file}.link`).ino).toBe(statSync(f.file).ino); // the same file, written in place
-    },
+    () =>
+      alone(async () => {
+        const f = usersFile("allowed.txt");
+        await expect(
+          measure(job("randwrite"), { target: f.file, perf: false, allowWrite: false }, REAL_SYSTEM),
+        ).rejects.toThrow(/the job writes and .* is an existing file: pass --allow-write/);
+        expect(f.kept()).toBe(true);
+        await measure(job("randwrite"), { target: f.file, perf: false, allowWrite: true }, REAL_SYSTEM);
+        expect(statSync(f.file).size).toBe(TEXT.length); // not extended to 1 GiB
+        expect(statSync(`${f.file}.link`).ino).toBe(statSync(f.file).ino); // the same file, written in place
+      }),
     60_000,
   );
 
@@ -84,19 +86,20 @@ describe("the user's files", () => {
 
   it.skipIf(!hasFio)(
     `a missing path is refused unless --create, and nothing is created${noFio}`,
-    async () => {
-      const missing = join(dir, "not-there.bin");
-      const small = validateConfig({ workload: { rw: "randread", size: "1m", number_ios: 100, numjobs: 1 } });
-      const err = await measure(small, { target: missing, perf: false, allowWrite: false }, REAL_SYSTEM).catch(
-        (e: unknown) => e,
-      );
-      expect((err as Error).message).toBe(
-        `--target ${missing}: no such file: pass --create to let fio create it (1048576 bytes, written in full)`,
-      );
-      expect(existsSync(missing)).toBe(false);
-      await measure(small, { target: missing, perf: false, allowWrite: false, create: true }, REAL_SYSTEM);
-      expect(statSync(missing).size).toBe(1 << 20);
-    },
+    () =>
+      alone(async () => {
+        const missing = join(dir, "not-there.bin");
+        const small = validateConfig({ workload: { rw: "randread", size: "1m", number_ios: 100, numjobs: 1 } });
+        const err = await measure(small, { target: missing, perf: false, allowWrite: false }, REAL_SYSTEM).catch(
+          (e: unknown) => e,
+        );
+        expect((err as Error).message).toBe(
+          `--target ${missing}: no such file: pass --create to let fio create it (1048576 bytes, written in full)`,
+        );
+        expect(existsSync(missing)).toBe(false);
+        await measure(small, { target: missing, perf: false, allowWrite: false, create: true }, REAL_SYSTEM);
+        expect(statSync(missing).size).toBe(1 << 20);
+      }),
     60_000,
   );
 });
@@ -104,45 +107,47 @@ describe("the user's files", () => {
 describe("the loop target", () => {
   it.skipIf(!canMeasure)(
     `reads reach the disk under its backing file, and the result says so${whyNot}`,
-    async () => {
-      const before = leftovers();
-      const storage = storageOf(statSync(tmpdir()).dev);
-      const r = (await measure(
-        validateConfig({ workload: { rw: "randread", size: "64m", number_ios: 20000, numjobs: 1 } }),
-        { target: "loop", perf: false, allowWrite: false },
-        REAL_SYSTEM,
-      )) as {
-        nvmesim: { machine: { target: string; storage: { device: string | null; readsReachedStorage: number } } };
-      };
-      const m = r.nvmesim.machine;
-      expect(m.target).toMatch(/^loop device \/dev\/loop\d+ over a 67108864-byte file .*written before the run/);
-      if (storage) {
-        // Every read is a read of the disk (a file of holes gave 0 of 200,000 here).
-        expect(m.storage.device).toBe(storage.name);
-        expect(m.storage.readsReachedStorage).toBeGreaterThanOrEqual(20000 * 0.95);
-      } else expect(m.storage.device).toBeNull();
-      expect(leftovers()).toBe(before);
-    },
+    () =>
+      alone(async () => {
+        const before = leftovers();
+        const storage = storageOf(statSync(tmpdir()).dev);
+        const r = (await measure(
+          validateConfig({ workload: { rw: "randread", size: "64m", number_ios: 20000, numjobs: 1 } }),
+          { target: "loop", perf: false, allowWrite: false },
+          REAL_SYSTEM,
+        )) as {
+          nvmesim: { machine: { target: string; storage: { device: string | null; readsReachedStorage: number } } };
+        };
+        const m = r.nvmesim.machine;
+        expect(m.target).toMatch(/^loop device \/dev\/loop\d+ over a 67108864-byte file .*written before the run/);
+        if (storage) {
+          // Every read is a read of the disk (a file of holes gave 0 of 200,000 here).
+          expect(m.storage.device).toBe(storage.name);
+          expect(m.storage.readsReachedStorage).toBeGreaterThanOrEqual(20000 * 0.95);
+        } else expect(m.storage.device).toBeNull();
+        expect(leftovers()).toBe(before);
+      }),
     120_000,
   );
 
   it.skipIf(!canMeasure)(
     `loop:tmpfs puts the backing file in RAM, with no disk under it${whyNot}`,
-    async () => {
-      const before = leftovers();
-      const r = (await measure(
-        validateConfig({ workload: { rw: "randread", size: "32m", number_ios: 5000, numjobs: 1 } }),
-        { target: "loop:tmpfs", perf: false, allowWrite: false },
-        REAL_SYSTEM,
-      )) as {
-        jobs: { read: { total_ios: number } }[];
-        nvmesim: { machine: { target: string; storage: { device: null } } };
-      };
-      expect(r.jobs[0].read.total_ios).toBe(5000);
-      expect(r.nvmesim.machine.target).toMatch(/in RAM \(tmpfs\)/);
-      expect(r.nvmesim.machine.storage.device).toBeNull();
-      expect(leftovers()).toBe(before);
-    },
+    () =>
+      alone(async () => {
+        const before = leftovers();
+        const r = (await measure(
+          validateConfig({ workload: { rw: "randread", size: "32m", number_ios: 5000, numjobs: 1 } }),
+          { target: "loop:tmpfs", perf: false, allowWrite: false },
+          REAL_SYSTEM,
+        )) as {
+          jobs: { read: { total_ios: number } }[];
+          nvmesim: { machine: { target: string; storage: { device: null } } };
+        };
+        expect(r.jobs[0].read.total_ios).toBe(5000);
+        expect(r.nvmesim.machine.target).toMatch(/in RAM \(tmpfs\)/);
+        expect(r.nvmesim.machine.storage.device).toBeNull();
+        expect(leftovers()).toBe(before);
+      }),
     120_000,
   );
 });
