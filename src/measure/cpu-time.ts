@@ -2,15 +2,17 @@
 // accounting (sum_exec_runtime): the job's processes and threads through a
 // cgroup of their own (v1 cpuacct.usage, or v2 cpu.stat's usage_usec), which
 // counts threads that have exited too, and the kernel threads' schedstat
-// (/proc/PID/task/TID/schedstat) before and after, which holds the work the
-// I/O causes outside the job (a loop device's worker, kblockd, ksoftirqd).
-// Interrupt time is its own part only where the kernel accounts it apart
-// (CONFIG_IRQ_TIME_ACCOUNTING, seen as /proc/pressure/irq); elsewhere it is
-// inside the time of the task it interrupted. `perf stat -e task-clock` over
-// the same tasks, when perf is there, is the independent check.
+// (/proc/PID/schedstat: a kernel thread is one task) before and after, which
+// holds the work the I/O causes outside the job (a loop device's worker,
+// kblockd, ksoftirqd). Interrupt time is its own part only where the kernel
+// accounts it apart (CONFIG_IRQ_TIME_ACCOUNTING, seen as /proc/pressure/irq);
+// elsewhere it is inside the time of the task it interrupted. `cpuAccount`
+// lists the parts beside fio's own job entries, and `perf stat -e task-clock`
+// over the same tasks, when perf is there, is the independent check.
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ownCgroupName, removeCgroup } from "./leftovers";
+import type { ScopedProfile } from "./profile-scope";
 import type { System } from "./system";
 
 /** A cgroup the job runs in, for the scheduler's account of all its tasks. */
@@ -130,4 +132,106 @@ export function parseTaskClock(text: string): { totalNs: number; threads: Thread
     if (thread) threads.push({ tid: Number(thread[2]), comm: thread[1], ns });
   }
   return { totalNs, threads };
+}
+
+/** What the account reads of a fio job entry. */
+interface FioJobCpu {
+  usr_cpu: number;
+  sys_cpu: number;
+  job_runtime?: number;
+  read: { runtime: number };
+  write: { runtime: number };
+}
+
+export interface CpuPart {
+  part: string;
+  ns: number;
+  nsPerIo: number;
+  source: string;
+}
+
+export interface CpuAccount {
+  nsPerIo: number;
+  parts: CpuPart[];
+  kernelThreads: { comm: string; tid: number; ns: number }[];
+  /** fio's own usr+sys of its jobs (from its job entries): what fio reports, without its main process. */
+  fioJobEntries: { ns: number; nsPerIo: number };
+  /** perf stat -e task-clock over the same tasks (fio's, inherited; the kernel threads, per thread). */
+  check: { perfTaskClockNs: number; accountedNs: number; ratio: number } | null;
+  notes: string[];
+}
+
+/**
+ * fio's own CPU for its jobs, ns, from its job entries. Each entry's usr+sys share is of its job_runtime; under
+ * group_reporting both are sums over the jobs, so the product is every job's own CPU (the share alone is a
+ * per-job mean). fio's main process is in no entry.
+ */
+export function fioJobsNs(fio: { jobs: FioJobCpu[] }): number {
+  return fio.jobs.reduce(
+    (s, j) => s + ((j.usr_cpu + j.sys_cpu) / 100) * (j.job_runtime ?? Math.max(j.read.runtime, j.write.runtime)) * 1e6,
+    0,
+  );
+}
+
+/** The job's CPU in parts: fio's tasks (the scheduler's account), the kernel threads, interrupts. */
+export function cpuAccount(m: {
+  fio: { jobs: FioJobCpu[] };
+  ios: number;
+  fioSchedulerNs: number | undefined;
+  kthreads: ThreadTime[];
+  irqNs: number;
+  profile: ScopedProfile | undefined;
+  fioTaskClock: string | undefined;
+  kthreadTaskClock: string | undefined;
+}): CpuAccount {
+  const per = (ns: number) => (m.ios ? ns / m.ios : 0);
+  const jobsNs = fioJobsNs(m.fio);
+  const notes: string[] = [];
+  const parts: CpuPart[] = [];
+  if (m.fioSchedulerNs !== undefined)
+    parts.push({
+      part: "fio's processes and threads",
+      ns: m.fioSchedulerNs,
+      nsPerIo: per(m.fioSchedulerNs),
+      source: "the scheduler: the job's cgroup (every task, exited ones too)",
+    });
+  else {
+    parts.push({ part: "fio's jobs", ns: jobsNs, nsPerIo: per(jobsNs), source: "fio's job entries (usr+sys)" });
+    notes.push("no cgroup could be made (not root): fio's main process is not counted");
+  }
+  const kNs = m.kthreads.reduce((s, t) => s + t.ns, 0);
+  parts.push({
+    part: "kernel threads",
+    ns: kNs,
+    nsPerIo: per(kNs),
+    source: "schedstat of every kernel thread, before and after (the loop worker, kblockd, ksoftirqd, ...)",
+  });
+  if (irqTimeAccounted())
+    parts.push({ part: "interrupts", ns: m.irqNs, nsPerIo: per(m.irqNs), source: "/proc/stat irq+softirq, all CPUs" });
+  else {
+    notes.push("this kernel accounts interrupt time inside the task it interrupted (no /proc/pressure/irq)");
+    const idle = m.profile?.contexts.find((c) => c.context === "interrupts on idle CPUs");
+    if (idle)
+      parts.push({
+        part: "interrupts on idle CPUs",
+        ns: idle.ns,
+        nsPerIo: per(idle.ns),
+        source: "the profile: idle CPUs' samples in the job's I/O work",
+      });
+  }
+  const accountedNs = parts.reduce((s, p) => s + p.ns, 0);
+  let check: CpuAccount["check"] = null;
+  if (m.fioTaskClock !== undefined && m.kthreadTaskClock !== undefined) {
+    const perfNs = parseTaskClock(m.fioTaskClock).totalNs + parseTaskClock(m.kthreadTaskClock).totalNs;
+    const tasksNs = (m.fioSchedulerNs ?? jobsNs) + kNs;
+    check = { perfTaskClockNs: perfNs, accountedNs: tasksNs, ratio: perfNs ? tasksNs / perfNs : NaN };
+  }
+  return {
+    nsPerIo: per(accountedNs),
+    parts,
+    kernelThreads: m.kthreads.slice(0, 10).map(({ comm, tid, ns }) => ({ comm, tid, ns })),
+    fioJobEntries: { ns: jobsNs, nsPerIo: per(jobsNs) },
+    check,
+    notes,
+  };
 }

@@ -12,19 +12,19 @@ import { join } from "node:path";
 import type { RunConfig } from "../model/config";
 import { configJson, fnv1a64 } from "../run/result";
 import {
+  cpuAccount,
+  fioJobsNs,
   inCgroups,
   interruptNs,
-  irqTimeAccounted,
   kernelThreadDeltas,
   kernelThreadTimes,
   makeCpuCgroup,
-  parseTaskClock,
-  type ThreadTime,
+  type CpuAccount,
 } from "./cpu-time";
 import { fioArgs, fioJob, jobWrites, type FioJob } from "./fio-job";
 import { makeOwnDir, removeCgroup } from "./leftovers";
 import { layerShares, parsePerfReport, type PerfReport } from "./perf-report";
-import { IO_WORK_PARENT_REGEX, MIN_LISTED_SAMPLES, scopedProfile, type ScopedProfile } from "./profile-scope";
+import { scopedProfile, scopeSummary, type ScopedProfile } from "./profile-scope";
 import { isStopping, MeasureRefused, tied, withCleanups, type System } from "./system";
 import { openTarget, readsCompleted, type Target } from "./target";
 
@@ -63,24 +63,6 @@ interface Run {
   cpu: CpuAccount;
   readsReachedStorage: number | null;
   profile?: ScopedProfile;
-}
-
-interface CpuPart {
-  part: string;
-  ns: number;
-  nsPerIo: number;
-  source: string;
-}
-
-interface CpuAccount {
-  nsPerIo: number;
-  parts: CpuPart[];
-  kernelThreads: { comm: string; tid: number; ns: number }[];
-  /** fio's own usr+sys of its jobs (from its job entries): what fio reports, without its main process. */
-  fioJobEntries: { ns: number; nsPerIo: number };
-  /** perf stat -e task-clock over the same tasks (fio's, inherited; the kernel threads, per thread). */
-  check: { perfTaskClockNs: number; accountedNs: number; ratio: number } | null;
-  notes: string[];
 }
 
 /** Whether this CPU has hardware counters for perf (a VM often has none: `perf stat -e cycles` says not supported). */
@@ -182,81 +164,6 @@ async function runOnce(
   return { fio, ios, loadAverage, cpu, readsReachedStorage: reads, profile };
 }
 
-/**
- * fio's own CPU for its jobs, ns, from its job entries. Each entry's usr+sys share is of its job_runtime; under
- * group_reporting both are sums over the jobs, so the product is every job's own CPU (the share alone is a
- * per-job mean). fio's main process is in no entry.
- */
-function fioJobsNs(fio: FioJson): number {
-  return fio.jobs.reduce(
-    (s, j) => s + ((j.usr_cpu + j.sys_cpu) / 100) * (j.job_runtime ?? Math.max(j.read.runtime, j.write.runtime)) * 1e6,
-    0,
-  );
-}
-
-/** The job's CPU in parts: fio's tasks (the scheduler's account), the kernel threads, interrupts. */
-function cpuAccount(m: {
-  fio: FioJson;
-  ios: number;
-  fioSchedulerNs: number | undefined;
-  kthreads: ThreadTime[];
-  irqNs: number;
-  profile: ScopedProfile | undefined;
-  fioTaskClock: string | undefined;
-  kthreadTaskClock: string | undefined;
-}): CpuAccount {
-  const per = (ns: number) => (m.ios ? ns / m.ios : 0);
-  const jobsNs = fioJobsNs(m.fio);
-  const notes: string[] = [];
-  const parts: CpuPart[] = [];
-  if (m.fioSchedulerNs !== undefined)
-    parts.push({
-      part: "fio's processes and threads",
-      ns: m.fioSchedulerNs,
-      nsPerIo: per(m.fioSchedulerNs),
-      source: "the scheduler: the job's cgroup (every task, exited ones too)",
-    });
-  else {
-    parts.push({ part: "fio's jobs", ns: jobsNs, nsPerIo: per(jobsNs), source: "fio's job entries (usr+sys)" });
-    notes.push("no cgroup could be made (not root): fio's main process is not counted");
-  }
-  const kNs = m.kthreads.reduce((s, t) => s + t.ns, 0);
-  parts.push({
-    part: "kernel threads",
-    ns: kNs,
-    nsPerIo: per(kNs),
-    source: "schedstat of every kernel thread, before and after (the loop worker, kblockd, ksoftirqd, ...)",
-  });
-  if (irqTimeAccounted())
-    parts.push({ part: "interrupts", ns: m.irqNs, nsPerIo: per(m.irqNs), source: "/proc/stat irq+softirq, all CPUs" });
-  else {
-    notes.push("this kernel accounts interrupt time inside the task it interrupted (no /proc/pressure/irq)");
-    const idle = m.profile?.contexts.find((c) => c.context === "interrupts on idle CPUs");
-    if (idle)
-      parts.push({
-        part: "interrupts on idle CPUs",
-        ns: idle.ns,
-        nsPerIo: per(idle.ns),
-        source: "the profile: idle CPUs' samples in the job's I/O work",
-      });
-  }
-  const accountedNs = parts.reduce((s, p) => s + p.ns, 0);
-  let check: CpuAccount["check"] = null;
-  if (m.fioTaskClock !== undefined && m.kthreadTaskClock !== undefined) {
-    const perfNs = parseTaskClock(m.fioTaskClock).totalNs + parseTaskClock(m.kthreadTaskClock).totalNs;
-    const tasksNs = (m.fioSchedulerNs ?? jobsNs) + kNs;
-    check = { perfTaskClockNs: perfNs, accountedNs: tasksNs, ratio: perfNs ? tasksNs / perfNs : NaN };
-  }
-  return {
-    nsPerIo: per(accountedNs),
-    parts,
-    kernelThreads: m.kthreads.slice(0, 10).map(({ comm, tid, ns }) => ({ comm, tid, ns })),
-    fioJobEntries: { ns: jobsNs, nsPerIo: per(jobsNs) },
-    check,
-    notes,
-  };
-}
-
 /** The measured section: a simulation's keys, with what a real machine cannot tell as null. */
 function measuredSection(
   config: RunConfig,
@@ -293,6 +200,49 @@ function measuredSection(
   };
 }
 
+const SOFTWARE_SAMPLED =
+  "software (cpu-clock, hrtimer): time with interrupts off is charged where they are turned back on (_raw_spin_unlock_irq*), so interrupt handlers and the system-call entry (entry_SYSCALL_64) get few or no samples";
+
+/** What the machine and the runs tell beside fio's JSON: the target, its storage, the CPU, the profile's scope. */
+async function machineSection(target: Target, runs: Run[], mid: Run, sys: System) {
+  const iops = (r: Run) => r.fio.jobs.reduce((s, j) => s + j.read.iops + j.write.iops, 0);
+  const spread = (f: (r: Run) => number) => {
+    const xs = runs.map(f);
+    return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) };
+  };
+  const hw = await hardwareCounters(sys);
+  const reads = mid.readsReachedStorage;
+  return {
+    measured: true,
+    kernel: (await sys.run("uname", ["-r"])).stdout.trim() || "unknown",
+    target: target.describe,
+    targetNotes: target.notes,
+    fioVersion: mid.fio["fio version"],
+    storage: target.storage
+      ? {
+          device: target.storage.name,
+          readsReachedStorage: reads,
+          readsPerIo: reads !== null && mid.ios ? reads / mid.ios : null,
+        }
+      : { device: null, note: "no block device under the target (RAM)" },
+    loopDirectIo: target.loopDirectIo ?? null,
+    hardwareCounters: hw,
+    profileSampling: hw === false ? SOFTWARE_SAMPLED : "cpu-clock",
+    perfEvent: mid.profile?.event ?? null,
+    perfSamples: mid.profile?.samplesRecorded ?? null,
+    profileScope: mid.profile ? scopeSummary(mid.profile, mid.ios) : null,
+    cpu: mid.cpu,
+    repeats: runs.map((r, i) => ({
+      run: i + 1,
+      loadAverage: r.loadAverage,
+      iops: iops(r),
+      cpuNsPerIo: r.cpu.nsPerIo,
+      readsReachedStorage: r.readsReachedStorage,
+    })),
+    summary: { iops: spread(iops), cpuNsPerIo: spread((r) => r.cpu.nsPerIo) },
+  };
+}
+
 /** Runs `config`'s fio job for real; resolves with fio's JSON and the measured nvmesim section. */
 export async function measure(config: RunConfig, o: MeasureOptions, sys: System): Promise<Record<string, unknown>> {
   if (!sys.has("fio")) throw new MeasureRefused("nvmesim measure needs fio (apt-get install fio)");
@@ -317,59 +267,8 @@ export async function measure(config: RunConfig, o: MeasureOptions, sys: System)
     const runs: Run[] = [];
     for (let i = 0; i < repeat; i++) runs.push(await runOnce(job, target, o, sys, cleanups));
     // The run with the median CPU per I/O stands for all (its fio JSON and profile); each run is listed.
-    const byCpu = [...runs].sort((a, b) => a.cpu.nsPerIo - b.cpu.nsPerIo);
-    const mid = byCpu[(byCpu.length - 1) >> 1];
-    const iops = (r: Run) => r.fio.jobs.reduce((s, j) => s + j.read.iops + j.write.iops, 0);
-    const spread = (f: (r: Run) => number) => {
-      const xs = runs.map(f);
-      return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) };
-    };
-    const hw = await hardwareCounters(sys);
-    const machine = {
-      measured: true,
-      kernel: (await sys.run("uname", ["-r"])).stdout.trim() || "unknown",
-      target: target.describe,
-      targetNotes: target.notes,
-      fioVersion: mid.fio["fio version"],
-      storage: target.storage
-        ? {
-            device: target.storage.name,
-            readsReachedStorage: mid.readsReachedStorage,
-            readsPerIo: mid.ios && mid.readsReachedStorage !== null ? mid.readsReachedStorage / mid.ios : null,
-          }
-        : { device: null, note: "no block device under the target (RAM)" },
-      loopDirectIo: target.loopDirectIo ?? null,
-      hardwareCounters: hw,
-      profileSampling:
-        hw === false
-          ? "software (cpu-clock, hrtimer): time with interrupts off is charged where they are turned back on (_raw_spin_unlock_irq*), so interrupt handlers and the system-call entry (entry_SYSCALL_64) get few or no samples"
-          : "cpu-clock",
-      perfEvent: mid.profile?.event ?? null,
-      perfSamples: mid.profile?.samplesRecorded ?? null,
-      profileScope: mid.profile
-        ? {
-            frequencyHz: mid.profile.frequencyHz,
-            periodNs: mid.profile.periodNs,
-            samplesRecorded: mid.profile.samplesRecorded,
-            samplesMeasured: mid.profile.samplesMeasured,
-            leftOutPercent: mid.profile.leftOutPercent,
-            samplesPerIo: mid.ios ? mid.profile.samplesMeasured / mid.ios : null,
-            minListedSamples: MIN_LISTED_SAMPLES,
-            unlisted: mid.profile.unlisted,
-            contexts: mid.profile.contexts,
-            included: `the job's processes and threads, and any task's samples under ${IO_WORK_PARENT_REGEX}`,
-          }
-        : null,
-      cpu: mid.cpu,
-      repeats: runs.map((r, i) => ({
-        run: i + 1,
-        loadAverage: r.loadAverage,
-        iops: iops(r),
-        cpuNsPerIo: r.cpu.nsPerIo,
-        readsReachedStorage: r.readsReachedStorage,
-      })),
-      summary: { iops: spread(iops), cpuNsPerIo: spread((r) => r.cpu.nsPerIo) },
-    };
+    const mid = [...runs].sort((a, b) => a.cpu.nsPerIo - b.cpu.nsPerIo)[(runs.length - 1) >> 1];
+    const machine = await machineSection(target, runs, mid, sys);
     const profile = mid.profile ?? { entries: [], layers: [] };
     return {
       ...mid.fio,

@@ -207,3 +207,19 @@ export async function scopedProfile(data: string, root: number, hz: number, sys:
   if (scoped.samplesMeasured === 0) throw new Error("perf recorded no sample of the job's work");
   return scoped;
 }
+
+/** What a result says of the profile's scope: rate, samples recorded and kept, what was left out, where they ran. */
+export function scopeSummary(p: ScopedProfile, ios?: number) {
+  return {
+    frequencyHz: p.frequencyHz,
+    periodNs: p.periodNs,
+    samplesRecorded: p.samplesRecorded,
+    samplesMeasured: p.samplesMeasured,
+    leftOutPercent: p.leftOutPercent,
+    ...(ios === undefined ? {} : { samplesPerIo: ios ? p.samplesMeasured / ios : null }),
+    minListedSamples: MIN_LISTED_SAMPLES,
+    unlisted: p.unlisted,
+    contexts: p.contexts,
+    included: `the job's processes and threads, and any task's samples under ${IO_WORK_PARENT_REGEX}`,
+  };
+}

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { inCgroups } from "./cpu-time";
 import { makeOwnDir, ownCgroupName, ownSwapLabel, removeCgroup } from "./leftovers";
 import { DEFAULT_PERF_HZ, perfRefusal } from "./measure";
-import { MIN_LISTED_SAMPLES, scopedProfile } from "./profile-scope";
+import { scopedProfile, scopeSummary } from "./profile-scope";
 import { isStopping, MeasureRefused, tied, withCleanups, type System } from "./system";
 
 export interface SwapOptions {
@@ -196,17 +196,7 @@ export async function measureSwap(o: SwapOptions, sys: System): Promise<Record<s
       cpuNsPerFault: counts.majorFaults ? (counts.cpuUs * 1000) / counts.majorFaults : null,
       profile: report?.entries ?? [],
       layers: report?.layers ?? [],
-      profileScope: report
-        ? {
-            frequencyHz: report.frequencyHz,
-            samplesRecorded: report.samplesRecorded,
-            samplesMeasured: report.samplesMeasured,
-            leftOutPercent: report.leftOutPercent,
-            minListedSamples: MIN_LISTED_SAMPLES,
-            unlisted: report.unlisted,
-            contexts: report.contexts,
-          }
-        : null,
+      profileScope: report ? scopeSummary(report) : null,
     };
   });
 }
