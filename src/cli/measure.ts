@@ -77,21 +77,15 @@ async function measureSwapCommand(argv: string[], io: Io): Promise<number> {
       swapIns: number;
       swapOuts: number;
       cpuNsPerFault: number | null;
-      layers: { layer: string; percent: number }[];
+      layers: Layer[];
+      profileScope: Scope | null;
     };
     io.stdout(
       [
         `nvmesim measure swap: Linux ${n.machine.kernel}, swap on ${n.machine.swap}`,
         `  major faults ${n.majorFaults} (${Math.round(n.faultsPerSec)} per second); swap-ins ${n.swapIns}, swap-outs ${n.swapOuts}`,
         `  CPU ${n.cpuNsPerFault === null ? "-" : n.cpuNsPerFault.toFixed(0)} ns per major fault (the program's user+system time)`,
-        ...(n.layers.length
-          ? [
-              `  profile by layer: ${n.layers
-                .slice(0, 8)
-                .map((l) => `${l.layer} ${l.percent.toFixed(1)}%`)
-                .join(", ")}`,
-            ]
-          : []),
+        ...profileLines(n.profileScope, n.layers, "the program's"),
         "",
       ].join("\n"),
     );
@@ -139,6 +133,8 @@ export async function measureCommand(argv: string[], io: Io): Promise<number> {
     io.stdout(HELP);
     return 0;
   }
+  if (parsed.values.owner !== undefined && !boolFlag(parsed, "cleanup"))
+    throw new UsageError("--owner PID is for --cleanup (what that nvmesim left, once it is gone)");
   if (boolFlag(parsed, "cleanup")) {
     const owner = parsed.values.owner === undefined ? undefined : intFlag(parsed, "owner", 1, 2 ** 22, 0);
     const removed = sweepLeftovers(REAL_SYSTEM, owner);
@@ -196,18 +192,12 @@ function measuredSummary(r: Record<string, unknown>): string {
         check: { ratio: number } | null;
         notes: string[];
       };
-      profileScope: {
-        samplesRecorded: number;
-        samplesMeasured: number;
-        leftOutPercent: number;
-        frequencyHz: number;
-        samplesPerIo: number | null;
-      } | null;
+      profileScope: Scope | null;
       repeats: { run: number; loadAverage: number[]; iops: number; cpuNsPerIo: number }[];
       summary: { iops: Spread; cpuNsPerIo: Spread };
     };
     cpuNsPerIo: number | null;
-    layers: { layer: string; percent: number }[];
+    layers: Layer[];
   };
   const m = n.machine;
   const job = (r.jobs as Parameters<typeof directionLines>[0][])[0];
@@ -220,7 +210,9 @@ function measuredSummary(r: Record<string, unknown>): string {
     );
   lines.push(
     `  CPU ${n.cpuNsPerIo === null ? "-" : n.cpuNsPerIo.toFixed(0)} ns per I/O: ${m.cpu.parts.map((p) => `${p.part} ${p.nsPerIo.toFixed(0)}`).join(", ")}` +
-      (m.cpu.check ? ` (perf stat task-clock agrees to ${((m.cpu.check.ratio - 1) * 100).toFixed(1)}%)` : ""),
+      (m.cpu.check
+        ? `; perf stat's task-clock of the same tasks is ${(100 * Math.abs(1 / m.cpu.check.ratio - 1)).toFixed(1)}% ${m.cpu.check.ratio > 1 ? "less" : "more"}`
+        : ""),
   );
   lines.push(
     `  fio's own job entries: ${m.cpu.fioJobEntries.nsPerIo.toFixed(0)} ns per I/O (its main process left out)`,
@@ -236,17 +228,24 @@ function measuredSummary(r: Record<string, unknown>): string {
       ),
     );
   }
-  if (m.profileScope) {
-    const p = m.profileScope;
-    lines.push(
-      `  profile: ${p.samplesMeasured} of ${p.samplesRecorded} samples are the job's work (${p.leftOutPercent}% left out), ${p.frequencyHz} Hz, ${(p.samplesPerIo ?? 0).toFixed(2)} per I/O; ${m.hardwareCounters === false ? "software-sampled (no hardware counters here)" : "cpu-clock"}`,
-      `  profile by layer: ${n.layers
-        .slice(0, 8)
-        .map((l) => `${l.layer} ${l.percent.toFixed(1)}%`)
-        .join(", ")}`,
-    );
-  }
+  lines.push(...profileLines(m.profileScope, n.layers, "the job's"));
+  if (m.profileScope && m.hardwareCounters === false)
+    lines.push("  software-sampled: this CPU has no hardware counters");
   return lines.join("\n") + "\n";
 }
 
 type Spread = { median: number; min: number; max: number };
+type Layer = { layer: string; percent: number };
+type Scope = { samplesRecorded: number; samplesMeasured: number; leftOutPercent: number; frequencyHz: number };
+
+/** The profile's scope and its layers, as the summaries print them (nothing without a profile). */
+function profileLines(scope: Scope | null, layers: Layer[], whose: string): string[] {
+  if (!scope) return [];
+  return [
+    `  profile: ${scope.samplesMeasured} of ${scope.samplesRecorded} samples are ${whose} work (${scope.leftOutPercent}% left out) at ${scope.frequencyHz} Hz`,
+    `  profile by layer: ${layers
+      .slice(0, 8)
+      .map((l) => `${l.layer} ${l.percent.toFixed(1)}%`)
+      .join(", ")}`,
+  ];
+}

@@ -115,11 +115,11 @@ async function runOnce(
   const perfData = join(dir, "perf.data");
   const hz = o.perfHz ?? DEFAULT_PERF_HZ;
   const kthreads0 = kernelThreadTimes();
-  // Innermost first, each program tied to the one that starts it: fio; perf stat over it; the shell that joins
-  // the cgroup and says its pid; perf record of the machine; perf stat over the kernel threads.
-  let argv = tied(["fio", ...fioArgs(job)]);
+  // Innermost first, each program tied to the one that starts it: fio; the shell that says its pid and joins
+  // the cgroup (so the cgroup and perf stat count the same tasks); perf stat over it; perf record of the
+  // machine; perf stat over the kernel threads.
+  let argv = tied(inCgroups(cgroup ? [cgroup.path] : [], tied(["fio", ...fioArgs(job)]), rootPidFile));
   if (withPerf) argv = tied(["perf", "stat", "-e", "task-clock", "-x", ",", "-o", fioStat, "--", ...argv]);
-  argv = tied(inCgroups(cgroup ? [cgroup.path] : [], argv, rootPidFile));
   if (o.perf)
     argv = tied([
       ...["perf", "record", "-a", "-g", "-e", "cpu-clock", "-F", String(hz), "-q", "-o", perfData, "--"],
