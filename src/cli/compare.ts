@@ -13,10 +13,14 @@ function readResult(path: string): Comparable {
   } catch (err) {
     throw new UsageError(`${path}: not JSON (${(err as Error).message})`);
   }
-  const r = doc as Partial<Comparable>;
+  const r = (typeof doc === "object" && doc !== null ? doc : {}) as Partial<Comparable>;
   if (!Array.isArray(r.jobs) || !r.jobs[0]?.read || typeof r.nvmesim !== "object" || r.nvmesim === null)
     throw new UsageError(
       `${path}: not an nvmesim result (run --json or measure --json: fio's jobs and an nvmesim section)`,
+    );
+  if (r.jobs.length > 1)
+    throw new UsageError(
+      `${path}: ${r.jobs.length} job entries; compare reads one group (run --json, or --fio-json --group-reporting)`,
     );
   return doc as Comparable;
 }

@@ -1,6 +1,7 @@
 // nvmesim measure: the job `nvmesim run` would simulate, run for real with
 // fio (and perf), printed as a summary or, with --json, in the shape of
 // `nvmesim run --json`. --dry-run shows the fio job without running anything.
+import { readFileSync } from "node:fs";
 import { ConfigError, parseSize, validateConfig } from "../model/config";
 import { fioJob, FioJobError, fioJobFile } from "../measure/fio-job";
 import { DEFAULT_PERF_HZ, measure } from "../measure/measure";
@@ -60,7 +61,7 @@ async function measureSwapCommand(argv: string[], io: Io): Promise<number> {
         workingSetBytes: size("working-set", "192m"),
         pattern,
         perf: boolFlag(parsed, "perf"),
-        perfHz: intFlag(parsed, "perf-freq", 1, 100_000, DEFAULT_PERF_HZ),
+        perfHz: perfFrequency(parsed),
       },
       REAL_SYSTEM,
     );
@@ -91,6 +92,19 @@ async function measureSwapCommand(argv: string[], io: Io): Promise<number> {
     );
   }
   return 0;
+}
+
+/** --perf-freq, checked: only with --perf, from 100 Hz (fewer samples list nothing) to the kernel's limit. */
+function perfFrequency(parsed: ReturnType<typeof parseFlags>): number {
+  if (parsed.values["perf-freq"] === undefined) return DEFAULT_PERF_HZ;
+  if (!boolFlag(parsed, "perf")) throw new UsageError("--perf-freq is for --perf (the profile's sampling rate)");
+  let max = 100_000;
+  try {
+    max = Number(readFileSync("/proc/sys/kernel/perf_event_max_sample_rate", "utf8")) || max;
+  } catch {
+    // not Linux, or no perf events: the flag's own bound
+  }
+  return intFlag(parsed, "perf-freq", 100, max, DEFAULT_PERF_HZ);
 }
 
 const FLAGS: FlagSpec = {
@@ -141,6 +155,8 @@ export async function measureCommand(argv: string[], io: Io): Promise<number> {
     io.stdout(removed.length ? removed.map((l) => `removed ${l}\n`).join("") : "nothing of nvmesim's was left\n");
     return removed.some((l) => l.startsWith("could not")) ? 1 : 0;
   }
+  const perfHz = perfFrequency(parsed);
+  const repeat = intFlag(parsed, "repeat", 1, 1000, 1);
   let config;
   try {
     config = validateConfig(configFromFlags(parsed.values));
@@ -161,8 +177,8 @@ export async function measureCommand(argv: string[], io: Io): Promise<number> {
       {
         target: String(parsed.values.target),
         perf: boolFlag(parsed, "perf"),
-        perfHz: intFlag(parsed, "perf-freq", 1, 100_000, DEFAULT_PERF_HZ),
-        repeat: intFlag(parsed, "repeat", 1, 1000, 1),
+        perfHz,
+        repeat,
         allowWrite: boolFlag(parsed, "allow-write"),
         create: boolFlag(parsed, "create"),
       },
@@ -194,15 +210,19 @@ function measuredSummary(r: Record<string, unknown>): string {
       };
       profileScope: Scope | null;
       repeats: { run: number; loadAverage: number[]; iops: number; cpuNsPerIo: number }[];
+      shownRun: number;
       summary: { iops: Spread; cpuNsPerIo: Spread };
     };
     cpuNsPerIo: number | null;
     layers: Layer[];
+    profile: { symbol: string; percent: number; ci95: number }[];
   };
   const m = n.machine;
   const job = (r.jobs as Parameters<typeof directionLines>[0][])[0];
   const lines = [`nvmesim measure: ${m.target}, Linux ${m.kernel}, ${m.fioVersion}`];
   for (const note of m.targetNotes) lines.push(`  note: ${note}`);
+  if (m.repeats.length > 1)
+    lines.push(`  run ${m.shownRun} of ${m.repeats.length}, the one with the median CPU per I/O:`);
   lines.push(...directionLines(job));
   if (m.storage.device !== null)
     lines.push(
@@ -229,6 +249,13 @@ function measuredSummary(r: Record<string, unknown>): string {
     );
   }
   lines.push(...profileLines(m.profileScope, n.layers, "the job's"));
+  if (n.profile.length)
+    lines.push(
+      `  top functions (% of the job's samples, ±95%): ${n.profile
+        .slice(0, 8)
+        .map((f) => `${f.symbol} ${f.percent.toFixed(1)} ±${f.ci95.toFixed(1)}`)
+        .join(", ")}`,
+    );
   if (m.profileScope && m.hardwareCounters === false)
     lines.push("  software-sampled: this CPU has no hardware counters");
   return lines.join("\n") + "\n";

@@ -56,10 +56,10 @@ export function makeCpuCgroup(what: string, sys: System, cleanups: (() => void)[
 }
 
 /**
- * `argv` run by a shell that writes its pid to `pidFile` (the root of the job's tasks), joins each of `cgroups`,
- * then execs it.
+ * `argv` run by a shell that writes its pid to `pidFile` (the root of the job's tasks; none by default), joins
+ * each of `cgroups`, then execs it.
  */
-export function inCgroups(cgroups: string[], argv: string[], pidFile: string): string[] {
+export function inCgroups(cgroups: string[], argv: string[], pidFile = "/dev/null"): string[] {
   return [
     "sh",
     "-c",
@@ -110,10 +110,12 @@ export function kernelThreadDeltas(before: Map<number, ThreadTime>, after: Map<n
 /** Whether the kernel accounts interrupt time apart from the tasks it interrupts (CONFIG_IRQ_TIME_ACCOUNTING). */
 export const irqTimeAccounted = () => existsSync("/proc/pressure/irq");
 
-/** Interrupt time so far, all CPUs (/proc/stat's irq and softirq, in USER_HZ ticks of 10 ms), ns. */
-export function interruptNs(): number {
-  const cpu = readFileSync("/proc/stat", "utf8").split("\n")[0].split(/\s+/);
-  return (Number(cpu[6]) + Number(cpu[7])) * 1e7;
+/** The machine's CPU time so far, all CPUs (/proc/stat, in USER_HZ ticks of 10 ms), ns: busy, and interrupts. */
+export function machineCpuNs(): { busyNs: number; interruptNs: number } {
+  // cpu  user nice system idle iowait irq softirq steal ...
+  const [, user, nice, system, , , irq, softirq] = readFileSync("/proc/stat", "utf8").split("\n")[0].split(/\s+/);
+  const ticks = (...xs: string[]) => xs.reduce((s, x) => s + Number(x), 0) * 1e7;
+  return { busyNs: ticks(user, nice, system, irq, softirq), interruptNs: ticks(irq, softirq) };
 }
 
 /** `perf stat -e task-clock -x,` output: the total, and per thread with --per-thread ("comm-tid,msec,...,ns,..."). */
@@ -158,6 +160,8 @@ export interface CpuAccount {
   fioJobEntries: { ns: number; nsPerIo: number };
   /** perf stat -e task-clock over the same tasks (fio's, inherited; the kernel threads, per thread). */
   check: { perfTaskClockNs: number; accountedNs: number; ratio: number } | null;
+  /** The rest of the machine meanwhile: busy CPU time (/proc/stat) no part and not perf holds; I/Os on other disks. */
+  otherWork?: { cpuNs: number; perfNs: number | null; diskIos: number };
   notes: string[];
 }
 

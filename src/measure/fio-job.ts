@@ -35,12 +35,12 @@ export function fioJob(config: RunConfig, filename: string, target?: JobTarget):
   const f = w as FioWorkload;
   const options: [string, string][] = [
     ["name", "nvmesim"],
-    ["filename", filename],
+    ["filename", filename.replace(/:/g, "\\:")], // fio splits filename at ':' (several files): a colon of the name is escaped
     ["rw", f.rw],
     ["bs", String(f.bs)],
     ["size", String(target?.sizeBytes ?? f.size)],
-    // sync: one I/O at a time with pread/pwrite; async: the modern path's io_uring.
-    ["ioengine", f.ioengine === "sync" ? "psync" : "io_uring"],
+    // sync: one I/O at a time with pread/pwrite (pvsync2 to poll with hipri); async: the modern path's io_uring.
+    ["ioengine", f.ioengine === "sync" ? (f.hipri ? "pvsync2" : "psync") : "io_uring"],
     ["iodepth", String(f.iodepth)],
     ["numjobs", String(f.numjobs)],
     ["direct", "1"], // the model has no page cache
@@ -60,6 +60,9 @@ export function fioJob(config: RunConfig, filename: string, target?: JobTarget):
       `${f.runtime}s`,
     ]);
   const notes = [
+    ...(f.number_ios % f.numjobs
+      ? [`number_ios ${f.number_ios}: each of the ${f.numjobs} jobs does ${Math.ceil(f.number_ios / f.numjobs)}`]
+      : []),
     `path ${config.path}: the machine runs its own kernel's block path`,
     `device.preset ${config.device.preset}: the device is ${filename}`,
     `cpus ${config.cpus}: fio runs on this machine's CPUs`,

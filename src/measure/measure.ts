@@ -15,9 +15,9 @@ import {
   cpuAccount,
   fioJobsNs,
   inCgroups,
-  interruptNs,
   kernelThreadDeltas,
   kernelThreadTimes,
+  machineCpuNs,
   makeCpuCgroup,
   type CpuAccount,
 } from "./cpu-time";
@@ -26,7 +26,7 @@ import { makeOwnDir, removeCgroup } from "./leftovers";
 import { layerShares, parsePerfReport, type PerfReport } from "./perf-report";
 import { scopedProfile, scopeSummary, type ScopedProfile } from "./profile-scope";
 import { isStopping, MeasureRefused, tied, withCleanups, type System } from "./system";
-import { openTarget, readsCompleted, type Target } from "./target";
+import { diskIos, openTarget, otherIos, readsCompleted, type Target } from "./target";
 
 export interface MeasureOptions {
   target: string;
@@ -120,11 +120,15 @@ async function runOnce(
   // machine; perf stat over the kernel threads.
   let argv = tied(inCgroups(cgroup ? [cgroup.path] : [], tied(["fio", ...fioArgs(job)]), rootPidFile));
   if (withPerf) argv = tied(["perf", "stat", "-e", "task-clock", "-x", ",", "-o", fioStat, "--", ...argv]);
+  // perf record in a cgroup of its own: the profiler's CPU is neither the job's nor the rest of the machine's.
+  const perfCgroup = o.perf && cgroup ? makeCpuCgroup("perf", sys, cleanups) : undefined;
   if (o.perf)
-    argv = tied([
-      ...["perf", "record", "-a", "-g", "-e", "cpu-clock", "-F", String(hz), "-q", "-o", perfData, "--"],
-      ...argv,
-    ]);
+    argv = tied(
+      inCgroups(perfCgroup ? [perfCgroup.path] : [], [
+        ...["perf", "record", "-a", "-g", "-e", "cpu-clock", "-F", String(hz), "-q", "-o", perfData, "--"],
+        ...argv,
+      ]),
+    );
   if (withPerf)
     argv = [
       "perf",
@@ -133,10 +137,14 @@ async function runOnce(
     ];
   const loadAverage = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).map(Number);
   const reads0 = target.storage ? readsCompleted(target.storage) : NaN;
-  const irq0 = interruptNs();
+  const disks0 = diskIos();
+  const machine0 = machineCpuNs();
   const ran = await sys.run(argv[0], argv.slice(1));
-  const irqNs = interruptNs() - irq0;
+  const machine1 = machineCpuNs();
+  const irqNs = machine1.interruptNs - machine0.interruptNs;
   const reads = target.storage ? readsCompleted(target.storage) - reads0 : null;
+  const ours = [target.filename.replace(/^\/dev\//, ""), target.storage?.name].filter((n) => n !== undefined);
+  const otherDiskIos = otherIos(disks0, diskIos(), ours);
   const kthreads = kernelThreadDeltas(kthreads0, kernelThreadTimes());
   if (ran.status !== 0 && isStopping()) await new Promise(() => {}); // the signal handler ends the process
   const refusal = perfRefusal(ran.stderr);
@@ -146,6 +154,10 @@ async function runOnce(
     throw new MeasureRefused(`--target ${o.target}: fio failed: ${fioFailure(ran.stdout + "\n" + ran.stderr)}`);
   const fio = JSON.parse(ran.stdout.slice(ran.stdout.indexOf("{"))) as FioJson;
   const ios = fio.jobs.reduce((s, j) => s + j.read.total_ios + j.write.total_ios, 0);
+  if (ios === 0)
+    throw new MeasureRefused(
+      `--target ${o.target}: fio did no I/O: ${fioFailure(ran.stdout + "\n" + ran.stderr) || "it gave no reason"}`,
+    );
   let profile: ScopedProfile | undefined;
   if (o.perf) profile = await scopedProfile(perfData, Number(readFileSync(rootPidFile, "utf8")), hz, sys);
   const fioSchedulerNs = cgroup?.usageNs();
@@ -160,6 +172,16 @@ async function runOnce(
     fioTaskClock: readIfThere(fioStat),
     kthreadTaskClock: readIfThere(kthreadStat),
   });
+  // What else the machine did meanwhile: CPU time nobody above (nor perf) accounts for, and I/O on other disks.
+  const perfNs = perfCgroup ? perfCgroup.usageNs() : null;
+  if (perfCgroup) removeCgroup(perfCgroup.path, sys);
+  const accountedNs = cpu.parts.reduce((s, p) => s + p.ns, 0) + (perfNs ?? 0);
+  const otherCpuNs = Math.max(0, machine1.busyNs - machine0.busyNs - accountedNs);
+  cpu.otherWork = { cpuNs: otherCpuNs, perfNs, diskIos: otherDiskIos };
+  if (otherCpuNs > Math.max(0.1 * cpu.nsPerIo * ios, 5e7) || otherDiskIos > 100 + 0.01 * ios)
+    cpu.notes.push(
+      `other work ran meanwhile (${(otherCpuNs / 1e6).toFixed(0)} ms of CPU and ${otherDiskIos} I/Os on other disks): the kernel threads' part and the profile's I/O work may hold some of it; a quiet machine or --repeat tells`,
+    );
   rmSync(dir, { recursive: true, force: true });
   return { fio, ios, loadAverage, cpu, readsReachedStorage: reads, profile };
 }
@@ -232,6 +254,8 @@ async function machineSection(target: Target, runs: Run[], mid: Run, sys: System
     perfSamples: mid.profile?.samplesRecorded ?? null,
     profileScope: mid.profile ? scopeSummary(mid.profile, mid.ios) : null,
     cpu: mid.cpu,
+    /** The run whose fio JSON, CPU parts and profile the result shows (the median CPU per I/O), 1-based. */
+    shownRun: runs.indexOf(mid) + 1,
     repeats: runs.map((r, i) => ({
       run: i + 1,
       loadAverage: r.loadAverage,

@@ -8,7 +8,7 @@
 // Every listed function has at least `MIN_LISTED_SAMPLES` samples, and
 // carries its 95% sampling interval.
 import { layerOfSymbol, type MeasuredLayer } from "../model/symbols";
-import type { System } from "./system";
+import { MeasureRefused, type System } from "./system";
 
 /** The kernel functions in whose call chains the job's I/O work runs outside the job's own tasks. */
 export const IO_WORK_PARENTS = [
@@ -204,7 +204,10 @@ export async function scopedProfile(data: string, root: number, hz: number, sys:
   ]);
   if (r.status !== 0) throw new Error(`perf report failed: ${r.stderr.trim()}`);
   const scoped = scopeProfile(parseScopedRows(r.stdout), jobTids(parseTasks(tasks.stdout), root), hz);
-  if (scoped.samplesMeasured === 0) throw new Error("perf recorded no sample of the job's work");
+  if (scoped.samplesMeasured === 0)
+    throw new MeasureRefused(
+      `--perf: perf took no sample of the job's work at ${hz} Hz: raise --perf-freq or run longer`,
+    );
   return scoped;
 }
 

@@ -88,6 +88,16 @@ function requireMachine(o: SwapOptions, sys: System): void {
     );
   if (o.workingSetBytes <= o.memoryBytes)
     throw new MeasureRefused(`--working-set must be more than --memory (${o.workingSetBytes} <= ${o.memoryBytes})`);
+  const meminfo = readFileSync("/proc/meminfo", "utf8");
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(meminfo)?.[1]) * 1024;
+  if (o.memoryBytes > kb("MemAvailable") / 2)
+    throw new MeasureRefused(
+      `--memory ${o.memoryBytes}: at most half the memory available (${kb("MemAvailable")} bytes), so the rest of the machine keeps room`,
+    );
+  if (o.workingSetBytes > kb("MemTotal"))
+    throw new MeasureRefused(
+      `--working-set ${o.workingSetBytes}: at most this machine's memory (${kb("MemTotal")} bytes): its pages swap to a zram device in RAM, and filling it is not bounded by --seconds`,
+    );
   if (!sys.isRoot()) throw new MeasureRefused("measure swap needs root (a zram device, swapon and a memory cgroup)");
   if (!existsSync(MEMORY_CGROUP_V1))
     throw new MeasureRefused(`measure swap needs a memory cgroup (cgroup v1 at ${MEMORY_CGROUP_V1})`);
@@ -171,7 +181,7 @@ export async function measureSwap(o: SwapOptions, sys: System): Promise<Record<s
       const oom = Number(/oom_kill (\d+)/.exec(readFileSync(join(cgroup, "memory.oom_control"), "utf8"))?.[1]) > 0;
       if (oom)
         throw new MeasureRefused(
-          `--memory ${o.memoryBytes}: the cgroup's limit is too small, the kernel killed the program (OOM); give it more`,
+          `the kernel's OOM killer stopped the program in its cgroup (--memory ${o.memoryBytes}, --working-set ${o.workingSetBytes}): its swap could not take the working set`,
         );
       throw new Error(`the swap program failed (exit ${run.status}): ${run.stderr.trim()}`);
     }

@@ -12,8 +12,20 @@
 // Where there is a block device under the target, its reads are counted
 // before and after (/proc/diskstats), so the result says whether reads
 // reached storage.
-import { closeSync, fsyncSync, openSync, readFileSync, rmSync, statfsSync, statSync, writeSync } from "node:fs";
-import { join } from "node:path";
+import {
+  closeSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statfsSync,
+  statSync,
+  writeSync,
+} from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { makeOwnDir, SHM_DIR } from "./leftovers";
 import { MeasureRefused, type System } from "./system";
 
@@ -56,10 +68,14 @@ export interface TargetOptions {
 
 const refuse = (spec: string, why: string) => new MeasureRefused(`--target ${spec}: ${why}`);
 
+/** A device number's major and minor (glibc's major() and minor()). */
+function devNumbers(dev: number): [number, number] {
+  return [((dev >> 8) & 0xfff) | (Math.floor(dev / 2 ** 32) & ~0xfff), (dev & 0xff) | ((dev >> 12) & 0xfff00)];
+}
+
 /** The block device a device number names, from /proc/diskstats; undefined when none (tmpfs, overlay). */
 export function storageOf(dev: number): Storage | undefined {
-  const major = ((dev >> 8) & 0xfff) | (Math.floor(dev / 2 ** 32) & ~0xfff);
-  const minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+  const [major, minor] = devNumbers(dev);
   if (major === 0) return undefined;
   const line = readFileSync("/proc/diskstats", "utf8")
     .split("\n")
@@ -76,6 +92,25 @@ export function readsCompleted(storage: Storage): number {
     .map((l) => l.trim().split(/\s+/))
     .find((f) => f[0] === major && f[1] === minor);
   return line ? Number(line[3]) : NaN;
+}
+
+/** I/Os completed so far on each whole disk (/proc/diskstats' reads and writes; partitions are in their disk's). */
+export function diskIos(): Map<string, number> {
+  const disks = new Set(readdirSafe("/sys/block"));
+  const out = new Map<string, number>();
+  for (const f of readFileSync("/proc/diskstats", "utf8")
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/)))
+    if (disks.has(f[2])) out.set(f[2], Number(f[3]) + Number(f[7]));
+  return out;
+}
+
+/** I/Os between two readings on disks other than `ours` (and the disks holding them as partitions). */
+export function otherIos(before: Map<string, number>, after: Map<string, number>, ours: string[]): number {
+  let n = 0;
+  for (const [disk, ios] of after)
+    if (!ours.some((o) => o === disk || o.startsWith(disk))) n += ios - (before.get(disk) ?? 0);
+  return n;
 }
 
 /** The size the job covers on a target of `haveBytes`: at most that, whole blocks; refused below one block. */
@@ -96,22 +131,12 @@ export async function openTarget(
 ): Promise<Target> {
   if (spec === "loop" || spec === "loop:tmpfs") return loopTarget(spec, o, sys, cleanups);
   if (spec.startsWith("loop:")) throw refuse(spec, "allowed: loop, loop:tmpfs, a block device or a file");
+  if (spec === "" || spec === "-") throw refuse(`'${spec}'`, "allowed: loop, loop:tmpfs, a block device or a file");
   let s;
   try {
     s = statSync(spec);
   } catch {
-    if (spec.startsWith("/dev/")) throw refuse(spec, "no such device");
-    if (!o.create)
-      throw refuse(spec, `no such file: pass --create to let fio create it (${o.sizeBytes} bytes, written in full)`);
-    const notes = [`${spec} did not exist: fio created it (--create) and it is the user's to keep`];
-    return {
-      filename: spec,
-      describe: `new file ${spec}`,
-      sizeBytes: o.sizeBytes,
-      fioOptions: [],
-      exists: false,
-      notes,
-    };
+    return newFileTarget(spec, o);
   }
   const what = s.isBlockDevice() ? "block device" : s.isFile() ? "file" : undefined;
   if (!what) throw refuse(spec, "not a block device or a file");
@@ -120,6 +145,10 @@ export async function openTarget(
       spec,
       `the job writes and ${spec} is an existing ${what}: pass --allow-write to let it overwrite its contents`,
     );
+  if (what === "block device" && o.writes) {
+    const user = deviceUser(s.rdev);
+    if (user) throw refuse(spec, `${user}: writing to it would corrupt what uses it`);
+  }
   const notes: string[] = [];
   let haveBytes = s.size;
   if (what === "block device") {
@@ -136,8 +165,94 @@ export async function openTarget(
     fioOptions: [["allow_file_create", "0"]],
     exists: true,
     notes,
-    storage: storageOf(what === "block device" ? s.rdev : s.dev),
+    storage: what === "block device" ? storageUnder(s.rdev) : storageOf(s.dev),
   };
+}
+
+/** A file fio is to create (--create): only a plain new name in a folder that exists. */
+function newFileTarget(spec: string, o: TargetOptions): Target {
+  if (spec.startsWith("/dev/")) throw refuse(spec, "no such device");
+  let link = false;
+  try {
+    link = lstatSync(spec).isSymbolicLink();
+  } catch {
+    // nothing there at all
+  }
+  if (link) throw refuse(spec, "a symbolic link to nothing: name the file it should point to");
+  if (spec.endsWith("/")) throw refuse(spec, "no such folder (a file is measured, not a folder)");
+  const folder = dirname(resolve(spec));
+  let parent;
+  try {
+    parent = statSync(folder);
+  } catch {
+    throw refuse(spec, `no such folder ${folder}`);
+  }
+  if (!parent.isDirectory()) throw refuse(spec, `${folder} is not a folder`);
+  if (!o.create)
+    throw refuse(spec, `no such file: pass --create to let fio create it (${o.sizeBytes} bytes, written in full)`);
+  return {
+    filename: spec,
+    describe: `new file ${spec}`,
+    sizeBytes: o.sizeBytes,
+    fioOptions: [],
+    exists: false,
+    notes: [`${spec} did not exist: fio created it (--create) and it is the user's to keep`],
+    storage: storageOf(parent.dev),
+  };
+}
+
+/** What uses the block device `rdev` or a partition of it (a mount, swap, a device-mapper holder); undefined if nothing. */
+function deviceUser(rdev: number): string | undefined {
+  const [major, minor] = devNumbers(rdev);
+  const sys = (ma: number, mi: number) => {
+    try {
+      return realpathSync(`/sys/dev/block/${ma}:${mi}`);
+    } catch {
+      return undefined;
+    }
+  };
+  const disk = sys(major, minor);
+  // The device itself, or a partition of it (its sysfs folder sits inside the disk's).
+  const isOurs = (ma: number, mi: number) => {
+    const path = sys(ma, mi);
+    return path !== undefined && disk !== undefined && (path === disk || dirname(path) === disk);
+  };
+  for (const line of readFileSync("/proc/self/mountinfo", "utf8").split("\n")) {
+    const f = line.split(" ");
+    const [ma, mi] = (f[2] ?? "").split(":").map(Number);
+    if (f[2] && isOurs(ma, mi)) return `mounted at ${f[4]}`;
+  }
+  for (const line of readFileSync("/proc/swaps", "utf8").split("\n").slice(1)) {
+    const device = line.split(/\s+/)[0];
+    try {
+      const r = device ? statSync(device).rdev : -1;
+      if (r >= 0 && isOurs(...devNumbers(r))) return `in use as swap (${device})`;
+    } catch {
+      // not a device
+    }
+  }
+  const holders = disk ? readdirSafe(join(disk, "holders")) : [];
+  return holders.length ? `held by ${holders.join(", ")}` : undefined;
+}
+
+const readdirSafe = (dir: string) => {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+};
+
+/** The storage under a block device: for a loop device, the device under its backing file; else itself. */
+function storageUnder(rdev: number): Storage | undefined {
+  const own = storageOf(rdev);
+  if (!own?.name.startsWith("loop")) return own;
+  try {
+    const backing = readFileSync(`/sys/block/${own.name}/loop/backing_file`, "utf8").trim();
+    return storageOf(statSync(backing.replace(/ \(deleted\)$/, "")).dev);
+  } catch {
+    return own;
+  }
 }
 
 /** Writes `sizeBytes` of data that no layer can answer without reading it back (no holes, no repeats). */

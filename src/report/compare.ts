@@ -20,7 +20,11 @@ export interface Comparable {
     cpuNsPerIo: number | null;
     profile: { symbol: string; layer: string; percent: number }[];
     layers: { layer: string; percent: number }[];
-    machine?: { kernel?: string; target?: string };
+    machine?: {
+      kernel?: string;
+      target?: string;
+      profileScope?: { samplesMeasured: number; minListedSamples: number; unlisted: { percent: number } } | null;
+    };
   };
 }
 
@@ -37,9 +41,22 @@ export interface Comparison {
   metrics: CompareRow[];
   layers: CompareRow[];
   functions: CompareRow[];
-  /** Functions with at least `SHARE_MIN` percent on one side and none on the other. */
+  /** Functions with at least `SHARE_MIN` percent on one side and none on the other (that would have listed them). */
   onlyA: string[];
   onlyB: string[];
+  /** What each side's profile lists, where it leaves functions out (a measurement lists those with enough samples). */
+  listing: [string | null, string | null];
+}
+
+/** The share (%) below which a side lists no function, and a line saying so; 0 and null for a full listing. */
+function listingOf(r: Comparable): { minPercent: number; text: string | null } {
+  const scope = r.nvmesim.machine?.profileScope;
+  if (!scope || !scope.samplesMeasured) return { minPercent: 0, text: null };
+  const minPercent = (100 * scope.minListedSamples) / scope.samplesMeasured;
+  return {
+    minPercent,
+    text: `functions with ${scope.minListedSamples} samples or more (${minPercent.toFixed(2)}% and up); ${scope.unlisted.percent.toFixed(1)}% of its samples are in functions below that, shown as 0`,
+  };
 }
 
 /** Shares below this are noise for "only on one side". */
@@ -74,25 +91,32 @@ export function compareResults(a: Comparable, b: Comparable, labels?: [string, s
     );
   }
   metrics.push(row("CPU ns per I/O", a.nvmesim.cpuNsPerIo, b.nvmesim.cpuNsPerIo));
+  // A side with no profile (measured without perf) has no share of anything: "-", never 0%.
+  const profiled = (r: Comparable) => r.nvmesim.layers.length > 0;
   const layerNames = [...new Set([...a.nvmesim.layers, ...b.nvmesim.layers].map((l) => l.layer))];
-  const layerShare = (r: Comparable, l: string) => r.nvmesim.layers.find((x) => x.layer === l)?.percent ?? 0;
-  const layers = layerNames
-    .map((l) => row(l, layerShare(a, l), layerShare(b, l)))
-    .sort((x, y) => Math.max(y.a!, y.b!) - Math.max(x.a!, x.b!));
+  const layerShare = (r: Comparable, l: string) =>
+    profiled(r) ? (r.nvmesim.layers.find((x) => x.layer === l)?.percent ?? 0) : null;
+  const big = (r: CompareRow) => Math.max(r.a ?? 0, r.b ?? 0);
+  const layers = layerNames.map((l) => row(l, layerShare(a, l), layerShare(b, l))).sort((x, y) => big(y) - big(x));
   const fa = new Map(a.nvmesim.profile.map((p) => [p.symbol, p.percent]));
   const fb = new Map(b.nvmesim.profile.map((p) => [p.symbol, p.percent]));
+  const share = (r: Comparable, f: Map<string, number>, s: string) => (profiled(r) ? (f.get(s) ?? 0) : null);
   const functions = [...new Set([...fa.keys(), ...fb.keys()])]
-    .map((s) => row(s, fa.get(s) ?? 0, fb.get(s) ?? 0))
-    .sort((x, y) => Math.max(y.a!, y.b!) - Math.max(x.a!, x.b!));
-  const only = (mine: Map<string, number>, theirs: Map<string, number>) =>
-    [...mine].filter(([s, p]) => p >= SHARE_MIN && !theirs.has(s)).map(([s]) => s);
+    .map((s) => row(s, share(a, fa, s), share(b, fb, s)))
+    .sort((x, y) => big(y) - big(x));
+  // "Only on one side" needs a profile on the other side that would have listed it.
+  const only = (mine: Map<string, number>, theirs: Map<string, number>, other: Comparable) => {
+    const min = Math.max(SHARE_MIN, listingOf(other).minPercent);
+    return profiled(other) ? [...mine].filter(([s, p]) => p >= min && !theirs.has(s)).map(([s]) => s) : [];
+  };
   return {
     labels: labels ?? [resultLabel(a), resultLabel(b)],
     metrics,
     layers,
     functions,
-    onlyA: only(fa, fb),
-    onlyB: only(fb, fa),
+    onlyA: only(fa, fb, b),
+    onlyB: only(fb, fa, a),
+    listing: [listingOf(a).text, listingOf(b).text],
   };
 }
 
@@ -125,6 +149,7 @@ export function comparisonText(c: Comparison, topFunctions = 20): string {
     "",
     `only in A (>= ${SHARE_MIN}%): ${c.onlyA.join(", ") || "none"}`,
     `only in B (>= ${SHARE_MIN}%): ${c.onlyB.join(", ") || "none"}`,
+    ...c.listing.flatMap((text, i) => (text ? [`${"AB"[i]} lists ${text}`] : [])),
     "",
   ].join("\n");
 }

@@ -286,3 +286,34 @@ describe("on this machine", () => {
     120_000,
   );
 });
+
+describe("flags checked before anything runs", () => {
+  it("--repeat and --perf-freq, with --dry-run too, and --perf-freq only with --perf", async () => {
+    const cases: [string[], RegExp][] = [
+      [["--dry-run", "--repeat", "0"], /invalid --repeat '0': must be an integer in 1\.\.1000/],
+      [["--dry-run", "--perf", "--perf-freq", "abc"], /invalid --perf-freq 'abc'/],
+      [["--target", "loop", "--perf", "--perf-freq", "10"], /invalid --perf-freq '10': must be an integer in 100\.\./],
+      [["--target", "loop", "--perf-freq", "1000"], /--perf-freq is for --perf/],
+      [["--target", "loop", "--owner", "12"], /--owner PID is for --cleanup/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCli("measure", ...args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+
+  it("measure swap refuses a limit or a working set this machine cannot hold", async () => {
+    const big = await runCli("measure", "swap", "--memory", "64g", "--working-set", "128g");
+    expect([big.code, big.stderr]).toEqual([
+      2,
+      expect.stringMatching(/--memory 68719476736: at most half the memory available/),
+    ]);
+    const huge = await runCli("measure", "swap", "--memory", "32m", "--working-set", "100t");
+    expect([huge.code, huge.stderr]).toEqual([
+      2,
+      expect.stringMatching(/--working-set \d+: at most this machine's memory/),
+    ]);
+  });
+});

@@ -92,6 +92,10 @@ describe("on this machine", () => {
           const fioPart = n.machine.cpu.parts.find((x: { part: string }) => x.part === "fio's processes and threads");
           expect(jobNs / fioPart.ns).toBeGreaterThan(0.7);
           expect(jobNs / fioPart.ns).toBeLessThan(1.15);
+          // The busy loop is other work, and the result says so (neither the job's nor perf's CPU).
+          expect(n.machine.cpu.otherWork.cpuNs).toBeGreaterThan(0.3e9);
+          expect(n.machine.cpu.otherWork.perfNs).toBeGreaterThan(0);
+          expect(n.machine.cpu.notes.join("\n")).toMatch(/other work ran meanwhile \(\d+ ms of CPU/);
         } finally {
           hog.kill("SIGKILL");
         }

@@ -3,7 +3,16 @@
 // keep its content and inode (fio 3.33 unlinks a file smaller than `size` and lays it out anew, even to read);
 // a missing path is refused unless --create; the loop device's backing file is written before the run, so
 // reads reach the disk under it (/proc/diskstats), or lives in RAM with loop:tmpfs.
-import { existsSync, linkSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -11,7 +20,7 @@ import { validateConfig } from "../../src/model/config";
 import { measure } from "../../src/measure/measure";
 import { MeasureRefused, REAL_SYSTEM } from "../../src/measure/system";
 import { storageOf } from "../../src/measure/target";
-import { canMeasure, leftovers, whyNot, alone } from "./machine";
+import { alone, canMeasure, fakeSystem, leftovers, whyNot } from "./machine";
 
 const hasFio = REAL_SYSTEM.has("fio");
 const noFio = hasFio ? "" : " (skipped: needs fio)";
@@ -149,5 +158,95 @@ describe("the loop target", () => {
         expect(leftovers()).toBe(before);
       }),
     120_000,
+  );
+});
+
+describe("what a target name can hide", () => {
+  it.skipIf(!hasFio)(`a colon is part of the file's name, never a second file (fio splits at ':')${noFio}`, () =>
+    alone(async () => {
+      const here = mkdtempSync(join(dir, "colon-"));
+      const victim = usersFile(join(here, "victim.dat").slice(dir.length + 1));
+      const named = join(here, "col:victim.dat");
+      writeFileSync(named, TEXT);
+      await measure(job("randread"), { target: named, perf: false, allowWrite: false }, REAL_SYSTEM);
+      const created = join(here, "new:victim.dat");
+      await measure(
+        validateConfig({ workload: { rw: "randwrite", size: "1m", number_ios: 100, numjobs: 1 } }),
+        { target: created, perf: false, allowWrite: false, create: true },
+        REAL_SYSTEM,
+      );
+      expect(statSync(created).size).toBe(1 << 20);
+      expect(existsSync(join(here, "new"))).toBe(false);
+      expect(existsSync(join(process.cwd(), "victim.dat"))).toBe(false); // fio's second file would be relative
+      expect(victim.kept()).toBe(true);
+    }),
+  );
+
+  it("an empty name, '-', a dangling link, a missing folder or a folder are refused before anything is made", async () => {
+    const link = join(dir, "dangling");
+    symlinkSync(join(dir, "nowhere", "real.dat"), link);
+    const cases: [string, string][] = [
+      ["", "--target '': allowed: loop, loop:tmpfs, a block device or a file"],
+      ["-", "--target '-': allowed: loop, loop:tmpfs, a block device or a file"],
+      [link, `--target ${link}: a symbolic link to nothing: name the file it should point to`],
+      [join(dir, "nodir", "x.dat"), `--target ${join(dir, "nodir", "x.dat")}: no such folder ${join(dir, "nodir")}`],
+      [
+        `${join(dir, "newdir")}/`,
+        `--target ${join(dir, "newdir")}/: no such folder (a file is measured, not a folder)`,
+      ],
+    ];
+    for (const [target, message] of cases) {
+      const err = await measure(
+        job("randread"),
+        { target, perf: false, allowWrite: false, create: true },
+        fakeSystem({}),
+      ).catch((e: unknown) => e);
+      expect(err, target).toBeInstanceOf(MeasureRefused);
+      expect((err as Error).message).toBe(message);
+    }
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(existsSync(join(dir, "nodir")) || existsSync(join(dir, "newdir"))).toBe(false);
+  });
+
+  it("a run in which fio did no I/O is refused with fio's reason, not reported as 0 IOPS", async () => {
+    const none = {
+      status: 0,
+      stdout: `/dev/loop77 appears mounted, and 'allow_mounted_write' isn't set. Aborting.\n{"fio version":"fio-3.33","jobs":[{"read":{"total_ios":0,"iops":0,"runtime":0},"write":{"total_ios":0,"iops":0,"runtime":0},"usr_cpu":0,"sys_cpu":0,"ctx":0,"error":0}]}`,
+      stderr: "fio: /dev/loop77 appears mounted, and 'allow_mounted_write' isn't set. Aborting.\n",
+    };
+    const err = await measure(
+      job("randread"),
+      { target: "loop", perf: false, allowWrite: false },
+      fakeSystem({ fio: none }),
+    ).catch((e: unknown) => e);
+    expect((err as Error).message).toBe(
+      "--target loop: fio did no I/O: /dev/loop77 appears mounted, and 'allow_mounted_write' isn't set. Aborting.",
+    );
+  });
+
+  it.skipIf(!canMeasure || !REAL_SYSTEM.has("mkfs.ext4"))(
+    `a block device with a mounted file system is never written${whyNot}`,
+    () =>
+      alone(async () => {
+        const img = join(dir, "fs.img");
+        writeFileSync(img, Buffer.alloc(16 << 20));
+        const loop = REAL_SYSTEM.runSync("losetup", ["--find", "--show", img]).stdout.trim();
+        const mnt = mkdtempSync(join(dir, "mnt-"));
+        try {
+          expect(REAL_SYSTEM.runSync("mkfs.ext4", ["-q", loop]).status).toBe(0);
+          expect(REAL_SYSTEM.runSync("mount", [loop, mnt]).status).toBe(0);
+          const err = await measure(
+            validateConfig({ workload: { rw: "randwrite", size: "4m", number_ios: 100, numjobs: 1 } }),
+            { target: loop, perf: false, allowWrite: true },
+            REAL_SYSTEM,
+          ).catch((e: unknown) => e);
+          expect((err as Error).message).toBe(
+            `--target ${loop}: mounted at ${mnt}: writing to it would corrupt what uses it`,
+          );
+        } finally {
+          REAL_SYSTEM.runSync("umount", [mnt]);
+          REAL_SYSTEM.runSync("losetup", ["--detach", loop]);
+        }
+      }),
   );
 });

@@ -51,5 +51,41 @@ describe("compare", async () => {
     expect(r.stdout).toMatch(/\nonly in B \(>= 0\.5%\): pv_native_safe_halt/);
     const bad = await runCli("compare", join(dir, "sim.json"), join(fixtures, "swap-config.json"));
     expect([bad.code, bad.stderr]).toEqual([2, expect.stringMatching(/not an nvmesim result/)]);
+    writeFileSync(join(dir, "null.json"), "null");
+    const none = await runCli("compare", join(dir, "sim.json"), join(dir, "null.json"));
+    expect([none.code, none.stderr]).toEqual([2, expect.stringMatching(/null\.json: not an nvmesim result/)]);
+    writeFileSync(join(dir, "four.json"), JSON.stringify({ ...blkmq, jobs: [0, 1, 2, 3].map(() => blkmq.jobs[0]) }));
+    const four = await runCli("compare", join(dir, "sim.json"), join(dir, "four.json"));
+    expect([four.code, four.stderr.trim()]).toEqual([
+      2,
+      `nvmesim compare: ${join(dir, "four.json")}: 4 job entries; compare reads one group (run --json, or --fio-json --group-reporting)`,
+    ]);
+  });
+
+  it("a measurement without a profile has no share of anything, and one that lists only some functions says so", () => {
+    const bare = { ...blkmq, nvmesim: { ...blkmq.nvmesim, profile: [], layers: [], machine: { kernel: "6.18" } } };
+    const c = compareResults(blkmq, bare);
+    expect(c.layers.every((l) => l.b === null && l.a !== null)).toBe(true);
+    expect(c.functions.every((f) => f.b === null)).toBe(true);
+    expect(c.onlyA).toEqual([]); // nothing is "only in A" when B could not have listed it
+    expect(comparisonText(c)).toMatch(/\nblock +\d+\.\d\d +- +- *\n/);
+    // B lists only functions with 200 samples or more of 40,000: 0.5% and up.
+    const listed = {
+      ...blkmq,
+      nvmesim: {
+        ...blkmq.nvmesim,
+        profile: blkmq.nvmesim.profile.filter((p) => p.percent >= 0.5),
+        machine: {
+          kernel: "6.18",
+          profileScope: { samplesMeasured: 40_000, minListedSamples: 200, unlisted: { percent: 12.3 } },
+        },
+      },
+    };
+    const d = compareResults(rwpage, listed);
+    expect(d.listing).toEqual([
+      null,
+      "functions with 200 samples or more (0.50% and up); 12.3% of its samples are in functions below that, shown as 0",
+    ]);
+    expect(comparisonText(d)).toContain("\nB lists functions with 200 samples or more (0.50% and up)");
   });
 });

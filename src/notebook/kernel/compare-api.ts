@@ -26,10 +26,13 @@ export function comparison(
   labels?: [string, string],
 ): Displayable & ReturnType<typeof compareResults> {
   const c = compareResults(a, b, labels);
-  const bars = c.layers.flatMap((l) => [
-    { layer: l.what, side: c.labels[0], percent: l.a ?? 0 },
-    { layer: l.what, side: c.labels[1], percent: l.b ?? 0 },
-  ]);
+  // A side without a profile has no bar (not a bar at 0).
+  const bars = c.layers.flatMap((l) =>
+    [
+      { layer: l.what, side: c.labels[0], percent: l.a },
+      { layer: l.what, side: c.labels[1], percent: l.b },
+    ].filter((b) => b.percent !== null),
+  );
   return {
     ...c,
     [REPR]: () => {
@@ -42,7 +45,10 @@ export function comparison(
         color: { legend: true },
         marks: [Plot.barX(bars, { x: "percent", y: "side", fy: "layer", fill: "side", tip: true })],
       }) as unknown as { outerHTML: string };
-      const only = `<p>only in ${escapeHtml(c.labels[0])}: ${escapeHtml(c.onlyA.join(", ") || "none")}<br>only in ${escapeHtml(c.labels[1])}: ${escapeHtml(c.onlyB.join(", ") || "none")}</p>`;
+      const listing = c.listing.flatMap((text, i) =>
+        text ? [`<br>${escapeHtml(c.labels[i])} lists ${escapeHtml(text)}`] : [],
+      );
+      const only = `<p>only in ${escapeHtml(c.labels[0])}: ${escapeHtml(c.onlyA.join(", ") || "none")}<br>only in ${escapeHtml(c.labels[1])}: ${escapeHtml(c.onlyB.join(", ") || "none")}${listing.join("")}</p>`;
       return {
         "text/html":
           rowsHtml("metric", c.labels, c.metrics, 1) +
