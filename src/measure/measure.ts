@@ -95,6 +95,9 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+/** Below this, fio's own start-up and exit are a visible part of its CPU per I/O. */
+const SHORT_RUN_MS = 2000;
+
 const readIfThere = (file: string) => (existsSync(file) ? readFileSync(file, "utf8") : undefined);
 
 /** The job run once, with its CPU accounted and, with perf, its profile scoped to its own work. */
@@ -172,6 +175,11 @@ async function runOnce(
     fioTaskClock: readIfThere(fioStat),
     kthreadTaskClock: readIfThere(kthreadStat),
   });
+  const runtimeMs = Math.max(...fio.jobs.map((j) => Math.max(j.read.runtime, j.write.runtime)));
+  if (runtimeMs < SHORT_RUN_MS)
+    cpu.notes.push(
+      `a short run (${runtimeMs} ms): fio's start-up and exit are in the fio part; a run of seconds says more`,
+    );
   // What else the machine did meanwhile: CPU time nobody above (nor perf) accounts for, and I/O on other disks.
   const perfNs = perfCgroup ? perfCgroup.usageNs() : null;
   if (perfCgroup) removeCgroup(perfCgroup.path, sys);
