@@ -24,7 +24,7 @@ import {
 import { fioArgs, fioJob, jobWrites, type FioJob } from "./fio-job";
 import { makeOwnDir, removeCgroup } from "./leftovers";
 import { layerShares, parsePerfReport, type PerfReport } from "./perf-report";
-import { scopedProfile, scopeSummary, type ScopedProfile } from "./profile-scope";
+import { perfRecordArgv, scopedProfile, scopeSummary, type ScopedProfile } from "./profile-scope";
 import { isStopping, MeasureRefused, tied, withCleanups, type System } from "./system";
 import { diskIos, openTarget, otherIos, readsCompleted, type Target } from "./target";
 
@@ -125,13 +125,7 @@ async function runOnce(
   if (withPerf) argv = tied(["perf", "stat", "-e", "task-clock", "-x", ",", "-o", fioStat, "--", ...argv]);
   // perf record in a cgroup of its own: the profiler's CPU is neither the job's nor the rest of the machine's.
   const perfCgroup = o.perf && cgroup ? makeCpuCgroup("perf", sys, cleanups) : undefined;
-  if (o.perf)
-    argv = tied(
-      inCgroups(perfCgroup ? [perfCgroup.path] : [], [
-        ...["perf", "record", "-a", "-g", "-e", "cpu-clock", "-F", String(hz), "-q", "-o", perfData, "--"],
-        ...argv,
-      ]),
-    );
+  if (o.perf) argv = tied(inCgroups(perfCgroup ? [perfCgroup.path] : [], perfRecordArgv(perfData, hz, argv)));
   if (withPerf)
     argv = [
       "perf",

@@ -194,6 +194,11 @@ export function scopeProfile(
   };
 }
 
+/** `perf record` of the whole machine with call chains (for `--parent`), at `hz` per CPU, into `data`, around `argv`. */
+export function perfRecordArgv(data: string, hz: number, argv: string[]): string[] {
+  return ["perf", "record", "-a", "-g", "-e", "cpu-clock", "-F", String(hz), "-q", "-o", data, "--", ...argv];
+}
+
 /** The job's part of `perf record -a -g` data in `data`; `root` is the pid that started the job. */
 export async function scopedProfile(data: string, root: number, hz: number, sys: System): Promise<ScopedProfile> {
   const tasks = await sys.run("perf", ["report", "-i", data, "--tasks"]);

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { inCgroups } from "./cpu-time";
 import { makeOwnDir, ownCgroupName, ownSwapLabel, removeCgroup } from "./leftovers";
 import { DEFAULT_PERF_HZ, perfRefusal } from "./measure";
-import { scopedProfile, scopeSummary } from "./profile-scope";
+import { perfRecordArgv, scopedProfile, scopeSummary } from "./profile-scope";
 import { isStopping, MeasureRefused, tied, withCleanups, type System } from "./system";
 
 export interface SwapOptions {
@@ -159,20 +159,7 @@ export async function measureSwap(o: SwapOptions, sys: System): Promise<Record<s
     const data = join(dir, "perf.data");
     const hz = o.perfHz ?? DEFAULT_PERF_HZ;
     const run = o.perf
-      ? await sys.run("perf", [
-          "record",
-          "-a",
-          "-g",
-          "-e",
-          "cpu-clock",
-          "-F",
-          String(hz),
-          "-q",
-          "-o",
-          data,
-          "--",
-          ...inCgroup,
-        ])
+      ? await sys.run("perf", perfRecordArgv(data, hz, inCgroup).slice(1))
       : await sys.run(inCgroup[0], inCgroup.slice(1));
     if (run.status !== 0 && isStopping()) await new Promise(() => {}); // the signal handler ends the process
     const refusal = perfRefusal(run.stderr);
