@@ -9,9 +9,10 @@
 // elsewhere it is inside the time of the task it interrupted. `cpuAccount`
 // lists the parts beside fio's own job entries, and `perf stat -e task-clock`
 // over the same tasks, when perf is there, is the independent check.
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ownCgroupName, removeCgroup } from "./leftovers";
+import { listDir, procStat } from "./procfs";
 import type { ScopedProfile } from "./profile-scope";
 import type { System } from "./system";
 
@@ -83,15 +84,12 @@ const PF_KTHREAD = 0x00200000;
 /** Every kernel thread's CPU time so far (schedstat's first field: sum_exec_runtime, ns). */
 export function kernelThreadTimes(): Map<number, ThreadTime> {
   const out = new Map<number, ThreadTime>();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
+  for (const name of listDir("/proc")) {
+    const stat = /^\d+$/.test(name) ? procStat(name) : undefined;
+    if (!stat || (Number(stat.fields[6]) & PF_KTHREAD) === 0) continue;
     try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if ((Number(fields[6]) & PF_KTHREAD) === 0) continue;
-      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
       const ns = Number(readFileSync(`/proc/${name}/schedstat`, "utf8").split(" ")[0]);
-      out.set(Number(name), { tid: Number(name), comm, ns });
+      out.set(Number(name), { tid: Number(name), comm: stat.comm, ns });
     } catch {
       // it ended meanwhile
     }

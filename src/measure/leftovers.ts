@@ -2,13 +2,15 @@
 // after nvmesim is killed (SIGKILL runs no cleanup): every folder, cgroup and
 // loop device's backing file carries the pid of the nvmesim that made it and
 // that process's start time (so a reused pid is not taken for it), and every
-// swap area its pid in its label. `sweepLeftovers` removes what belongs to an nvmesim that is
-// no longer running — its processes first (everything in its cgroups, and
-// anything still naming its folders), then its swap areas and zram devices,
-// its loop devices, its cgroups and its folders — and never anything else.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+// swap area its pid in its label. `sweepLeftovers` removes what belongs to an
+// nvmesim that is no longer running — its processes first (everything in its
+// cgroups, and anything still naming its folders), then its swap areas and
+// zram devices, its loop devices, its cgroups and its folders — and never
+// anything else.
+import { existsSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { listDir as list, procStat } from "./procfs";
 import type { System } from "./system";
 
 /** The kinds of folder a measurement makes: `nvmesim-<kind>-<pid>-XXXXXX`. */
@@ -29,14 +31,7 @@ export const CGROUP_ROOTS = [
 ];
 
 /** When process `pid` started, in clock ticks since boot (/proc/PID/stat's 22nd field); undefined if it is gone. */
-function startTicks(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
-  } catch {
-    return undefined;
-  }
-}
+const startTicks = (pid: number): string | undefined => procStat(pid)?.fields[19];
 
 /** This process as names carry it: pid and start time. */
 const ownTag = () => `${process.pid}-${startTicks(process.pid) ?? 0}`;
@@ -64,14 +59,6 @@ const deadOwner = (m: RegExpExecArray | null, only?: number) => {
   if (m === null || (only !== undefined && Number(m[1]) !== only)) return false;
   const started = startTicks(Number(m[1]));
   return started === undefined || (m[2] !== undefined && started !== m[2]);
-};
-
-const list = (dir: string) => {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
 };
 
 const sleepMs = (sys: System, ms: number) => sys.runSync("sleep", [String(ms / 1000)]);

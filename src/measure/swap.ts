@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { inCgroups } from "./cpu-time";
 import { makeOwnDir, ownCgroupName, ownSwapLabel, removeCgroup } from "./leftovers";
 import { DEFAULT_PERF_HZ, perfRefusal } from "./measure";
+import { meminfoBytes } from "./procfs";
 import { perfRecordArgv, scopedProfile, scopeSummary } from "./profile-scope";
 import { isStopping, MeasureRefused, tied, withCleanups, type System } from "./system";
 
@@ -88,15 +89,14 @@ function requireMachine(o: SwapOptions, sys: System): void {
     );
   if (o.workingSetBytes <= o.memoryBytes)
     throw new MeasureRefused(`--working-set must be more than --memory (${o.workingSetBytes} <= ${o.memoryBytes})`);
-  const meminfo = readFileSync("/proc/meminfo", "utf8");
-  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(meminfo)?.[1]) * 1024;
-  if (o.memoryBytes > kb("MemAvailable") / 2)
+  const available = meminfoBytes("MemAvailable");
+  if (o.memoryBytes > available / 2)
     throw new MeasureRefused(
-      `--memory ${o.memoryBytes}: at most half the memory available (${kb("MemAvailable")} bytes), so the rest of the machine keeps room`,
+      `--memory ${o.memoryBytes}: at most half the memory available (${available} bytes), so the rest of the machine keeps room`,
     );
-  if (o.workingSetBytes > kb("MemTotal"))
+  if (o.workingSetBytes > meminfoBytes("MemTotal"))
     throw new MeasureRefused(
-      `--working-set ${o.workingSetBytes}: at most this machine's memory (${kb("MemTotal")} bytes): its pages swap to a zram device in RAM, and filling it is not bounded by --seconds`,
+      `--working-set ${o.workingSetBytes}: at most this machine's memory (${meminfoBytes("MemTotal")} bytes): its pages swap to a zram device in RAM, and filling it is not bounded by --seconds`,
     );
   if (!sys.isRoot()) throw new MeasureRefused("measure swap needs root (a zram device, swapon and a memory cgroup)");
   if (!existsSync(MEMORY_CGROUP_V1))

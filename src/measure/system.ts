@@ -5,10 +5,10 @@
 // nvmesim), and a watchdog outside nvmesim removes what it made once it is
 // gone (leftovers.ts). Tests pass a stand-in to simulate failures.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "../wasm/build";
 import { sweepLeftovers } from "./leftovers";
+import { listDir, procStat } from "./procfs";
 
 export interface Ran {
   status: number;
@@ -48,14 +48,9 @@ export function tied(argv: string[]): string[] {
 /** Every process started under `pid` (its children, theirs, ...), from /proc. */
 function descendants(pid: number): number[] {
   const parent = new Map<number, number>();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch {
-      // ended meanwhile
-    }
+  for (const name of listDir("/proc")) {
+    const stat = /^\d+$/.test(name) ? procStat(name) : undefined;
+    if (stat) parent.set(Number(name), Number(stat.fields[1]));
   }
   const found: number[] = [];
   for (let frontier = [pid]; frontier.length;) {

@@ -14,10 +14,10 @@
 // reached storage.
 import {
   closeSync,
+  existsSync,
   fsyncSync,
   lstatSync,
   openSync,
-  readdirSync,
   readFileSync,
   realpathSync,
   rmSync,
@@ -25,8 +25,9 @@ import {
   statSync,
   writeSync,
 } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { makeOwnDir, SHM_DIR } from "./leftovers";
+import { diskstats, listDir, meminfoBytes } from "./procfs";
 import { MeasureRefused, type System } from "./system";
 
 export interface Storage {
@@ -75,41 +76,43 @@ function devNumbers(dev: number): [number, number] {
 
 /** The block device a device number names, from /proc/diskstats; undefined when none (tmpfs, overlay). */
 export function storageOf(dev: number): Storage | undefined {
-  const [major, minor] = devNumbers(dev);
-  if (major === 0) return undefined;
-  const line = readFileSync("/proc/diskstats", "utf8")
-    .split("\n")
-    .map((l) => l.trim().split(/\s+/))
-    .find((f) => f[0] === String(major) && f[1] === String(minor));
-  return line ? { name: line[2], majorMinor: `${major}:${minor}` } : undefined;
+  const majorMinor = devNumbers(dev).join(":");
+  if (majorMinor.startsWith("0:")) return undefined;
+  const row = diskstats().find((f) => `${f[0]}:${f[1]}` === majorMinor);
+  return row ? { name: row[2], majorMinor } : undefined;
 }
 
 /** Reads completed on `storage` so far (/proc/diskstats' fourth field). */
 export function readsCompleted(storage: Storage): number {
-  const [major, minor] = storage.majorMinor.split(":");
-  const line = readFileSync("/proc/diskstats", "utf8")
-    .split("\n")
-    .map((l) => l.trim().split(/\s+/))
-    .find((f) => f[0] === major && f[1] === minor);
-  return line ? Number(line[3]) : NaN;
+  const row = diskstats().find((f) => `${f[0]}:${f[1]}` === storage.majorMinor);
+  return row ? Number(row[3]) : NaN;
 }
 
 /** I/Os completed so far on each whole disk (/proc/diskstats' reads and writes; partitions are in their disk's). */
 export function diskIos(): Map<string, number> {
-  const disks = new Set(readdirSafe("/sys/block"));
-  const out = new Map<string, number>();
-  for (const f of readFileSync("/proc/diskstats", "utf8")
-    .split("\n")
-    .map((l) => l.trim().split(/\s+/)))
-    if (disks.has(f[2])) out.set(f[2], Number(f[3]) + Number(f[7]));
-  return out;
+  const disks = new Set(listDir("/sys/block"));
+  return new Map(
+    diskstats()
+      .filter((f) => disks.has(f[2]))
+      .map((f) => [f[2], Number(f[3]) + Number(f[7])]),
+  );
 }
 
-/** I/Os between two readings on disks other than `ours` (and the disks holding them as partitions). */
+/** The whole disk a block device's name belongs to (itself, or the disk a partition sits in, by sysfs). */
+function wholeDisk(name: string): string {
+  try {
+    const path = realpathSync(`/sys/class/block/${name}`);
+    return existsSync(join(path, "partition")) ? basename(dirname(path)) : name;
+  } catch {
+    return name;
+  }
+}
+
+/** I/Os between two readings on disks other than those holding `ours` (device names, partitions too). */
 export function otherIos(before: Map<string, number>, after: Map<string, number>, ours: string[]): number {
+  const mine = new Set(ours.map(wholeDisk));
   let n = 0;
-  for (const [disk, ios] of after)
-    if (!ours.some((o) => o === disk || o.startsWith(disk))) n += ios - (before.get(disk) ?? 0);
+  for (const [disk, ios] of after) if (!mine.has(disk)) n += ios - (before.get(disk) ?? 0);
   return n;
 }
 
@@ -231,17 +234,9 @@ function deviceUser(rdev: number): string | undefined {
       // not a device
     }
   }
-  const holders = disk ? readdirSafe(join(disk, "holders")) : [];
+  const holders = disk ? listDir(join(disk, "holders")) : [];
   return holders.length ? `held by ${holders.join(", ")}` : undefined;
 }
-
-const readdirSafe = (dir: string) => {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-};
 
 /** The storage under a block device: for a loop device, the device under its backing file; else itself. */
 function storageUnder(rdev: number): Storage | undefined {
@@ -279,7 +274,7 @@ async function loopTarget(spec: string, o: TargetOptions, sys: System, cleanups:
   const inRam = spec === "loop:tmpfs";
   if (inRam) {
     if (statfsSync(SHM_DIR).type !== TMPFS_MAGIC) throw refuse(spec, `${SHM_DIR} is not a tmpfs`);
-    const available = Number(/MemAvailable:\s+(\d+) kB/.exec(readFileSync("/proc/meminfo", "utf8"))?.[1]) * 1024;
+    const available = meminfoBytes("MemAvailable");
     if (o.sizeBytes > available / 2)
       throw refuse(spec, `size ${o.sizeBytes} is more than half the memory available (${available} bytes)`);
   }

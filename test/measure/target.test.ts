@@ -19,7 +19,7 @@ import { describe, expect, it } from "vitest";
 import { validateConfig } from "../../src/model/config";
 import { measure } from "../../src/measure/measure";
 import { MeasureRefused, REAL_SYSTEM } from "../../src/measure/system";
-import { storageOf } from "../../src/measure/target";
+import { otherIos, storageOf } from "../../src/measure/target";
 import { alone, canMeasure, fakeSystem, leftovers, whyNot } from "./machine";
 
 const hasFio = REAL_SYSTEM.has("fio");
@@ -249,4 +249,21 @@ describe("what a target name can hide", () => {
         }
       }),
   );
+});
+
+describe("other disks' I/O during a run", () => {
+  it("counts every disk but the target's own, and never takes loop1 for a part of loop10", () => {
+    const before = new Map([
+      ["loop1", 0],
+      ["loop10", 0],
+      ["vdz", 10],
+    ]);
+    const after = new Map([
+      ["loop1", 5],
+      ["loop10", 7],
+      ["vdz", 13],
+    ]);
+    expect(otherIos(before, after, ["loop10"])).toBe(5 + 3);
+    expect(otherIos(before, after, ["loop10", "vdz"])).toBe(5);
+  });
 });
