@@ -22,7 +22,7 @@ export class SimConfig {
   iodepth: u32; // in flight per thread
   readPercent: u32; // fio rwmixread
   random: u32; // 1: random offsets, 0: sequential per thread
-  bs: u32; // bytes, a multiple of 4096
+  bs: u32; // bytes: a multiple of 4096, or 512, 1024 or 2048 (tracked per 512 B sector)
   polled: u32;
   batchDoorbell: u32;
   irqCoalesceThreshold: u32;
@@ -91,4 +91,15 @@ export class SimConfig {
   costCompleteWriteBio: u32;
   laneEachWay: u32; // 1: reads and writes each have the link's lanes one way (device.dataPipe "each-way")
   jobHistograms: u32; // 1: keep a clat histogram per fio job (fio's per-job percentiles), not only the run's
+  // The program's system calls (fio's ioengine; 0 costs: the block path alone, no interface priced). A plug of
+  // new I/Os is submitted in calls of at most submitBatch I/Os (0: one plug, no limit), each costSubmitCall and
+  // its own doorbell batch. A look for completions waits for completeMin of them (or all in flight, if fewer)
+  // and takes at most completeMax (0: all ready); it enters the kernel for costReapCall on every look
+  // (reapCallAlways, as io_getevents) or only when it must wait (a completion ring read in user space).
+  submitBatch: u32;
+  completeMin: u32;
+  completeMax: u32;
+  reapCallAlways: u32;
+  costSubmitCall: u32;
+  costReapCall: u32;
 }

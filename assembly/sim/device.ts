@@ -95,8 +95,8 @@ export function ctrlFetch(cpu: u32, tail: u32, now: u64): void {
     rec.dptr1 = s.prp2;
     let psdt = <u8>(s.flags >> 6);
     rec.psdt = psdt;
-    let status = mapDptr(rec, psdt, lenBytes, (<u64>M.bufPages) << PAGE_SHIFT); // the run's largest transfer
-    let page = (((<u64>s.cdw11) << 32) | s.cdw10) >> (PAGE_SHIFT - LBA_SHIFT);
+    let status = mapDptr(rec, psdt, lenBytes, (<u64>M.bufPages) << M.unitShift); // the run's largest transfer
+    let page = (((<u64>s.cdw11) << 32) | s.cdw10) >> (M.unitShift - LBA_SHIFT);
     let done = start;
     if (status == 0) {
       if (write) dmaMove(page, true);
@@ -105,7 +105,7 @@ export function ctrlFetch(cpu: u32, tail: u32, now: u64): void {
         status = nvmeStatus(NVME_SCT_MEDIA, write ? NVME_SC_WRITE_FAULT : NVME_SC_READ_ERROR, 0, false, false);
         st.injectedErrors++;
       }
-      let pages = <u32>(lenBytes >> PAGE_SHIFT);
+      let pages = <u32>(lenBytes >> M.unitShift);
       let die = <usize>((<u32>page / M.pagesPerIo) % cfg.dies);
       let free = load<u64>(M.dieFree + (die << 3));
       let begin = free > start ? free : start;
@@ -171,16 +171,17 @@ function mapDptr(rec: IoRec, psdt: u32, lenBytes: u64, maxBytes: u64): u32 {
   return bitmapTest(M.nsWritten, page) ? load<u32>(M.nsTags + ((<usize>page) << 2)) : 0;
 }
 
-// Moves the per-page tags of a transfer: each DMA piece covers whole 4 KiB host
-// pages (buffers are page aligned), taken in transfer order against `page`.
+// Moves the per-page tags of a transfer: each DMA piece covers whole host pages (buffers are aligned to the
+// tracking unit, M.unitShift), taken in transfer order against `page`.
 function dmaMove(page: u64, toNamespace: bool): void {
   let dma = M.dma;
   let n = dmaListCount(dma);
   let at = page;
   for (let i: u32 = 0; i < n; i++) {
     let entry = dma + DMA_LIST_HEADER_BYTES + <usize>i * DMA_ENTRY_BYTES;
-    let buf = (load<u64>(entry) - DATA_PHYS_BASE) >> PAGE_SHIFT;
-    let pages = (load<u32>(entry, 8) + (1 << PAGE_SHIFT) - 1) >> PAGE_SHIFT;
+    let unitShift = M.unitShift;
+    let buf = (load<u64>(entry) - DATA_PHYS_BASE) >> unitShift;
+    let pages = (load<u32>(entry, 8) + (1 << unitShift) - 1) >> unitShift;
     for (let k: u32 = 0; k < pages; k++) {
       let host = M.hostTags + ((<usize>(buf + k)) << 2);
       if (toNamespace) nsPut(at + k, load<u32>(host));

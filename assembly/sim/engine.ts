@@ -61,6 +61,7 @@ import {
   EV_SQREAP,
   IDLE_HISTORY,
   IoRec,
+  LBA_SHIFT,
   LIST_PHYS_BASE,
   M,
   NO_TIME,
@@ -156,8 +157,11 @@ export function engineInit(configPtr: usize, recordOps: u32): i32 {
   if (!statsInit(cfg.cpus)) return -1;
   let cpus = cfg.cpus;
   let qDepth = cfg.qDepth;
-  let pagesPerIo = cfg.bs >> PAGE_SHIFT;
-  let regionPages = cfg.regionBytes >> PAGE_SHIFT;
+  // I/Os below 4 KiB are tracked per 512 B sector (the swap program's are always whole pages).
+  let unitShift = cfg.bs < (<u32>1 << PAGE_SHIFT) ? LBA_SHIFT : PAGE_SHIFT;
+  let pagesPerIo = cfg.bs >> unitShift;
+  let regionPages = cfg.regionBytes >> unitShift;
+  M.unitShift = unitShift;
   M.pagesPerIo = pagesPerIo;
   M.bufPages = cfg.kblockdWrites != 0 && cfg.maxMergePages > pagesPerIo ? cfg.maxMergePages : pagesPerIo;
   M.regionPages = regionPages;

@@ -80,7 +80,8 @@ export function hostIoInit(): bool {
 /** Builds and queues one I/O of `pages` pages (0: the run's size); returns when its CPU work ends. */
 export function ioSubmit(cpu: u32, t: u32, page: u64, write: bool, retries: u32, now: u64, pages: u32 = 0): u64 {
   if (pages == 0) pages = M.pagesPerIo;
-  let bytes = pages << PAGE_SHIFT;
+  let unitShift = M.unitShift;
+  let bytes = pages << unitShift;
   let q = hq(cpu);
   let sqe = hostSqNextSlot(q);
   let cid = sqe != 0 ? hostCidAlloc(q) : -1;
@@ -91,7 +92,7 @@ export function ioSubmit(cpu: u32, t: u32, page: u64, write: bool, retries: u32,
   let rec = ioRec(cpu, <u32>cid);
   let bufPage = bufferPage(cpu, <u32>cid);
   let iod = iodOf(cpu, <u32>cid);
-  segSet(M.segs, 0, DATA_PHYS_BASE + (bufPage << PAGE_SHIFT), bytes);
+  segSet(M.segs, 0, DATA_PHYS_BASE + (bufPage << unitShift), bytes); // a sub-page buffer never crosses a page
   let sgl = cfg.sglThresholdBytes != 0 && bytes >= cfg.sglThresholdBytes;
   let built = sgl
     ? nvmeSetupSgls(iod, M.segs, 1, 4096, <u64>bytes, M.listPool)
@@ -135,7 +136,7 @@ export function ioSubmit(cpu: u32, t: u32, page: u64, write: bool, retries: u32,
     st.injectedErrors++;
   }
   let lbas = bytes >> LBA_SHIFT;
-  nvmeSqeSetRw(sqe, page << (PAGE_SHIFT - LBA_SHIFT), nvmeRwCdw12(lbas - 1, false, false, false, 0), 0, 0, 0, 0, 0);
+  nvmeSqeSetRw(sqe, page << (unitShift - LBA_SHIFT), nvmeRwCdw12(lbas - 1, false, false, false, 0), 0, 0, 0, 0, 0);
   hostSqAdvance(q);
   // A write kblockd dispatches had its submitter's part charged when it was queued.
   let queued = M.dispatchStart != NO_TIME;
@@ -287,7 +288,7 @@ export function hostIoFinish(cpu: u32, cid: u32, statusWord: u16, now: u64): IoR
 
 /** A completed I/O counted as its thread saw it at `seen` (fio's lat, slat and clat). */
 export function hostIoRecord(rec: IoRec, seen: u64): void {
-  hostIoSeen(rec.write != 0, rec.submitNs, <u64>rec.slatNs, seen, (<u32>rec.pages) << PAGE_SHIFT);
+  hostIoSeen(rec.write != 0, rec.submitNs, <u64>rec.slatNs, seen, (<u32>rec.pages) << M.unitShift);
 }
 
 /** A completed I/O, submitted at `submitNs` with `slatNs` of submission latency, seen by its thread at `seen`. */

@@ -62,12 +62,12 @@ export function post(when: u64, word: u32): void {
  */
 @unmanaged
 export class IoRec {
-  lbaPage: u64; // first region page (4 KiB units)
+  lbaPage: u64; // first region page (in M.unitShift units)
   submitNs: u64; // submission start (kept across retries)
   dptr0: u64; // PRP1, or SGL descriptor 1's first word (the controller's fetched copy)
   dptr1: u64; // PRP2, or SGL descriptor 1's second word
   thread: u32;
-  pages: u16; // 4 KiB pages it moves (a merged write has several)
+  pages: u16; // region pages it moves (a merged write has several)
   write: u8;
   retries: u8;
   status: u16; // the controller's status for the command
@@ -118,6 +118,9 @@ export class Machine {
   idleHistory: usize; // per CPU: its last IDLE_HISTORY idle times (u32 ns) and the next slot (u32)
   threads: usize; // ThreadRecs
   iodStride: usize;
+  // A "page" below is the unit content is tracked in: 4 KiB, or one 512 B sector when the run's I/Os are
+  // smaller than 4 KiB (a namespace formatted with 512 B blocks); unitShift is its log2.
+  unitShift: u32;
   pagesPerIo: u32;
   bufPages: u32; // host buffer pages per command id: pagesPerIo, or a merged write's largest
   regionPages: u64;

@@ -75,6 +75,8 @@ export class SimStats {
   diskInFlight: u64; // commands out at the device now
   diskBusySince: u64; // when the device last went from none out to one (or, with none out, when it did)
   diskBusyNs: u64; // time with at least one command out (the block layer's io_ticks)
+  nSubmitCall: u64; // system calls that submitted I/Os (cfg.costSubmitCall each)
+  nReapCall: u64; // system calls that reaped or waited for completions (cfg.costReapCall each)
 }
 
 /** One direction's completions: count, bytes, and the moments of total latency

@@ -207,6 +207,12 @@ export function engineConfig(c: RunConfig, steps: RunSteps, costNs: CostNs = COM
     idleStates: cpu.idleStates.length,
     ...idle,
     jobHistograms: 0,
+    submitBatch: 0,
+    completeMin: 0,
+    completeMax: 0,
+    reapCallAlways: 0,
+    costSubmitCall: 0,
+    costReapCall: 0,
   };
 }
 

@@ -73,6 +73,12 @@ export const SIM_CONFIG_FIELDS = {
   costCompleteWriteBio: "u32",
   laneEachWay: "u32",
   jobHistograms: "u32",
+  submitBatch: "u32",
+  completeMin: "u32",
+  completeMax: "u32",
+  reapCallAlways: "u32",
+  costSubmitCall: "u32",
+  costReapCall: "u32",
 } as const;
 
 export const SIM_STATS_FIELDS = {
@@ -137,6 +143,8 @@ export const SIM_STATS_FIELDS = {
   diskInFlight: "u64",
   diskBusySince: "u64",
   diskBusyNs: "u64",
+  nSubmitCall: "u64",
+  nReapCall: "u64",
 } as const;
 
 export const JOB_STATS_FIELDS = {

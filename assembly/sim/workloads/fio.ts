@@ -5,12 +5,19 @@
 // submits as many new I/Os in one plug, one after the other as its CPU gets
 // to them (an interrupt that preempts it delays the rest), and looks again
 // when that work ends.
-// Only a thread that finds nothing ready waits: asleep, woken by the next
-// completion (a context switch pair), or spinning on the CQ when it polls.
-// A thread that keeps finding completions ready never sleeps.
+// Only a thread that finds fewer ready than it waits for waits: asleep, woken
+// by the completion that makes up the number (a context switch pair), or
+// spinning on the CQ when it polls. A thread that keeps finding completions
+// ready never sleeps.
+// The system calls are fio's: new I/Os go out in calls of at most
+// iodepth_batch_submit (each its own plug, so its own doorbell batch); a look
+// waits for iodepth_batch_complete_min completions and takes at most
+// iodepth_batch_complete_max; it enters the kernel on every look (libaio's
+// io_getevents) or only to wait (io_uring's completion ring is read in user
+// space). Without an engine's costs (ioengine sync or async) none is priced.
 //
-//  per thread: FioThread (ready, waiting, toSubmit, plugged: one 16-byte record, so a step touches one cache
-//  line of it) | done ring of iodepth DoneRec
+//  per thread: FioThread (ready, waiting, inCall, toSubmit, plugged: one 16-byte record, so a step touches one
+//  cache line of it) | done list of iodepth DoneRec, oldest first
 //  per CPU: waiters u32 (threads spinning or asleep there)
 
 import { arenaAlloc } from "../../runtime/arena";
@@ -31,9 +38,10 @@ class FioState {
 @unmanaged
 class FioThread {
   ready: u32; // completions handed to it and not yet seen
-  waiting: u32; // 1 while it waits for a completion
+  waiting: u16; // 1 while it waits for completions
+  inCall: u16; // 1 while it waits inside a reaping system call (its return is not another call)
   toSubmit: u32; // I/Os left to submit in its current plug
-  plugged: u32; // I/Os submitted in its current plug
+  plugged: u32; // I/Os submitted in its current plug (its current system call)
 }
 if (offsetof<FioThread>() != 16) ERROR("FioThread is 16 bytes");
 const F = changetype<FioState>(memory.data(64, 8));
@@ -109,20 +117,27 @@ export function fioSubmitting(t: u32): bool {
 }
 
 /**
- * Thread `t` goes on with its plug at `now`: the next I/O (its CPU work charged from when the CPU gets to it),
- * or, with none left, the plug's end (one doorbell for a batch); it goes on when that work ends.
+ * Thread `t` goes on with its plug at `now`: the next I/O (its CPU work charged from when the CPU gets to it,
+ * after the system call's entry when it starts one), or, with none left or the call's batch full, the plug's end
+ * (one doorbell for a batch); it goes on when that work ends.
  */
 export function fioSubmitNext(t: u32, now: u64): void {
   let cpu = threadRec(t).cpu;
   let f = fioThread(t);
-  if (f.toSubmit != 0 && (cfg.iosTotal == 0 || st.submitted < cfg.iosTotal)) {
+  let more = f.toSubmit != 0 && (cfg.iosTotal == 0 || st.submitted < cfg.iosTotal);
+  if (more && (cfg.submitBatch == 0 || f.plugged < cfg.submitBatch)) {
     f.toSubmit--;
+    let at = now;
+    if (f.plugged == 0 && cfg.costSubmitCall != 0) {
+      st.nSubmitCall++;
+      at = cpuRun(cpu, now, cfg.costSubmitCall);
+    }
     f.plugged++;
     let pick = threadPick(t);
-    post(ioSubmit(cpu, t, pick >> 1, (pick & 1) != 0, 0, now), evWord(EV_RUN, 0, t));
+    post(ioSubmit(cpu, t, pick >> 1, (pick & 1) != 0, 0, at), evWord(EV_RUN, 0, t));
     return;
   }
-  f.toSubmit = 0;
+  if (!more) f.toSubmit = 0;
   let n = f.plugged;
   let issued = n != 0;
   if (issued) jobSubmitted(t, n);
@@ -135,28 +150,55 @@ export function fioWaiters(cpu: u32): u32 {
   return load<u32>(F.waiters + ((<usize>cpu) << 2));
 }
 
+// How many completions thread `t`, with `ready` of them ready, waits for: iodepth_batch_complete_min, or all it
+// has in flight if fewer, and at least one.
+function completeNeed(t: u32, ready: u32): u32 {
+  let need = cfg.completeMin > 1 ? cfg.completeMin : 1;
+  let out = ready + threadRec(t).inFlight;
+  return need < out ? need : out > 0 ? out : 1;
+}
+
+// A reaping system call of thread `t` on its CPU from `now` (io_getevents, io_uring_enter to wait); returns when
+// its work ends.
+function reapCall(t: u32, now: u64): u64 {
+  if (cfg.costReapCall == 0) return now;
+  st.nReapCall++;
+  return cpuRun(threadRec(t).cpu, now, cfg.costReapCall);
+}
+
 /**
- * Thread `t` looks for completions at `now`: it sees every one that is ready, submits as many new I/Os, and
- * looks again when that work ends; with none ready it waits.
+ * Thread `t` looks for completions at `now`: it takes the ready ones (oldest first, at most
+ * iodepth_batch_complete_max), submits as many new I/Os, and looks again when that work ends; with fewer ready
+ * than it waits for, it waits.
  */
 export function fioCheck(t: u32, now: u64): void {
   let f = fioThread(t);
   let n = f.ready;
-  if (n == 0) {
+  let inCall = f.inCall != 0;
+  f.inCall = 0;
+  if (n < completeNeed(t, n)) {
+    if (!inCall) reapCall(t, now);
     f.waiting = 1;
+    f.inCall = cfg.costReapCall != 0 ? 1 : 0;
     let w = F.waiters + ((<usize>threadRec(t).cpu) << 2);
     store<u32>(w, load<u32>(w) + 1);
     return;
   }
-  jobReaped(t, n);
+  if (cfg.reapCallAlways != 0 && !inCall) now = reapCall(t, now);
+  let take = cfg.completeMax != 0 && n > cfg.completeMax ? cfg.completeMax : n;
+  jobReaped(t, take);
   // Counted per job only: the run's direction totals are the jobs' summed (TypeScript adds them up).
-  st.completed += n;
-  for (let i: u32 = 0; i < n; i++) {
+  st.completed += take;
+  for (let i: u32 = 0; i < take; i++) {
     let d = doneRec(t, i);
     jobRecord(t, d.write != 0, cfg.bs, now - d.submitNs, <u64>d.slatNs, now);
   }
-  f.ready = 0;
-  f.toSubmit = n;
+  if (take < n) {
+    let size = <usize>offsetof<DoneRec>();
+    memory.copy(changetype<usize>(doneRec(t, 0)), changetype<usize>(doneRec(t, take)), <usize>(n - take) * size);
+  }
+  f.ready = n - take;
+  f.toSubmit = take;
   fioSubmitNext(t, now);
 }
 
@@ -170,7 +212,7 @@ export function fioDone(rec: IoRec, now: u64): void {
   d.slatNs = rec.slatNs;
   d.write = <u32>rec.write;
   f.ready = n + 1;
-  if (f.waiting == 0) return;
+  if (f.waiting == 0 || n + 1 < completeNeed(t, n + 1)) return;
   f.waiting = 0;
   let cpu = threadRec(t).cpu;
   let w = F.waiters + ((<usize>cpu) << 2);
