@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { calibrate, parseProfileCsv } from "../model/calibration";
 import { calibrationDoc, type CalibrationVariant } from "../report/calibration-doc";
 import { calibrateAtSeedWorkload, type SeedCalibration } from "../run/seed-calibration";
+import { fitToday, todaySensitivity, type TodayFit } from "../run/today-calibration";
+import { todayCalibrationDoc, todayVariants } from "../report/calibration-today-doc";
 import { ROOT } from "../wasm/build";
 import { loadNvmesim } from "../wasm/node";
 import { profileRows } from "../measure/profile-file";
@@ -23,6 +25,12 @@ const FLAGS: FlagSpec = {
 export const SEED_CSV = join(ROOT, "src/model/seed/seed-profile.csv");
 export const COST_TABLE_JSON = join(ROOT, "src/model/cost-table.json");
 export const CALIBRATION_MD = join(ROOT, "docs/calibration.md");
+export const TODAY_TABLE_JSON = join(ROOT, "src/model/cost-table-today.json");
+
+/** Today's table's fitted part (C8, C9), as committed. */
+export function todayTableJson(fit: TodayFit): string {
+  return JSON.stringify({ generatedBy: "nvmesim calibrate", ...fit }, null, 1) + "\n";
+}
 
 /** The calibration from the committed seed copy, blk-mq rows only, at the seed workload's fixed point;
  * with `variants`, also the calibrations with one assumption changed (for the doc's sensitivity table). */
@@ -79,9 +87,15 @@ export async function calibrateCommand(argv: string[], io: Io): Promise<number> 
   }
   if (parsed.values.profile !== undefined) return calibrateFromProfile(parsed, io);
   const { main: c, variants } = await runCalibration(true);
+  const m = await loadNvmesim();
+  const fit = await fitToday(m);
   const outputs: [string, string][] = [
     [COST_TABLE_JSON, costTableJson(c)],
-    [CALIBRATION_MD, calibrationDoc(c, variants)],
+    [TODAY_TABLE_JSON, todayTableJson(fit)],
+    [
+      CALIBRATION_MD,
+      calibrationDoc(c, variants) + todayCalibrationDoc(fit, await todaySensitivity(m, todayVariants())),
+    ],
   ];
   if (boolFlag(parsed, "check")) {
     const stale = outputs.filter(([path, text]) => {
@@ -95,7 +109,9 @@ export async function calibrateCommand(argv: string[], io: Io): Promise<number> 
     return stale.length === 0 ? 0 : 1;
   }
   for (const [path, text] of outputs) writeAtomic(path, text);
-  io.stderr(`calibrate: wrote ${COST_TABLE_JSON} and ${CALIBRATION_MD} (${c.entries.length} steps)\n`);
+  io.stderr(
+    `calibrate: wrote ${COST_TABLE_JSON}, ${TODAY_TABLE_JSON} and ${CALIBRATION_MD} (${c.entries.length} steps; C8 ${fit.irqResidualNs} ns, C9 ${fit.pinNs} ns)\n`,
+  );
   return 0;
 }
 

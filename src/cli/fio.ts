@@ -22,6 +22,7 @@ const PROGRAM: Record<string, "value" | "flag" | "list"> = {
   cpus: "value",
   "q-depth": "value",
   cpu: "value",
+  kernel: "value",
   seed: "value",
   switch: "list",
   config: "value",
@@ -31,7 +32,7 @@ const PROGRAM: Record<string, "value" | "flag" | "list"> = {
 const FORMATS = ["normal", "json", "json+"] as const;
 
 const HELP = `usage: nvmesim fio [JOBFILE ...] [--OPTION=VALUE ...] [--output-format=normal|json|json+] [--output=FILE]
-                   [--path blk-mq|rw_page] [--device PRESET] [--cpus N] [--q-depth N] [--cpu NAME] [--seed N]
+                   [--path blk-mq|rw_page] [--device PRESET] [--cpus N] [--q-depth N] [--kernel K] [--cpu NAME] [--seed N]
                    [--switch NAME ...] [--config FILE]
 Runs fio jobs, from job files ([global] and job sections, ; and # comments, \${VAR}) and fio's command line
 (options before the first --name are global; --name starts a job), on the simulated machine, and prints
@@ -39,7 +40,9 @@ what fio prints: its normal text (the default), its JSON, or json+ (clat bins, f
 Jobs in one stonewall group run side by side as one simulation, so they must do the same I/O; groups run one
 after the other. number_ios, io_size and size are each job's, as in fio. nvmesim's section of the JSON is
 under "nvmesim" (one group's section, or a list of them). The machine: --path, --device, --cpus, --q-depth,
---cpu, --seed, --switch, or --config FILE (as nvmesim run takes them); with --path rw_page a job is a what-if
+--kernel (3.19 by default; io_uring needs 5.4 or later, io_uring_cmd 6.1), --cpu, --seed, --switch, or --config
+FILE (as nvmesim run takes them); each engine's system calls are priced (sync and async are nvmesim's engines
+without them); with --path rw_page a job is a what-if
 (Linux reaches rw_page only from swap and page-cache reads, never O_DIRECT), said on stderr. Same jobs, same
 bytes: "timestamp" is a fixed start (2014-11-14 00:00:00 UTC, or --epoch SECONDS) plus the simulated time.
 A fio option nvmesim does not model is refused by name, never ignored.

@@ -12,6 +12,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "fio's command line and job files on the simulated machine, reported as fio reports (text, json, json+)",
     load: async () => (await import("./fio")).fio,
   },
+  io_uring: {
+    summary: "fio's t/io_uring benchmark (its flags and output) on the simulated machine: the IOPS of one core",
+    load: async () => (await import("./io-uring")).ioUring,
+  },
   measure: {
     summary: "run the same job for real with fio (and perf) on a loop device, a block device or a file",
     load: async () => (await import("./measure")).measureCommand,

@@ -23,7 +23,12 @@ interface Modelled {
 
 const RW = ["read", "write", "randread", "randwrite", "rw", "readwrite", "randrw"] as const;
 const SYNC_ENGINES = ["psync", "sync", "pvsync", "pvsync2", "vsync"] as const;
-const ASYNC_ENGINES = ["libaio", "io_uring"] as const;
+const ASYNC_ENGINES = ["libaio", "io_uring", "io_uring_cmd"] as const;
+
+/** nvmesim's engine for fio's: pread and its vectored kin are psync's one call per I/O. */
+function engineOf(fioEngine: string): string {
+  return fioEngine === "pvsync2" || (ASYNC_ENGINES as readonly string[]).includes(fioEngine) ? fioEngine : "psync";
+}
 
 /** The fio options nvmesim maps, by fio's name (aliases point at theirs). */
 export const MODELLED: Readonly<Record<string, Modelled>> = {
@@ -35,7 +40,7 @@ export const MODELLED: Readonly<Record<string, Modelled>> = {
   },
   directory: { kind: "string", doc: "as filename" },
   rw: { kind: "string", doc: "the I/O pattern", values: RW },
-  bs: { kind: "size", doc: "block size (a multiple of 4k; one size for reads and writes)" },
+  bs: { kind: "size", doc: "block size (512, 1k, 2k or a multiple of 4k; one size for reads and writes)" },
   bsrange: { kind: "string", doc: "block size range: one size only (4k-4k)" },
   rwmixread: { kind: "int", doc: "percentage of reads in rw and randrw" },
   rwmixwrite: { kind: "int", doc: "percentage of writes in rw and randrw" },
@@ -43,10 +48,17 @@ export const MODELLED: Readonly<Record<string, Modelled>> = {
   numjobs: { kind: "int", doc: "jobs (threads) running this job" },
   ioengine: {
     kind: "string",
-    doc: "libaio, io_uring (async) or psync, sync, pvsync, pvsync2, vsync (one I/O at a time)",
+    doc: "libaio, io_uring, io_uring_cmd (async) or psync, sync, pvsync, pvsync2, vsync (one I/O at a time), each with its system calls",
     values: [...ASYNC_ENGINES, ...SYNC_ENGINES],
   },
-  hipri: { kind: "flag", doc: "poll for completions (io_uring, pvsync2)" },
+  hipri: { kind: "flag", doc: "poll for completions (io_uring, io_uring_cmd, pvsync2)" },
+  fixedbufs: { kind: "flag", doc: "io_uring: registered buffers" },
+  registerfiles: { kind: "flag", doc: "io_uring: registered files" },
+  sqthread_poll: { kind: "flag", doc: "io_uring: a kernel thread polls the SQ" },
+  cmd_type: { kind: "string", doc: "io_uring_cmd: nvme (passthrough on /dev/ngXnY)", values: ["nvme"] },
+  iodepth_batch_submit: { kind: "int", doc: "I/Os per submitting call (default 1; 0: iodepth)" },
+  iodepth_batch_complete_min: { kind: "int", doc: "completions a job waits for at least (default 1)" },
+  iodepth_batch_complete_max: { kind: "int", doc: "completions a job takes at most (default: the min)" },
   direct: { kind: "bool", doc: "must be 1: nvmesim has no page cache" },
   buffered: { kind: "bool", doc: "must be 0: nvmesim has no page cache" },
   size: {
@@ -82,6 +94,8 @@ const ALIASES: Readonly<Record<string, string>> = {
   blocksize_range: "bsrange",
   io_limit: "io_size",
   wait_for_previous: "stonewall",
+  iodepth_batch: "iodepth_batch_submit",
+  iodepth_batch_complete: "iodepth_batch_complete_min",
 };
 
 /** One stonewall group: the jobs that run side by side, as one simulation. */
@@ -195,8 +209,14 @@ function settings(job: WrittenJob) {
       `${job.at}: job '${job.name}': fio's default is buffered I/O (direct=0), which nvmesim does not model: add direct=1`,
     );
   const hipri = flag("hipri");
-  if (hipri && ioengine !== "io_uring" && ioengine !== "pvsync2")
-    fail("hipri", `is an option of io_uring and pvsync2, not ${ioengine}`);
+  if (hipri && !["io_uring", "io_uring_cmd", "pvsync2"].includes(ioengine))
+    fail("hipri", `is an option of io_uring, io_uring_cmd and pvsync2, not ${ioengine}`);
+  const uring = ioengine === "io_uring" || ioengine === "io_uring_cmd";
+  for (const name of ["fixedbufs", "registerfiles", "sqthread_poll"])
+    if (flag(name) && !uring) fail(name, `is an option of io_uring and io_uring_cmd, not ${ioengine}`);
+  if (o.has("cmd_type") && ioengine !== "io_uring_cmd")
+    fail("cmd_type", `is an option of io_uring_cmd, not ${ioengine}`);
+  oneOf("cmd_type", ["nvme"], "nvme");
   const int = (name: string, min: number) => {
     const v = bytes(name);
     if (v !== undefined && v < min) fail(name, `must be at least ${min}`);
@@ -213,6 +233,12 @@ function settings(job: WrittenJob) {
     rwmixread,
     iodepth: int("iodepth", 1) ?? 1,
     numjobs: int("numjobs", 1) ?? 1,
+    fixedbufs: flag("fixedbufs"),
+    registerfiles: flag("registerfiles"),
+    sqthreadPoll: flag("sqthread_poll"),
+    batchSubmit: int("iodepth_batch_submit", 0) ?? 1,
+    completeMin: int("iodepth_batch_complete_min", 0) ?? 1,
+    completeMax: int("iodepth_batch_complete_max", 0) ?? 0,
     size: bytes("size"),
     ioSize: bytes("io_size"),
     numberIos: int("number_ios", 0),
@@ -273,8 +299,14 @@ export function jobGroups(jobs: readonly WrittenJob[], defaultSize: number): Job
         iodepth: (ASYNC_ENGINES as readonly string[]).includes(s.ioengine) ? s.iodepth : 1,
         numjobs,
         rwmixread: s.rwmixread,
-        ioengine: (ASYNC_ENGINES as readonly string[]).includes(s.ioengine) ? "async" : "sync",
+        ioengine: engineOf(s.ioengine),
         hipri: s.hipri,
+        fixedbufs: s.fixedbufs,
+        registerfiles: s.registerfiles,
+        sqthread_poll: s.sqthreadPoll,
+        iodepth_batch_submit: s.batchSubmit,
+        iodepth_batch_complete_min: s.completeMin,
+        iodepth_batch_complete_max: s.completeMax,
         size,
         number_ios: perJobIos * numjobs,
         runtime: (s.runtimeUs ?? 0) / 1e6,
@@ -319,21 +351,31 @@ export function modelledHelp(): string {
 export const FIO_FIELD_ALIASES: Readonly<Record<string, string>> = { readwrite: "rw", blocksize: "bs" };
 
 /**
- * A configuration field's value from fio's spelling of it: engine names (libaio, io_uring: async; psync, sync,
- * pvsync, pvsync2, vsync: sync), readwrite for rw, times for runtime (30, 1s, 500ms) and integers with k/m/g
- * suffixes. Anything else is returned as it came, for the configuration's own checks.
+ * A configuration field's value from fio's spelling of it: engine names (sync, pvsync, vsync: psync's one call
+ * per I/O), readwrite for rw, times for runtime (30, 1s, 500ms) and integers with k/m/g suffixes. Anything else
+ * is returned as it came, for the configuration's own checks (sync and async stay nvmesim's engines without
+ * system calls).
  */
 export function fromFioSpelling(path: string, value: unknown): unknown {
   if (typeof value !== "string") return value;
   const field = path.split(".").pop()!;
-  if (field === "ioengine") {
-    if ((ASYNC_ENGINES as readonly string[]).includes(value)) return "async";
-    if ((SYNC_ENGINES as readonly string[]).includes(value)) return "sync";
-  }
+  if (field === "ioengine" && ["pvsync", "vsync"].includes(value)) return "psync";
   if (field === "rw" && value === "readwrite") return "rw";
   if (path === "workload.runtime") return fioTimeUs(field, value, true) / 1e6;
   if (
-    ["iodepth", "numjobs", "number_ios", "rwmixread", "qDepth", "cpus", "threads", "faults"].includes(field) &&
+    [
+      "iodepth",
+      "numjobs",
+      "number_ios",
+      "rwmixread",
+      "qDepth",
+      "cpus",
+      "threads",
+      "faults",
+      "iodepth_batch_submit",
+      "iodepth_batch_complete_min",
+      "iodepth_batch_complete_max",
+    ].includes(field) &&
     /^\d/.test(value)
   )
     return fioBytes(field, value);

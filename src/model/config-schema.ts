@@ -4,12 +4,13 @@
 // completions and help() show its descriptions. Defaults stay in
 // DEFAULT_CONFIG and DEFAULT_SWAP (config.ts).
 import { PATH_NAMES } from "./paths";
+import { IO_ENGINES } from "./engines";
+import { KERNEL_NAMES } from "./kernels";
 import { CPU_NAMES } from "./cpus";
 import { PRESET_NAMES } from "./presets";
 
 export const RW_MODES = ["read", "write", "randread", "randwrite", "rw", "randrw"] as const;
 export const WORKLOAD_KINDS = ["fio", "swap"] as const;
-export const IO_ENGINES = ["sync", "async"] as const;
 export const DEVICE_COMPLETIONS = ["preset", "per-command", "timer-batch"] as const;
 export const DEVICE_DATA_PIPES = ["one", "each-way"] as const;
 export const SWAP_PATTERNS = ["sequential", "random"] as const;
@@ -87,6 +88,26 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     value: bool,
     doc: "later kernels: submission no longer reaps the CQ (3.19's nvme_queue_rq and nvme_rw_page did)",
   },
+  {
+    path: "switches.bioCachePolled",
+    value: bool,
+    doc: "Linux 5.15: polled io_uring direct I/O takes its bio from a per-CPU cache",
+  },
+  {
+    path: "switches.setupCmdNoMemset",
+    value: bool,
+    doc: "Linux 5.16: nvme_setup_cmd no longer clears the whole 64-byte command first",
+  },
+  {
+    path: "switches.queueRqs",
+    value: bool,
+    doc: "Linux 5.17 queue_rqs: a plug's requests reach the NVMe driver in one call, one lock, one doorbell",
+  },
+  {
+    path: "switches.bioCacheIrq",
+    value: bool,
+    doc: "Linux 6.1: interrupt-driven io_uring direct I/O takes its bio from the per-CPU cache too",
+  },
   { path: "switches.polled", value: bool, doc: "the submitter polls the CQ instead of taking interrupts (hipri)" },
   {
     path: "switches.mergeWrites",
@@ -109,10 +130,16 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     doc: "I/Os of at least this many bytes use SGLs, not PRPs (0: never)",
   },
   {
+    path: "host.kernel",
+    flag: { name: "kernel" },
+    value: oneOf(KERNEL_NAMES),
+    doc: "the Linux release: its changes since 3.19 as the default switches, its step names and cost table (nvmesim paths --kernel K lists them)",
+  },
+  {
     path: "host.cpu",
     flag: { name: "cpu" },
     value: oneOf(CPU_NAMES),
-    doc: "the host CPU: interrupt delivery and idle-state exit latencies (nvmesim presets lists them)",
+    doc: "the host CPU: its speed against the seed's, interrupt delivery and idle-state exit latencies (nvmesim presets lists them)",
   },
   {
     path: "host.profiler",
@@ -120,10 +147,31 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     doc: "perf records the run: its PMU save on every context switch is charged (the seed's own runs)",
   },
   {
+    path: "queue.iostats",
+    value: bool,
+    doc: "the block queue's iostats (sysfs): per-disk accounting at each request's start and end",
+  },
+  {
+    path: "queue.nomerges",
+    value: int(0, 2),
+    doc: "the block queue's nomerges (sysfs): 0 tries every merge, 1 only the simple ones, 2 none",
+  },
+  {
+    path: "whatIf",
+    flag: { name: "what-if", sets: true },
+    value: bool,
+    doc: "run what the kernel cannot do (rw_page on 6.3 and later) as a what-if",
+  },
+  {
     path: "device.preset",
     flag: { name: "device" },
     value: oneOf(PRESET_NAMES),
     doc: "the device model (nvmesim presets lists them with their sources)",
+  },
+  {
+    path: "device.count",
+    value: int(1, 64),
+    doc: "identical devices the jobs spread over (t/io_uring's files): their parallel units and pipes add up; one queue pair per CPU",
   },
   {
     path: "device.readLatencyNs",
@@ -173,7 +221,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     path: "workload.bs",
     flag: { name: "bs" },
     value: size,
-    doc: "block size, bytes (a multiple of 4096; 4k, 128k)",
+    doc: "block size, bytes (512, 1024, 2048 or a multiple of 4096; 4k, 128k)",
     workload: "fio",
   },
   {
@@ -201,7 +249,56 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     path: "workload.ioengine",
     flag: { name: "ioengine" },
     value: oneOf(IO_ENGINES),
-    doc: "sync: one I/O at a time; async: iodepth in flight (libaio)",
+    doc: "fio's engine: psync, pvsync2, libaio, io_uring, io_uring_cmd price their system calls; sync and async the block path alone",
+    workload: "fio",
+  },
+  {
+    path: "workload.fixedbufs",
+    flag: { name: "fixedbufs", sets: true },
+    value: bool,
+    doc: "io_uring: registered buffers (no iovec import or page pinning per I/O)",
+    workload: "fio",
+  },
+  {
+    path: "workload.registerfiles",
+    flag: { name: "registerfiles", sets: true },
+    value: bool,
+    doc: "io_uring: registered files (no file lookup per I/O)",
+    workload: "fio",
+  },
+  {
+    path: "workload.sqthread_poll",
+    flag: { name: "sqthread_poll", sets: true },
+    value: bool,
+    doc: "io_uring: a kernel thread polls the SQ on a CPU of its own (no io_uring_enter to submit)",
+    workload: "fio",
+  },
+  {
+    path: "workload.iodepth_batch_submit",
+    flag: { name: "iodepth_batch_submit" },
+    value: int(0, 65535),
+    doc: "I/Os per submitting system call (fio's default 1; 0: iodepth)",
+    workload: "fio",
+  },
+  {
+    path: "workload.iodepth_batch_complete_min",
+    flag: { name: "iodepth_batch_complete_min" },
+    value: int(0, 65535),
+    doc: "completions a job waits for at least (fio's default 1)",
+    workload: "fio",
+  },
+  {
+    path: "workload.iodepth_batch_complete_max",
+    flag: { name: "iodepth_batch_complete_max" },
+    value: int(0, 65535),
+    doc: "completions a job takes at most per look (0, fio's default: iodepth_batch_complete_min)",
+    workload: "fio",
+  },
+  {
+    path: "workload.cmd_type",
+    flag: { name: "cmd_type" },
+    value: oneOf(["nvme"]),
+    doc: "io_uring_cmd: the command set (nvme: NVMe passthrough on the namespace's char device)",
     workload: "fio",
   },
   {

@@ -12,6 +12,9 @@ import {
   type DEVICE_DATA_PIPES,
 } from "./config-schema";
 import { SWITCHES_OFF, type PathName, type Switches } from "./paths";
+import { engineRefusal, type IoEngine } from "./engines";
+import { KERNELS, type KernelName } from "./kernels";
+import { QUEUE_DEFAULTS, type QueueKnobs } from "./paths-today";
 
 export { RW_MODES } from "./config-schema";
 export type RwMode = (typeof RW_MODES)[number];
@@ -20,15 +23,30 @@ export type RwMode = (typeof RW_MODES)[number];
 export interface FioWorkload {
   kind: "fio";
   rw: RwMode;
-  /** Block size, bytes (a multiple of 4096). */
+  /** Block size, bytes: a multiple of 4096, or 512, 1024 or 2048 (a namespace of 512 B blocks). */
   bs: number;
   iodepth: number;
   numjobs: number;
   /** Percentage of reads in rw/randrw. */
   rwmixread: number;
-  ioengine: "sync" | "async";
+  /** fio's engine: sync and async price the block path alone; the others their system calls too (engines.ts). */
+  ioengine: IoEngine;
   /** Poll for completions (sets switches.polled). */
   hipri: boolean;
+  /** io_uring: registered buffers (no page pinning, no iovec import per I/O). */
+  fixedbufs: boolean;
+  /** io_uring: registered files (no file lookup and reference per I/O). */
+  registerfiles: boolean;
+  /** io_uring: a kernel thread polls the SQ (no io_uring_enter to submit). */
+  sqthread_poll: boolean;
+  /** I/Os submitted per system call (fio's iodepth_batch_submit). */
+  iodepth_batch_submit: number;
+  /** Completions a job waits for at least (fio's iodepth_batch_complete_min). */
+  iodepth_batch_complete_min: number;
+  /** Completions a job takes at most per look (fio's iodepth_batch_complete_max; 0, fio's default: iodepth_batch_complete_min). */
+  iodepth_batch_complete_max: number;
+  /** io_uring_cmd: the command set (nvme: NVMe passthrough on /dev/ngXnY). */
+  cmd_type: "nvme";
   /** Bytes of the device the jobs use, shared by all jobs. */
   size: number;
   /** Stop after this many I/Os in all (0: no limit). */
@@ -82,6 +100,8 @@ export interface ErrorInjection {
 
 export interface DeviceConfig {
   preset: string;
+  /** Identical devices the jobs spread over (t/io_uring's files): their parallel units and pipes add up. */
+  count: number;
   errors: ErrorInjection;
   /** Retries of a failed command without DNR before the host gives up. */
   maxRetries: number;
@@ -98,13 +118,15 @@ export const NO_ERRORS: ErrorInjection = { unrecoveredReadPpm: 0, writeFaultPpm:
 
 /** The host machine around the paths. */
 export interface HostConfig {
-  /** A CPU preset (cpus.ts): the latencies it adds that are not CPU work. */
+  /** A kernel preset (kernels.ts): its switches (the defaults of `switches`), step names and cost table. */
+  kernel: KernelName;
+  /** A CPU preset (cpus.ts): its speed and the latencies it adds that are not CPU work. */
   cpu: string;
   /** perf records the run (its PMU save on each context switch is charged): the seed's own runs. */
   profiler: boolean;
 }
 
-export const DEFAULT_HOST: HostConfig = { cpu: "xeon-e5-v2", profiler: false };
+export const DEFAULT_HOST: HostConfig = { kernel: "3.19", cpu: "xeon-e5-v2", profiler: false };
 
 export interface RunConfig {
   seed: bigint;
@@ -114,8 +136,12 @@ export interface RunConfig {
   /** Entries per NVMe queue; one queue pair per CPU. */
   qDepth: number;
   host: HostConfig;
+  /** The block queue's sysfs knobs. */
+  queue: QueueKnobs;
   device: DeviceConfig;
   workload: FioWorkload | SwapWorkload;
+  /** Run what the kernel cannot do (rw_page after its removal in 6.3) as a what-if. */
+  whatIf: boolean;
 }
 
 export const DEFAULT_CONFIG: RunConfig = {
@@ -125,8 +151,10 @@ export const DEFAULT_CONFIG: RunConfig = {
   cpus: 4,
   qDepth: 1024,
   host: DEFAULT_HOST,
+  queue: QUEUE_DEFAULTS,
   device: {
     preset: "p3700-2014",
+    count: 1,
     errors: NO_ERRORS,
     maxRetries: 5,
     readLatencyNs: 0,
@@ -143,11 +171,19 @@ export const DEFAULT_CONFIG: RunConfig = {
     rwmixread: 50,
     ioengine: "async",
     hipri: false,
+    fixedbufs: false,
+    registerfiles: false,
+    sqthread_poll: false,
+    iodepth_batch_submit: 1,
+    iodepth_batch_complete_min: 1,
+    iodepth_batch_complete_max: 0,
+    cmd_type: "nvme",
     size: 1 << 30,
     number_ios: 1_000_000,
     runtime: 0,
     verify: true,
   },
+  whatIf: false,
 };
 
 /** A mistake in a configuration, naming the field. */
@@ -298,6 +334,9 @@ export function validateConfig(input: unknown): RunConfig {
   checkKeys("switches", switchesIn, keysAt("switches"));
   const hostIn = object("host", top.host ?? {});
   checkKeys("host", hostIn, keysAt("host"));
+  const queueIn = object("queue", top.queue ?? {});
+  checkKeys("queue", queueIn, keysAt("queue"));
+  const host = readAll("host", hostIn, d.host);
   const deviceIn = object("device", top.device ?? {});
   checkKeys("device", deviceIn, keysAt("device"));
   const errorsIn = object("device.errors", deviceIn.errors ?? {});
@@ -308,12 +347,15 @@ export function validateConfig(input: unknown): RunConfig {
   const config: RunConfig = {
     seed: read("seed", top, d.seed),
     path: read("path", top, d.path),
-    switches: readAll("switches", switchesIn, d.switches),
+    // The kernel's own switches, unless the configuration sets one.
+    switches: readAll("switches", switchesIn, KERNELS[host.kernel].switches),
     cpus: read("cpus", top, d.cpus),
     qDepth: read("qDepth", top, d.qDepth),
-    host: readAll("host", hostIn, d.host),
+    host,
+    queue: readAll("queue", queueIn, d.queue),
     device: {
       preset: read("device.preset", deviceIn, d.device.preset),
+      count: read("device.count", deviceIn, d.device.count),
       errors: readAll("device.errors", errorsIn, NO_ERRORS),
       maxRetries: read("device.maxRetries", deviceIn, d.device.maxRetries),
       readLatencyNs: read("device.readLatencyNs", deviceIn, d.device.readLatencyNs),
@@ -322,8 +364,13 @@ export function validateConfig(input: unknown): RunConfig {
       dataPipe: read("device.dataPipe", deviceIn, d.device.dataPipe),
     },
     workload,
+    whatIf: read("whatIf", top, d.whatIf),
   };
-  if (workload.kind === "fio" && workload.hipri) config.switches = { ...config.switches, polled: true };
+  checkKernel(config);
+  // hipri polls, except a synchronous direct I/O (pvsync2) on 5.19 and later, which ignores it (kernels.ts).
+  const ignoresHipri = workload.kind === "fio" && workload.ioengine === "pvsync2" && !KERNELS[host.kernel].syncPoll;
+  if (workload.kind === "fio" && workload.hipri && !ignoresHipri)
+    config.switches = { ...config.switches, polled: true };
   if (workload.kind === "swap" && Object.values(config.device.errors).some((v) => v > 0)) {
     throw new ConfigError(
       "device.errors",
@@ -384,24 +431,22 @@ function checkSwap(c: RunConfig, w: SwapWorkload): void {
 }
 
 function checkFio(c: RunConfig, w: FioWorkload): void {
-  if (w.bs < 4096 || w.bs % 4096 !== 0 || w.bs > 8 << 20) {
+  const small = [512, 1024, 2048].includes(w.bs);
+  if (!small && (w.bs < 4096 || w.bs % 4096 !== 0 || w.bs > 8 << 20)) {
     throw new ConfigError(
       "workload.bs",
-      `${w.bs} is not a multiple of 4096 from 4096 to 8 MiB (content is tracked per 4 KiB page)`,
+      `${w.bs} is not 512, 1024, 2048 or a multiple of 4096 up to 8 MiB (the namespace has 512 B blocks; content is tracked per 512 B below 4 KiB, per 4 KiB page above)`,
     );
   }
   if (w.size < w.bs) throw new ConfigError("workload.size", `${w.size} is smaller than one block of ${w.bs} bytes`);
-  if (w.size > 64 * 1024 ** 3)
+  const maxSize = small ? 8 * 1024 ** 3 : 64 * 1024 ** 3;
+  if (w.size > maxSize)
     throw new ConfigError(
       "workload.size",
-      `${w.size} is more than 64 GiB (the namespace keeps a tag per 4 KiB page in memory)`,
+      `${w.size} is more than ${maxSize / 1024 ** 3} GiB (the namespace keeps a tag per ${small ? "512 B sector" : "4 KiB page"} in memory)`,
     );
-  if (w.ioengine === "sync" && w.iodepth !== 1) {
-    throw new ConfigError(
-      "workload.iodepth",
-      `${w.iodepth} with ioengine sync: a sync job has 1 I/O in flight (set iodepth 1 or ioengine async)`,
-    );
-  }
+  const refusal = engineRefusal({ ...w, program: "fio" }, KERNELS[c.host.kernel]);
+  if (refusal) throw new ConfigError(...refusal);
   const jobsPerCpu = Math.ceil(w.numjobs / c.cpus);
   if (jobsPerCpu * w.iodepth > c.qDepth - 1) {
     throw new ConfigError(
@@ -411,4 +456,27 @@ function checkFio(c: RunConfig, w: FioWorkload): void {
   }
   if (w.number_ios === 0 && w.runtime === 0)
     throw new ConfigError("workload.number_ios", "0 with runtime 0: the run would never end (set one of them)");
+}
+
+/** What the chosen kernel cannot do: rw_page after 6.3 (unless a what-if), a switch its step names lack. */
+function checkKernel(c: RunConfig): void {
+  const k = KERNELS[c.host.kernel];
+  if (c.path === "rw_page" && !k.rwPage && !c.whatIf)
+    throw new ConfigError(
+      "path",
+      `rw_page on Linux ${k.name}: ->rw_page was removed in 6.3 (commit 3222d8c2a7f8 'block: remove ->rw_page'); set whatIf: true to run it anyway as a what-if`,
+    );
+  if (k.vocabulary === "today") {
+    for (const s of ["iodInPdu", "noSubmitReap"] as const)
+      if (!c.switches[s])
+        throw new ConfigError(
+          `switches.${s}`,
+          `false on Linux ${k.name}: today's driver has no 3.19 step to put back (the switch applies to host.kernel 3.19)`,
+        );
+    if (c.switches.mergeWrites)
+      throw new ConfigError(
+        "switches.mergeWrites",
+        `true on Linux ${k.name}: 3.19's software-queue merge of swap writes is modelled on host.kernel 3.19 only`,
+      );
+  }
 }

@@ -2,7 +2,8 @@
 // and where (a label of docs/references.md). A figure either sets the model
 // (a preset parameter, the calibration's scale, a CPU's latencies: its `uses`
 // lists name it) or validates it (docs/validation.md) - never both; a test
-// keeps the two sets apart.
+// keeps the two sets apart. Today's hosts' figures are in figures-today.ts.
+import { FIGURES_TODAY } from "./figures-today";
 
 export interface Figure {
   /** The label of its source in docs/references.md. */
@@ -13,7 +14,7 @@ export interface Figure {
   unit: string;
 }
 
-export const FIGURES = {
+const FIGURES_2014 = {
   "p3700-spec-read-iops": {
     ref: "p3700-spec",
     what: "Intel P3700, rated 4 KiB random read IOPS",
@@ -134,6 +135,9 @@ export const FIGURES = {
   },
   "intel-idle-ivt": { ref: "intel-idle", what: "Ivy Bridge-EP idle states (ivt_cstates)", value: 4, unit: "states" },
 } as const satisfies Record<string, Figure>;
+
+/** Every published figure nvmesim uses or is checked against. */
+export const FIGURES = { ...FIGURES_2014, ...FIGURES_TODAY };
 
 export type FigureId = keyof typeof FIGURES;
 

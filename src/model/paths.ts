@@ -21,6 +21,14 @@ export interface Switches {
   /** Later kernels: the submission path no longer reaps the CQ (3.19's nvme_queue_rq and nvme_rw_page end with
    * nvme_process_cq under the queue lock; today's drivers/nvme/host/pci.c does not). */
   noSubmitReap: boolean;
+  /** 5.15: polled io_uring direct I/O takes its bio from a per-CPU cache. */
+  bioCachePolled: boolean;
+  /** 5.16: nvme_setup_cmd no longer clears the whole command first (its memset). */
+  setupCmdNoMemset: boolean;
+  /** 5.17 queue_rqs: a plug's requests reach the driver in one nvme_queue_rqs call. */
+  queueRqs: boolean;
+  /** 6.1: interrupt-driven io_uring direct I/O takes its bio from the per-CPU cache too. */
+  bioCacheIrq: boolean;
   /** hipri: the submitter polls the CQ instead of taking interrupts. */
   polled: boolean;
   /** 3.19's software queue merges an async write bio into an adjacent request still queued
@@ -42,6 +50,10 @@ export const BOOLEAN_SWITCHES = [
   "batchedCompletion",
   "onStackBio",
   "noSubmitReap",
+  "bioCachePolled",
+  "setupCmdNoMemset",
+  "queueRqs",
+  "bioCacheIrq",
   "polled",
   "mergeWrites",
 ] as const;
@@ -53,6 +65,10 @@ export const SWITCHES_OFF: Switches = {
   batchedCompletion: false,
   onStackBio: false,
   noSubmitReap: false,
+  bioCachePolled: false,
+  setupCmdNoMemset: false,
+  queueRqs: false,
+  bioCacheIrq: false,
   polled: false,
   mergeWrites: false,
   irqCoalesceThreshold: 0,

@@ -1,9 +1,25 @@
 // The step vocabulary: every kernel function the model charges CPU time to,
 // spelled as in the kernel, with the layer it belongs to and what one charge
 // stands for. Paths (paths.ts) are lists of these names; costs come from the
-// calibrated cost table.
+// calibrated cost table. 2014's functions are here; today's system calls and
+// renamed block and driver functions are in steps-today.ts.
+import { STEPS_TODAY } from "./steps-today";
 
-export type Layer = "mm" | "sched" | "perf" | "block" | "nvme" | "dma" | "slab" | "irq" | "mmio" | "other";
+export type Layer =
+  | "user"
+  | "syscall"
+  | "io_uring"
+  | "aio"
+  | "mm"
+  | "sched"
+  | "perf"
+  | "block"
+  | "nvme"
+  | "dma"
+  | "slab"
+  | "irq"
+  | "mmio"
+  | "other";
 
 /** What one charge of a step stands for. */
 export type Per =
@@ -16,7 +32,8 @@ export type Per =
   | "io" // one I/O request (4 KiB page) on the submission or completion side
   | "batch" // once per submission batch (plug) or completion batch (interrupt / poll pass)
   | "kblockd" // once per kblockd run dispatching queued requests
-  | "interrupt"; // once per interrupt taken
+  | "interrupt" // once per interrupt taken
+  | "call"; // once per system call that submits or reaps
 
 export interface StepInfo {
   layer: Layer;
@@ -33,7 +50,7 @@ export const OTHER_KERNEL = "[other kernel functions]";
 /** Pseudo-symbol for switching to the kblockd worker and back (the kworker's scheduler samples). */
 export const KWORKER_SWITCH = "[kworker context switch]";
 
-export const STEPS: Record<string, StepInfo> = {
+const STEPS_2014: Record<string, StepInfo> = {
   // Memory management, per fault: listed in both of the seed's profiles.
   page_fault: { layer: "mm", per: "fault", what: "exception entry for the fault", file: "arch/x86/kernel/entry_64.S" },
   __do_page_fault: { layer: "mm", per: "fault", what: "arch fault handling, mmap_sem", file: "arch/x86/mm/fault.c" },
@@ -427,3 +444,6 @@ export const STEPS: Record<string, StepInfo> = {
     file: "",
   },
 };
+
+/** Every step the model knows: 2014's and today's. */
+export const STEPS: Record<string, StepInfo> = { ...STEPS_2014, ...STEPS_TODAY };

@@ -6,7 +6,7 @@
 import { STEPS, type Layer } from "./steps";
 
 /** The layers of a measured profile: the model's, and those only a real machine has. */
-export type MeasuredLayer = Layer | "driver" | "syscall" | "lock" | "idle" | "user";
+export type MeasuredLayer = Layer | "driver" | "lock" | "idle";
 
 const RULES: [RegExp, MeasuredLayer][] = [
   [
@@ -38,8 +38,10 @@ const RULES: [RegExp, MeasuredLayer][] = [
     /^(do_swap_page|swap|__swap|folio|__folio|filemap_|__filemap|page_|__page|alloc_pages|__alloc_pages|get_page|put_page|handle_mm_fault|__handle_mm_fault|do_anonymous_page|do_fault|clear_page|copy_page|lru_|shrink_|try_to_free|zs_|zswap|mem_cgroup|__mem_cgroup|memcg|gup_|pin_user_pages|unmap|rmap|try_to_unmap|pte_|pmd_|zap_|tlb_|flush_tlb|exc_page_fault|asm_exc_page_fault|do_user_addr_fault|lzo|lz4|zstd|rmqueue|__rmqueue|free_pcppages|free_unref|release_pages|mark_page|vma_|__vma|lock_vma|mmap_|workingset_|node_page_state|mod_node_page|__mod_)/,
     "mm",
   ],
+  [/^(aio_|__x64_sys_io_submit|__x64_sys_io_getevents|__x64_sys_io_pgetevents|io_submit_one|read_events)/, "aio"],
+  [/^(io_|__io_|tctx_task_work|__x64_sys_io_uring)/, "io_uring"],
   [
-    /^(io_|__io_|aio_|do_syscall|entry_SYSCALL|syscall_|__x64_sys|__do_sys|x64_sys|vfs_|rw_verify_area|fget|fput|__fget|fdget|iov_iter|import_iovec|copy_from_user|copy_to_user|_copy_|__arch_copy|copy_mc|__fsnotify|fsnotify|security_|file_)/,
+    /^(do_syscall|entry_SYSCALL|syscall_|__x64_sys|__do_sys|x64_sys|vfs_|rw_verify_area|fget|fput|__fget|fdget|iov_iter|import_iovec|copy_from_user|copy_to_user|_copy_|__arch_copy|copy_mc|__fsnotify|fsnotify|security_|file_)/,
     "syscall",
   ],
   [/^(perf_|__perf|intel_pmu|x86_pmu|native_write_msr)/, "perf"],

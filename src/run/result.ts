@@ -162,7 +162,8 @@ export function buildResult(r: ResultInputs): Result {
       layers,
       cpuNsPerIo: totalCpu / ios,
       cpuUtilization,
-      deviceUtilization: runtimeNs > 0 ? s.deviceBusyNs / (runtimeNs * PRESETS[c.device.preset].dies) : 0,
+      deviceUtilization:
+        runtimeNs > 0 ? s.deviceBusyNs / (runtimeNs * PRESETS[c.device.preset].dies * c.device.count) : 0,
       meanInFlight: runtimeNs > 0 ? (s.latSumRead + s.latSumWrite) / runtimeNs : 0,
       doorbellsPerIo: (s.nSubmitBatch + s.cqDoorbells) / ios,
       interruptsPerIo: s.nInterrupt / ios,

@@ -3,20 +3,9 @@
 // progress and can cancel between them; the same code serves Node and the page.
 import { validateConfig, type RunConfig } from "../model/config";
 import type { CostEntry } from "../model/calibration";
-import { COST_TABLE } from "../model/cost-table";
-import {
-  kblockdSteps,
-  pathSteps,
-  sleepSteps,
-  SWAP_FAULT_STEPS,
-  SWAP_MAJOR_FAULT_STEPS,
-  SWAP_PAGE_IN_STEPS,
-  SWAP_PAGE_OUT_STEPS,
-  wakeSteps,
-  type PathSteps,
-} from "../model/paths";
 import { CPUS } from "../model/cpus";
-import { OTHER_KERNEL } from "../model/steps";
+import { stepCosts } from "../model/run-costs";
+import { runSteps, type RunSteps } from "../model/run-steps";
 import { dataBytesPerSec, linkBytesPerSec, PRESETS, type Latency } from "../model/presets";
 import { buildResult, type Result } from "./result";
 import {
@@ -48,26 +37,13 @@ export interface SimulateOptions {
   jobs?: "counts" | "histograms";
   /** Record the event queue's first N pushes and pops, for engineReplay (the bench's queue-alone case). */
   recordEventOps?: number;
-}
-
-/** Step lists for both directions, as the engine charges them. */
-export interface RunSteps {
-  read: PathSteps;
-  write: PathSteps;
-  /** A sleep on I/O: the sleeper's switch away and back, and the waker's part. */
-  sleep: readonly string[];
-  pollPass: readonly string[];
-  /** Per page fault, per major fault, per page read in, per page written out (swap workload). */
-  fault: readonly string[];
-  majorFault: readonly string[];
-  pageIn: readonly string[];
-  pageOut: readonly string[];
+  /** Today's table's entries replaced, ns on its CPU (today's calibration tries candidates). */
+  todayCosts?: Readonly<Record<string, number>>;
+  /** The program a fio workload is run as: fio, or fio's t/io_uring benchmark (its own loop and user time). */
+  program?: "fio" | "t/io_uring";
 }
 
 type CostNs = ReadonlyMap<string, number>;
-
-const costMap = (table: readonly CostEntry[]): CostNs => new Map(table.map((e) => [e.symbol, e.ns]));
-const COMMITTED_COSTS = costMap(COST_TABLE);
 
 function sumNs(steps: readonly string[], costNs: CostNs): number {
   return steps.reduce((s, step) => {
@@ -84,36 +60,18 @@ function latencyFields(l: Latency, medianNs: number): [number, number, number] {
   return [["constant", "uniform", "exponential", "lognormal"].indexOf(l.kind), medianNs > 0 ? medianNs : l.a, b];
 }
 
-export function runSteps(c: RunConfig): RunSteps {
-  // Above sgl_threshold the driver builds SGL descriptors instead of PRPs.
-  const swap = c.workload.kind === "swap";
-  const bs = swap ? 4096 : (c.workload as { bs: number }).bs;
-  const sgl = c.switches.sglThresholdBytes > 0 && bs >= c.switches.sglThresholdBytes;
-  const dptr = (p: PathSteps): PathSteps =>
-    sgl ? { ...p, dispatchIo: p.dispatchIo.map((s) => (s === "nvme_setup_prps" ? "nvme_pci_setup_sgls" : s)) } : p;
-  const context = { swap, synchronousDevice: PRESETS[c.device.preset].synchronousIo };
-  const write = dptr(pathSteps(c.path, "write", c.switches, context));
-  return {
-    read: dptr(pathSteps(c.path, "read", c.switches, context)),
-    // Swap-out is writeback; fio's writes are O_DIRECT, issued synchronously.
-    write: { ...write, kblockdRun: kblockdSteps(write.kblockdRun, c.host.profiler) },
-    sleep: [...sleepSteps(swap, c.host.profiler), ...wakeSteps(swap)],
-    pollPass: ["nvme_poll"],
-    fault: swap ? [...SWAP_FAULT_STEPS, OTHER_KERNEL] : [],
-    majorFault: swap ? SWAP_MAJOR_FAULT_STEPS : [],
-    pageIn: swap ? SWAP_PAGE_IN_STEPS : [],
-    pageOut: swap ? SWAP_PAGE_OUT_STEPS : [],
-  };
-}
-
 /** A merged write's largest size in 4 KiB pages: 128 KiB, MDTS 5 (assumption: no preset publishes its MDTS). */
 export const MAX_MERGE_PAGES = 32;
 
+export { runSteps, type RunSteps } from "../model/run-steps";
+
 /** The engine's config struct for a validated run configuration. */
-export function engineConfig(c: RunConfig, steps: RunSteps, costNs: CostNs = COMMITTED_COSTS): SimConfigValues {
+export function engineConfig(c: RunConfig, steps: RunSteps, costNs: CostNs = stepCosts(c.host)): SimConfigValues {
   const sum = (list: readonly string[]) => sumNs(list, costNs);
   const w = c.workload;
   const p = PRESETS[c.device.preset];
+  // device.count identical devices behind the run's queues: their parallel units and pipes add up.
+  const n = c.device.count;
   const [rk, ra, rb] = latencyFields(p.readLatency, c.device.readLatencyNs);
   const [wk, wa, wb] = latencyFields(p.writeLatency, c.device.writeLatencyNs);
   const round = (x: number) => Math.max(0, Math.round(x));
@@ -140,15 +98,15 @@ export function engineConfig(c: RunConfig, steps: RunSteps, costNs: CostNs = COM
     regionBytes: BigInt(swap ? w.workingSet - (w.workingSet % 4096) : w.size),
     ...(c.device.dataPipe === "one"
       ? {
-          linkBytesPerSec: BigInt(dataBytesPerSec(p)),
+          linkBytesPerSec: BigInt(dataBytesPerSec(p) * n),
           deviceReadBytesPerSec: 0n,
           deviceWriteBytesPerSec: 0n,
           laneEachWay: 0,
         }
       : {
-          linkBytesPerSec: BigInt(linkBytesPerSec(p)),
-          deviceReadBytesPerSec: BigInt(p.seqBytesPerSec),
-          deviceWriteBytesPerSec: BigInt(p.seqWriteBytesPerSec),
+          linkBytesPerSec: BigInt(linkBytesPerSec(p) * n),
+          deviceReadBytesPerSec: BigInt(p.seqBytesPerSec * n),
+          deviceWriteBytesPerSec: BigInt(p.seqWriteBytesPerSec * n),
           laneEachWay: 1,
         }),
     cpus: c.cpus,
@@ -164,8 +122,8 @@ export function engineConfig(c: RunConfig, steps: RunSteps, costNs: CostNs = COM
     irqCoalesceTimeNs: c.switches.irqCoalesceTimeNs,
     verify: swap || w.verify ? 1 : 0,
     fetchNs: p.fetchNs,
-    processNs: p.processNs,
-    dies: p.dies,
+    processNs: Math.round(p.processNs / n), // n controllers each take a command in processNs
+    dies: p.dies * n,
     completionBatch: (c.device.completion === "preset" ? p.completion : c.device.completion) === "timer-batch" ? 1 : 0,
     readLatKind: rk,
     readLatA: ra,
@@ -207,21 +165,14 @@ export function engineConfig(c: RunConfig, steps: RunSteps, costNs: CostNs = COM
     idleStates: cpu.idleStates.length,
     ...idle,
     jobHistograms: 0,
-    submitBatch: 0,
-    completeMin: 0,
-    completeMax: 0,
-    reapCallAlways: 0,
-    costSubmitCall: 0,
-    costReapCall: 0,
+    ...steps.calls,
+    costSubmitCall: round(sum(steps.submitCall)),
+    costReapCall: round(sum(steps.reapCall)),
   };
 }
 
 /** CPU ns per kernel function: each step group's count times its steps' costs. */
-export function profileFromCounts(
-  stats: SimStatsValues,
-  steps: RunSteps,
-  costNs: CostNs = COMMITTED_COSTS,
-): Map<string, number> {
+export function profileFromCounts(stats: SimStatsValues, steps: RunSteps, costNs: CostNs): Map<string, number> {
   const profile = new Map<string, number>();
   const charge = (list: readonly string[], times: number) => {
     if (times === 0) return;
@@ -245,6 +196,8 @@ export function profileFromCounts(
   charge(steps.majorFault, stats.majorFaults);
   charge(steps.pageIn, stats.nSubmitRead);
   charge(steps.pageOut, stats.nSubmitWrite);
+  charge(steps.submitCall, stats.nSubmitCall);
+  charge(steps.reapCall, stats.nReapCall);
   return profile;
 }
 
@@ -280,8 +233,8 @@ export function directionTotals(jobs: readonly JobRecord[]): Partial<SimStatsVal
 
 /** Runs a validated configuration in the module `m` to its end, in batches. */
 export async function runEngine(m: Nvmesim, config: RunConfig, options: SimulateOptions = {}): Promise<EngineRun> {
-  const costs = options.costTable ? costMap(options.costTable) : COMMITTED_COSTS;
-  const steps = runSteps(config);
+  const costs = stepCosts(config.host, options.costTable, options.todayCosts);
+  const steps = runSteps(config, options.program);
   const values = { ...engineConfig(config, steps, costs), jobHistograms: options.jobs === "histograms" ? 1 : 0 };
   const ptr = m.exports.scratchPtr();
   writeSimConfig(m, ptr, values);

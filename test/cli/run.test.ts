@@ -65,7 +65,7 @@ describe("nvmesim run", () => {
         )
       ).stdout,
     );
-    expect(doc.nvmesim.config.workload).toMatchObject({ runtime: 0.02, bs: 8192, ioengine: "async", number_ios: 0 });
+    expect(doc.nvmesim.config.workload).toMatchObject({ runtime: 0.02, bs: 8192, ioengine: "libaio", number_ios: 0 });
     expect(doc.nvmesim.simulatedNs).toBeLessThanOrEqual(20e6);
   });
 
@@ -82,7 +82,7 @@ describe("nvmesim run", () => {
   const bad: [string[], RegExp][] = [
     [["--iodepth", "2000"], /workload\.iodepth: 2000 x 1 jobs on a CPU is more than a 1024-entry queue/],
     [["--device", "p3800"], /device\.preset: "p3800" is not one of .*did you mean p4800x/],
-    [["--bs", "1000"], /workload\.bs: 1000 is not a multiple of 4096/],
+    [["--bs", "1000"], /workload\.bs: 1000 is not 512, 1024, 2048 or a multiple of 4096/],
     [["--switch", "fast"], /invalid --switch 'fast'/],
     [["--iodepth", "x"], /invalid --iodepth 'x': not an integer with an optional unit/],
     [["--runtime", "1w"], /invalid --runtime '1w': not an integer time with an optional unit \(us, ms, s, m, h, d/],

@@ -31,7 +31,7 @@ describe("nvmesim sweep", () => {
     [["--axis", "iodepth"], /--axis iodepth: write NAME=V1,V2/],
     [
       ["--axis", "iodepth=1,2", "--set", "workload.bs=3k"],
-      /^nvmesim sweep: flags: base: no point can run: workload\.bs: 3072 is not a multiple of 4096/,
+      /^nvmesim sweep: flags: base: no point can run: workload\.bs: 3072 is not 512, 1024, 2048 or a multiple of 4096/,
     ],
     [["--axis", "iodepth=1,2"], /--out DIR is required/],
     [["--axis", "iodepth=1,2", "--out", join(tmp, "o"), "--threads", "0"], /invalid --threads '0'/],

@@ -73,7 +73,7 @@ numjobs=2
     const jobs = parseJobFile("[global]\nrw=randread\ndirect=1\nnumber_ios=10\n[a]\n[b]\nnumjobs=2\n", "f.fio");
     const [group] = jobGroups(jobs, 1 << 20);
     expect(group.threadNames).toEqual(["a", "b", "b"]);
-    expect(group.workload).toMatchObject({ numjobs: 3, number_ios: 30, rw: "randread", ioengine: "sync", iodepth: 1 });
+    expect(group.workload).toMatchObject({ numjobs: 3, number_ios: 30, rw: "randread", ioengine: "psync", iodepth: 1 });
   });
 
   const refused: [string, RegExp][] = [
@@ -83,7 +83,10 @@ numjobs=2
     ["[j]\ndirect=0\n", /j\.fio:2: direct=0: buffered I\/O .* is not modelled/],
     ["[j]\ndirect=1\nbs=4k,8k\n", /bs=4k,8k: different read and write block sizes are not modelled/],
     ["[j]\ndirect=1\nrw=trim\n", /rw=trim: nvmesim models read, write, randread/],
-    ["[j]\ndirect=1\nioengine=libaio\nhipri\n", /j\.fio:4: hipri: is an option of io_uring and pvsync2, not libaio/],
+    [
+      "[j]\ndirect=1\nioengine=libaio\nhipri\n",
+      /j\.fio:4: hipri: is an option of io_uring, io_uring_cmd and pvsync2, not libaio/,
+    ],
     ["[j]\ndirect=1\nsize=1x\n", /size=1x: not an integer with an optional unit/],
     ["[j]\ndirect=1\nruntime=1.5s\n", /runtime=1\.5s: not an integer time/],
     ["[a]\ndirect=1\nrw=read\n[b]\ndirect=1\nrw=write\n", /job 'b' runs beside 'a' with other I\/O.*stonewall/],

@@ -17,7 +17,7 @@ describe("config validation", () => {
     [{ cpus: 0 }, /^cpus: 0 is not an integer in 1\.\.1024/],
     [{ cpus: "4" }, /^cpus: "4" is not an integer/],
     [{ qDepth: 70000 }, /^qDepth: 70000 is not an integer in 2\.\.65536/],
-    [{ workload: { bs: "6k" } }, /^workload\.bs: 6144 is not a multiple of 4096/],
+    [{ workload: { bs: "6k" } }, /^workload\.bs: 6144 is not 512, 1024, 2048 or a multiple of 4096/],
     [{ workload: { bs: "4x" } }, /^workload\.bs: "4x" is not a size/],
     [{ workload: { rw: "randomread" } }, /^workload\.rw: "randomread" is not one of .*did you mean randread/],
     [{ workload: { ioengine: "sync", iodepth: 4 } }, /^workload\.iodepth: 4 with ioengine sync/],

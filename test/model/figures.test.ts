@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SCALE_ANCHOR } from "../../src/model/calibration";
 import { CPUS } from "../../src/model/cpus";
+import { TODAY_TABLE_USES } from "../../src/model/cost-table-today";
 import { FIGURES, type FigureId } from "../../src/model/figures";
 import { PRESETS } from "../../src/model/presets";
 import { VALIDATION_CASES } from "../../src/run/validation";
@@ -16,6 +17,7 @@ describe("published figures", () => {
   for (const p of Object.values(PRESETS)) for (const id of p.uses) inputs.set(id, `preset ${p.name}`);
   for (const c of Object.values(CPUS)) for (const id of c.uses) inputs.set(id, `host CPU ${c.name}`);
   inputs.set(SCALE_ANCHOR.figure, "the calibration's scale");
+  for (const id of TODAY_TABLE_USES) inputs.set(id, "today's cost table");
 
   it("each names a source docs/references.md has", () => {
     for (const [id, f] of Object.entries(FIGURES)) expect(REFERENCES, id).toContain(`**[${f.ref}]**`);

@@ -29,6 +29,8 @@ describe("completion in a cell", () => {
       "qDepth",
       "switches",
       "host",
+      "queue",
+      "whatIf",
       "device",
       "workload",
     ]);

@@ -1,0 +1,341 @@
+// Validation on today's hosts: figures measured on Linux 5.x and 6.x, each run on the kernel preset and CPU
+// its source names (or says it does not, and the setup says what stands in). A source that does not name its
+// CPU is compared as a ratio of two of its own runs where it gives one.
+import { TODAY_CPU } from "../model/cost-table-today";
+import type { Result } from "./result";
+import { joshiConfig } from "./today-calibration";
+import type { ValidationCase } from "./validation";
+
+type Run = (config: Record<string, unknown>, program?: "fio" | "t/io_uring") => Promise<Result>;
+
+/** A t/io_uring run (its flags by name), one CPU for all its threads, on `count` devices of `preset`. */
+interface Uring {
+  kernel: string;
+  cpu: string;
+  preset?: string;
+  count?: number;
+  /** -d, -s, -c, -b, -n */
+  depth?: number;
+  submit?: number;
+  complete?: number;
+  bs?: number;
+  threads?: number;
+  /** -p, -B, -F, -u */
+  polled: boolean;
+  fixed: boolean;
+  files?: boolean;
+  passthru?: boolean;
+  switches?: Record<string, unknown>;
+}
+
+const uring = (u: Uring) => ({
+  cpus: 1,
+  host: { kernel: u.kernel, cpu: u.cpu },
+  switches: u.switches ?? {},
+  device: { preset: u.preset ?? "p5800x", count: u.count ?? 1 },
+  workload: {
+    rw: "randread",
+    bs: u.bs ?? 512,
+    iodepth: u.depth ?? 128,
+    numjobs: u.threads ?? 1,
+    ioengine: u.passthru ? "io_uring_cmd" : "io_uring",
+    hipri: u.polled,
+    fixedbufs: u.fixed,
+    registerfiles: u.files ?? true,
+    iodepth_batch_submit: u.submit ?? 32,
+    iodepth_batch_complete_min: u.complete ?? 32,
+    number_ios: 300_000,
+    size: "1g",
+  },
+});
+
+const iopsOf = async (run: Run, config: object, program: "fio" | "t/io_uring" = "t/io_uring") =>
+  (await run(config as Record<string, unknown>, program)).jobs[0].read.iops;
+const ratio = async (run: Run, a: object, b: object, program: "fio" | "t/io_uring" = "t/io_uring") =>
+  (await iopsOf(run, a, program)) / (await iopsOf(run, b, program));
+
+const joshi = (polled: boolean, fixed: boolean, passthru = false) => joshiConfig(polled, fixed, passthru);
+const JOSHI_SETUP =
+  "t/io_uring -b512 -d128 -c32 -s32 -F1 -n1 on Linux 6.1, the CPU not named: the table's Core i9-12900K; the disk not named and never the limit of his core: sixteen P5800X stand in (the model's one P5800X tops out near 3.7 M: its data pipe is taken in fetch order)";
+
+/** Jens Axboe's runs of 12 October 2021: t/io_uring 512 B -d128 -B1 -F1, two threads on the sibling
+ * hyperthreads of one Ryzen 9 5950X core (taskset -c 0,16), two P5800X, the 5.16 tree. */
+const axboe2021 = (polled: boolean) =>
+  uring({
+    kernel: "5.15",
+    cpu: "ryzen-9-5950x",
+    count: 2,
+    threads: 2,
+    polled,
+    fixed: true,
+    switches: { batchedCompletion: true, setupCmdNoMemset: true },
+  });
+const AXBOE_2021_SETUP =
+  "t/io_uring 512 B -d128 -B1 -F1, two threads on one Ryzen 9 5950X core, two P5800X, Linux 5.15 with 5.16's batched completions and memset fix";
+
+/** Jens Axboe's runs of the same commands in the same thread (4 Sep 2022): one gen2 Optane, iostats off and
+ * nomerges 2 ("I have disabled iostats and merges generally in my runs"). */
+const axboe2022 = (polled: boolean, fixed: boolean, passthru = false) => ({
+  ...joshiConfig(polled, fixed, passthru),
+  queue: { iostats: false, nomerges: 2 },
+});
+const AXBOE_2022_SETUP =
+  "t/io_uring -b512 -d128 -c32 -s32 -F1 -n1 on Linux 6.1 with iostats 0 and nomerges 2, the CPU not named: the table's Core i9-12900K; one gen2 Optane, which never limited these runs (it tops out at ~5.1 M): sixteen P5800X stand in";
+
+/** fio at queue depth 1, 4 KiB random reads, one job (Ren and Trivedi's configurations). */
+const ren = (ioengine: string, hipri = false) => ({
+  cpus: 1,
+  host: { kernel: "5.15", cpu: "xeon-silver-4210r" },
+  device: { preset: "p4800x" },
+  workload: { rw: "randread", bs: 4096, iodepth: 1, numjobs: 1, ioengine, hipri, number_ios: 40_000, size: "1g" },
+});
+const REN_SETUP =
+  "fio, 4 KiB random reads at queue depth 1, Linux 5.15, Xeon Silver 4210R at 2.4 GHz; the Optane 900P run as the p4800x preset (the same first-generation 3D XPoint)";
+
+/** XRP's 512 B read() (Linux 5.8: the 5.4 preset; Core i5-8500 at 3 GHz): one layer's CPU per I/O. */
+const xrpLayerNs = async (run: Run, layers: string[]) => {
+  const r = await run({
+    cpus: 1,
+    host: { kernel: "5.4", cpu: "core-i5-8500" },
+    device: { preset: "p5800x" },
+    workload: { rw: "randread", bs: 512, iodepth: 1, numjobs: 1, ioengine: "psync", number_ios: 20_000, size: "1g" },
+  });
+  const ios = r.jobs[0].read.total_ios;
+  return r.nvmesim.layers.filter((l) => layers.includes(l.layer)).reduce((s, l) => s + l.ns, 0) / ios;
+};
+
+export const TODAY_CASES: ValidationCase[] = [
+  {
+    name: "joshi-block-poll-fixedbufs",
+    figure: "joshi-2022-block-poll-fixedbufs",
+    kernel: "6.1",
+    cpu: "not stated",
+    setup: `${JOSHI_SETUP}: -p1 -B1 over -p0 -B0`,
+    measure: (run) => ratio(run, joshi(true, true), joshi(false, false)),
+    ifMissed:
+      "C8 and C9 are fitted to this source's gains of polling alone and of fixed buffers alone; together they are priced as adding up",
+  },
+  {
+    name: "joshi-passthru-irq",
+    figure: "joshi-2022-passthru-irq",
+    kernel: "6.1",
+    cpu: "not stated",
+    setup: `${JOSHI_SETUP}: /dev/ng0n1 -u1 -O0 over /dev/nvme0n1, both -p0 -B0`,
+    measure: (run) => ratio(run, joshi(false, false, true), joshi(false, false)),
+    ifMissed: "passthrough's own steps are priced by analogy with the block path's (docs/calibration.md, C7)",
+  },
+  {
+    name: "joshi-passthru-fixedbufs-irq",
+    figure: "joshi-2022-passthru-fixedbufs-irq",
+    kernel: "6.1",
+    cpu: "not stated",
+    setup: `${JOSHI_SETUP}: /dev/ng0n1 -u1 -O0 over /dev/nvme0n1, both -p0 -B1`,
+    measure: (run) => ratio(run, joshi(false, true, true), joshi(false, true)),
+    ifMissed: "passthrough's own steps are priced by analogy with the block path's (docs/calibration.md, C7)",
+  },
+  {
+    name: "joshi-passthru-poll",
+    figure: "joshi-2022-passthru-poll",
+    kernel: "6.1",
+    cpu: "not stated",
+    setup: `${JOSHI_SETUP}: /dev/ng0n1 -u1 -O0 over /dev/nvme0n1, both -p1 -B0`,
+    measure: (run) => ratio(run, joshi(true, false, true), joshi(true, false)),
+    ifMissed: "passthrough's own steps are priced by analogy with the block path's (docs/calibration.md, C7)",
+  },
+  {
+    name: "joshi-passthru-poll-fixedbufs",
+    figure: "joshi-2022-passthru-poll-fixedbufs",
+    kernel: "6.1",
+    cpu: "not stated",
+    setup: `${JOSHI_SETUP}: /dev/ng0n1 -u1 -O0 over /dev/nvme0n1, both -p1 -B1`,
+    measure: (run) => ratio(run, joshi(true, true, true), joshi(true, true)),
+    ifMissed: "passthrough's own steps are priced by analogy with the block path's (docs/calibration.md, C7)",
+  },
+  ...(
+    [
+      ["axboe-2022-block-poll", "axboe-2022-block-poll", "-p1 -B0 over -p0 -B0", [true, false, false], [false, false]],
+      [
+        "axboe-2022-block-fixedbufs",
+        "axboe-2022-block-fixedbufs",
+        "-p0 -B1 over -p0 -B0",
+        [false, true, false],
+        [false, false],
+      ],
+      [
+        "axboe-2022-passthru-irq",
+        "axboe-2022-passthru-irq",
+        "/dev/ng0n1 -u1 -O0 over /dev/nvme0n1, -p0 -B0",
+        [false, false, true],
+        [false, false],
+      ],
+      [
+        "axboe-2022-passthru-poll",
+        "axboe-2022-passthru-poll",
+        "/dev/ng0n1 -u1 -O0 over /dev/nvme0n1, -p1 -B0",
+        [true, false, true],
+        [true, false],
+      ],
+    ] as const
+  ).map(([name, figure, what, a, b]): ValidationCase => ({
+    name,
+    figure,
+    kernel: "6.1",
+    cpu: "not stated",
+    setup: `${AXBOE_2022_SETUP}: ${what}`,
+    measure: (run) => ratio(run, axboe2022(a[0], a[1], a[2]), axboe2022(b[0], b[1])),
+    ifMissed:
+      "C8 and C9 are fitted to another run of the same commands ([joshi-2022]), and passthrough's own steps are priced by analogy (C7)",
+  })),
+  {
+    name: "joshi-qd1-poll",
+    figure: "joshi-2022-qd1-poll",
+    kernel: "6.1",
+    cpu: "not stated",
+    setup:
+      "fio io_uring, 512 B random reads at queue depth 1 (batches of 1), Linux 6.1, one P5800X (not named), the table's CPU (not named): hipri over interrupts",
+    measure: (run) => {
+      const qd1 = (hipri: boolean) =>
+        uring({
+          kernel: "6.1",
+          cpu: TODAY_CPU,
+          depth: 1,
+          submit: 1,
+          complete: 1,
+          polled: hipri,
+          fixed: false,
+          files: false,
+        });
+      return ratio(run, qd1(true), qd1(false), "fio");
+    },
+    ifMissed:
+      "at queue depth 1 the interrupt's latency (delivery, idle exit, the wake-up) decides: the CPU's idle states and delivery time are assumptions",
+  },
+  {
+    name: "axboe-irq-bio-cache",
+    figure: "axboe-irq-bio-cache",
+    kernel: "6.1",
+    cpu: "not stated",
+    setup:
+      "t/io_uring -b512 -d128 -s32 -c32 -p0 -B1 -F1 on sixteen P5800X standing in for drives that never limited the core, Linux 6.1 with and without the interrupt-driven bio cache; the CPU not named (December 2021: the table's Core i9-12900K)",
+    measure: (run) => {
+      const irq = (bioCacheIrq: boolean) =>
+        uring({ kernel: "6.1", cpu: TODAY_CPU, count: 16, polled: false, fixed: true, switches: { bioCacheIrq } });
+      return ratio(run, irq(true), irq(false));
+    },
+    ifMissed: "the uncached bio's price is set from the polled bio cache's gain on another CPU ([axboe-bio-cache])",
+  },
+  {
+    name: "begunkov-irq-bio-cache",
+    figure: "begunkov-2022-irq-bio-cache",
+    kernel: "6.1",
+    cpu: "not stated",
+    setup:
+      "t/io_uring -d128 -p0, 512 B, one Optane SSD in the source (sixteen P5800X stand in, so that the device does not limit the core), Linux 6.1 with and without the bio cache for interrupt-driven I/O; the CPU not named: the table's",
+    measure: (run) => {
+      const irq = (bioCacheIrq: boolean) =>
+        uring({ kernel: "6.1", cpu: TODAY_CPU, count: 16, polled: false, fixed: false, switches: { bioCacheIrq } });
+      return ratio(run, irq(true), irq(false));
+    },
+    ifMissed: "the uncached bio's price is set from the polled bio cache's gain on another CPU ([axboe-bio-cache])",
+  },
+  {
+    name: "axboe-batched-completion",
+    figure: "axboe-batched-completion",
+    kernel: "5.15",
+    cpu: "ryzen-9-5950x",
+    setup:
+      "t/io_uring -d128 -p1 -B1 -F1 512 B, two P5800X in the source (sixteen stand in, so that the device does not limit the core), Linux 5.15 with and without batched completions, Ryzen 9 5950X (Phoronix names it for his runs of that month)",
+    measure: (run) => {
+      const poll = (batchedCompletion: boolean) =>
+        uring({
+          kernel: "5.15",
+          cpu: "ryzen-9-5950x",
+          count: 16,
+          polled: true,
+          fixed: true,
+          switches: { batchedCompletion },
+        });
+      return ratio(run, poll(true), poll(false));
+    },
+    ifMissed: "per-request completion steps without batching are priced by analogy with the batch's loop",
+  },
+  {
+    name: "axboe-queue-rqs",
+    figure: "axboe-queue-rqs",
+    kernel: "6.1",
+    cpu: "not stated",
+    setup:
+      "t/io_uring -b512 -d128 -s32 -c32 -p1 -B1 -F1 on sixteen P5800X (the device never the limit), Linux 6.1 with and without queue_rqs; the CPU not named: the table's",
+    measure: (run) => {
+      const poll = (queueRqs: boolean) =>
+        uring({ kernel: "6.1", cpu: TODAY_CPU, count: 16, polled: true, fixed: true, switches: { queueRqs } });
+      return ratio(run, poll(true), poll(false));
+    },
+    ifMissed: "nvme_queue_rq's price comes from a profile of October 2021 on another CPU ([axboe-memset])",
+  },
+  {
+    name: "axboe-2021-irq",
+    figure: "axboe-2021-irq-4.9m",
+    kernel: "5.15",
+    cpu: "ryzen-9-5950x",
+    setup: `${AXBOE_2021_SETUP}: -p0`,
+    measure: (run) => iopsOf(run, axboe2021(false)),
+    ifMissed:
+      "interrupt-driven io_uring's own work (C8) is fitted to another source's runs, on Linux 6.1 with one thread; two threads on sibling hyperthreads share one core's interrupts",
+  },
+  {
+    name: "axboe-2021-polled",
+    figure: "axboe-2021-polled-7.4m",
+    kernel: "5.15",
+    cpu: "ryzen-9-5950x",
+    setup: `${AXBOE_2021_SETUP}: -p1`,
+    measure: (run) => iopsOf(run, axboe2021(true)),
+    ifMissed:
+      "the two P5800X limit the model near 7.2 M (its data pipe is taken in fetch order), the table is moved to the 5950X by the clocks' ratio only, and the October tree lacked fixes the model has no switch for",
+  },
+  {
+    name: "phoronix-8.9m",
+    figure: "phoronix-5950x-8.9m",
+    kernel: "5.15",
+    cpu: "ryzen-9-5950x",
+    setup: `${AXBOE_2021_SETUP}: -p1, the tree of 25 October`,
+    measure: (run) => iopsOf(run, axboe2021(true)),
+    ifMissed:
+      "the table is priced on the 12900K of December 2021 and moved to the 5950X by the clocks' ratio only; the October tree lacked fixes the model has no switch for",
+  },
+  ...(
+    [
+      ["ren-psync", "ren-2023-psync", "psync", false],
+      ["ren-libaio", "ren-2023-libaio", "libaio", false],
+      ["ren-io_uring", "ren-2023-io_uring", "io_uring", false],
+      ["ren-io_uring-hipri", "ren-2023-io_uring-hipri", "io_uring", true],
+    ] as const
+  ).map(([name, figure, engine, hipri]): ValidationCase => ({
+    name,
+    figure,
+    kernel: "5.15",
+    cpu: "xeon-silver-4210r",
+    setup: `${REN_SETUP}: ioengine ${engine}${hipri ? " with hipri" : ""}`,
+    measure: (run) => iopsOf(run, ren(engine, hipri), "fio"),
+    ifMissed: "the Optane 900P is run as the p4800x preset, whose 7 us media time is an assumption",
+  })),
+  {
+    name: "xrp-bio",
+    figure: "xrp-bio",
+    kernel: "5.4",
+    cpu: "core-i5-8500",
+    setup:
+      "a 512 B pread on the raw device (XRP read through ext4 on Linux 5.8: the 5.4 preset), Core i5-8500 at 3 GHz: the block layer's CPU per I/O",
+    measure: (run) => xrpLayerNs(run, ["block"]),
+    ifMissed: "XRP's bio layer is ext4's direct I/O through iomap, the model's a raw device's on-stack bio",
+  },
+  {
+    name: "xrp-nvme-driver",
+    figure: "xrp-nvme-driver",
+    kernel: "5.4",
+    cpu: "core-i5-8500",
+    setup: "as above: the NVMe driver's CPU per I/O (its steps, doorbells and DMA mapping)",
+    measure: (run) => xrpLayerNs(run, ["nvme", "mmio", "dma"]),
+    ifMissed: "where XRP counts the interrupt and the completion is not stated",
+  },
+];

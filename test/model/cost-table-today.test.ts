@@ -1,0 +1,89 @@
+// Goal: today's table prices every step today's paths take, each from a named figure or lettered assumption,
+// and its derivation matches the paths: the anchor run's unlisted steps are the steps runSteps gives it.
+import { describe, expect, it } from "vitest";
+import { validateConfig } from "../../src/model/config";
+import { ANCHOR_ROWS, ANCHOR_UNLISTED, TODAY_TABLE } from "../../src/model/cost-table-today";
+import { IO_ENGINES } from "../../src/model/engines";
+import { KERNEL_NAMES } from "../../src/model/kernels";
+import { stepPrices } from "../../src/model/run-costs";
+import { runSteps, type RunSteps } from "../../src/model/run-steps";
+import { STEPS } from "../../src/model/steps";
+
+const all = (s: RunSteps) =>
+  [
+    ...Object.values(s.read).flat(),
+    ...Object.values(s.write).flat(),
+    ...s.sleep,
+    ...s.pollPass,
+    ...s.fault,
+    ...s.majorFault,
+    ...s.pageIn,
+    ...s.pageOut,
+    ...s.submitCall,
+    ...s.reapCall,
+  ] as string[];
+
+describe("today's cost table", () => {
+  it("prices every step of every kernel, engine and mode, with a source", () => {
+    for (const kernel of KERNEL_NAMES)
+      for (const ioengine of IO_ENGINES)
+        for (const hipri of [false, true])
+          for (const fixedbufs of [false, true]) {
+            const input = {
+              host: { kernel, cpu: "core-i9-12900k" },
+              workload: {
+                ioengine,
+                hipri,
+                fixedbufs,
+                iodepth: ["psync", "pvsync2", "sync"].includes(ioengine) ? 1 : 8,
+              },
+            };
+            let config;
+            try {
+              config = validateConfig(input);
+            } catch {
+              continue; // what the kernel cannot do (refused, tested in kernels.test.ts)
+            }
+            const prices = stepPrices(config.host);
+            for (const step of new Set(all(runSteps(config)))) {
+              expect(STEPS[step], `${kernel} ${ioengine}: ${step} is a step`).toBeDefined();
+              const p = prices.get(step);
+              expect(p, `${kernel} ${ioengine} hipri=${hipri}: ${step} has a price`).toBeDefined();
+              expect(p!.ns).toBeGreaterThanOrEqual(0);
+              expect(p!.entry.source).not.toBe("");
+            }
+          }
+    for (const e of TODAY_TABLE.entries) expect(e.source, e.symbol).toMatch(/\[[a-z0-9-]+\]|C\d|D\d/);
+  });
+
+  it("shares the anchor's remainder among exactly the steps its run takes below the listing", () => {
+    const anchor = validateConfig({
+      cpus: 1,
+      host: { kernel: "6.1", cpu: "core-i9-12900k" },
+      device: { preset: "p5800x", count: 4 },
+      workload: {
+        bs: 512,
+        iodepth: 256,
+        numjobs: 2,
+        ioengine: "io_uring",
+        hipri: true,
+        fixedbufs: true,
+        registerfiles: true,
+        iodepth_batch_submit: 31,
+        iodepth_batch_complete_min: 16,
+      },
+    });
+    const steps = runSteps(anchor, "t/io_uring");
+    const taken = new Set([
+      ...steps.submitCall,
+      ...steps.read.submitIo,
+      ...steps.read.dispatchIo,
+      ...steps.read.submitBatch,
+      ...steps.read.completeIo,
+      ...steps.read.completeBatch,
+      ...steps.pollPass,
+    ]);
+    const priced = new Set([...ANCHOR_ROWS.map((r) => r.symbol), "entry_SYSCALL_64"]);
+    expect(new Set(ANCHOR_UNLISTED.map((u) => u.symbol))).toEqual(new Set([...taken].filter((s) => !priced.has(s))));
+  });
+});
