@@ -3,6 +3,7 @@
 // the kernel and in the program itself. The block path below them is
 // paths-today.ts's (or 2014's, for the engines without an interface: sync and
 // async price the block path alone, as nvmesim did before it had engines).
+import type { FioWorkload } from "./config";
 import type { KernelPreset } from "./kernels";
 import type { Switches } from "./paths";
 import type { TodayCaller } from "./paths-today";
@@ -16,20 +17,20 @@ export const BLOCK_PATH_ONLY: readonly IoEngine[] = ["sync", "async"];
 /** The engines that issue one I/O per call and wait in it (iodepth 1). */
 export const SYNC_ENGINES: readonly IoEngine[] = ["sync", "psync", "pvsync2"];
 
-/** The fio options an engine's shape depends on (fio's names). */
-export interface EngineOptions {
-  ioengine: IoEngine;
-  iodepth: number;
-  hipri: boolean;
-  fixedbufs: boolean;
-  registerfiles: boolean;
-  sqthread_poll: boolean;
-  iodepth_batch_submit: number;
-  iodepth_batch_complete_min: number;
-  iodepth_batch_complete_max: number;
-  /** The program: fio itself, or fio's t/io_uring benchmark (one io_uring_enter submits and waits). */
-  program: "fio" | "t/io_uring";
-}
+/** The fio options an engine's shape depends on (fio's names), and the program that runs it: fio itself, or
+ * fio's t/io_uring benchmark (one io_uring_enter submits and waits). */
+export type EngineOptions = Pick<
+  FioWorkload,
+  | "ioengine"
+  | "iodepth"
+  | "hipri"
+  | "fixedbufs"
+  | "registerfiles"
+  | "sqthread_poll"
+  | "iodepth_batch_submit"
+  | "iodepth_batch_complete_min"
+  | "iodepth_batch_complete_max"
+> & { program: "fio" | "t/io_uring" };
 
 /** The steps an engine adds to the block path, and the batching of its calls (SimConfig's fields). */
 export interface EngineSteps {

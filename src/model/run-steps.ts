@@ -74,7 +74,8 @@ export function runSteps(c: RunConfig, program: EngineOptions["program"] = "fio"
   const kernel = KERNELS[c.host.kernel];
   const engine = runEngine(c, program);
   const path = (d: Direction): PathSteps => {
-    if (kernel.vocabulary === "2014") return pathSteps(c.path, d, c.switches, context);
+    // rw_page is the 2014 patch's steps on any kernel (on 6.3 and later, a what-if).
+    if (kernel.vocabulary === "2014" || c.path === "rw_page") return pathSteps(c.path, d, c.switches, context);
     const caller = swap
       ? { caller: "swap" as const, bioCache: false, fixedBuffer: false, onStack: false }
       : engine!.caller;

@@ -15,7 +15,9 @@ export function resultSummary(r: Result): string {
     w.kind === "swap"
       ? `swap program, ${w.threads} thread(s), ${w.workingSet >> 20} MiB working set in ${w.memory >> 20} MiB, ${w.pattern}, readahead ${2 ** w.pageCluster}`
       : `fio ${w.rw} bs=${w.bs} iodepth=${w.iodepth} numjobs=${w.numjobs} ioengine=${w.ioengine}${w.hipri ? " hipri" : ""}`;
-  const lines = [`nvmesim run: ${n.path} on ${n.device}, ${c.cpus} CPUs, ${what} (seed ${n.seed})`];
+  const lines = [
+    `nvmesim run: ${n.path} on ${n.device}, ${c.cpus} CPUs, ${what} (seed ${n.seed}); Linux ${c.host.kernel}, ${c.host.cpu}`,
+  ];
   if (n.whatIf) lines.push(`  ${n.whatIf}`);
   if (n.swap) {
     lines.push(

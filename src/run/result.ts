@@ -4,6 +4,7 @@
 // costs, device utilisation, integrity and status counts, seed and config
 // hash. Deterministic unless wall time is asked for.
 import type { RunConfig } from "../model/config";
+import { KERNELS } from "../model/kernels";
 import { PRESETS } from "../model/presets";
 import { STEPS } from "../model/steps";
 import type { JobRecord, SimStatsValues } from "../wasm/engine";
@@ -22,6 +23,10 @@ export interface ProfileEntry {
   ns: number;
   percent: number;
 }
+
+/** What rw_page on a kernel after its removal is. */
+export const RW_PAGE_REMOVED_WHAT_IF =
+  "what-if: ->rw_page was removed in Linux 6.3 (commit 3222d8c2a7f8); this runs the 2014 patch's steps, priced by the seed's 2014 table, beside a kernel priced by today's";
 
 /** What a fio job on rw_page is: Linux reaches ->rw_page only from swap and page-cache reads. */
 export const RW_PAGE_FIO_WHAT_IF =
@@ -151,7 +156,16 @@ export function buildResult(r: ResultInputs): Result {
     ...fioDocument(runtimeNs, [{ stat, options }], [groupRun([stat])], diskCounts(s), { plus: false }),
     nvmesim: {
       path: c.path,
-      ...(c.path === "rw_page" && c.workload.kind === "fio" ? { whatIf: RW_PAGE_FIO_WHAT_IF } : {}),
+      ...(c.path === "rw_page" && (c.workload.kind === "fio" || !KERNELS[c.host.kernel].rwPage)
+        ? {
+            whatIf: [
+              c.workload.kind === "fio" ? RW_PAGE_FIO_WHAT_IF : "",
+              KERNELS[c.host.kernel].rwPage ? "" : RW_PAGE_REMOVED_WHAT_IF,
+            ]
+              .filter(Boolean)
+              .join("; "),
+          }
+        : {}),
       device: c.device.preset,
       seed: c.seed.toString(),
       configHash: fnv1a64(JSON.stringify(cfgJson)),

@@ -7,32 +7,9 @@
 // gain it sets rising with it; the two are fitted in turn until neither moves.
 import { TODAY_CPU } from "../model/cost-table-today";
 import { FIGURES } from "../model/figures";
+import { anchorConfig, joshiConfig } from "./uring-runs";
 import type { Nvmesim } from "../wasm/module";
 import { simulate } from "./simulate";
-
-/** Joshi's t/io_uring -b512 -d128 -c32 -s32 -F1 -n1 on Linux 6.1; the CPU not named (the table's), and the
- * disk, which never limited his core, stood in for by as many P5800X as keep the model's core the limit. */
-export function joshiConfig(polled: boolean, fixed: boolean, passthru = false, ios = 300_000): Record<string, unknown> {
-  return {
-    cpus: 1,
-    host: { kernel: "6.1", cpu: TODAY_CPU },
-    device: { preset: "p5800x", count: 16 },
-    workload: {
-      rw: "randread",
-      bs: 512,
-      iodepth: 128,
-      numjobs: 1,
-      ioengine: passthru ? "io_uring_cmd" : "io_uring",
-      hipri: polled,
-      fixedbufs: fixed,
-      registerfiles: true,
-      iodepth_batch_submit: 32,
-      iodepth_batch_complete_min: 32,
-      number_ios: ios,
-      size: "1g",
-    },
-  };
-}
 
 export interface TodayFit {
   irqResidualNs: number;
@@ -94,29 +71,6 @@ export interface TodaySensitivity {
   pollGain: number;
   /** A 512 B pread at queue depth 1 on a P5800X (Linux 6.8, the table's CPU), mean latency, ns. */
   psyncLatNs: number;
-}
-
-/** The anchor run: [axboe-13m]'s t/io_uring command on Linux 6.1 (the 5.17 tree's changes), four P5800X. */
-export function anchorConfig(ios = 200_000): Record<string, unknown> {
-  return {
-    cpus: 1,
-    host: { kernel: "6.1", cpu: TODAY_CPU },
-    device: { preset: "p5800x", count: 4 },
-    workload: {
-      rw: "randread",
-      bs: 512,
-      iodepth: 256,
-      numjobs: 2,
-      ioengine: "io_uring",
-      hipri: true,
-      fixedbufs: true,
-      registerfiles: true,
-      iodepth_batch_submit: 31,
-      iodepth_batch_complete_min: 16,
-      number_ios: ios,
-      verify: false,
-    },
-  };
 }
 
 /** What the model says with today's table as committed, and with each assumption changed. */

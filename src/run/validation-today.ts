@@ -3,51 +3,12 @@
 // CPU is compared as a ratio of two of its own runs where it gives one.
 import { TODAY_CPU } from "../model/cost-table-today";
 import type { Result } from "./result";
-import { joshiConfig } from "./today-calibration";
+import { joshiConfig, uringRun } from "./uring-runs";
 import type { ValidationCase } from "./validation";
 
 type Run = (config: Record<string, unknown>, program?: "fio" | "t/io_uring") => Promise<Result>;
 
-/** A t/io_uring run (its flags by name), one CPU for all its threads, on `count` devices of `preset`. */
-interface Uring {
-  kernel: string;
-  cpu: string;
-  preset?: string;
-  count?: number;
-  /** -d, -s, -c, -b, -n */
-  depth?: number;
-  submit?: number;
-  complete?: number;
-  bs?: number;
-  threads?: number;
-  /** -p, -B, -F, -u */
-  polled: boolean;
-  fixed: boolean;
-  files?: boolean;
-  passthru?: boolean;
-  switches?: Record<string, unknown>;
-}
-
-const uring = (u: Uring) => ({
-  cpus: 1,
-  host: { kernel: u.kernel, cpu: u.cpu },
-  switches: u.switches ?? {},
-  device: { preset: u.preset ?? "p5800x", count: u.count ?? 1 },
-  workload: {
-    rw: "randread",
-    bs: u.bs ?? 512,
-    iodepth: u.depth ?? 128,
-    numjobs: u.threads ?? 1,
-    ioengine: u.passthru ? "io_uring_cmd" : "io_uring",
-    hipri: u.polled,
-    fixedbufs: u.fixed,
-    registerfiles: u.files ?? true,
-    iodepth_batch_submit: u.submit ?? 32,
-    iodepth_batch_complete_min: u.complete ?? 32,
-    number_ios: 300_000,
-    size: "1g",
-  },
-});
+const uring = uringRun;
 
 const iopsOf = async (run: Run, config: object, program: "fio" | "t/io_uring" = "t/io_uring") =>
   (await run(config as Record<string, unknown>, program)).jobs[0].read.iops;

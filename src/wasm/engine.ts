@@ -17,19 +17,27 @@ function snake(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
 }
 
+/** Offset of a field from the module's layout exports; undefined for a field an older module lacks. */
+function layoutOffsetOrNone(m: Nvmesim, prefix: "SIMCFG" | "SIMSTAT" | "JOBSTAT", field: string): number | undefined {
+  const global = (m.exports as unknown as Record<string, unknown>)[`${prefix}_${snake(field)}`];
+  return global instanceof WebAssembly.Global ? Number(global.value) : undefined;
+}
+
 /** Offset of a field from the module's layout exports. */
 export function layoutOffset(m: Nvmesim, prefix: "SIMCFG" | "SIMSTAT" | "JOBSTAT", field: string): number {
-  const global = (m.exports as unknown as Record<string, unknown>)[`${prefix}_${snake(field)}`];
-  if (!(global instanceof WebAssembly.Global))
-    throw new Error(`the module has no layout entry ${prefix}_${snake(field)}`);
-  return Number(global.value);
+  const at = layoutOffsetOrNone(m, prefix, field);
+  if (at === undefined) throw new Error(`the module has no layout entry ${prefix}_${snake(field)}`);
+  return at;
 }
 
 export function writeSimConfig(m: Nvmesim, ptr: number, values: SimConfigValues): void {
   const v = m.view();
   for (const [field, type] of Object.entries(SIM_CONFIG_FIELDS)) {
-    const at = ptr + layoutOffset(m, "SIMCFG", field);
     const value = values[field as keyof SimConfigValues];
+    // An older build (bench --baseline) lacks the fields added since: it can run what leaves them 0.
+    const offset = Number(value) === 0 ? layoutOffsetOrNone(m, "SIMCFG", field) : layoutOffset(m, "SIMCFG", field);
+    if (offset === undefined) continue;
+    const at = ptr + offset;
     if (type === "u64") v.setBigUint64(at, value as bigint, true);
     else v.setUint32(at, value as number, true);
   }
@@ -40,7 +48,12 @@ function readStruct(m: Nvmesim, base: number, prefix: "SIMSTAT" | "JOBSTAT", fie
   const v = m.view();
   const out = {} as Record<string, number>;
   for (const [field, type] of Object.entries(fields)) {
-    const at = base + layoutOffset(m, prefix, field);
+    const offset = layoutOffsetOrNone(m, prefix, field);
+    if (offset === undefined) {
+      out[field] = 0; // a count an older build does not keep
+      continue;
+    }
+    const at = base + offset;
     out[field] = type === "f64" ? v.getFloat64(at, true) : Number(v.getBigUint64(at, true));
   }
   return out;

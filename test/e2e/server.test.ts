@@ -56,6 +56,7 @@ describe("npm start", () => {
         "jens-answer.ipynb",
         "prp-anatomy.ipynb",
         "queue-depth.ipynb",
+        "rw_page-today.ipynb",
         "seed-2014.ipynb",
         "this-machine.ipynb",
         "where-rw_page-wins.ipynb",

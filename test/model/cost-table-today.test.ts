@@ -8,6 +8,7 @@ import { KERNEL_NAMES } from "../../src/model/kernels";
 import { stepPrices } from "../../src/model/run-costs";
 import { runSteps, type RunSteps } from "../../src/model/run-steps";
 import { STEPS } from "../../src/model/steps";
+import { anchorConfig } from "../../src/run/uring-runs";
 
 const all = (s: RunSteps) =>
   [
@@ -57,22 +58,7 @@ describe("today's cost table", () => {
   });
 
   it("shares the anchor's remainder among exactly the steps its run takes below the listing", () => {
-    const anchor = validateConfig({
-      cpus: 1,
-      host: { kernel: "6.1", cpu: "core-i9-12900k" },
-      device: { preset: "p5800x", count: 4 },
-      workload: {
-        bs: 512,
-        iodepth: 256,
-        numjobs: 2,
-        ioengine: "io_uring",
-        hipri: true,
-        fixedbufs: true,
-        registerfiles: true,
-        iodepth_batch_submit: 31,
-        iodepth_batch_complete_min: 16,
-      },
-    });
+    const anchor = validateConfig(anchorConfig());
     const steps = runSteps(anchor, "t/io_uring");
     const taken = new Set([
       ...steps.submitCall,

@@ -1,19 +1,14 @@
 // Goal: each engine makes the system calls fio makes (fio 3.33's backend.c, ioengines.c and engines/), with
 // the batch options fixed up as fio fixes them up, and its steps reach the block path the way Linux's do.
 import { describe, expect, it } from "vitest";
+import { DEFAULT_CONFIG, type FioWorkload } from "../../src/model/config";
 import { engineSteps, type EngineOptions } from "../../src/model/engines";
 import { KERNELS } from "../../src/model/kernels";
 
 const base: EngineOptions = {
+  ...(DEFAULT_CONFIG.workload as FioWorkload),
   ioengine: "io_uring",
   iodepth: 32,
-  hipri: false,
-  fixedbufs: false,
-  registerfiles: false,
-  sqthread_poll: false,
-  iodepth_batch_submit: 1,
-  iodepth_batch_complete_min: 1,
-  iodepth_batch_complete_max: 0,
   program: "fio",
 };
 const k = KERNELS["6.8"];

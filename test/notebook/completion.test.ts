@@ -80,7 +80,9 @@ describe("completion in a cell", () => {
 
 describe("Shift+Tab", () => {
   it("says what a name, a key or an allowed name is", () => {
-    expect(docAt("await simulate({})", 8)).toMatch(/^simulate\(config\?: RunConfig\): Promise<Result>\n/);
+    expect(docAt("await simulate({})", 8)).toMatch(
+      /^simulate\(config\?: RunConfig, options\?: \{ program\?: "fio" \| "t\/io_uring" \}\): Promise<Result>\n/,
+    );
     expect(docAt("simulate({ workload: { iodepth: 4 } })", 25)).toBe(
       "iodepth integer 1..65535\nI/Os each job keeps in flight",
     );

@@ -179,7 +179,7 @@ describe("what cells find in scope", () => {
 
   it("help() says what the API and the configuration's keys are; functions show their signature", async () => {
     expect(text((await run("help(simulate)")).outputs[0])).toMatch(
-      /^simulate\(config\?: RunConfig\): Promise<Result>\n/,
+      /^simulate\(config\?: RunConfig, options\?: \{ program\?: "fio" \| "t\/io_uring" \}\): Promise<Result>\n/,
     );
     expect(text((await run('help("iodepth")')).outputs[0])).toBe(
       "workload.iodepth: integer 1..65535 — I/Os each job keeps in flight (fio workload)",

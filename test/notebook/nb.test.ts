@@ -25,11 +25,12 @@ function notebookFile(name: string, cells: (Partial<Cell> & { tags?: string[] })
 }
 
 describe("the shipped notebooks", () => {
-  it("are the six the issues name", () => {
+  it("are the seven the issues name", () => {
     expect(shipped.sort()).toEqual([
       "jens-answer.ipynb",
       "prp-anatomy.ipynb",
       "queue-depth.ipynb",
+      "rw_page-today.ipynb",
       "seed-2014.ipynb",
       "this-machine.ipynb",
       "where-rw_page-wins.ipynb",

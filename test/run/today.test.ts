@@ -5,34 +5,14 @@ import { describe, expect, it } from "vitest";
 import { FIGURES } from "../../src/model/figures";
 import { simulate } from "../../src/run/simulate";
 import { fittedGains } from "../../src/run/today-calibration";
+import { anchorConfig } from "../../src/run/uring-runs";
 import { loadNvmesim } from "../../src/wasm/node";
 
 const m = await loadNvmesim();
 
 describe("today's host", () => {
   it("runs the anchor's t/io_uring command near the IOPS its profile was taken at", async () => {
-    const r = await simulate(
-      m,
-      {
-        cpus: 1,
-        host: { kernel: "6.1", cpu: "core-i9-12900k" },
-        device: { preset: "p5800x", count: 4 },
-        workload: {
-          bs: 512,
-          iodepth: 256,
-          numjobs: 2,
-          ioengine: "io_uring",
-          hipri: true,
-          fixedbufs: true,
-          registerfiles: true,
-          iodepth_batch_submit: 31,
-          iodepth_batch_complete_min: 16,
-          number_ios: 200_000,
-          verify: false,
-        },
-      },
-      { program: "t/io_uring" },
-    );
+    const r = await simulate(m, anchorConfig(), { program: "t/io_uring" });
     // A consistency check of the derivation, not a validation: the figure set the table.
     expect(r.jobs[0].read.iops / FIGURES["axboe-13m-profile"].value).toBeGreaterThan(0.9);
     expect(r.jobs[0].read.iops / FIGURES["axboe-13m-profile"].value).toBeLessThan(1.1);

@@ -10,7 +10,7 @@ export interface ApiDoc {
 
 export const API_DOCS: Record<string, ApiDoc> = {
   simulate: {
-    signature: "simulate(config?: RunConfig): Promise<Result>",
+    signature: 'simulate(config?: RunConfig, options?: { program?: "fio" | "t/io_uring" }): Promise<Result>',
     doc: "Runs one configuration (defaults fill what it leaves out) and resolves with fio's JSON plus an nvmesim section; Interrupt stops it. help('config') lists the keys.",
   },
   sweep: {

@@ -20,6 +20,12 @@ import { displayableResult, documented, help } from "./help";
 import { comparison } from "./compare-api";
 import type { Comparable } from "../../report/compare";
 
+/** simulate()'s second argument in a cell. */
+export interface SimulateCellOptions {
+  /** How the fio workload runs: as fio (the default), or as fio's t/io_uring benchmark. */
+  program?: "fio" | "t/io_uring";
+}
+
 export interface KernelApi {
   globals: Record<string, unknown>;
   importModule(specifier: string): Promise<unknown>;
@@ -64,11 +70,16 @@ export function createApi(host: KernelHost, context: () => ExecuteContext): Kern
 
   const { slider, number, checkbox, select } = widgets(context);
 
-  /** simulate(config): one run in the kernel's Wasm module, with progress, stopped by Interrupt. */
-  const simulate = withCallSite(async (config: unknown = {}): Promise<Result> => {
+  /** simulate(config, { program }): one run in the kernel's Wasm module (as fio runs it, or fio's t/io_uring),
+   * with progress, stopped by Interrupt. */
+  const simulate = withCallSite(async (config: unknown = {}, options: SimulateCellOptions = {}): Promise<Result> => {
     const ctx = context();
     const m = await host.loadNvmesim();
+    const program = options.program ?? "fio";
+    if (program !== "fio" && program !== "t/io_uring")
+      throw new Error(`simulate: program: ${JSON.stringify(program)} is not "fio" or "t/io_uring"`);
     const result = await simulateCore(m, config, {
+      program,
       signal: ctx.signal,
       batchIos: 100_000,
       onProgress: (done, total) => (total > 0 ? ctx.progress("simulate", Math.min(1, done / total)) : undefined),
