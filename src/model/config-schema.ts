@@ -99,6 +99,11 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     doc: "Linux 5.16: nvme_setup_cmd no longer clears the whole 64-byte command first",
   },
   {
+    path: "switches.blockFixes516",
+    value: bool,
+    doc: "Linux 5.16: the rest of October 2021's per-I/O block-layer work (plug merging against the last request only, singly linked plug list, request layout, ...)",
+  },
+  {
     path: "switches.queueRqs",
     value: bool,
     doc: "Linux 5.17 queue_rqs: a plug's requests reach the NVMe driver in one call, one lock, one doorbell",

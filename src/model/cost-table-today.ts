@@ -20,6 +20,8 @@ export const TODAY_TABLE_USES: FigureId[] = [
   "axboe-bio-cache-polled",
   "joshi-2022-block-poll",
   "joshi-2022-block-fixedbufs",
+  "axboe-batched-completion",
+  "axboe-block-opts",
 ];
 
 /** C8: interrupt-driven io_uring's own work per I/O beyond what its steps of known price do, and C9: pinning a
@@ -97,10 +99,10 @@ const onTodayCpu = (ns: number, cpu: string) => (ns * speed(cpu)) / speed(TODAY_
 /** [xrp] Table 1 (Linux 5.8, Core i5-8500 at 3 GHz, KPTI off): the rows that price a step. */
 const XRP_CROSSING_NS = value("xrp-crossing");
 const XRP_READ_SYSCALL_NS = value("xrp-read-syscall");
-/** [axboe-memset]: nvme_setup_cmd's memset, 4.40% of a core at ~6.7 M IOPS; nvme_queue_rq 5.90% there (C2: the
+/** [axboe-memset]: nvme_setup_cmd's memset, 4.40% of a core at ~6.7 M IOPS; nvme_queue_rq 5.90% there (C1: the
  * Ryzen 9 5950X). */
 const MEMSET_RUN_NS_PER_IO = 1e9 / value("axboe-memset-profile");
-/** [axboe-bio-cache]: one polled core, 3,111,520 IOPS without the bio cache (C2: the 5950X); with it, the
+/** [axboe-bio-cache]: one polled core, 3,111,520 IOPS without the bio cache (C1: the 5950X); with it, the
  * figure's ratio more. */
 const BIO_CACHE_SAVED_NS = 1e9 / 3_111_520 - 1e9 / (3_111_520 * value("axboe-bio-cache-polled"));
 
@@ -160,14 +162,14 @@ function derive(): CostEntry[] {
     entry(
       "[nvme_setup_cmd memset]",
       onTodayCpu(0.044 * MEMSET_RUN_NS_PER_IO, "ryzen-9-5950x"),
-      "[axboe-memset] +4.40% of ~149 ns (C2, E1)",
+      "[axboe-memset] +4.40% of ~149 ns (C1, E1)",
     ),
   );
   put(
     entry(
       "nvme_queue_rq",
       onTodayCpu(0.059 * MEMSET_RUN_NS_PER_IO, "ryzen-9-5950x"),
-      "[axboe-memset] nvme_queue_rq 5.90% of ~149 ns (C2, E1)",
+      "[axboe-memset] nvme_queue_rq 5.90% of ~149 ns (C1, E1)",
     ),
   );
   // The bio without the cache: the cached bio's price plus what the cache saved, split over the three steps.
@@ -177,7 +179,7 @@ function derive(): CostEntry[] {
       entry(
         s,
         uncached,
-        `[axboe-bio-cache] (bio_alloc_kiocb + ${BIO_CACHE_SAVED_NS.toFixed(1)} ns saved (C2, E1)) / 3`,
+        `[axboe-bio-cache] (bio_alloc_kiocb + ${BIO_CACHE_SAVED_NS.toFixed(1)} ns saved (C1, E1)) / 3`,
       ),
     );
   put(
@@ -201,7 +203,27 @@ function derive(): CostEntry[] {
   like("blk_mq_free_request", ["__blk_mq_free_request"], "the same free, called by the request's owner");
   like("__blkdev_direct_IO_simple", ["blkdev_direct_IO"], "the same bio built, on the stack");
   like("blkdev_bio_end_io_simple", ["blkdev_bio_end_io_async"], "the bio's end, waking the caller instead");
-  like("nvme_pci_complete_rq", ["nvme_pci_complete_batch"], "one request's end where a batch's ends all");
+  // C10: batched completion's gain ([axboe-batched-completion], 6.1 to 6.6 M IOPS on two gen2 Optane, C1: the
+  // 5950X) is what one request's own end costs without it.
+  const batchSavedNs = 1e9 / 6.1e6 - 1e9 / (6.1e6 * value("axboe-batched-completion"));
+  put(
+    entry(
+      "nvme_pci_complete_rq",
+      onTodayCpu(batchSavedNs, "ryzen-9-5950x"),
+      `C10: [axboe-batched-completion] ~6.1 to ~6.6 M IOPS: ${batchSavedNs.toFixed(1)} ns per I/O (C1, E1)`,
+    ),
+  );
+  // C11: the rest of October 2021's push ([axboe-block-opts], ~5.5 to ~8.2 M IOPS on the 5950X, C1) less what
+  // the memset and batched completion, priced on their own, took.
+  const pushSavedNs = 1e9 / 5.5e6 - 1e9 / (5.5e6 * value("axboe-block-opts"));
+  const memsetNs = 0.044 * MEMSET_RUN_NS_PER_IO;
+  put(
+    entry(
+      "[block per-I/O work before 5.16]",
+      onTodayCpu(pushSavedNs - batchSavedNs - memsetNs, "ryzen-9-5950x"),
+      `C11: [axboe-block-opts] ${pushSavedNs.toFixed(1)} ns per I/O, less the memset's ${memsetNs.toFixed(1)} and batched completion's ${batchSavedNs.toFixed(1)} (C1, E1)`,
+    ),
+  );
   like("blk_mq_end_request", ["blk_mq_end_request_batch"], "one request's end, the batch loop's body");
   like("nvme_poll_cq", ["nvme_poll"], "the interrupt's pass over the CQ, as the poller's");
   like("io_complete_rw", ["io_complete_rw_iopoll"], "a read's end marked for its completion");

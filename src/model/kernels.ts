@@ -61,6 +61,13 @@ export const KERNEL_CHANGES: readonly KernelChange[] = [
     source: "commit a9a7e30fd918 'nvme: don't memset() the normal read/write command' (Jens Axboe; [axboe-memset])",
   },
   {
+    switch: "blockFixes516",
+    since: "5.16",
+    what: "the rest of October 2021's per-I/O block-layer work: plug merging against the last request only, a singly linked plug list, the request's layout, requests cached in the plug",
+    source:
+      "commits d38a9c04c0d5 'block: only check previous entry for plug merge attempt' and the series '[PATCHSET 0/14] Various block layer optimizations' (Jens Axboe; [axboe-block-opts])",
+  },
+  {
     switch: "batchedCompletion",
     since: "5.16",
     what: "the completions of one CQ pass end in one batch (io_comp_batch, blk_mq_end_request_batch), polled and interrupt-driven",

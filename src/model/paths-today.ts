@@ -4,7 +4,7 @@
 // program's bio, or NVMe passthrough, which takes a request without a bio path. Plain data and pure
 // functions; the 2014 lists are paths.ts's.
 import type { Direction, PathContext, PathSteps, Switches } from "./paths";
-import { SETUP_CMD_MEMSET } from "./steps-today";
+import { BLOCK_WORK_BEFORE_516, SETUP_CMD_MEMSET } from "./steps-today";
 
 /** How I/O reaches the block layer: direct I/O (fio's engines), swap's bio, or passthrough (io_uring_cmd). */
 export type Caller = "direct" | "swap" | "passthrough";
@@ -67,6 +67,7 @@ export function todayPathSteps(
         "__blk_mq_alloc_requests",
         "blk_mq_bio_to_request",
         ...(iostats ? ["blk_account_io_start"] : []),
+        ...(switches.blockFixes516 ? [] : [BLOCK_WORK_BEFORE_516]),
       ];
   const setup = ["nvme_setup_cmd", ...(switches.setupCmdNoMemset ? [] : [SETUP_CMD_MEMSET])];
   const map = switches.singleSegmentMap

@@ -25,6 +25,9 @@ export interface Switches {
   bioCachePolled: boolean;
   /** 5.16: nvme_setup_cmd no longer clears the whole command first (its memset). */
   setupCmdNoMemset: boolean;
+  /** 5.16: the other per-I/O block-layer work of October 2021's push (plug merging against the last request only,
+   * a singly linked plug list, the request's layout, cached requests, ...), on today's step lists. */
+  blockFixes516: boolean;
   /** 5.17 queue_rqs: a plug's requests reach the driver in one nvme_queue_rqs call. */
   queueRqs: boolean;
   /** 6.1: interrupt-driven io_uring direct I/O takes its bio from the per-CPU cache too. */
@@ -52,6 +55,7 @@ export const BOOLEAN_SWITCHES = [
   "noSubmitReap",
   "bioCachePolled",
   "setupCmdNoMemset",
+  "blockFixes516",
   "queueRqs",
   "bioCacheIrq",
   "polled",
@@ -67,6 +71,7 @@ export const SWITCHES_OFF: Switches = {
   noSubmitReap: false,
   bioCachePolled: false,
   setupCmdNoMemset: false,
+  blockFixes516: false,
   queueRqs: false,
   bioCacheIrq: false,
   polled: false,

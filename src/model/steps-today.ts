@@ -8,6 +8,9 @@ import type { StepInfo } from "./steps";
 /** Pseudo-symbol for the functions below a modern profile's listing that the paths do not name, per I/O. */
 export const OTHER_IO_PATH = "[other I/O path functions]";
 
+/** Pseudo-symbol for the per-I/O block-layer work October 2021's push removed for 5.16 (blockFixes516). */
+export const BLOCK_WORK_BEFORE_516 = "[block per-I/O work before 5.16]";
+
 /** Pseudo-symbol for nvme_setup_cmd's clear of the whole 64-byte command before 5.16 (its memset). */
 export const SETUP_CMD_MEMSET = "[nvme_setup_cmd memset]";
 
@@ -314,6 +317,12 @@ export const STEPS_TODAY: Record<string, StepInfo> = {
     per: "io",
     what: "t/io_uring's submitter: SQEs prepared, CQEs reaped from the rings",
     file: "t/io_uring.c (fio)",
+  },
+  [BLOCK_WORK_BEFORE_516]: {
+    layer: "block",
+    per: "io",
+    what: "what 5.16's per-I/O block fixes of October 2021 removed (switches.blockFixes516 off)",
+    file: "block/ (before 5.16)",
   },
   [OTHER_IO_PATH]: {
     layer: "other",

@@ -73,6 +73,9 @@ price never validates (\`src/model/figures.ts\`, \`docs/validation.md\`).
   core at ~6.7 M IOPS) and \`nvme_queue_rq\` (5.90%).
 - **[axboe-bio-cache]** sets a bio without the per-CPU cache: one polled core
   went from 3,111,520 to 3,417,120 IOPS with it.
+- **[axboe-batched-completion]** sets a request's end without batching
+  (C10), and **[axboe-block-opts]** the rest of October 2021's per-I/O work
+  that 5.16 removed (C11).
 - **[joshi-2022]**'s block path sets two prices by a fit (C8, C9 below).
 
 ### Assumptions
@@ -80,9 +83,10 @@ price never validates (\`src/model/figures.ts\`, \`docs/validation.md\`).
 - **C1.** The anchor's CPU is not in its mail. It is taken to be the Core
   i9-12900K: Jens Axboe's mail of March 2022 names that CPU and runs the same
   \`taskset -c 10,11\` two-threads-on-one-core setup; his 5950X runs of
-  October 2021 used CPUs 0 and 16. The runs of October 2021 ([axboe-memset],
-  [axboe-bio-cache]) are taken to be on the Ryzen 9 5950X that Phoronix names
-  for that month.
+  October 2021 used CPUs 0 and 16. The runs of August to October 2021
+  ([axboe-memset], [axboe-bio-cache], [axboe-batched-completion],
+  [axboe-block-opts]) are taken to be on the Ryzen 9 5950X that Phoronix
+  names for that month.
 - **C2.** The kernel of the anchor (the 5.17 block tree) prices 5.4 to 6.8
   alike, except where a switch removes or adds a step.
 - **C3.** The model's CPU is a core: the anchor's two hyperthreads on one core
@@ -111,6 +115,13 @@ price never validates (\`src/model/figures.ts\`, \`docs/validation.md\`).
   (2.23 / 1.52) and of fixed buffers alone (1.77 / 1.52), his disk stood in
   for by drives that do not limit the core: ${f2(fit.irqResidualNs)} ns and
   ${f2(fit.pinNs)} ns (\`nvmesim calibrate\`; \`src/run/today-calibration.ts\`).
+- **C10.** Batched completion's gain (~6.1 to ~6.6 M IOPS on the 5950X) is
+  what each request's own end (\`nvme_pci_complete_rq\`, unbatched) costs
+  beyond the batch's share.
+- **C11.** October 2021's push from ~5.5 to ~8.2 M IOPS per core, less the
+  memset and batched completion priced on their own, is one per-I/O
+  pseudo-step, \`[block per-I/O work before 5.16]\`, that 5.16's switch
+  \`blockFixes516\` removes.
 - **D1.** The interrupt's entry, the scheduler and the swap program's
   memory management are not in today's figures: they keep the seed table's
   prices, moved to the run's CPU by E1.
