@@ -102,4 +102,9 @@ export class SimConfig {
   reapCallAlways: u32;
   costSubmitCall: u32;
   costReapCall: u32;
+  // io_uring's SQ polling thread (sqthread_poll): 1, the last of cfg.cpus is its CPU. The threads run on the
+  // others and pay costSubmitUser per I/O (their own work); the SQ thread takes each I/O's submission and its
+  // queue, and its completions are the threads' without a sleep (they spin on the CQ ring in user space).
+  sqPoll: u32;
+  costSubmitUser: u32;
 }

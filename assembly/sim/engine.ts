@@ -84,6 +84,7 @@ import {
   fioCheck,
   fioDone,
   fioInit,
+  fioQueueCpu,
   fioStart,
   fioSubmitNext,
   fioSubmitting,
@@ -125,7 +126,8 @@ function completed(cpu: u32, cid: u32, now: u64): void {
   if (action == REAP_LATER) return;
   if (action == REAP_MORE) reap(cpu, now, PASS_MORE);
   else if (action == REAP_INTERRUPT) reap(cpu, now, PASS_IRQ);
-  else if (action == REAP_POLLED && (isSwap() || fioWaiters(cpu) != 0)) reap(cpu, now, PASS_POLL);
+  // The SQ thread of sqthread_poll with hipri polls its queue on its own CPU.
+  else if (action == REAP_POLLED && (isSwap() || fioWaiters(cpu) != 0 || cfg.sqPoll != 0)) reap(cpu, now, PASS_POLL);
   // else a polling fio thread that is busy finds it when it next looks
 }
 
@@ -202,7 +204,7 @@ export function engineInit(configPtr: usize, recordOps: u32): i32 {
   }
   for (let t: u32 = 0; t < cfg.threads; t++) {
     let th = threadRec(t);
-    th.cpu = t % cpus;
+    th.cpu = t % (cfg.sqPoll != 0 ? cpus - 1 : cpus); // the SQ thread's CPU runs no thread
     let share = regionPages / <u64>cfg.threads / <u64>pagesPerIo;
     th.seqPage = share * pagesPerIo * t;
     prngSeed(th.rng(), cfg.seed, 16 + t);
@@ -230,7 +232,7 @@ function threadRun(t: u32, now: u64): void {
     fioSubmitNext(t, now);
     return;
   }
-  if (cfg.polled != 0) reap(threadRec(t).cpu, now, PASS_POLL);
+  if (cfg.polled != 0) reap(fioQueueCpu(t), now, PASS_POLL);
   fioCheck(t, now);
 }
 

@@ -447,7 +447,8 @@ function checkFio(c: RunConfig, w: FioWorkload): void {
     );
   const refusal = engineRefusal({ ...w, program: "fio" }, KERNELS[c.host.kernel]);
   if (refusal) throw new ConfigError(...refusal);
-  const jobsPerCpu = Math.ceil(w.numjobs / c.cpus);
+  // With sqthread_poll every job's I/O goes through the SQ thread's one queue.
+  const jobsPerCpu = w.sqthread_poll ? w.numjobs : Math.ceil(w.numjobs / c.cpus);
   if (jobsPerCpu * w.iodepth > c.qDepth - 1) {
     throw new ConfigError(
       "workload.iodepth",

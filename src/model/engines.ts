@@ -38,6 +38,8 @@ export interface EngineSteps {
   submitCall: string[];
   /** Per I/O, before the block layer: the program's own work and the call's work for it. */
   submitIo: string[];
+  /** Of submitIo, the program's own work in user space (with sqthread_poll the rest runs on the SQ thread). */
+  userIo: string[];
   /** Per I/O, after the block layer ends it: the program's completion. */
   completeIo: string[];
   /** Per pass over the CQ that took completions (task_work run for them). */
@@ -67,6 +69,7 @@ export function engineSteps(o: EngineOptions, kernel: KernelPreset, switches: Sw
   const none: EngineSteps = {
     submitCall: [],
     submitIo: [],
+    userIo: [],
     completeIo: [],
     completeBatch: [],
     reapCall: [],
@@ -96,6 +99,7 @@ export function engineSteps(o: EngineOptions, kernel: KernelPreset, switches: Sw
         ...none,
         submitCall: [CALL, "__x64_sys_pread64", "blkdev_read_iter"],
         submitIo: [user],
+        userIo: [user],
         completeIo: ["blkdev_bio_end_io_simple"],
         pollPass: ["nvme_poll"],
         submitBatch: 1,
@@ -107,6 +111,7 @@ export function engineSteps(o: EngineOptions, kernel: KernelPreset, switches: Sw
         ...none,
         submitCall: [CALL, "__x64_sys_io_submit"],
         submitIo: [user, "io_submit_one", "blkdev_read_iter"],
+        userIo: [user],
         completeIo: ["blkdev_bio_end_io_async", "aio_complete_rw"],
         reapCall: [CALL, "__x64_sys_io_getevents"],
         ...batches,
@@ -133,9 +138,11 @@ export function engineSteps(o: EngineOptions, kernel: KernelPreset, switches: Sw
         ...none,
         submitCall: o.sqthread_poll ? [] : [CALL, "__x64_sys_io_uring_enter"],
         submitIo: [user, ...file, "io_submit_sqes", "io_issue_sqe", ...issue],
+        userIo: [user],
         completeIo,
         completeBatch: polled ? [] : ["tctx_task_work"],
-        reapCall: tool ? [] : [CALL, "__x64_sys_io_uring_enter"],
+        // With sqthread_poll fio never enters to wait: it spins on the completion ring in user space.
+        reapCall: tool || o.sqthread_poll ? [] : [CALL, "__x64_sys_io_uring_enter"],
         pollPass: ["io_do_iopoll", "nvme_poll"],
         ...batches,
         completeMax: tool ? 0 : completeMax,

@@ -160,6 +160,12 @@ export const FIGURES_TODAY = {
   "ren-2023-libaio": { ref: "ren-2023", what: "the same, libaio", value: 81_100, unit: "IOPS" },
   "ren-2023-io_uring": { ref: "ren-2023", what: "the same, io_uring", value: 81_300, unit: "IOPS" },
   "ren-2023-io_uring-hipri": { ref: "ren-2023", what: "the same, io_uring with hipri", value: 112_900, unit: "IOPS" },
+  "ren-2023-io_uring-sqpoll": {
+    ref: "ren-2023",
+    what: "the same, io_uring with sqthread_poll (its SQ thread on a second core)",
+    value: 108_600,
+    unit: "IOPS",
+  },
   "xrp-bio": { ref: "xrp", what: "XRP Table 1: the bio layer of a 512 B read()", value: 379, unit: "ns" },
   "xrp-nvme-driver": {
     ref: "xrp",

@@ -34,6 +34,8 @@ export interface RunSteps {
   pageOut: readonly string[];
   /** Per system call that submits, and per one that reaps or waits (engines with an interface). */
   submitCall: readonly string[];
+  /** With sqthread_poll: the program's own work per I/O, on its CPU (the rest of submitIo runs on the SQ thread's). */
+  submitUser: readonly string[];
   reapCall: readonly string[];
   /** The engine's call shape (SimConfig's submitBatch, completeMin, completeMax, reapCallAlways). */
   calls: Pick<EngineSteps, "submitBatch" | "completeMin" | "completeMax" | "reapCallAlways">;
@@ -51,12 +53,13 @@ function runEngine(c: RunConfig, program: EngineOptions["program"]): EngineSteps
   return o ? engineSteps(o, KERNELS[c.host.kernel], c.switches) : undefined;
 }
 
-/** `p` with the engine's per-I/O and per-pass steps around it. */
-function withEngine(p: PathSteps, e: EngineSteps | undefined): PathSteps {
+/** `p` with the engine's per-I/O and per-pass steps around it (the program's own work apart with an SQ thread). */
+function withEngine(p: PathSteps, e: EngineSteps | undefined, sqPoll: boolean): PathSteps {
   if (!e) return p;
+  const kernelIo = sqPoll ? e.submitIo.filter((s) => !e.userIo.includes(s)) : e.submitIo;
   return {
     ...p,
-    submitIo: [...e.submitIo, ...p.submitIo],
+    submitIo: [...kernelIo, ...p.submitIo],
     completeIo: [...p.completeIo, ...e.completeIo],
     completeBatch: [...p.completeBatch, ...e.completeBatch],
   };
@@ -81,9 +84,10 @@ export function runSteps(c: RunConfig, program: EngineOptions["program"] = "fio"
       : engine!.caller;
     return todayPathSteps(d, c.switches, context, caller, c.queue);
   };
-  const write = dptr(withEngine(path("write"), engine));
+  const sqPoll = c.workload.kind === "fio" && c.workload.sqthread_poll;
+  const write = dptr(withEngine(path("write"), engine, sqPoll));
   return {
-    read: dptr(withEngine(path("read"), engine)),
+    read: dptr(withEngine(path("read"), engine, sqPoll)),
     // Swap-out is writeback; fio's writes are O_DIRECT, issued synchronously.
     write: { ...write, kblockdRun: kblockdSteps(write.kblockdRun, c.host.profiler) },
     sleep: [...sleepSteps(swap, c.host.profiler), ...wakeSteps(swap)],
@@ -93,6 +97,7 @@ export function runSteps(c: RunConfig, program: EngineOptions["program"] = "fio"
     pageIn: swap ? SWAP_PAGE_IN_STEPS : [],
     pageOut: swap ? SWAP_PAGE_OUT_STEPS : [],
     submitCall: engine?.submitCall ?? [],
+    submitUser: sqPoll ? engine!.userIo : [],
     reapCall: engine?.reapCall ?? [],
     calls: engine ?? { submitBatch: 0, completeMin: 0, completeMax: 0, reapCallAlways: 0 },
   };

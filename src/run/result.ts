@@ -149,7 +149,9 @@ export function buildResult(r: ResultInputs): Result {
     .sort((a, b) => b.ns - a.ns);
   const ios = s.completed || 1;
   const cfgJson = configJson(c);
-  const cpuUtilization = runtimeNs > 0 ? s.cpuBusyNs / (runtimeNs * c.cpus) : 0;
+  // With sqthread_poll the SQ thread has a CPU of its own beside the jobs'.
+  const sqThread = c.workload.kind === "fio" && c.workload.sqthread_poll ? 1 : 0;
+  const cpuUtilization = runtimeNs > 0 ? s.cpuBusyNs / (runtimeNs * (c.cpus + sqThread)) : 0;
   const stat = groupThreadStat(r);
   const options = c.workload.kind === "fio" ? jobOptionsOf(c, JOB_NAME, true) : swapOptions(c);
   return {

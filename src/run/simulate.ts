@@ -109,7 +109,8 @@ export function engineConfig(c: RunConfig, steps: RunSteps, costNs: CostNs = ste
           deviceWriteBytesPerSec: BigInt(p.seqWriteBytesPerSec * n),
           laneEachWay: 1,
         }),
-    cpus: c.cpus,
+    // sqthread_poll: one more CPU, the SQ thread's, the last.
+    cpus: c.cpus + (steps.submitUser.length ? 1 : 0),
     qDepth: c.qDepth,
     threads: swap ? w.threads : w.numjobs,
     iodepth: swap ? 0 : w.iodepth, // the swap program keeps no depth of its own: its faults decide
@@ -168,6 +169,8 @@ export function engineConfig(c: RunConfig, steps: RunSteps, costNs: CostNs = ste
     ...steps.calls,
     costSubmitCall: round(sum(steps.submitCall)),
     costReapCall: round(sum(steps.reapCall)),
+    sqPoll: steps.submitUser.length ? 1 : 0,
+    costSubmitUser: round(sum(steps.submitUser)),
   };
 }
 
@@ -197,6 +200,7 @@ export function profileFromCounts(stats: SimStatsValues, steps: RunSteps, costNs
   charge(steps.pageIn, stats.nSubmitRead);
   charge(steps.pageOut, stats.nSubmitWrite);
   charge(steps.submitCall, stats.nSubmitCall);
+  charge(steps.submitUser, stats.nSubmitRead + stats.nSubmitWrite);
   charge(steps.reapCall, stats.nReapCall);
   return profile;
 }
@@ -260,7 +264,7 @@ export async function runEngine(m: Nvmesim, config: RunConfig, options: Simulate
     // The engine counts fio completions per job only: the run's direction totals are theirs summed.
     const jobs = readJobRecords(m, w.numjobs, stats.nowNs);
     Object.assign(stats, directionTotals(jobs));
-    perJob = { jobs, cpuNs: readCpuNs(m, config.cpus) };
+    perJob = { jobs, cpuNs: readCpuNs(m, values.cpus) };
   }
   return {
     stats,

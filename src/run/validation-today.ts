@@ -36,11 +36,21 @@ const AXBOE_2022_SETUP =
   "t/io_uring -b512 -d128 -c32 -s32 -F1 -n1 on Linux 6.1 with iostats 0 and nomerges 2, the CPU not named: the table's Core i9-12900K; one gen2 Optane, which never limited these runs (it tops out at ~5.1 M): sixteen P5800X stand in";
 
 /** fio at queue depth 1, 4 KiB random reads, one job (Ren and Trivedi's configurations). */
-const ren = (ioengine: string, hipri = false) => ({
+const ren = (ioengine: string, hipri = false, sqthread_poll = false) => ({
   cpus: 1,
   host: { kernel: "5.15", cpu: "xeon-silver-4210r" },
   device: { preset: "p4800x" },
-  workload: { rw: "randread", bs: 4096, iodepth: 1, numjobs: 1, ioengine, hipri, number_ios: 40_000, size: "1g" },
+  workload: {
+    rw: "randread",
+    bs: 4096,
+    iodepth: 1,
+    numjobs: 1,
+    ioengine,
+    hipri,
+    sqthread_poll,
+    number_ios: 40_000,
+    size: "1g",
+  },
 });
 const REN_SETUP =
   "fio, 4 KiB random reads at queue depth 1, Linux 5.15, Xeon Silver 4210R at 2.4 GHz; the Optane 900P run as the p4800x preset (the same first-generation 3D XPoint)";
@@ -243,14 +253,15 @@ export const TODAY_CASES: ValidationCase[] = [
       ["ren-libaio", "ren-2023-libaio", "libaio", false],
       ["ren-io_uring", "ren-2023-io_uring", "io_uring", false],
       ["ren-io_uring-hipri", "ren-2023-io_uring-hipri", "io_uring", true],
+      ["ren-io_uring-sqpoll", "ren-2023-io_uring-sqpoll", "io_uring", false, true],
     ] as const
-  ).map(([name, figure, engine, hipri]): ValidationCase => ({
+  ).map(([name, figure, engine, hipri, sqpoll]): ValidationCase => ({
     name,
     figure,
     kernel: "5.15",
     cpu: "xeon-silver-4210r",
-    setup: `${REN_SETUP}: ioengine ${engine}${hipri ? " with hipri" : ""}`,
-    measure: (run) => iopsOf(run, ren(engine, hipri), "fio"),
+    setup: `${REN_SETUP}: ioengine ${engine}${hipri ? " with hipri" : ""}${sqpoll ? " with sqthread_poll" : ""}`,
+    measure: (run) => iopsOf(run, ren(engine, hipri, sqpoll ?? false), "fio"),
     ifMissed: "the Optane 900P is run as the p4800x preset, whose 7 us media time is an assumption",
   })),
   {

@@ -79,6 +79,8 @@ export const SIM_CONFIG_FIELDS = {
   reapCallAlways: "u32",
   costSubmitCall: "u32",
   costReapCall: "u32",
+  sqPoll: "u32",
+  costSubmitUser: "u32",
 } as const;
 
 export const SIM_STATS_FIELDS = {

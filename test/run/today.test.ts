@@ -62,6 +62,36 @@ describe("today's host", () => {
     expect(enter.ns / io.ns).toBeLessThan(0.6);
   });
 
+  it("gives sqthread_poll's SQ thread a CPU of its own, and the program no system call", async () => {
+    const job = (sqthread_poll: boolean) =>
+      simulate(m, {
+        cpus: 1,
+        host: { kernel: "6.8", cpu: "core-i9-12900k" },
+        device: { preset: "p5800x", count: 16 },
+        workload: {
+          bs: 512,
+          iodepth: 64,
+          numjobs: 2,
+          ioengine: "io_uring",
+          fixedbufs: true,
+          registerfiles: true,
+          iodepth_batch_submit: 16,
+          sqthread_poll,
+          number_ios: 50_000,
+          verify: true,
+        },
+      });
+    const [plain, sq] = [await job(false), await job(true)];
+    const symbols = (r: typeof sq) => new Set(r.nvmesim.profile.map((p) => p.symbol));
+    expect(symbols(plain).has("entry_SYSCALL_64")).toBe(true);
+    expect(symbols(sq).has("entry_SYSCALL_64")).toBe(false);
+    expect(symbols(sq).has("io_submit_sqes")).toBe(true); // the SQ thread's work is still charged
+    expect(sq.nvmesim.integrityErrors + sq.nvmesim.engineErrors).toBe(0);
+    // The jobs' own CPU (fio's sys and usr) leaves the SQ thread's submissions out.
+    expect(sq.jobs[0].sys_cpu).toBeLessThan(plain.jobs[0].sys_cpu);
+    expect(sq.jobs[0].read.iops).toBeGreaterThan(plain.jobs[0].read.iops);
+  });
+
   it("moves and verifies 512 B I/Os per sector", async () => {
     const r = await simulate(m, {
       cpus: 2,

@@ -110,6 +110,11 @@ export function fioStart(): void {
   }
 }
 
+/** The CPU whose queue pair thread `t`'s I/Os go through: its own, or the SQ polling thread's. */
+export function fioQueueCpu(t: u32): u32 {
+  return cfg.sqPoll != 0 ? cfg.cpus - 1 : threadRec(t).cpu;
+}
+
 /** Whether thread `t` is in the middle of a plug (its next step is a submission or the plug's end, not a look). */
 export function fioSubmitting(t: u32): bool {
   let f = fioThread(t);
@@ -134,6 +139,13 @@ export function fioSubmitNext(t: u32, now: u64): void {
     }
     f.plugged++;
     let pick = threadPick(t);
+    if (cfg.sqPoll != 0) {
+      // The thread writes the SQE and goes on; the SQ thread submits it on its own CPU when that is free.
+      let mine = cpuRun(cpu, at, cfg.costSubmitUser);
+      ioSubmit(fioQueueCpu(t), t, pick >> 1, (pick & 1) != 0, 0, mine);
+      post(mine, evWord(EV_RUN, 0, t));
+      return;
+    }
     post(ioSubmit(cpu, t, pick >> 1, (pick & 1) != 0, 0, at), evWord(EV_RUN, 0, t));
     return;
   }
@@ -142,6 +154,11 @@ export function fioSubmitNext(t: u32, now: u64): void {
   let issued = n != 0;
   if (issued) jobSubmitted(t, n);
   f.plugged = 0;
+  if (issued && cfg.sqPoll != 0) {
+    plugFinish(fioQueueCpu(t), now); // the SQ thread's pass ends with its doorbell, after its submissions
+    post(now, evWord(EV_RUN, 0, t));
+    return;
+  }
   post(issued ? plugFinish(cpu, now) : now, evWord(EV_RUN, 0, t));
 }
 
@@ -217,8 +234,8 @@ export function fioDone(rec: IoRec, now: u64): void {
   let cpu = threadRec(t).cpu;
   let w = F.waiters + ((<usize>cpu) << 2);
   store<u32>(w, load<u32>(w) - 1);
-  if (cfg.polled != 0) {
-    post(now, evWord(EV_RUN, 0, t)); // spinning: it sees the completion as its pass ends
+  if (cfg.polled != 0 || cfg.sqPoll != 0) {
+    post(now, evWord(EV_RUN, 0, t)); // spinning (on the CQ, or with sqthread_poll on the CQ ring): no sleep
     return;
   }
   st.nSleep++;
