@@ -44,9 +44,9 @@ const REFUSED: Record<string, string> = {
 };
 
 /** nvmesim's own options: the machine t/io_uring runs on. */
-const OWN = ["kernel", "cpu", "device", "cpus", "seed", "size", "json", "help", "switch"];
+const OWN = ["kernel", "cpu", "device", "cpus", "threads-per-core", "seed", "size", "json", "help", "switch"];
 
-const HELP = `usage: nvmesim io_uring [t/io_uring flags] [--kernel K] [--cpu CPU] [--device PRESET] [--cpus N] [--size SIZE]
+const HELP = `usage: nvmesim io_uring [t/io_uring flags] [--kernel K] [--cpu CPU] [--device PRESET] [--cpus N] [--threads-per-core 2] [--size SIZE]
                         [--seed N] [--switch NAME ...] [--json] [DEVICE ...]
 Runs fio's t/io_uring benchmark on the simulated machine and prints what it prints. Its flags:
 ${Object.entries(URING_FLAGS)
@@ -55,7 +55,8 @@ ${Object.entries(URING_FLAGS)
 DEVICE: /dev/nvmeXnY (the block path) or /dev/ngXnY (with -u1, passthrough); each distinct namespace is one
 device of the preset (default /dev/nvme0n1, or /dev/ng0n1 with -u1). The machine: --kernel (default 6.8),
 --cpu (default core-i9-12900k), --device (default p5800x), --cpus (default 1: every thread on one core, so the
-IOPS are one core's), --size (the region each thread reads, default 1g). --json prints the run's result
+IOPS are one core's; --threads-per-core 2 when -n2 runs on one core's two hyperthreads, as taskset -c 10,11 on
+sibling threads does), --size (the region each thread reads, default 1g). --json prints the run's result
 (fio's JSON with nvmesim's section: the CPU per I/O by layer).
 `;
 

@@ -112,7 +112,7 @@ export async function paths(argv: string[], io: Io): Promise<number> {
       throw new UsageError(`invalid --switch '${name}' (allowed: ${BOOLEAN_SWITCHES.join(", ")})`);
     switches[name] = true;
   }
-  const host = { kernel, cpu, profiler: false };
+  const host = { kernel, cpu, threadsPerCore: 1, profiler: false };
   const prices = stepPrices(host);
   // 3.19: both 2014 paths as the seed's swap program runs them; later: a fio read through the engine, and swap.
   const runs: { name: string; config: RunConfig }[] = [];

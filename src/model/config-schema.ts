@@ -147,6 +147,12 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     doc: "the host CPU: its speed against the seed's, interrupt delivery and idle-state exit latencies (nvmesim presets lists them)",
   },
   {
+    path: "host.threadsPerCore",
+    flag: { name: "threads-per-core" },
+    value: int(1, 2),
+    doc: "2: each CPU is a core whose two hyperthreads both run the jobs (t/io_uring -n2 on siblings), doing 1.19x one thread's work (docs/calibration.md, C3)",
+  },
+  {
     path: "host.profiler",
     value: bool,
     doc: "perf records the run: its PMU save on every context switch is charged (the seed's own runs)",

@@ -122,11 +122,13 @@ export interface HostConfig {
   kernel: KernelName;
   /** A CPU preset (cpus.ts): its speed and the latencies it adds that are not CPU work. */
   cpu: string;
+  /** 2: each CPU is a core whose two hyperthreads both run the jobs (t/io_uring -n2 on sibling threads). */
+  threadsPerCore: number;
   /** perf records the run (its PMU save on each context switch is charged): the seed's own runs. */
   profiler: boolean;
 }
 
-export const DEFAULT_HOST: HostConfig = { kernel: "3.19", cpu: "xeon-e5-v2", profiler: false };
+export const DEFAULT_HOST: HostConfig = { kernel: "3.19", cpu: "xeon-e5-v2", threadsPerCore: 1, profiler: false };
 
 export interface RunConfig {
   seed: bigint;

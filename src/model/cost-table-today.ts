@@ -22,6 +22,7 @@ export const TODAY_TABLE_USES: FigureId[] = [
   "joshi-2022-block-fixedbufs",
   "axboe-batched-completion",
   "axboe-block-opts",
+  "axboe-dm-poll-smt",
 ];
 
 /** C8: interrupt-driven io_uring's own work per I/O beyond what its steps of known price do, and C9: pinning a
@@ -32,9 +33,13 @@ export const PIN_NS: number = fitted.pinNs;
 
 const value = (id: FigureId) => FIGURES[id].value as number;
 
+/** C3: what a core's two hyperthreads do together over one thread alone ([axboe-dm-poll], the 12900K). */
+export const SMT_YIELD = value("axboe-dm-poll-smt");
+
 /** [axboe-13m]: t/io_uring at 13.04 M IOPS on one core (the mean of its four IOPS lines, 13,038-13,049 K). */
 export const ANCHOR_IOPS = value("axboe-13m-profile");
-/** ns of the core per I/O in the anchor run (C3: both hyperthreads of the core are the model's one CPU). */
+/** ns of the core per I/O in the anchor run, its two hyperthreads together (C3: the table is priced for a core
+ * whose two hyperthreads run the jobs; one thread alone does 1 / SMT_YIELD of its work). */
 export const ANCHOR_NS_PER_IO = 1e9 / ANCHOR_IOPS;
 
 /** The anchor's profile rows (share of the core, %), each as the step it prices (C4, C5 where renamed). */
@@ -92,9 +97,10 @@ export const ANCHOR_UNLISTED: { symbol: string; iosPerCharge: number }[] = [
   })),
 ];
 
-const speed = (cpu: string) => CPUS[cpu].speed;
-/** ns measured on `cpu` as ns on the table's CPU (E1). */
-const onTodayCpu = (ns: number, cpu: string) => (ns * speed(cpu)) / speed(TODAY_CPU);
+/** ns measured on `cpu` with `threadsPerCore` of its hyperthreads running, as ns on the table's CPU and its two
+ * hyperthreads (E1, C3). */
+const onTodayCpu = (ns: number, cpu: string, threadsPerCore: number) =>
+  (ns * CPUS[cpu].speed * (threadsPerCore === 2 ? SMT_YIELD : 1)) / (CPUS[TODAY_CPU].speed * SMT_YIELD);
 
 /** [xrp] Table 1 (Linux 5.8, Core i5-8500 at 3 GHz, KPTI off): the rows that price a step. */
 const XRP_CROSSING_NS = value("xrp-crossing");
@@ -128,12 +134,16 @@ function derive(): CostEntry[] {
       ),
     );
   put(
-    entry("entry_SYSCALL_64", onTodayCpu(XRP_CROSSING_NS, "core-i5-8500"), "[xrp] Table 1 kernel crossing 351 ns (E1)"),
+    entry(
+      "entry_SYSCALL_64",
+      onTodayCpu(XRP_CROSSING_NS, "core-i5-8500", 1),
+      "[xrp] Table 1 kernel crossing 351 ns (E1)",
+    ),
   );
   put(
     entry(
       "__x64_sys_pread64",
-      onTodayCpu(XRP_READ_SYSCALL_NS, "core-i5-8500"),
+      onTodayCpu(XRP_READ_SYSCALL_NS, "core-i5-8500", 1),
       "[xrp] Table 1 read syscall 199 ns (E1)",
     ),
   );
@@ -161,19 +171,19 @@ function derive(): CostEntry[] {
   put(
     entry(
       "[nvme_setup_cmd memset]",
-      onTodayCpu(0.044 * MEMSET_RUN_NS_PER_IO, "ryzen-9-5950x"),
+      onTodayCpu(0.044 * MEMSET_RUN_NS_PER_IO, "ryzen-9-5950x", 2),
       "[axboe-memset] +4.40% of ~149 ns (C1, E1)",
     ),
   );
   put(
     entry(
       "nvme_queue_rq",
-      onTodayCpu(0.059 * MEMSET_RUN_NS_PER_IO, "ryzen-9-5950x"),
+      onTodayCpu(0.059 * MEMSET_RUN_NS_PER_IO, "ryzen-9-5950x", 2),
       "[axboe-memset] nvme_queue_rq 5.90% of ~149 ns (C1, E1)",
     ),
   );
   // The bio without the cache: the cached bio's price plus what the cache saved, split over the three steps.
-  const uncached = (ns("bio_alloc_kiocb") + onTodayCpu(BIO_CACHE_SAVED_NS, "ryzen-9-5950x")) / 3;
+  const uncached = (ns("bio_alloc_kiocb") + onTodayCpu(BIO_CACHE_SAVED_NS, "ryzen-9-5950x", 1)) / 3;
   for (const s of ["bio_alloc_bioset", "mempool_alloc", "kmem_cache_alloc"])
     put(
       entry(
@@ -209,7 +219,7 @@ function derive(): CostEntry[] {
   put(
     entry(
       "nvme_pci_complete_rq",
-      onTodayCpu(batchSavedNs, "ryzen-9-5950x"),
+      onTodayCpu(batchSavedNs, "ryzen-9-5950x", 2),
       `C10: [axboe-batched-completion] ~6.1 to ~6.6 M IOPS: ${batchSavedNs.toFixed(1)} ns per I/O (C1, E1)`,
     ),
   );
@@ -220,7 +230,7 @@ function derive(): CostEntry[] {
   put(
     entry(
       "[block per-I/O work before 5.16]",
-      onTodayCpu(pushSavedNs - batchSavedNs - memsetNs, "ryzen-9-5950x"),
+      onTodayCpu(pushSavedNs - batchSavedNs - memsetNs, "ryzen-9-5950x", 2),
       `C11: [axboe-block-opts] ${pushSavedNs.toFixed(1)} ns per I/O, less the memset's ${memsetNs.toFixed(1)} and batched completion's ${batchSavedNs.toFixed(1)} (C1, E1)`,
     ),
   );
@@ -253,6 +263,7 @@ function derive(): CostEntry[] {
         onTodayCpu(
           of.reduce((s, o) => s + seed.get(o)!, 0),
           "xeon-e5-v2",
+          1,
         ),
         `D1: the seed's ${of.join(" + ")} (E1)`,
       ),
@@ -262,5 +273,9 @@ function derive(): CostEntry[] {
   return [...out.values()];
 }
 
-/** Today's table: the CPU it is priced on and its entries (ns per charge on that CPU). */
-export const TODAY_TABLE: { cpu: string; entries: readonly CostEntry[] } = { cpu: TODAY_CPU, entries: derive() };
+/** Today's table: the CPU it is priced on, with two hyperthreads per core (C3), and its entries (ns per charge). */
+export const TODAY_TABLE: { cpu: string; threadsPerCore: number; entries: readonly CostEntry[] } = {
+  cpu: TODAY_CPU,
+  threadsPerCore: 2,
+  entries: derive(),
+};

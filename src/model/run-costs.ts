@@ -4,7 +4,7 @@
 // Each table was measured on its own CPU; a run's CPU divides by its speed against that one.
 import type { CostEntry } from "./calibration";
 import { COST_TABLE } from "./cost-table";
-import { TODAY_TABLE } from "./cost-table-today";
+import { SMT_YIELD, TODAY_TABLE } from "./cost-table-today";
 import { CPUS } from "./cpus";
 import type { HostConfig } from "./config";
 import { KERNELS } from "./kernels";
@@ -26,14 +26,16 @@ export function stepPrices(
   seedTable: readonly CostEntry[] = COST_TABLE,
   todayOverrides: Readonly<Record<string, number>> = {},
 ): Map<string, StepPrice> {
-  const speed = CPUS[host.cpu].speed;
+  // A core's work per second: its speed, and 1.19x that when both its hyperthreads run the jobs (C3).
+  const rate = (cpu: string, threadsPerCore: number) => CPUS[cpu].speed * (threadsPerCore === 2 ? SMT_YIELD : 1);
+  const speed = rate(host.cpu, host.threadsPerCore);
   const tables = {
-    "2014": { entries: seedTable, speed: CPUS[SEED_CPU].speed },
+    "2014": { entries: seedTable, speed: rate(SEED_CPU, 1) },
     today: {
       entries: TODAY_TABLE.entries.map((e) =>
         e.symbol in todayOverrides ? { ...e, ns: todayOverrides[e.symbol] } : e,
       ),
-      speed: CPUS[TODAY_TABLE.cpu].speed,
+      speed: rate(TODAY_TABLE.cpu, TODAY_TABLE.threadsPerCore),
     },
   };
   const first = KERNELS[host.kernel].costTable;

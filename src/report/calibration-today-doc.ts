@@ -2,6 +2,7 @@
 // from, each assumption by its letter, every step's price with its arithmetic, and how much the model's
 // answers move when one assumption changes.
 import {
+  SMT_YIELD,
   ANCHOR_IOS_PER_CALL,
   ANCHOR_IOS_PER_DOORBELL,
   ANCHOR_NS_PER_IO,
@@ -76,6 +77,7 @@ price never validates (\`src/model/figures.ts\`, \`docs/validation.md\`).
 - **[axboe-batched-completion]** sets a request's end without batching
   (C10), and **[axboe-block-opts]** the rest of October 2021's per-I/O work
   that 5.16 removed (C11).
+- **[axboe-dm-poll]** sets what a core's second hyperthread adds (C3).
 - **[joshi-2022]**'s block path sets two prices by a fit (C8, C9 below).
 
 ### Assumptions
@@ -89,8 +91,13 @@ price never validates (\`src/model/figures.ts\`, \`docs/validation.md\`).
   names for that month.
 - **C2.** The kernel of the anchor (the 5.17 block tree) prices 5.4 to 6.8
   alike, except where a switch removes or adds a step.
-- **C3.** The model's CPU is a core: the anchor's two hyperthreads on one core
-  are its one CPU, and its ${ANCHOR_NS_PER_IO.toFixed(1)} ns are the core's per I/O.
+- **C3.** The model's CPU is a core running one thread, unless
+  \`host.threadsPerCore\` is 2: then both its hyperthreads run the jobs and
+  it does ${f2(SMT_YIELD)}x one thread's work, as two threads on one
+  12900K core did over one in [axboe-dm-poll] (4988 / 4202 K IOPS). The
+  anchor ran two threads on one core, so its ${ANCHOR_NS_PER_IO.toFixed(1)} ns are
+  the core's with both hyperthreads; a figure measured on one thread or two
+  is moved to that basis by the same factor.
 - **C4.** A function the profile names is priced per I/O: its share of the
   core over the I/Os. \`blk_mq_end_request_batch\` and \`nvme_queue_rqs\` run
   once per batch, but their samples are their loops over the batch's

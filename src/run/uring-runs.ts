@@ -21,6 +21,8 @@ export interface Uring {
   files?: boolean;
   passthru?: boolean;
   switches?: Record<string, unknown>;
+  /** 2: the threads run on one core's two hyperthreads (taskset on siblings). */
+  threadsPerCore?: number;
   /** I/Os in all. */
   ios?: number;
 }
@@ -29,7 +31,7 @@ export interface Uring {
 export function uringRun(u: Uring): Record<string, unknown> {
   return {
     cpus: 1,
-    host: { kernel: u.kernel, cpu: u.cpu },
+    host: { kernel: u.kernel, cpu: u.cpu, threadsPerCore: u.threadsPerCore ?? 1 },
     switches: u.switches ?? {},
     device: { preset: u.preset ?? "p5800x", count: u.count ?? 1 },
     workload: {
@@ -68,6 +70,7 @@ export function anchorConfig(ios = 200_000): Record<string, unknown> {
     submit: 31,
     complete: 16,
     threads: 2,
+    threadsPerCore: 2,
     polled: true,
     fixed: true,
     ios,
