@@ -16,9 +16,11 @@ export interface IdleState {
 export interface CpuPreset {
   name: string;
   description: string;
-  /** The core's clock for this work, GHz (its single-core turbo, or the fixed clock its figures were measured at). */
+  /** The core's clock for this work, GHz (its single-core turbo, or the fixed clock its figures were measured at;
+   * 0 where no source gives it and the speed comes from elsewhere). */
   clockGhz: number;
-  /** Kernel work per second against the seed's CPU (assumption E1 of docs/calibration.md: the clock's ratio). */
+  /** Kernel work per second against the seed's CPU (assumption E1 of docs/calibration.md: the clock's ratio,
+   * unless a measurement of this work on two CPUs says otherwise). */
   speed: number;
   /** From the device's MSI-X write to the first instruction of the handler, ns (latency only, not CPU work). */
   irqDeliveryNs: number;
@@ -92,6 +94,32 @@ export const CPUS: Record<string, CpuPreset> = {
         "assumption: acpi_idle from the firmware's _CST, whose values for this CPU no source states; C2 at 18 us as other AMD parts report, its residency 3x the latency as acpi_idle sets it (docs/references.md [intel-idle])",
     },
   }),
+  "threadripper-3970x": {
+    ...later({
+      name: "threadripper-3970x",
+      description:
+        "AMD Ryzen Threadripper 3970X (Zen 2, 2019): Jens Axboe's core-limited box of 2021, before he moved to the 5950X",
+      clockGhz: 0,
+      idleStates: [
+        { name: "C1", exitNs: 1_000, residencyNs: 1_000 },
+        { name: "C2", exitNs: 18_000, residencyNs: 54_000 },
+      ],
+      sources: {
+        clockGhz: "none: no source read for its clock; its speed is measured (below)",
+        idleStates: "assumption: as the 5950X's (acpi_idle)",
+      },
+    })["threadripper-3970x"],
+    // [axboe-2021-nops]: io_uring's own work on the same tree, 47.0 M no-op requests a second against the 5950X's 70.3 M.
+    speed: (4.9 / 3.6) * (47.0 / 70.3),
+    uses: ["axboe-2021-nops"],
+    sources: {
+      clockGhz: "none: no source read for its clock; its speed is measured (below)",
+      idleStates: "assumption: as the 5950X's (acpi_idle)",
+      speed:
+        "the 5950X's times 47.0 M / 70.3 M, the no-op requests a second each did on one thread of the same io_uring tree (docs/references.md [axboe-2021-nops])",
+      irqDeliveryNs: "assumption: as the seed's CPU, ~0.5 us",
+    },
+  },
   ...later({
     name: "core-i9-12900k",
     description: "Intel Core i9-12900K (Alder Lake-S, 2021), a P-core: Jens Axboe's test box from 2022",

@@ -54,7 +54,19 @@ export const FIGURES_TODAY = {
     value: 550_000,
     unit: "IOPS",
   },
+  "axboe-2021-nops": {
+    ref: "axboe-2021-nops",
+    what: "t/io_uring -N1 no-op requests a second on one thread: Threadripper 3970X 47.0 M, Ryzen 9 5950X 70.3 M (the same tree)",
+    value: 70.3 / 47.0,
+    unit: "x",
+  },
   // Validate.
+  "axboe-2021-3970x-peak": {
+    ref: "axboe-2021-nops",
+    what: "t/io_uring -b512 -d128 -c32 -s32 -p1 -F1 -B1 -n1 on one Threadripper 3970X thread, 'core limited' (3.81 M IOPS)",
+    value: 3_810_000,
+    unit: "IOPS",
+  },
   "axboe-2021-irq-4.9m": {
     ref: "axboe-bio-polling-2021",
     what: "interrupt-driven io_uring, two threads on one Ryzen 9 5950X core, two P5800X ('IRQ mode ... around 4.9M')",

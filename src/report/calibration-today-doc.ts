@@ -85,10 +85,13 @@ price never validates (\`src/model/figures.ts\`, \`docs/validation.md\`).
 - **C1.** The anchor's CPU is not in its mail. It is taken to be the Core
   i9-12900K: Jens Axboe's mail of March 2022 names that CPU and runs the same
   \`taskset -c 10,11\` two-threads-on-one-core setup; his 5950X runs of
-  October 2021 used CPUs 0 and 16. The runs of August to October 2021
-  ([axboe-memset], [axboe-bio-cache], [axboe-batched-completion],
-  [axboe-block-opts]) are taken to be on the Ryzen 9 5950X that Phoronix
-  names for that month.
+  October 2021 used CPUs 0 and 16. The runs of October 2021 ([axboe-memset],
+  [axboe-batched-completion], [axboe-block-opts]) are taken to be on the
+  Ryzen 9 5950X that Phoronix names for that month, two threads on sibling
+  hyperthreads as his mails of that month run them; the single-thread run of
+  August ([axboe-bio-cache]) on the Threadripper 3970X, the AMD box he had
+  before (Phoronix: "After upgrading to an AMD Ryzen 9 5950X system"), whose
+  speed against the 5950X his own no-op rates give ([axboe-2021-nops]).
 - **C2.** The kernel of the anchor (the 5.17 block tree) prices 5.4 to 6.8
   alike, except where a switch removes or adds a step.
 - **C3.** The model's CPU is a core running one thread, unless

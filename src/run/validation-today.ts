@@ -225,6 +225,18 @@ export const TODAY_CASES: ValidationCase[] = [
     ifMissed: "nvme_queue_rq's price comes from a profile of October 2021 on another CPU ([axboe-memset])",
   },
   {
+    name: "axboe-2021-3970x-peak",
+    figure: "axboe-2021-3970x-peak",
+    kernel: "5.15",
+    cpu: "threadripper-3970x",
+    setup:
+      "t/io_uring -b512 -d128 -c32 -s32 -p1 -F1 -B1 -n1 on one thread of the Threadripper 3970X, the tree of 2 October 2021 (5.15's, before 5.16's block fixes); its drive did not limit it ('core limited'): sixteen P5800X stand in",
+    measure: (run) =>
+      iopsOf(run, uring({ kernel: "5.15", cpu: "threadripper-3970x", count: 16, polled: true, fixed: true })),
+    ifMissed:
+      "the 3970X's speed is its no-op rate against the 5950X's; the io_uring work of 2 October's tree is priced as December's",
+  },
+  {
     name: "axboe-2021-irq",
     figure: "axboe-2021-irq-4.9m",
     kernel: "5.15",

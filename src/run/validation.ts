@@ -175,15 +175,15 @@ export const VALIDATION_CASES: ValidationCase[] = [
     name: "linux-5.15-per-core",
     figure: "phoronix-5.15-per-core",
     kernel: "5.15",
-    cpu: "ryzen-9-5950x",
+    cpu: "not stated",
     setup:
-      "t/io_uring 512 B at depth 128, polled, fixed buffers and files, one thread, Linux 5.15; one drive in the source, which did not limit its core (a gen2 Optane serves ~5.1 M): sixteen P5800X stand in; the CPU not named (Jens Axboe's AMD box of August 2021: the Ryzen 9 5950X Phoronix names in October)",
+      "t/io_uring 512 B at depth 128, polled, fixed buffers and files, one thread, Linux 5.15; one drive in the source, which did not limit its core (a gen2 Optane serves ~5.1 M): sixteen P5800X stand in; the CPU not named (Jens Axboe's AMD box of August 2021, before he moved to the 5950X: the Threadripper 3970X)",
     measure: (run) =>
       readIops(
         run,
         {
           cpus: 1,
-          host: { kernel: "5.15", cpu: "ryzen-9-5950x" },
+          host: { kernel: "5.15", cpu: "threadripper-3970x" },
           device: { preset: "p5800x", count: 16 },
           workload: { ...URING_2019, bs: 512, hipri: true, fixedbufs: true, registerfiles: true },
         },
