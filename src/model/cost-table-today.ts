@@ -207,6 +207,7 @@ function derive(): CostEntry[] {
     "the user pages pinned into a bio the request allocates (bio_map_user_iov)",
   );
   like("blk_rq_map_user_bvec", ["kmem_cache_alloc"], "a registered buffer's bvec set in a bio the request allocates");
+  like("blk_rq_unmap_user", ["kmem_cache_alloc"], "the bio the mapping allocated, freed (the pages' release is C9's)");
   like("nvme_uring_cmd_io", ["blkdev_direct_IO"], "the command built from the SQE and sent, as a direct I/O's bio");
   like("io_uring_cmd", ["io_prep_rw"], "the SQE's fields taken for the command");
   like("nvme_uring_cmd_end_io", ["blkdev_bio_end_io_async"], "the command's end handed to io_uring");

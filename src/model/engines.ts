@@ -125,7 +125,10 @@ export function engineSteps(o: EngineOptions, kernel: KernelPreset, switches: Sw
       const issue = cmd
         ? ["io_uring_cmd", "nvme_uring_cmd_io", o.fixedbufs ? "blk_rq_map_user_bvec" : "nvme_map_user_request"]
         : ["io_prep_rw", ...buffer, "blkdev_read_iter"];
-      const end = cmd ? ["nvme_uring_cmd_end_io"] : ["blkdev_bio_end_io_async"];
+      // Passthrough's end undoes the user mapping: the bio it made is freed (its pages' unpinning is C9's).
+      const end = cmd
+        ? ["nvme_uring_cmd_end_io", ...(o.fixedbufs ? [] : ["blk_rq_unmap_user"])]
+        : ["blkdev_bio_end_io_async"];
       const completeIo = polled
         ? [...end, "io_complete_rw_iopoll", "io_fill_cqe_req"]
         : [...end, ...(cmd ? [] : ["io_complete_rw"]), "io_req_task_work_add", "io_fill_cqe_req"];

@@ -171,6 +171,12 @@ export const STEPS_TODAY: Record<string, StepInfo> = {
     what: "a registered buffer's bvec mapped into the request (fixedbufs, 6.1 and later): nothing pinned",
     file: "block/blk-map.c",
   },
+  blk_rq_unmap_user: {
+    layer: "block",
+    per: "io",
+    what: "the passthrough request's user mapping undone at its end: the bio it made freed, its pages released",
+    file: "block/blk-map.c",
+  },
   nvme_uring_cmd_end_io: {
     layer: "nvme",
     per: "io",
