@@ -47,6 +47,8 @@ export async function presets(argv: string[], io: Io): Promise<number> {
       `  ${"".padEnd(16)} ${"".padEnd(30)} ${c.sources.description ?? ""}`.trimEnd(),
     );
     const rows: [string, string][] = [
+      ["clockGhz", c.clockGhz ? String(c.clockGhz) : "none"],
+      ["speed", `${c.speed.toFixed(3)}x the seed's`],
       ["irqDeliveryNs", String(c.irqDeliveryNs)],
       ["idleStates", c.idleStates.map((s) => `${s.name} ${s.exitNs / 1000}/${s.residencyNs / 1000} us`).join(", ")],
     ];

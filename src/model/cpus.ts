@@ -53,6 +53,7 @@ export const CPUS: Record<string, CpuPreset> = {
         "assumption: a posted MSI-X write upstream over PCIe and the local APIC's delivery, ~0.5 us; no published figure for this CPU",
       clockGhz:
         "assumption: the E5-2690 v2, the line's top part, at its 3.6 GHz single-core turbo (docs/references.md [cpu-clocks])",
+      speed: "1: the CPU every other speed is against (the seed's table is priced on it)",
     },
     uses: ["intel-idle-ivt"],
   },
@@ -94,32 +95,25 @@ export const CPUS: Record<string, CpuPreset> = {
         "assumption: acpi_idle from the firmware's _CST, whose values for this CPU no source states; C2 at 18 us as other AMD parts report, its residency 3x the latency as acpi_idle sets it (docs/references.md [intel-idle])",
     },
   }),
-  "threadripper-3970x": {
-    ...later({
-      name: "threadripper-3970x",
-      description:
-        "AMD Ryzen Threadripper 3970X (Zen 2, 2019): Jens Axboe's core-limited box of 2021, before he moved to the 5950X",
-      clockGhz: 0,
-      idleStates: [
-        { name: "C1", exitNs: 1_000, residencyNs: 1_000 },
-        { name: "C2", exitNs: 18_000, residencyNs: 54_000 },
-      ],
-      sources: {
-        clockGhz: "none: no source read for its clock; its speed is measured (below)",
-        idleStates: "assumption: as the 5950X's (acpi_idle)",
-      },
-    })["threadripper-3970x"],
-    // [axboe-2021-nops]: io_uring's own work on the same tree, 47.0 M no-op requests a second against the 5950X's 70.3 M.
+  ...later({
+    name: "threadripper-3970x",
+    description:
+      "AMD Ryzen Threadripper 3970X (Zen 2, 2019): Jens Axboe's core-limited box of 2021, before he moved to the 5950X",
+    clockGhz: 0,
+    // [axboe-2021-nops]: io_uring's own work on one tree, 47.0 M no-op requests a second against the 5950X's 70.3 M.
     speed: (4.9 / 3.6) * (47.0 / 70.3),
     uses: ["axboe-2021-nops"],
+    idleStates: [
+      { name: "C1", exitNs: 1_000, residencyNs: 1_000 },
+      { name: "C2", exitNs: 18_000, residencyNs: 54_000 },
+    ],
     sources: {
-      clockGhz: "none: no source read for its clock; its speed is measured (below)",
+      clockGhz: "none: no source read for its clock; its speed is measured",
       idleStates: "assumption: as the 5950X's (acpi_idle)",
       speed:
         "the 5950X's times 47.0 M / 70.3 M, the no-op requests a second each did on one thread of the same io_uring tree (docs/references.md [axboe-2021-nops])",
-      irqDeliveryNs: "assumption: as the seed's CPU, ~0.5 us",
     },
-  },
+  }),
   ...later({
     name: "core-i9-12900k",
     description: "Intel Core i9-12900K (Alder Lake-S, 2021), a P-core: Jens Axboe's test box from 2022",
@@ -152,22 +146,24 @@ export const CPUS: Record<string, CpuPreset> = {
   }),
 };
 
-/** A later CPU's preset: its speed the clock's ratio to the seed's (E1), interrupt delivery as the seed's. */
+/** A later CPU's preset: its speed the clock's ratio to the seed's (E1) unless measured, interrupt delivery as
+ * the seed's. */
 function later(
-  p: Pick<CpuPreset, "name" | "description" | "clockGhz" | "idleStates" | "sources">,
+  p: Pick<CpuPreset, "name" | "description" | "clockGhz" | "idleStates" | "sources"> &
+    Partial<Pick<CpuPreset, "speed" | "uses">>,
 ): Record<string, CpuPreset> {
   const seedClockGhz = 3.6;
   return {
     [p.name]: {
       ...p,
-      speed: p.clockGhz / seedClockGhz,
+      speed: p.speed ?? p.clockGhz / seedClockGhz,
       irqDeliveryNs: 500,
       sources: {
-        ...p.sources,
         speed: `assumption E1: the clock's ratio to the seed's ${seedClockGhz} GHz (no published comparison of these cores on kernel I/O work)`,
+        ...p.sources,
         irqDeliveryNs: "assumption: as the seed's CPU, ~0.5 us",
       },
-      uses: [],
+      uses: p.uses ?? [],
     },
   };
 }

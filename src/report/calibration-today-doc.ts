@@ -27,6 +27,7 @@ export function todayVariants(): Record<string, Record<string, number>> {
       (s) => s.startsWith("[axboe-13m]"),
       CPUS["ryzen-9-5950x"].clockGhz / CPUS["core-i9-12900k"].clockGhz,
     ),
+    "C3: one thread alone as fast as the core's two (every price / 1.19 on one thread)": by(() => true, 1 / SMT_YIELD),
     "C4: the batch functions' samples as work per pass, not per request (x 1/15)": by(
       (_, sym) => sym === "blk_mq_end_request_batch" || sym === "nvme_queue_rqs",
       1 / ANCHOR_IOS_PER_DOORBELL,
