@@ -94,7 +94,7 @@ export async function calibrateCommand(argv: string[], io: Io): Promise<number> 
     [TODAY_TABLE_JSON, todayTableJson(fit)],
     [
       CALIBRATION_MD,
-      calibrationDoc(c, variants) + todayCalibrationDoc(fit, await todaySensitivity(m, todayVariants())),
+      calibrationDoc(c, variants) + todayCalibrationDoc(fit, await todaySensitivity(m, fit, todayVariants(fit))),
     ],
   ];
   if (boolFlag(parsed, "check")) {
@@ -110,7 +110,7 @@ export async function calibrateCommand(argv: string[], io: Io): Promise<number> 
   }
   for (const [path, text] of outputs) writeAtomic(path, text);
   io.stderr(
-    `calibrate: wrote ${COST_TABLE_JSON}, ${TODAY_TABLE_JSON} and ${CALIBRATION_MD} (${c.entries.length} steps; C8 ${fit.irqResidualNs} ns, C9 ${fit.pinNs} ns)\n`,
+    `calibrate: wrote ${COST_TABLE_JSON}, ${TODAY_TABLE_JSON} and ${CALIBRATION_MD} (${c.entries.length} steps; C8 ${fit.irqResidualNs} ns, C9 ${fit.pinNs} ns, C12 ${fit.asyncWaitNs} ns)\n`,
   );
   return 0;
 }

@@ -48,6 +48,8 @@ export interface EngineSteps {
   reapCall: string[];
   /** Per spin of a polling loop (in io_uring_enter's iopoll, or in the pread with RWF_HIPRI). */
   pollPass: string[];
+  /** Per sleep of the program in a reaping call (the wait and its wake-up beyond the scheduler's own). */
+  sleep: string[];
   /** I/Os per submitting call (0: the whole plug, no call). */
   submitBatch: number;
   completeMin: number;
@@ -74,6 +76,7 @@ export function engineSteps(o: EngineOptions, kernel: KernelPreset, switches: Sw
     completeBatch: [],
     reapCall: [],
     pollPass: ["nvme_poll"],
+    sleep: [],
     submitBatch: 0,
     completeMin: 0,
     completeMax: 0,
@@ -114,6 +117,7 @@ export function engineSteps(o: EngineOptions, kernel: KernelPreset, switches: Sw
         userIo: [user],
         completeIo: ["blkdev_bio_end_io_async", "aio_complete_rw"],
         reapCall: [CALL, "__x64_sys_io_getevents"],
+        sleep: ["read_events"],
         ...batches,
         reapCallAlways: 1,
       };
@@ -147,6 +151,7 @@ export function engineSteps(o: EngineOptions, kernel: KernelPreset, switches: Sw
         // With sqthread_poll fio never enters to wait: it spins on the completion ring in user space.
         reapCall: tool || o.sqthread_poll ? [] : [CALL, "__x64_sys_io_uring_enter"],
         pollPass: ["io_do_iopoll", "nvme_poll"],
+        sleep: ["io_cqring_wait"],
         ...batches,
         completeMax: tool ? 0 : completeMax,
         reapCallAlways: 0,

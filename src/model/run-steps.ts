@@ -90,7 +90,7 @@ export function runSteps(c: RunConfig, program: EngineOptions["program"] = "fio"
     read: dptr(withEngine(path("read"), engine, sqPoll)),
     // Swap-out is writeback; fio's writes are O_DIRECT, issued synchronously.
     write: { ...write, kblockdRun: kblockdSteps(write.kblockdRun, c.host.profiler) },
-    sleep: [...sleepSteps(swap, c.host.profiler), ...wakeSteps(swap)],
+    sleep: [...sleepSteps(swap, c.host.profiler), ...wakeSteps(swap), ...(engine?.sleep ?? [])],
     pollPass: engine?.pollPass ?? ["nvme_poll"],
     fault: swap ? [...SWAP_FAULT_STEPS, OTHER_KERNEL] : [],
     majorFault: swap ? SWAP_MAJOR_FAULT_STEPS : [],

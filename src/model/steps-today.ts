@@ -66,6 +66,12 @@ export const STEPS_TODAY: Record<string, StepInfo> = {
     what: "io_getevents: read_events and aio_read_events from the completion ring, sleeping for the minimum",
     file: "fs/aio.c",
   },
+  read_events: {
+    layer: "aio",
+    per: "sleep",
+    what: "io_getevents' wait: the waitqueue and its timer set up, the wake-up from aio_complete, the events copied out",
+    file: "fs/aio.c",
+  },
   aio_complete_rw: {
     layer: "aio",
     per: "io",
@@ -133,6 +139,12 @@ export const STEPS_TODAY: Record<string, StepInfo> = {
     per: "io",
     what: "the CQE written to the completion ring, the request back to the cache",
     file: "io_uring/io_uring.h",
+  },
+  io_cqring_wait: {
+    layer: "io_uring",
+    per: "sleep",
+    what: "io_uring_enter's wait for completions: the wait set up, the task_work signal that wakes it, the ring checked again",
+    file: "io_uring/io_uring.c",
   },
   io_do_iopoll: {
     layer: "io_uring",

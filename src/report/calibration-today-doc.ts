@@ -8,18 +8,19 @@ import {
   ANCHOR_NS_PER_IO,
   ANCHOR_ROWS,
   TODAY_CPU,
-  TODAY_TABLE,
+  todayTable,
+  type TodayFit,
 } from "../model/cost-table-today";
 import { CPUS } from "../model/cpus";
 import { STEPS } from "../model/steps";
-import type { TodayFit, TodaySensitivity } from "../run/today-calibration";
+import type { TodaySensitivity } from "../run/today-calibration";
 
-/** The changed assumptions the sensitivity table runs: today's table's entries replaced, ns on its CPU. */
-export function todayVariants(): Record<string, Record<string, number>> {
+/** The changed assumptions the sensitivity table runs: today's table at `fit` with entries replaced, ns on its
+ * CPU. */
+export function todayVariants(fit: TodayFit): Record<string, Record<string, number>> {
+  const table = todayTable(fit);
   const by = (test: (source: string, symbol: string) => boolean, factor: number) =>
-    Object.fromEntries(
-      TODAY_TABLE.entries.filter((e) => test(e.source, e.symbol)).map((e) => [e.symbol, e.ns * factor]),
-    );
+    Object.fromEntries(table.filter((e) => test(e.source, e.symbol)).map((e) => [e.symbol, e.ns * factor]));
   const c6 = (s: string) => s.startsWith("C6");
   const fitted = (letter: string) => (s: string) => s.startsWith(letter);
   return {
@@ -46,7 +47,7 @@ const m2 = (iops: number) => `${(iops / 1e6).toFixed(2)} M`;
 
 export function todayCalibrationDoc(fit: TodayFit, sensitivity: readonly TodaySensitivity[]): string {
   const listed = ANCHOR_ROWS.reduce((s, r) => s + r.percent, 0);
-  const rows = TODAY_TABLE.entries.map(
+  const rows = todayTable(fit).map(
     (e) => `| \`${e.symbol}\` | ${STEPS[e.symbol].layer} | ${STEPS[e.symbol].per} | ${f2(e.ns)} | ${e.source} |`,
   );
   const base = sensitivity[0];
@@ -79,7 +80,8 @@ price never validates (\`src/model/figures.ts\`, \`docs/validation.md\`).
   (C10), and **[axboe-block-opts]** the rest of October 2021's per-I/O work
   that 5.16 removed (C11).
 - **[axboe-dm-poll]** sets what a core's second hyperthread adds (C3).
-- **[joshi-2022]**'s block path sets two prices by a fit (C8, C9 below).
+- **[joshi-2022]**'s block path sets two prices by a fit (C8, C9 below), and
+  **[ren-2023]**'s io_uring at queue depth 1 a third (C12).
 
 ### Assumptions
 
@@ -133,6 +135,12 @@ price never validates (\`src/model/figures.ts\`, \`docs/validation.md\`).
   memset and batched completion priced on their own, is one per-I/O
   pseudo-step, \`[block per-I/O work before 5.16]\`, that 5.16's switch
   \`blockFixes516\` removes.
+- **C12 (fitted).** An async engine's wait for completions and its wake-up
+  beyond the scheduler's own work (\`io_cqring_wait\`, and libaio's
+  \`read_events\` as the same), per sleep: the price at which the model's
+  run of [ren-2023]'s io_uring at queue depth 1 gives its 81.3 K IOPS on the
+  \`optane-900p\` preset: ${f2(fit.asyncWaitNs)} ns. psync's wait (the bio's own
+  wake-up) is not this one.
 - **D1.** The interrupt's entry, the scheduler and the swap program's
   memory management are not in today's figures: they keep the seed table's
   prices, moved to the run's CPU by E1.

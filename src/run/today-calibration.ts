@@ -5,57 +5,84 @@
 // ([joshi-2022]) set them: polled over interrupt-driven without fixed buffers (C8), and fixed buffers over
 // none, interrupt-driven (C9). His other runs stay validation figures. Each price is found by bisection, the
 // gain it sets rising with it; the two are fitted in turn until neither moves.
-import { TODAY_CPU } from "../model/cost-table-today";
+import { TODAY_CPU, todayTable, type TodayFit } from "../model/cost-table-today";
 import { FIGURES } from "../model/figures";
-import { anchorConfig, joshiConfig } from "./uring-runs";
+import { anchorConfig, joshiConfig, renConfig } from "./uring-runs";
 import type { Nvmesim } from "../wasm/module";
 import { simulate } from "./simulate";
 
-export interface TodayFit {
-  irqResidualNs: number;
-  pinNs: number;
+export type { TodayFit } from "../model/cost-table-today";
+
+/** Today's table's prices with `fit`, as the overrides a run takes. */
+export function fitCosts(fit: TodayFit): Record<string, number> {
+  return Object.fromEntries(todayTable(fit).map((e) => [e.symbol, e.ns]));
 }
 
 const FIT_IOS = 100_000;
 
-async function iops(m: Nvmesim, config: Record<string, unknown>, fit?: TodayFit): Promise<number> {
-  const todayCosts = fit ? { io_req_task_work_add: fit.irqResidualNs, bio_iov_iter_get_pages: fit.pinNs } : undefined;
-  return (await simulate(m, config, { program: "t/io_uring", todayCosts })).jobs[0].read.iops;
+async function iops(
+  m: Nvmesim,
+  config: Record<string, unknown>,
+  fit?: TodayFit,
+  program: "fio" | "t/io_uring" = "t/io_uring",
+): Promise<number> {
+  const todayCosts = fit ? fitCosts(fit) : undefined;
+  return (await simulate(m, config, { program, todayCosts })).jobs[0].read.iops;
 }
 
-/** The two gains the fit sets, for prices `fit` (the committed ones when absent). */
-export async function fittedGains(m: Nvmesim, fit?: TodayFit, ios = FIT_IOS): Promise<{ poll: number; fixed: number }> {
+/** The figures the fit sets, for prices `fit` (the committed ones when absent): Joshi's two gains, and Ren and
+ * Trivedi's io_uring at queue depth 1 (IOPS). */
+export async function fittedGains(
+  m: Nvmesim,
+  fit?: TodayFit,
+  ios = FIT_IOS,
+): Promise<{ poll: number; fixed: number; qd1Iops: number }> {
   const irq = await iops(m, joshiConfig(false, false, false, ios), fit);
   return {
     poll: (await iops(m, joshiConfig(true, false, false, ios), fit)) / irq,
     fixed: (await iops(m, joshiConfig(false, true, false, ios), fit)) / irq,
+    qd1Iops: await iops(m, renConfig("io_uring", false, false, 20_000), fit, "fio"),
   };
 }
 
-async function bisect(gain: (ns: number) => Promise<number>, target: number): Promise<number> {
+/** The price at which `measure`, rising with it (or falling, `falling`), meets `target`; to 0.02 ns. */
+async function bisect(
+  measure: (ns: number) => Promise<number>,
+  target: number,
+  falling = false,
+  hi = 400,
+): Promise<number> {
   let lo = 0;
-  let hi = 400;
   while (hi - lo > 0.02) {
     const mid = (lo + hi) / 2;
-    if ((await gain(mid)) < target) lo = mid;
+    if ((await measure(mid)) < target !== falling) lo = mid;
     else hi = mid;
   }
   return Math.round(((lo + hi) / 2) * 100) / 100;
 }
 
-/** C8 and C9, ns on the table's CPU. */
+/** C8, C9 and C12, ns on the table's CPU. */
 export async function fitToday(m: Nvmesim): Promise<TodayFit> {
   const pollTarget = FIGURES["joshi-2022-block-poll"].value;
   const fixedTarget = FIGURES["joshi-2022-block-fixedbufs"].value;
-  let fit: TodayFit = { irqResidualNs: 0, pinNs: 0 };
+  const qd1Target = FIGURES["ren-2023-io_uring"].value;
+  let fit: TodayFit = { irqResidualNs: 0, pinNs: 0, asyncWaitNs: 0 };
   for (let round = 0; round < 6; round++) {
     const pinNs = await bisect(async (ns) => (await fittedGains(m, { ...fit, pinNs: ns })).fixed, fixedTarget);
     const irqResidualNs = await bisect(
-      async (ns) => (await fittedGains(m, { pinNs, irqResidualNs: ns })).poll,
+      async (ns) => (await fittedGains(m, { ...fit, pinNs, irqResidualNs: ns })).poll,
       pollTarget,
     );
-    const settled = Math.abs(pinNs - fit.pinNs) < 0.05 && Math.abs(irqResidualNs - fit.irqResidualNs) < 0.05;
-    fit = { irqResidualNs, pinNs };
+    const asyncWaitNs = await bisect(
+      async (ns) => (await fittedGains(m, { pinNs, irqResidualNs, asyncWaitNs: ns })).qd1Iops,
+      qd1Target,
+      true,
+      4000,
+    );
+    const moved = (a: number, b: number) => Math.abs(a - b) >= 0.05;
+    const settled =
+      !moved(pinNs, fit.pinNs) && !moved(irqResidualNs, fit.irqResidualNs) && !moved(asyncWaitNs, fit.asyncWaitNs);
+    fit = { irqResidualNs, pinNs, asyncWaitNs };
     if (settled) break;
   }
   return fit;
@@ -73,10 +100,12 @@ export interface TodaySensitivity {
   psyncLatNs: number;
 }
 
-/** What the model says with today's table as committed, and with each assumption changed. */
-export async function todaySensitivity(m: Nvmesim, variants: Record<string, Record<string, number>>) {
+/** What the model says with today's table at `fit`, and with each assumption changed (`variants`: prices replaced). */
+export async function todaySensitivity(m: Nvmesim, fit: TodayFit, variants: Record<string, Record<string, number>>) {
   const rows: TodaySensitivity[] = [];
-  for (const [change, todayCosts] of Object.entries({ "as committed": {}, ...variants })) {
+  const base = fitCosts(fit);
+  for (const [change, changed] of Object.entries({ "as committed": {}, ...variants })) {
+    const todayCosts = { ...base, ...changed };
     const at = async (config: Record<string, unknown>, program: "fio" | "t/io_uring") =>
       await simulate(m, config, { program, todayCosts });
     const irq = (await at(joshiConfig(false, false, false, FIT_IOS), "t/io_uring")).jobs[0].read.iops;

@@ -76,3 +76,29 @@ export function anchorConfig(ios = 200_000): Record<string, unknown> {
     ios,
   });
 }
+
+/** Ren and Trivedi's fio runs ([ren-2023]): 4 KiB random reads at queue depth 1 on an Optane 900P, Linux 5.15, one
+ * Xeon Silver 4210R thread at 2.4 GHz. */
+export function renConfig(
+  ioengine: string,
+  hipri = false,
+  sqthread_poll = false,
+  ios = 40_000,
+): Record<string, unknown> {
+  return {
+    cpus: 1,
+    host: { kernel: "5.15", cpu: "xeon-silver-4210r" },
+    device: { preset: "optane-900p" },
+    workload: {
+      rw: "randread",
+      bs: 4096,
+      iodepth: 1,
+      numjobs: 1,
+      ioengine,
+      hipri,
+      sqthread_poll,
+      number_ios: ios,
+      size: "1g",
+    },
+  };
+}

@@ -3,7 +3,7 @@
 // CPU is compared as a ratio of two of its own runs where it gives one.
 import { TODAY_CPU } from "../model/cost-table-today";
 import type { Result } from "./result";
-import { joshiConfig, uringRun } from "./uring-runs";
+import { joshiConfig, renConfig, uringRun } from "./uring-runs";
 import type { ValidationCase } from "./validation";
 
 type Run = (config: Record<string, unknown>, program?: "fio" | "t/io_uring") => Promise<Result>;
@@ -45,22 +45,7 @@ const AXBOE_2022_SETUP =
   "t/io_uring -b512 -d128 -c32 -s32 -F1 -n1 on Linux 6.1 with iostats 0 and nomerges 2, the CPU not named: the table's Core i9-12900K; one gen2 Optane, which never limited these runs (it tops out at ~5.1 M): sixteen P5800X stand in";
 
 /** fio at queue depth 1, 4 KiB random reads, one job (Ren and Trivedi's configurations). */
-const ren = (ioengine: string, hipri = false, sqthread_poll = false) => ({
-  cpus: 1,
-  host: { kernel: "5.15", cpu: "xeon-silver-4210r" },
-  device: { preset: "optane-900p" },
-  workload: {
-    rw: "randread",
-    bs: 4096,
-    iodepth: 1,
-    numjobs: 1,
-    ioengine,
-    hipri,
-    sqthread_poll,
-    number_ios: 40_000,
-    size: "1g",
-  },
-});
+const ren = renConfig;
 const REN_SETUP =
   "fio, 4 KiB random reads at queue depth 1, Linux 5.15, Xeon Silver 4210R at 2.4 GHz, the optane-900p preset (its media time set from the same paper's SPDK run)";
 
@@ -272,7 +257,6 @@ export const TODAY_CASES: ValidationCase[] = [
     [
       ["ren-psync", "ren-2023-psync", "psync", false],
       ["ren-libaio", "ren-2023-libaio", "libaio", false],
-      ["ren-io_uring", "ren-2023-io_uring", "io_uring", false],
       ["ren-io_uring-hipri", "ren-2023-io_uring-hipri", "io_uring", true],
       ["ren-io_uring-sqpoll", "ren-2023-io_uring-sqpoll", "io_uring", false, true],
     ] as const

@@ -21,7 +21,7 @@ import {
 import { STEPS } from "../../src/model/steps";
 import { calibrationDoc } from "../../src/report/calibration-doc";
 import { todayCalibrationDoc, todayVariants } from "../../src/report/calibration-today-doc";
-import { IRQ_RESIDUAL_NS, PIN_NS } from "../../src/model/cost-table-today";
+import { COMMITTED_FIT } from "../../src/model/cost-table-today";
 import { todaySensitivity } from "../../src/run/today-calibration";
 import { loadNvmesim } from "../../src/wasm/node";
 
@@ -85,8 +85,8 @@ describe("calibration", () => {
 
   it("the committed cost table and docs/calibration.md are current (npm run calibrate)", async () => {
     expect(readFileSync(COST_TABLE_JSON, "utf8")).toBe(costTableJson(c));
-    const fit = { irqResidualNs: IRQ_RESIDUAL_NS, pinNs: PIN_NS };
-    const today = todayCalibrationDoc(fit, await todaySensitivity(await loadNvmesim(), todayVariants()));
+    const fit = COMMITTED_FIT;
+    const today = todayCalibrationDoc(fit, await todaySensitivity(await loadNvmesim(), fit, todayVariants(fit)));
     expect(readFileSync(CALIBRATION_MD, "utf8")).toBe(calibrationDoc(c, variants) + today);
   });
 

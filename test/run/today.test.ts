@@ -23,6 +23,7 @@ describe("today's host", () => {
     const g = await fittedGains(m);
     expect(g.poll / FIGURES["joshi-2022-block-poll"].value).toBeCloseTo(1, 1);
     expect(g.fixed / FIGURES["joshi-2022-block-fixedbufs"].value).toBeCloseTo(1, 1);
+    expect(g.qd1Iops / FIGURES["ren-2023-io_uring"].value).toBeCloseTo(1, 1);
   });
 
   it("counts fio's system calls: libaio one io_submit and one io_getevents per I/O by default", async () => {
