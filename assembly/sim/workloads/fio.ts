@@ -16,8 +16,8 @@
 // io_getevents) or only to wait (io_uring's completion ring is read in user
 // space). Without an engine's costs (ioengine sync or async) none is priced.
 //
-//  per thread: FioThread (ready, waiting, inCall, toSubmit, plugged: one 16-byte record, so a step touches one
-//  cache line of it) | done list of iodepth DoneRec, oldest first
+//  per thread: FioThread (ready, waiting, inCall, toSubmit, plugged, issued: one 32-byte record, so a step touches
+//  one cache line of it) | done list of iodepth DoneRec, oldest first
 //  per CPU: waiters u32 (threads spinning or asleep there)
 
 import { arenaAlloc } from "../../runtime/arena";
@@ -42,8 +42,10 @@ class FioThread {
   inCall: u16; // 1 while it waits inside a reaping system call (its return is not another call)
   toSubmit: u32; // I/Os left to submit in its current plug
   plugged: u32; // I/Os submitted in its current plug (its current system call)
+  issued: u64; // I/Os it has submitted
+  spare: u64;
 }
-if (offsetof<FioThread>() != 16) ERROR("FioThread is 16 bytes");
+if (offsetof<FioThread>() != 32) ERROR("FioThread is 32 bytes");
 const F = changetype<FioState>(memory.data(64, 8));
 if (offsetof<FioState>() > 64) ERROR("FioState outgrew its static copy");
 
@@ -102,6 +104,14 @@ function fioThread(t: u32): FioThread {
   return changetype<FioThread>(F.threads + (<usize>t) * offsetof<FioThread>());
 }
 
+/** Thread `t`'s share of the run's I/Os (fio's number_ios is each job's): the total split evenly, the first
+ * threads taking one more each when it does not divide; 0 when the run has no limit. */
+function quota(t: u32): u64 {
+  let n = <u64>cfg.threads;
+  let share = cfg.iosTotal / n;
+  return share + (<u64>t < cfg.iosTotal % n ? 1 : 0);
+}
+
 /** Every thread fills its depth from time 0, then looks for completions. */
 export function fioStart(): void {
   for (let t: u32 = 0; t < cfg.threads; t++) {
@@ -129,9 +139,10 @@ export function fioSubmitting(t: u32): bool {
 export function fioSubmitNext(t: u32, now: u64): void {
   let cpu = threadRec(t).cpu;
   let f = fioThread(t);
-  let more = f.toSubmit != 0 && (cfg.iosTotal == 0 || st.submitted < cfg.iosTotal);
+  let more = f.toSubmit != 0 && (cfg.iosTotal == 0 || f.issued < quota(t));
   if (more && (cfg.submitBatch == 0 || f.plugged < cfg.submitBatch)) {
     f.toSubmit--;
+    f.issued++;
     let at = now;
     if (f.plugged == 0 && cfg.costSubmitCall != 0) {
       st.nSubmitCall++;
