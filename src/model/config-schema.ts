@@ -111,7 +111,17 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
   {
     path: "switches.bioCacheIrq",
     value: bool,
-    doc: "Linux 6.1: interrupt-driven io_uring direct I/O takes its bio from the per-CPU cache too",
+    doc: "Linux 6.2: interrupt-driven io_uring direct I/O takes its bio from the per-CPU cache too",
+  },
+  {
+    path: "switches.passthroughBioCache",
+    value: bool,
+    doc: "Linux 6.1: a polled NVMe passthrough command's bio comes from the per-CPU bio cache, not kmalloc",
+  },
+  {
+    path: "switches.passthroughBatch",
+    value: bool,
+    doc: "Linux 6.1: NVMe passthrough requests come from the plug's request cache and end in the completion batch",
   },
   { path: "switches.polled", value: bool, doc: "the submitter polls the CQ instead of taking interrupts (hipri)" },
   {

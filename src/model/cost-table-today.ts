@@ -228,13 +228,13 @@ export function todayTable(fit: TodayFit): CostEntry[] {
   );
   like("__io_import_iovec", ["io_import_fixed"], "the import of a user iovec in place of a registered buffer");
   like("io_file_get_normal", ["io_fill_cqe_req"], "a few atomic operations on a shared structure (fget, fput)");
-  like(
-    "nvme_map_user_request",
-    ["bio_iov_iter_get_pages", "kmem_cache_alloc"],
-    "the user pages pinned into a bio the request allocates (bio_map_user_iov)",
-  );
-  like("blk_rq_map_user_bvec", ["kmem_cache_alloc"], "a registered buffer's bvec set in a bio the request allocates");
-  like("blk_rq_unmap_user", ["kmem_cache_alloc"], "the bio the mapping allocated, freed (the pages' release is C9's)");
+  like("nvme_map_user_request", ["bio_iov_iter_get_pages"], "the user pages pinned into the request's bio");
+  like("blk_rq_map_user_bvec", ["blk_mq_bio_to_request"], "a registered buffer's bvec set in the request's bio");
+  like("blk_rq_unmap_user", ["bio_endio"], "the mapping's bio ended (the pages' release is C9's)");
+  like("import_single_range", ["__io_import_iovec"], "a user range made an iov_iter, as io_uring's import of one");
+  like("bio_kmalloc", ["kmem_cache_alloc"], "one slab allocation of a bio and its inline vecs");
+  like("kfree", ["kmem_cache_alloc"], "the bio freed, as the slab allocation it undoes");
+  like("blk_mq_alloc_request", ["__blk_mq_alloc_requests"], "one request and tag, as the cache's per-request share");
   like("nvme_uring_cmd_io", ["blkdev_direct_IO"], "the command built from the SQE and sent, as a direct I/O's bio");
   like("io_uring_cmd", ["io_prep_rw"], "the SQE's fields taken for the command");
   like("nvme_uring_cmd_end_io", ["blkdev_bio_end_io_async"], "the command's end handed to io_uring");

@@ -126,12 +126,23 @@ export function engineSteps(o: EngineOptions, kernel: KernelPreset, switches: Sw
       const cmd = o.ioengine === "io_uring_cmd";
       const buffer = o.fixedbufs ? ["io_import_fixed"] : cmd ? [] : ["__io_import_iovec"];
       const file = o.registerfiles ? [] : ["io_file_get_normal"];
+      // Passthrough (drivers/nvme/host/ioctl.c) maps the user buffer into a bio of its own: from the per-CPU
+      // cache when polled (6.1), kmalloc'd otherwise; a registered buffer's bvec (io_uring_cmd_import_fixed), or
+      // the user's range imported (blk_rq_map_user's import_single_range) and its pages pinned. Its
+      // end undoes the mapping and frees that bio (blk_rq_unmap_user; the pages' unpinning is C9's).
+      const ptCachedBio = polled && switches.passthroughBioCache;
       const issue = cmd
-        ? ["io_uring_cmd", "nvme_uring_cmd_io", o.fixedbufs ? "blk_rq_map_user_bvec" : "nvme_map_user_request"]
+        ? [
+            "io_uring_cmd",
+            "nvme_uring_cmd_io",
+            ptCachedBio ? "bio_alloc_kiocb" : "bio_kmalloc",
+            ...(o.fixedbufs
+              ? ["io_import_fixed", "blk_rq_map_user_bvec"]
+              : ["import_single_range", "nvme_map_user_request"]),
+          ]
         : ["io_prep_rw", ...buffer, "blkdev_read_iter"];
-      // Passthrough's end undoes the user mapping: the bio it made is freed (its pages' unpinning is C9's).
       const end = cmd
-        ? ["nvme_uring_cmd_end_io", ...(o.fixedbufs ? [] : ["blk_rq_unmap_user"])]
+        ? ["nvme_uring_cmd_end_io", "blk_rq_unmap_user", ptCachedBio ? "bio_put" : "kfree"]
         : ["blkdev_bio_end_io_async"];
       const completeIo = polled
         ? [...end, "io_complete_rw_iopoll", "io_fill_cqe_req"]

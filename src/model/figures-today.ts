@@ -121,6 +121,30 @@ export const FIGURES_TODAY = {
     value: 2.69 / 2.61,
     unit: "x",
   },
+  "joshi-2022-pt-fixedbufs-irq": {
+    ref: "joshi-pt-fixedbufs",
+    what: "NVMe passthrough, interrupts: fixed buffers over none (1.85 / 2.17 M IOPS, 2 September 2022)",
+    value: 2.17 / 1.85,
+    unit: "x",
+  },
+  "gupta-2022-pt-fixedbufs-poll": {
+    ref: "gupta-pt-fixedbufs",
+    what: "NVMe passthrough, polled: fixed buffers over none (2.62 / 3.17 M IOPS, 30 September 2022)",
+    value: 3.17 / 2.62,
+    unit: "x",
+  },
+  "gupta-2022-pt-batch-poll": {
+    ref: "gupta-pt-batch",
+    what: "NVMe passthrough, polled: with the request cache and batched completions over without (2.34 / 2.63 M IOPS)",
+    value: 2.63 / 2.34,
+    unit: "x",
+  },
+  "gupta-2022-pt-batch-irq": {
+    ref: "gupta-pt-batch",
+    what: "the same, interrupts (1.84 / 1.92 M IOPS)",
+    value: 1.92 / 1.84,
+    unit: "x",
+  },
   "axboe-2022-block-poll": {
     ref: "axboe-2022-passthru",
     what: "t/io_uring 512 B, one gen2 Optane, iostats off and nomerges 2, Linux 6.1's block path: polled over interrupts (4.04 / 2.90 M IOPS)",

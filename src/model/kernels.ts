@@ -82,6 +82,20 @@ export const KERNEL_CHANGES: readonly KernelChange[] = [
       "commits 3c67d44de787 'block: add mq_ops->queue_rqs hook' and d62cbcf62f2f 'nvme: add support for mq_ops->queue_rqs()' (Jens Axboe)",
   },
   {
+    switch: "passthroughBioCache",
+    since: "6.1",
+    what: "a polled NVMe passthrough command's bio comes from the per-CPU bio cache instead of bio_kmalloc",
+    source:
+      "commit 8af870aa5b84 'block: enable bio caching use for passthru IO' (Jens Axboe, posted 6 August 2022, in linux-next by 31 August; [linux-history])",
+  },
+  {
+    switch: "passthroughBatch",
+    since: "6.1",
+    what: "NVMe passthrough requests come from the plug's request cache and end in the completion batch (io_comp_batch), as the block path's do",
+    source:
+      "commits 4b6a5d9cea91 'block: enable batched allocation for blk_mq_alloc_request()', ab3e1d3bbab9 'block: allow end_io based requests in the completion batch handling' and 851eb780decb 'nvme: enable batched completions of passthrough IO' (Jens Axboe, for-6.1/passthrough, 22 September 2022; [axboe-pt-batch])",
+  },
+  {
     switch: "bioCacheIrq",
     since: "6.2",
     what: "the per-CPU bio cache for interrupt-driven io_uring direct I/O too",

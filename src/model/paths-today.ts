@@ -57,8 +57,11 @@ export function todayPathSteps(
   // Passthrough takes a request straight from blk_mq_alloc_request: no bio path, no iostats, no merging.
   const iostats = queue.iostats && !passthrough;
   const merges = queue.nomerges < 2 && !passthrough;
+  // 6.1's passthroughBatch: a passthrough request from the plug's cache and ended in the completion batch; before,
+  // blk_mq_alloc_request took one tag at a time and each request ended on its own (its end_io kept it out).
+  const batched = switches.batchedCompletion && (!passthrough || switches.passthroughBatch);
   const submitIo = passthrough
-    ? ["__blk_mq_alloc_requests"]
+    ? [switches.passthroughBatch ? "__blk_mq_alloc_requests" : "blk_mq_alloc_request"]
     : [
         ...bioSteps(caller, read, switches, context),
         "submit_bio_noacct",
@@ -93,13 +96,13 @@ export function todayPathSteps(
   const accounting = iostats ? ["blk_account_io_done"] : [];
   // 5.16: a pass's requests are added to a batch and ended together (blk_mq_end_request_batch's loop, charged
   // per request, C4); before, each ends on its own.
-  const completeIo = switches.batchedCompletion
+  const completeIo = batched
     ? ["nvme_handle_cqe", ...unmap, "blk_mq_end_request_batch", ...bioEnd, ...accounting, ...free]
     : ["nvme_handle_cqe", "nvme_pci_complete_rq", ...unmap, "blk_mq_end_request", ...bioEnd, ...accounting, ...free];
   const completeBatch = [
     switches.polled ? "nvme_poll" : "nvme_poll_cq",
     "nvme_ring_cq_doorbell",
-    ...(switches.batchedCompletion ? ["nvme_pci_complete_batch"] : []),
+    ...(batched ? ["nvme_pci_complete_batch"] : []),
   ];
   return {
     submitIo,

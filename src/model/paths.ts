@@ -30,8 +30,13 @@ export interface Switches {
   blockFixes516: boolean;
   /** 5.17 queue_rqs: a plug's requests reach the driver in one nvme_queue_rqs call. */
   queueRqs: boolean;
-  /** 6.1: interrupt-driven io_uring direct I/O takes its bio from the per-CPU cache too. */
+  /** 6.2: interrupt-driven io_uring direct I/O takes its bio from the per-CPU cache too. */
   bioCacheIrq: boolean;
+  /** 6.1: a polled NVMe passthrough command's bio comes from the per-CPU cache (before, from kmalloc). */
+  passthroughBioCache: boolean;
+  /** 6.1: passthrough requests are allocated from the plug's cache and ended in the completion batch (before,
+   * one at a time each). */
+  passthroughBatch: boolean;
   /** hipri: the submitter polls the CQ instead of taking interrupts. */
   polled: boolean;
   /** 3.19's software queue merges an async write bio into an adjacent request still queued
@@ -58,9 +63,22 @@ export const BOOLEAN_SWITCHES = [
   "blockFixes516",
   "queueRqs",
   "bioCacheIrq",
+  "passthroughBioCache",
+  "passthroughBatch",
   "polled",
   "mergeWrites",
 ] as const;
+
+/** The switches only today's step lists read (paths-today.ts, engines.ts): 2014's paths are the same either way. */
+export const TODAY_ONLY_SWITCHES: readonly (typeof BOOLEAN_SWITCHES)[number][] = [
+  "bioCachePolled",
+  "setupCmdNoMemset",
+  "blockFixes516",
+  "queueRqs",
+  "bioCacheIrq",
+  "passthroughBioCache",
+  "passthroughBatch",
+];
 
 export const SWITCHES_OFF: Switches = {
   iodInPdu: false,
@@ -74,6 +92,8 @@ export const SWITCHES_OFF: Switches = {
   blockFixes516: false,
   queueRqs: false,
   bioCacheIrq: false,
+  passthroughBioCache: false,
+  passthroughBatch: false,
   polled: false,
   mergeWrites: false,
   irqCoalesceThreshold: 0,

@@ -171,10 +171,28 @@ export const STEPS_TODAY: Record<string, StepInfo> = {
     what: "the passthrough command checked and copied from the big SQE, a request allocated, sent with blk_execute_rq_nowait",
     file: "drivers/nvme/host/ioctl.c",
   },
+  import_single_range: {
+    layer: "block",
+    per: "io",
+    what: "the passthrough command's user range made an iov_iter (blk_rq_map_user), as io_uring's import for a read",
+    file: "block/blk-map.c, lib/iov_iter.c",
+  },
+  bio_kmalloc: {
+    layer: "slab",
+    per: "io",
+    what: "the passthrough mapping's bio from kmalloc (blk_rq_map_bio_alloc without a polled request's cache)",
+    file: "block/blk-map.c",
+  },
+  kfree: {
+    layer: "slab",
+    per: "io",
+    what: "the passthrough mapping's kmalloc'd bio freed at its end (blk_mq_map_bio_put)",
+    file: "block/blk-map.c",
+  },
   nvme_map_user_request: {
     layer: "nvme",
     per: "io",
-    what: "the user buffer mapped into the request (blk_rq_map_user_io: pages pinned, a bio built)",
+    what: "the user buffer mapped into the request's bio (blk_rq_map_user_io: the user's pages pinned and added)",
     file: "drivers/nvme/host/ioctl.c",
   },
   blk_rq_map_user_bvec: {
@@ -186,7 +204,7 @@ export const STEPS_TODAY: Record<string, StepInfo> = {
   blk_rq_unmap_user: {
     layer: "block",
     per: "io",
-    what: "the passthrough request's user mapping undone at its end: the bio it made freed, its pages released",
+    what: "the passthrough request's user mapping undone at its end: its pages released, its bio put",
     file: "block/blk-map.c",
   },
   nvme_uring_cmd_end_io: {
@@ -230,6 +248,12 @@ export const STEPS_TODAY: Record<string, StepInfo> = {
     layer: "block",
     per: "io",
     what: "bio to request: a cached or new request, the plug",
+    file: "block/blk-mq.c",
+  },
+  blk_mq_alloc_request: {
+    layer: "block",
+    per: "io",
+    what: "a passthrough request before 6.1: blk_queue_enter and one tag, no plug cache",
     file: "block/blk-mq.c",
   },
   __blk_mq_alloc_requests: {

@@ -141,6 +141,11 @@ price never validates (\`src/model/figures.ts\`, \`docs/validation.md\`).
   run of [ren-2023]'s io_uring at queue depth 1 gives its 81.3 K IOPS on the
   \`optane-900p\` preset: ${f2(fit.asyncWaitNs)} ns. psync's wait (the bio's own
   wake-up) is not this one.
+- **C13.** A passthrough request taken one at a time (\`blk_mq_alloc_request\`
+  before 6.1's \`passthroughBatch\`: \`blk_queue_enter\` and one tag) costs
+  what a request from the plug's cache does (\`__blk_mq_alloc_requests\`'s
+  share in [axboe-13m]): no figure prices the difference, so the switch's
+  gain is its unbatched end alone (C10).
 - **D1.** The interrupt's entry, the scheduler and the swap program's
   memory management are not in today's figures: they keep the seed table's
   prices, moved to the run's CPU by E1.

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { validateConfig } from "../../src/model/config";
 import { ANCHOR_ROWS, ANCHOR_UNLISTED, TODAY_TABLE } from "../../src/model/cost-table-today";
 import { IO_ENGINES } from "../../src/model/engines";
-import { KERNEL_NAMES } from "../../src/model/kernels";
+import { KERNEL_CHANGES, KERNEL_NAMES, KERNELS } from "../../src/model/kernels";
 import { stepPrices } from "../../src/model/run-costs";
 import { runSteps, type RunSteps } from "../../src/model/run-steps";
 import { STEPS } from "../../src/model/steps";
@@ -25,13 +25,22 @@ const all = (s: RunSteps) =>
   ] as string[];
 
 describe("today's cost table", () => {
-  it("prices every step of every kernel, engine and mode, with a source", () => {
-    for (const kernel of KERNEL_NAMES)
+  it("prices every step of every kernel, engine and mode, with a source, and with each change turned off alone", () => {
+    // Each kernel as it is, and with one of its changes undone (a tree from before it, as validation runs).
+    const trees = KERNEL_NAMES.flatMap((kernel) => [
+      { kernel, switches: {} },
+      ...KERNEL_CHANGES.filter((c) => KERNELS[kernel].switches[c.switch]).map((c) => ({
+        kernel,
+        switches: { [c.switch]: false },
+      })),
+    ]);
+    for (const { kernel, switches } of trees)
       for (const ioengine of IO_ENGINES)
         for (const hipri of [false, true])
           for (const fixedbufs of [false, true]) {
             const input = {
               host: { kernel, cpu: "core-i9-12900k" },
+              switches,
               workload: {
                 ioengine,
                 hipri,

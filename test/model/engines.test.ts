@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG, type FioWorkload } from "../../src/model/config";
 import { engineSteps, type EngineOptions } from "../../src/model/engines";
 import { KERNELS } from "../../src/model/kernels";
+import { todayPathSteps } from "../../src/model/paths-today";
 
 const base: EngineOptions = {
   ...(DEFAULT_CONFIG.workload as FioWorkload),
@@ -50,5 +51,40 @@ describe("engines", () => {
     // 6.8's bio cache serves polled and interrupt-driven io_uring alike; 6.1's only polled.
     expect(e({}).caller.bioCache).toBe(true);
     expect(engineSteps(base, KERNELS["6.1"], KERNELS["6.1"].switches).caller.bioCache).toBe(false);
+  });
+
+  it("map passthrough's buffer as drivers/nvme/host/ioctl.c does, and batch it from 6.1", () => {
+    const k61 = KERNELS["6.1"];
+    const pt = (hipri: boolean, fixedbufs: boolean, off: object = {}) =>
+      engineSteps({ ...base, ioengine: "io_uring_cmd", hipri, fixedbufs }, k61, {
+        ...k61.switches,
+        ...off,
+        polled: hipri,
+      });
+    // A polled command's bio comes from the per-CPU cache (6.1), any other's from kmalloc; its end undoes the
+    // mapping and frees that bio whether the buffer was registered or not.
+    expect(pt(true, false).submitIo).toContain("bio_alloc_kiocb");
+    expect(pt(false, false).submitIo).toContain("bio_kmalloc");
+    expect(pt(true, false, { passthroughBioCache: false }).submitIo).toContain("bio_kmalloc");
+    expect(pt(false, false).submitIo).toEqual(expect.arrayContaining(["import_single_range", "nvme_map_user_request"]));
+    expect(pt(false, true).submitIo).toEqual(expect.arrayContaining(["io_import_fixed", "blk_rq_map_user_bvec"]));
+    expect(pt(false, true).completeIo).toEqual(expect.arrayContaining(["blk_rq_unmap_user", "kfree"]));
+    expect(pt(true, true).completeIo).toEqual(expect.arrayContaining(["blk_rq_unmap_user", "bio_put"]));
+    // Before 6.1's passthroughBatch a passthrough request takes one tag at a time and ends on its own.
+    const path = (off: object) =>
+      todayPathSteps(
+        "read",
+        { ...k61.switches, ...off },
+        { swap: false, synchronousDevice: false },
+        { caller: "passthrough", bioCache: false, fixedBuffer: false, onStack: false },
+      );
+    expect(path({}).submitIo).toEqual(["__blk_mq_alloc_requests"]);
+    expect(path({}).completeIo).toContain("blk_mq_end_request_batch");
+    expect(path({}).completeBatch).toContain("nvme_pci_complete_batch");
+    const alone = path({ passthroughBatch: false });
+    expect(alone.submitIo).toEqual(["blk_mq_alloc_request"]);
+    expect(alone.completeIo).toEqual(expect.arrayContaining(["nvme_pci_complete_rq", "blk_mq_end_request"]));
+    expect(alone.completeIo).not.toContain("blk_mq_end_request_batch");
+    expect(alone.completeBatch).not.toContain("nvme_pci_complete_batch");
   });
 });
