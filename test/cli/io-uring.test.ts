@@ -59,6 +59,13 @@ describe("nvmesim io_uring", () => {
     const two = await runCli("io_uring", "-u1", "-O0", "-p0", "-B0", "-r1", "--json", "/dev/ng0n1", "/dev/ng1n1");
     expect(JSON.parse(two.stdout).nvmesim.config.device.count).toBe(2);
     expect(JSON.parse(two.stdout).nvmesim.config.workload.ioengine).toBe("io_uring_cmd");
+    // fio's own "job options" name the engine the run stood for, not a stand-in.
+    expect(JSON.parse(two.stdout).jobs[0]["job options"]).toMatchObject({
+      ioengine: "io_uring_cmd",
+      cmd_type: "nvme",
+      registerfiles: "1",
+      iodepth_batch_submit: "32",
+    });
     const refused: [string[], RegExp][] = [
       [["-N1"], /: -N: no-op requests/],
       [["-O0"], /-O0: buffered I\/O/],
