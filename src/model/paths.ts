@@ -50,6 +50,17 @@ export interface Switches {
   sglThresholdBytes: number;
 }
 
+/** The switches only today's step lists read (paths-today.ts, engines.ts): 2014's paths are the same either way. */
+export const TODAY_ONLY_SWITCHES = [
+  "bioCachePolled",
+  "setupCmdNoMemset",
+  "blockFixes516",
+  "queueRqs",
+  "bioCacheIrq",
+  "passthroughBioCache",
+  "passthroughBatch",
+] as const;
+
 /** The switches that are on or off (the others take numbers). */
 export const BOOLEAN_SWITCHES = [
   "iodInPdu",
@@ -58,27 +69,10 @@ export const BOOLEAN_SWITCHES = [
   "batchedCompletion",
   "onStackBio",
   "noSubmitReap",
-  "bioCachePolled",
-  "setupCmdNoMemset",
-  "blockFixes516",
-  "queueRqs",
-  "bioCacheIrq",
-  "passthroughBioCache",
-  "passthroughBatch",
+  ...TODAY_ONLY_SWITCHES,
   "polled",
   "mergeWrites",
 ] as const;
-
-/** The switches only today's step lists read (paths-today.ts, engines.ts): 2014's paths are the same either way. */
-export const TODAY_ONLY_SWITCHES: readonly (typeof BOOLEAN_SWITCHES)[number][] = [
-  "bioCachePolled",
-  "setupCmdNoMemset",
-  "blockFixes516",
-  "queueRqs",
-  "bioCacheIrq",
-  "passthroughBioCache",
-  "passthroughBatch",
-];
 
 export const SWITCHES_OFF: Switches = {
   iodInPdu: false,

@@ -57,7 +57,8 @@ describe("calibration", () => {
   });
 
   it("prices every step of both paths under every switch, each with a source", () => {
-    const names = BOOLEAN_SWITCHES.filter((n) => !TODAY_ONLY_SWITCHES.includes(n));
+    const today: readonly string[] = TODAY_ONLY_SWITCHES;
+    const names = BOOLEAN_SWITCHES.filter((n) => !today.includes(n));
     for (let mask = 0; mask < 1 << names.length; mask++) {
       const sw: Switches = { ...SWITCHES_OFF };
       names.forEach((n, i) => ((sw as unknown as Record<string, boolean>)[n] = (mask & (1 << i)) !== 0));
