@@ -13,6 +13,8 @@ import { simulateFio } from "../run/fio-report";
 import { fioJsonText } from "../fio/json";
 import type { Result } from "../run/result";
 import { profileText, resultSummary } from "../report/summary";
+import { bothPathsText } from "../report/both-paths";
+import { compareResults } from "../report/compare";
 import { loadNvmesim } from "../wasm/node";
 import { boolFlag, parseFlags, UsageError, type FlagSpec } from "./args";
 import { fioBytes, FioValueError } from "../fio/values";
@@ -57,8 +59,11 @@ export const CONFIG_FLAGS_HELP = `${CONFIG_FLAGS.map(flagLine).join("\n")}
 
 const HELP = `usage: nvmesim run --scenario seed-2014 [--json]
        nvmesim run [--config FILE] [FLAG ...] [--switch NAME ...] [--json | --fio-json | --profile] [--timing]
-Flags override the --config file (JSON, as simulate() takes it). --json prints the full result (fio JSON with
-an "nvmesim" section), --fio-json the same, --profile a perf-report-style table. --timing adds wall-clock time
+Flags override the --config file (JSON, as simulate() takes it). Without --path (or a path in the file) the run
+goes on both paths and prints them side by side with the ratio rw_page / blk-mq and what limits each; --path
+blk-mq or rw_page runs one. --json prints the full result (fio JSON with an "nvmesim" section; blk-mq's unless
+--path says, and with --path both an object of both and their comparison), --fio-json the same per job,
+--profile a perf-report-style table. --timing adds wall-clock time
 (not deterministic). --cost-table FILE uses a table nvmesim calibrate --profile fitted instead of the seed's.
 ${CONFIG_FLAGS_HELP}
 `;
@@ -145,8 +150,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
     throw new UsageError(`--${outputs[0]} and --${outputs[1]} cannot be combined (pick one output)`);
   if (boolFlag(parsed, "group-reporting") && outputs[0] !== "fio-json")
     throw new UsageError("--group-reporting is for --fio-json (--json always reports the jobs as one group)");
-  const input = configFromFlags(parsed.values);
+  const both = parsed.values.path === "both";
+  if (both && outputs.some((o) => o !== "json"))
+    throw new UsageError(`--path both cannot be combined with --${outputs[0]} (it takes --json or no output flag)`);
+  const input = configFromFlags({ ...parsed.values, path: both ? undefined : parsed.values.path });
   const m = await loadNvmesim();
+  if (both || (input.path === undefined && outputs.length === 0)) return runBoth(m, input, parsed, io);
   let result: Result;
   try {
     const costTable =
@@ -165,6 +174,44 @@ export async function run(argv: string[], io: Io): Promise<number> {
   else if (outputs[0] === "profile") io.stdout(profileText(result));
   else if (outputs.length === 0) io.stdout(resultSummary(result));
   return result.nvmesim.engineErrors === 0 && result.nvmesim.integrityErrors === 0 ? 0 : 1;
+}
+
+/** The run on blk-mq and on rw_page, side by side (or blk-mq alone, saying why, where rw_page cannot run). */
+async function runBoth(
+  m: Awaited<ReturnType<typeof loadNvmesim>>,
+  input: Record<string, unknown>,
+  parsed: ReturnType<typeof parseFlags>,
+  io: Io,
+): Promise<number> {
+  const options = {
+    wallTime: boolFlag(parsed, "timing"),
+    costTable:
+      parsed.values["cost-table"] === undefined ? undefined : readCostTable(String(parsed.values["cost-table"])),
+  };
+  const on = async (path: string) => {
+    try {
+      return await simulate(m, { ...input, path }, options);
+    } catch (err) {
+      if (err instanceof ConfigError) return err;
+      throw err;
+    }
+  };
+  const blkMq = await on("blk-mq");
+  if (blkMq instanceof ConfigError) throw new UsageError(`invalid configuration: ${blkMq.message}`);
+  const rwPage = await on("rw_page");
+  const ok = (r: Result) => r.nvmesim.engineErrors === 0 && r.nvmesim.integrityErrors === 0;
+  if (rwPage instanceof ConfigError) {
+    // A kernel without ->rw_page: blk-mq alone, and the reason rw_page did not run.
+    if (boolFlag(parsed, "json")) io.stdout(fioJsonText(blkMq));
+    else io.stdout(`${resultSummary(blkMq)}  rw_page not run: ${rwPage.message}\n`);
+    return ok(blkMq) ? 0 : 1;
+  }
+  if (boolFlag(parsed, "json")) {
+    const doc = (r: Result) => JSON.parse(fioJsonText(r)) as unknown;
+    const c = compareResults(blkMq, rwPage, ["blk-mq", "rw_page"]);
+    io.stdout(JSON.stringify({ "blk-mq": doc(blkMq), rw_page: doc(rwPage), comparison: c }, null, 1) + "\n");
+  } else io.stdout(bothPathsText(blkMq, rwPage));
+  return ok(blkMq) && ok(rwPage) ? 0 : 1;
 }
 
 /** A cost table written by nvmesim calibrate (its entries). */

@@ -62,7 +62,8 @@ function listingOf(r: Comparable): { minPercent: number; text: string | null } {
 /** Shares below this are noise for "only on one side". */
 const SHARE_MIN = 0.5;
 
-const row = (what: string, a: number | null | undefined, b: number | null | undefined): CompareRow => {
+/** One metric of both sides, with b / a. */
+export const compareRow = (what: string, a: number | null | undefined, b: number | null | undefined): CompareRow => {
   const x = a ?? null;
   const y = b ?? null;
   return { what, a: x, b: y, ratio: x !== null && y !== null && x !== 0 ? y / x : null };
@@ -82,27 +83,29 @@ export function compareResults(a: Comparable, b: Comparable, labels?: [string, s
     if (x.total_ios === 0 && y.total_ios === 0) continue;
     const p = (d: Direction, key: string) => (d.clat_ns.percentile?.[key] ?? NaN) / 1000;
     metrics.push(
-      row(`${dir} IOPS`, x.iops, y.iops),
-      row(`${dir} MB/s`, x.bw_bytes / 1e6, y.bw_bytes / 1e6),
-      row(`${dir} latency mean, us`, x.lat_ns.mean / 1000, y.lat_ns.mean / 1000),
-      row(`${dir} clat p50, us`, p(x, "50.000000"), p(y, "50.000000")),
-      row(`${dir} clat p99, us`, p(x, "99.000000"), p(y, "99.000000")),
-      row(`${dir} clat p99.9, us`, p(x, "99.900000"), p(y, "99.900000")),
+      compareRow(`${dir} IOPS`, x.iops, y.iops),
+      compareRow(`${dir} MB/s`, x.bw_bytes / 1e6, y.bw_bytes / 1e6),
+      compareRow(`${dir} latency mean, us`, x.lat_ns.mean / 1000, y.lat_ns.mean / 1000),
+      compareRow(`${dir} clat p50, us`, p(x, "50.000000"), p(y, "50.000000")),
+      compareRow(`${dir} clat p99, us`, p(x, "99.000000"), p(y, "99.000000")),
+      compareRow(`${dir} clat p99.9, us`, p(x, "99.900000"), p(y, "99.900000")),
     );
   }
-  metrics.push(row("CPU ns per I/O", a.nvmesim.cpuNsPerIo, b.nvmesim.cpuNsPerIo));
+  metrics.push(compareRow("CPU ns per I/O", a.nvmesim.cpuNsPerIo, b.nvmesim.cpuNsPerIo));
   // A side with no profile (measured without perf) has no share of anything: "-", never 0%.
   const profiled = (r: Comparable) => r.nvmesim.layers.length > 0;
   const layerNames = [...new Set([...a.nvmesim.layers, ...b.nvmesim.layers].map((l) => l.layer))];
   const layerShare = (r: Comparable, l: string) =>
     profiled(r) ? (r.nvmesim.layers.find((x) => x.layer === l)?.percent ?? 0) : null;
   const big = (r: CompareRow) => Math.max(r.a ?? 0, r.b ?? 0);
-  const layers = layerNames.map((l) => row(l, layerShare(a, l), layerShare(b, l))).sort((x, y) => big(y) - big(x));
+  const layers = layerNames
+    .map((l) => compareRow(l, layerShare(a, l), layerShare(b, l)))
+    .sort((x, y) => big(y) - big(x));
   const fa = new Map(a.nvmesim.profile.map((p) => [p.symbol, p.percent]));
   const fb = new Map(b.nvmesim.profile.map((p) => [p.symbol, p.percent]));
   const share = (r: Comparable, f: Map<string, number>, s: string) => (profiled(r) ? (f.get(s) ?? 0) : null);
   const functions = [...new Set([...fa.keys(), ...fb.keys()])]
-    .map((s) => row(s, share(a, fa, s), share(b, fb, s)))
+    .map((s) => compareRow(s, share(a, fa, s), share(b, fb, s)))
     .sort((x, y) => big(y) - big(x));
   // "Only on one side" needs a profile on the other side that would have listed it.
   const only = (mine: Map<string, number>, theirs: Map<string, number>, other: Comparable) => {
@@ -122,14 +125,22 @@ export function compareResults(a: Comparable, b: Comparable, labels?: [string, s
 
 const num = (v: number | null, digits = 1) => (v === null || Number.isNaN(v) ? "-" : v.toFixed(digits));
 
-function table(title: string, labels: [string, string], rows: CompareRow[], digits: number): string[] {
+/** Rows as a text table: the metric, each side, and their ratio under `ratioLabel`. */
+export function compareTable(
+  title: string,
+  labels: [string, string],
+  rows: CompareRow[],
+  digits: number,
+  ratioLabel = "B/A",
+): string[] {
   const width = Math.max(title.length, ...rows.map((r) => r.what.length));
   const cols = labels.map((l) => Math.max(10, l.length));
+  const rc = Math.max(6, ratioLabel.length);
   return [
-    `${title.padEnd(width)}  ${labels[0].padStart(cols[0])}  ${labels[1].padStart(cols[1])}  ${"B/A".padStart(6)}`,
+    `${title.padEnd(width)}  ${labels[0].padStart(cols[0])}  ${labels[1].padStart(cols[1])}  ${ratioLabel.padStart(rc)}`,
     ...rows.map(
       (r) =>
-        `${r.what.padEnd(width)}  ${num(r.a, digits).padStart(cols[0])}  ${num(r.b, digits).padStart(cols[1])}  ${num(r.ratio, 2).padStart(6)}`,
+        `${r.what.padEnd(width)}  ${num(r.a, digits).padStart(cols[0])}  ${num(r.b, digits).padStart(cols[1])}  ${num(r.ratio, 2).padStart(rc)}`,
     ),
   ];
 }
@@ -141,11 +152,11 @@ export function comparisonText(c: Comparison, topFunctions = 20): string {
     `A: ${la}`,
     `B: ${lb}`,
     "",
-    ...table("metric", ["A", "B"], c.metrics, 1),
+    ...compareTable("metric", ["A", "B"], c.metrics, 1),
     "",
-    ...table("layer, % of profile", ["A", "B"], c.layers, 2),
+    ...compareTable("layer, % of profile", ["A", "B"], c.layers, 2),
     "",
-    ...table(`function, % of profile (top ${topFunctions})`, ["A", "B"], c.functions.slice(0, topFunctions), 2),
+    ...compareTable(`function, % of profile (top ${topFunctions})`, ["A", "B"], c.functions.slice(0, topFunctions), 2),
     "",
     `only in A (>= ${SHARE_MIN}%): ${c.onlyA.join(", ") || "none"}`,
     `only in B (>= ${SHARE_MIN}%): ${c.onlyB.join(", ") || "none"}`,

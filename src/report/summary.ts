@@ -5,19 +5,51 @@
 import type { RunConfig } from "../model/config";
 import type { Result } from "../run/result";
 
-/** What `nvmesim run` prints: the run in a line, then throughput, latency and CPU per direction. */
-export function resultSummary(r: Result): string {
+/** Busy fraction of the CPUs from which a run counts as CPU-bound. */
+const CPU_BOUND = 0.9;
+/** Share of a fio run's I/O slots (iodepth x numjobs) in flight from which its I/Os wait at the device. */
+const SLOTS_FULL = 0.8;
+
+const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+
+/** What sets a run's pace, and why, from what the result already counts. */
+export function runLimit(r: Result): { by: "CPU" | "device" | "latency"; why: string } {
   const n = r.nvmesim;
-  const c = n.config as RunConfig & { seed: string };
+  const w = (n.config as RunConfig).workload;
+  if (n.cpuUtilization >= CPU_BOUND) return { by: "CPU", why: `the CPUs are ${pct(n.cpuUtilization)} busy` };
+  const media = `media ${pct(n.deviceUtilization)} busy`;
+  if (w.kind === "swap")
+    return { by: "latency", why: `each fault waits for its read (CPUs ${pct(n.cpuUtilization)} busy, ${media})` };
+  const slots = w.iodepth * w.numjobs;
+  if (n.meanInFlight >= SLOTS_FULL * slots)
+    return {
+      by: "device",
+      why: `${n.meanInFlight.toFixed(1)} of ${slots} I/Os in flight wait at the device (CPUs ${pct(n.cpuUtilization)} busy, ${media})`,
+    };
+  return {
+    by: "latency",
+    why: `only ${n.meanInFlight.toFixed(1)} of ${slots} I/Os in flight on average: each waits for the host's turnaround (CPUs ${pct(n.cpuUtilization)} busy, ${media})`,
+  };
+}
+
+/** The run in a line: its path (or `paths`), device, CPUs, workload, seed, kernel and CPU model. */
+export function runLine(r: Result, paths = r.nvmesim.path): string {
+  const n = r.nvmesim;
+  const c = n.config as RunConfig;
   const w = c.workload;
-  const job = r.jobs[0];
   const what =
     w.kind === "swap"
       ? `swap program, ${w.threads} thread(s), ${w.workingSet >> 20} MiB working set in ${w.memory >> 20} MiB, ${w.pattern}, readahead ${2 ** w.pageCluster}`
       : `fio ${w.rw} bs=${w.bs} iodepth=${w.iodepth} numjobs=${w.numjobs} ioengine=${w.ioengine}${w.hipri ? " hipri" : ""}`;
-  const lines = [
-    `nvmesim run: ${n.path} on ${n.device}, ${c.cpus} CPUs, ${what} (seed ${n.seed}); Linux ${c.host.kernel}, ${c.host.cpu}`,
-  ];
+  return `nvmesim run: ${paths} on ${n.device}, ${c.cpus} CPUs, ${what} (seed ${n.seed}); Linux ${c.host.kernel}, ${c.host.cpu}`;
+}
+
+/** What `nvmesim run --path P` prints: the run in a line, then throughput, latency and CPU per direction. */
+export function resultSummary(r: Result): string {
+  const n = r.nvmesim;
+  const job = r.jobs[0];
+  const cpus = (n.config as RunConfig).cpus;
+  const lines = [runLine(r)];
   if (n.whatIf) lines.push(`  ${n.whatIf}`);
   if (n.swap) {
     lines.push(
@@ -25,8 +57,10 @@ export function resultSummary(r: Result): string {
     );
   }
   lines.push(...directionLines(job));
+  const limit = runLimit(r);
   lines.push(
-    `  CPU ${n.cpuNsPerIo.toFixed(0)} ns per I/O (${(n.cpuUtilization * 100).toFixed(1)}% of ${c.cpus} CPUs); doorbells ${n.doorbellsPerIo.toFixed(2)}, interrupts ${n.interruptsPerIo.toFixed(2)}, context switches ${n.contextSwitchesPerIo.toFixed(2)} per I/O`,
+    `  CPU ${n.cpuNsPerIo.toFixed(0)} ns per I/O (${(n.cpuUtilization * 100).toFixed(1)}% of ${cpus} CPUs); doorbells ${n.doorbellsPerIo.toFixed(2)}, interrupts ${n.interruptsPerIo.toFixed(2)}, context switches ${n.contextSwitchesPerIo.toFixed(2)} per I/O`,
+    `  ${limit.by}-bound: ${limit.why}`,
     `  simulated ${(n.simulatedNs / 1e6).toFixed(3)} ms${n.wallTimeMs !== undefined ? `, wall ${n.wallTimeMs.toFixed(0)} ms` : ""}; integrity errors ${n.integrityErrors}; top: ${n.profile
       .slice(0, 3)
       .map((p) => `${p.symbol} ${p.percent.toFixed(1)}%`)

@@ -30,6 +30,34 @@ describe("nvmesim run", () => {
     expect(prof.stdout).toMatch(/%\s+nvme\s+\[k\] nvme_rw_page/);
   });
 
+  it("runs both paths when none is named, side by side with the ratio and what limits each", async () => {
+    // A CPU-bound machine (one CPU, a RAM device) shows the paths apart; the default's device bounds both.
+    const cpuBound = ["--number-ios", "20000", "--cpus", "1", "--numjobs", "1", "--device", "ram", "--iodepth", "32"];
+    const out = await runCli("run", ...cpuBound);
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toMatch(/^nvmesim run: blk-mq and rw_page on ram, 1 CPUs/);
+    const iops = /^read IOPS +([\d.]+) +([\d.]+) +([\d.]+)$/m.exec(out.stdout)!;
+    expect(Number(iops[3])).toBeCloseTo(Number(iops[2]) / Number(iops[1]), 2);
+    expect(Number(iops[3])).toBeGreaterThan(1.5); // rw_page skips the bio, the request's setup and the scatterlist
+    expect(out.stdout).toMatch(/^ {2}blk-mq: CPU-bound: the CPUs are \d+% busy$/m);
+    expect(out.stdout).toMatch(/^only on rw_page: .*nvme_rw_page/m);
+    const device = await runCli("run", ...quick);
+    expect(device.stdout).toMatch(/^ {2}rw_page: device-bound: /m);
+    // Scripts keep their shape: --json alone is blk-mq's fio document; --path both --json has both.
+    const one = JSON.parse((await runCli("run", ...cpuBound, "--json")).stdout);
+    expect(one.nvmesim.path).toBe("blk-mq");
+    const two = JSON.parse((await runCli("run", ...cpuBound, "--path", "both", "--json")).stdout);
+    expect([two["blk-mq"].nvmesim.path, two.rw_page.nvmesim.path]).toEqual(["blk-mq", "rw_page"]);
+    expect(two.comparison.metrics[0].what).toBe("read IOPS");
+    expect(two.comparison.metrics[0].ratio).toBeCloseTo(Number(iops[3]), 2);
+    // A kernel without ->rw_page runs blk-mq and says why rw_page did not run.
+    const today = await runCli("run", ...cpuBound, "--kernel", "6.8");
+    expect(today.code, today.stderr).toBe(0);
+    expect(today.stdout).toMatch(/rw_page not run: .*removed in 6\.3/);
+    const refused = await runCli("run", ...cpuBound, "--path", "both", "--profile");
+    expect(refused.stderr).toMatch(/--path both cannot be combined with --profile/);
+  });
+
   it("takes a --config file that flags override", async () => {
     const dir = mkdtempSync(join(tmpdir(), "nvmesim-"));
     const file = join(dir, "run.json");
