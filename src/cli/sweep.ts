@@ -221,6 +221,7 @@ export async function sweep(argv: string[], io: Io): Promise<number> {
     io.stderr(
       `sweep: ${summary.points} points (${summary.ran} run now), ${summary.failed.length} failed; wrote ${outputs}\n`,
     );
+    for (const line of summary.limits) io.stderr(`  what limited the points: ${line}\n`);
     for (const f of summary.failed.slice(0, 10)) io.stderr(`  point ${f.point} failed: ${f.error}\n`);
     if (summary.failed.length > 10) io.stderr(`  ... and ${summary.failed.length - 10} more (see results.csv)\n`);
     return summary.failed.length ? 1 : 0;

@@ -24,7 +24,7 @@ const WELCOME = newNotebook([
   {
     cell_type: "code",
     source:
-      'const result = await sweep({\n  base: { workload: { number_ios: 200_000 } },\n  axes: { path: ["blk-mq", "rw_page"], iodepth: "1..64 x2" },\n});\nresult',
+      '// The same job on both paths, on two machines of one CPU: the P3700 bounds the first (the paths\' IOPS meet),\n// the CPU bounds the second (rw_page pulls ahead). The first chart is rw_page over blk-mq.\nconst result = await sweep({\n  base: { cpus: 1, workload: { numjobs: 1, number_ios: 100_000 } },\n  axes: { "device.preset": ["p3700-2014", "ram"], path: ["blk-mq", "rw_page"], iodepth: "1..256 x2" },\n});\nresult',
   },
 ]);
 

@@ -59,10 +59,14 @@ interface Point {
 }
 
 /** A legend inside the (first) panel: one coloured line per series, and what the dashes mean. */
-function legend(points: readonly Point[], firstFacet: Scalar | undefined): Plot.Markish[] {
+function legend(
+  points: readonly Point[],
+  firstFacet: Scalar | undefined,
+  dashes = "solid p50, dashed p99, dotted p99.9",
+): Plot.Markish[] {
   const names = [...new Set(points.map((p) => p.series))];
   const marks = [...new Set(points.map((p) => p.mark))].filter((m) => m !== undefined);
-  const lines = [...names, ...(marks.length ? ["solid p50, dashed p99, dotted p99.9"] : [])];
+  const lines = [...names, ...(marks.length ? [dashes] : [])];
   const at = firstFacet === undefined ? {} : { fy: () => firstFacet };
   return lines.map((text, i) =>
     Plot.text([text], {
@@ -226,6 +230,71 @@ function bars(c: ChartContext): Chart[] {
   });
 }
 
+/** The path axis, when the sweep runs both paths: the ratio chart compares them point by point. */
+function pathAxis(c: ChartContext): Layout["series"][number] | undefined {
+  return c.series.find((a) => a.param === "path" && a.values.includes("blk-mq") && a.values.includes("rw_page"));
+}
+
+/** rw_page / blk-mq against numeric axis `x`: throughput (solid) and CPU per I/O (dashed) of each pair of points
+ * that differ only in their path, one line per value of the other series, and a rule at 1 (no difference). */
+function ratioChart(c: ChartContext, x: Layout["numeric"][number], path: Layout["series"][number]): Chart {
+  const { keep, note } = pinnedRows(
+    c,
+    c.numeric.filter((a) => a !== x),
+  );
+  const others = c.series.filter((a) => a !== path);
+  const key = (r: Row) =>
+    JSON.stringify(c.numeric.map((a) => r.values[a.name]).concat(others.map((a) => String(r.values[a.name]))));
+  const blk = new Map(keep.filter((r) => r.values[path.name] === "blk-mq").map((r) => [key(r), r]));
+  const throughput = c.throughput === "faults_per_s" ? "faults per second" : "IOPS";
+  const points: Point[] = keep
+    .filter((r) => r.values[path.name] === "rw_page" && blk.has(key(r)))
+    .flatMap((r) => {
+      const b = blk.get(key(r))!;
+      const at = { x: r.values[x.name] as number, series: seriesLabel(others, r.values) };
+      return (
+        [
+          [throughput, c.throughput],
+          ["CPU per I/O", "cpu_ns_per_io"],
+        ] as const
+      ).flatMap(([mark, metric]) => {
+        const [top, bottom] = [r.metrics[metric], b.metrics[metric]];
+        return top !== undefined && bottom ? [{ ...at, y: top / bottom, mark }] : [];
+      });
+    });
+  const xScale = geometric(x.values) ? { type: "log" as const, base: 2, label: x.name } : { label: x.name };
+  const dash: Record<string, string | undefined> = { "CPU per I/O": "4,2" };
+  const title = `rw_page / blk-mq by ${x.name}${note}`;
+  const svg = Plot.plot({
+    document: c.document,
+    marginTop: 44,
+    marginLeft: 56,
+    x: xScale,
+    y: { label: "rw_page / blk-mq", labelAnchor: "center", grid: true, domain: ratioDomain(points) },
+    color: { type: "categorical" },
+    marks: [
+      Plot.ruleY([1]),
+      ...[throughput, "CPU per I/O"].map((mk) =>
+        Plot.line(
+          points.filter((d) => d.mark === mk),
+          { x: "x", y: "y", z: "series", stroke: "series", strokeDasharray: dash[mk], sort: "x" },
+        ),
+      ),
+      Plot.dot(points, { x: "x", y: "y", fill: "series", r: 2 }),
+      ...legend(points, undefined, `solid ${throughput}, dashed CPU per I/O`),
+    ],
+  });
+  return { name: `ratio-vs-${x.name}`, title, svg: standalone(svg, title) };
+}
+
+/** A ratio axis that holds every point and 1, with a little room. */
+function ratioDomain(points: readonly Point[]): [number, number] {
+  const ys = [1, ...points.map((p) => p.y)];
+  const [lo, hi] = [Math.min(...ys), Math.max(...ys)];
+  const pad = (hi - lo) * 0.05 || 0.1;
+  return [Math.max(0, lo - pad), hi + pad];
+}
+
 /** Charts for a sweep's rows (failed points are left out), drawn in `document`. */
 export function sweepCharts(spec: SweepSpec, rows: readonly Row[], document: Document): Chart[] {
   const ok = rows.filter((r) => r.error === undefined);
@@ -238,7 +307,10 @@ export function sweepCharts(spec: SweepSpec, rows: readonly Row[], document: Doc
     throughput: ok.some((r) => r.metrics.faults_per_s !== undefined) ? "faults_per_s" : "total_iops",
     latencyDir: ok.some((r) => r.metrics.read_clat_p50_us !== undefined) ? "read" : "write",
   };
+  const path = pathAxis(c);
   return [
+    // Where the sweep runs both paths, how far apart they are comes first.
+    ...(path && numeric.length ? [ratioChart(c, numeric[0], path)] : []),
     ...numeric.slice(0, 3).flatMap((x) => lineCharts(c, x)),
     ...(numeric.length >= 2 ? heatmaps(c) : []),
     ...(numeric.length === 0 ? bars(c) : []),

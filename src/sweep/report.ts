@@ -2,7 +2,7 @@
 // point in one self-contained file that opens offline (no network, no build).
 import type { Chart } from "./plots";
 import type { SweepSpec } from "./spec";
-import { METRICS, type Row } from "./table";
+import { limitLines, METRICS, shownMetrics, type Row } from "./table";
 
 const escapeHtml = (s: string) =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -22,14 +22,14 @@ document.querySelectorAll("table.points th").forEach((th, col) => {
 });`;
 
 export function sweepReportHtml(spec: SweepSpec, rows: readonly Row[], charts: readonly Chart[]): string {
-  const metrics = Object.keys(METRICS) as (keyof typeof METRICS)[];
-  const shown = metrics.filter((m) => rows.some((r) => r.metrics[m] !== undefined));
+  const shown = shownMetrics(rows);
   const failed = rows.filter((r) => r.error !== undefined);
-  const head = ["point", ...spec.axes.map((a) => a.name), ...shown, ...(failed.length ? ["error"] : [])];
+  const limits = limitLines(spec, rows);
+  const head = ["point", ...spec.axes.map((a) => a.name), ...shown, "limit", ...(failed.length ? ["error"] : [])];
   const cell = (v: unknown) => `<td>${v === undefined ? "" : escapeHtml(String(v))}</td>`;
   const body = rows.map(
     (r) =>
-      `<tr>${cell(r.point)}${spec.axes.map((a) => cell(r.values[a.name])).join("")}${shown.map((m) => cell(r.metrics[m])).join("")}${failed.length ? cell(r.error) : ""}</tr>`,
+      `<tr>${cell(r.point)}${spec.axes.map((a) => cell(r.values[a.name])).join("")}${shown.map((m) => cell(r.metrics[m])).join("")}${cell(r.limit)}${failed.length ? cell(r.error) : ""}</tr>`,
   );
   return `<!doctype html>
 <html lang="en">
@@ -40,6 +40,8 @@ export function sweepReportHtml(spec: SweepSpec, rows: readonly Row[], charts: r
 body { font: 14px system-ui, sans-serif; margin: 2em; color: #222; }
 pre { background: #f6f6f6; padding: 1em; overflow: auto; }
 figure { margin: 1.5em 0; }
+.scroll { overflow-x: auto; max-width: 100%; }
+figure svg { max-width: 100%; height: auto; }
 table.points { border-collapse: collapse; font-size: 12px; }
 table.points th, table.points td { border: 1px solid #ddd; padding: 2px 6px; text-align: right; }
 table.points th { cursor: pointer; background: #f0f0f0; position: sticky; top: 0; }
@@ -50,18 +52,26 @@ table.points th[data-dir="desc"]::after { content: " ▼"; }
 <body>
 <h1>nvmesim sweep: ${escapeHtml(spec.name)}</h1>
 <p>${rows.length} points${failed.length ? `, ${failed.length} failed` : ""}. Axes: ${spec.axes.map((a) => `${escapeHtml(a.name)} (${a.values.length})`).join(", ")}.</p>
+${
+  limits.length
+    ? `<p>What limited the points (the CPUs, the device, or too few I/Os in flight):</p>
+<ul>${limits.map((l) => `<li>${escapeHtml(l)}</li>`).join("")}</ul>`
+    : ""
+}
 <h2>Spec</h2>
 <pre>${escapeHtml(JSON.stringify({ name: spec.name, base: spec.base, axes: Object.fromEntries(spec.axes.map((a) => [a.name, a.values])) }, null, 2))}</pre>
 <h2>Charts</h2>
 ${charts.map((c) => `<figure id="${escapeHtml(c.name)}">${c.svg}</figure>`).join("\n")}
 <h2>Points</h2>
-<p>Click a column to sort. Metric columns: ${shown.map((m) => `<b>${m}</b> ${escapeHtml(METRICS[m])}`).join("; ")}.</p>
+<p>Click a column to sort. Metric columns: ${shown.map((m) => `<b>${m}</b> ${escapeHtml(METRICS[m])}`).join("; ")}; <b>limit</b> what set the point's pace.</p>
+<div class="scroll">
 <table class="points">
 <thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr></thead>
 <tbody>
 ${body.join("\n")}
 </tbody>
 </table>
+</div>
 <script>${SORT_SCRIPT}</script>
 </body>
 </html>

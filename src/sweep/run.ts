@@ -15,7 +15,7 @@ import type { PointOutcome, PointTask } from "./point-worker";
 import { PACKAGED } from "../wasm/build";
 import { partName, type Shard } from "./shard";
 import { gridSize, pointConfig, pointValueRecord, specJson, type SweepSpec } from "./spec";
-import type { Row } from "./table";
+import { limitLines, type Row } from "./table";
 
 /** A sweep directory that cannot be used as asked. */
 export class SweepError extends Error {}
@@ -50,6 +50,8 @@ export interface SweepSummary {
   failed: { point: number; error: string }[];
   /** The record file: results.jsonl, or part-I-of-N.jsonl for a shard. */
   recordFile: string;
+  /** What limited the points, a line per series (limitLines; when complete). */
+  limits: string[];
 }
 
 /** spec.json of `dir`: written when new, refused when it holds another spec. */
@@ -82,7 +84,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepSummary> {
   for (let i = shard.index; i < gridSize(spec); i += shard.count) mine.push(i);
   if (sharded && existsSync(recordFile)) {
     log(`sweep: ${recordFile} is already complete; nothing to do`);
-    return { points: mine.length, ran: 0, complete: true, failed: [], recordFile };
+    return { points: mine.length, ran: 0, complete: true, failed: [], recordFile, limits: [] };
   }
   const logFile = sharded ? `${recordFile}.partial` : recordFile;
   const scan = scanLog(logFile);
@@ -140,7 +142,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepSummary> {
   }
   const spots = scanLog(logFile).records;
   const complete = mine.every((i) => spots.has(i));
-  if (!complete) return { points: mine.length, ran, complete, failed: [], recordFile };
+  if (!complete) return { points: mine.length, ran, complete, failed: [], recordFile, limits: [] };
   let rows: Row[];
   if (sharded) {
     rows = writeSortedLog(spots, recordFile);
@@ -149,5 +151,5 @@ export async function runSweep(o: SweepOptions): Promise<SweepSummary> {
     rows = writeOutputs(dir, spec, spots, { fioJson: o.fioJson });
   }
   const failed = rows.filter((r) => r.error !== undefined).map((r) => ({ point: r.point, error: r.error! }));
-  return { points: mine.length, ran, complete, failed, recordFile };
+  return { points: mine.length, ran, complete, failed, recordFile, limits: limitLines(spec, rows) };
 }

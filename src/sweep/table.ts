@@ -3,6 +3,7 @@
 // plots and the report's table all read these rows).
 import { csvFormat } from "d3-dsv";
 import type { DirectionResult, Result } from "../run/result";
+import { runLimit } from "../report/summary";
 import type { PointRecord } from "./log";
 import type { Scalar, SweepSpec } from "./spec";
 
@@ -36,6 +37,8 @@ export interface Row {
   point: number;
   values: Record<string, Scalar>;
   metrics: Partial<Record<Metric, number>>;
+  /** What set the point's pace: its CPUs, the device, or too few I/Os in flight (runLimit). */
+  limit?: string;
   error?: string;
 }
 
@@ -69,17 +72,58 @@ export function rowOf(record: PointRecord): Row {
   m.interrupts_per_io = round(r.nvmesim.interruptsPerIo, 4);
   if (r.nvmesim.swap) m.faults_per_s = round(r.nvmesim.swap.faultsPerSec, 1);
   m.integrity_errors = r.nvmesim.integrityErrors;
+  row.limit = runLimit(r).by;
   return row;
 }
 
-/** results.csv: point, every axis, every metric, then the error of a failed point. */
+/** results.csv: point, every axis, every metric, what limited the point, then the error of a failed point. */
 export function tableCsv(spec: SweepSpec, rows: readonly Row[]): string {
-  const columns = ["point", ...spec.axes.map((a) => a.name), ...Object.keys(METRICS), "error"];
+  const columns = ["point", ...spec.axes.map((a) => a.name), ...Object.keys(METRICS), "limit", "error"];
   const objects = rows.map((r) => ({
     point: r.point,
     ...Object.fromEntries(spec.axes.map((a) => [a.name, r.values[a.name]])),
     ...r.metrics,
+    limit: r.limit ?? "",
     error: r.error ?? "",
   }));
   return csvFormat(objects as unknown as Record<string, string>[], columns) + "\n";
+}
+
+/** What limited the points, per combination of the non-numeric axes' values: one line each, counted by limit
+ * ("ram · rw_page: CPU 6, latency 1"). */
+export function limitLines(spec: SweepSpec, rows: readonly Row[]): string[] {
+  const series = spec.axes.filter((a) => a.values.length > 1 && !a.values.every((v) => typeof v === "number"));
+  const counts = new Map<string, Map<string, number>>();
+  for (const r of rows) {
+    if (r.limit === undefined) continue;
+    const label = series.map((a) => String(r.values[a.name])).join(" · ") || "all points";
+    const byLimit = counts.get(label) ?? new Map<string, number>();
+    byLimit.set(r.limit, (byLimit.get(r.limit) ?? 0) + 1);
+    counts.set(label, byLimit);
+  }
+  return [...counts].map(
+    ([label, byLimit]) =>
+      `${label}: ${[...byLimit]
+        .sort((a, b) => b[1] - a[1])
+        .map(([limit, n]) => `${limit}-bound ${n}`)
+        .join(", ")}`,
+  );
+}
+
+/** The metric columns in the order a table shows them: a path's key figures (throughput, CPU per I/O) first. */
+export function shownMetrics(rows: readonly Row[]): Metric[] {
+  const key: Metric[] = ["total_iops", "faults_per_s", "cpu_ns_per_io"];
+  const all = [...key, ...(Object.keys(METRICS) as Metric[]).filter((m) => !key.includes(m))];
+  return all.filter((m) => rows.some((r) => r.metrics[m] !== undefined));
+}
+
+/** One point as a flat object for a table: its axis values, the key figures and what limited it, then the rest. */
+export function recordOf(r: Row, metrics: readonly Metric[] = shownMetrics([r])): Record<string, unknown> {
+  return {
+    point: r.point,
+    ...r.values,
+    ...Object.fromEntries(metrics.map((m) => [m, r.metrics[m]])),
+    ...(r.limit ? { limit: r.limit } : {}),
+    ...(r.error ? { error: r.error } : {}),
+  };
 }

@@ -41,11 +41,15 @@ describe("nvmesim run", () => {
     expect(Number(iops[3])).toBeGreaterThan(1.5); // rw_page skips the bio, the request's setup and the scatterlist
     expect(out.stdout).toMatch(/^ {2}blk-mq: CPU-bound: the CPUs are \d+% busy$/m);
     expect(out.stdout).toMatch(/^only on rw_page: .*nvme_rw_page/m);
-    const device = await runCli("run", ...quick);
-    expect(device.stdout).toMatch(/^ {2}rw_page: device-bound: /m);
+    const device = await runCli("run", "--number-ios", "20000");
+    expect(device.stdout).toMatch(
+      /^ {2}rw_page: device-bound: the device runs at 9\d% of its controller's command rate$/m,
+    );
+    const one = await runCli("run", ...quick, "--iodepth", "1", "--path", "blk-mq");
+    expect(one.stdout).toMatch(/^ {2}latency-bound: too few I\/Os in flight to fill either \(CPUs \d+% busy/m);
     // Scripts keep their shape: --json alone is blk-mq's fio document; --path both --json has both.
-    const one = JSON.parse((await runCli("run", ...cpuBound, "--json")).stdout);
-    expect(one.nvmesim.path).toBe("blk-mq");
+    const single = JSON.parse((await runCli("run", ...cpuBound, "--json")).stdout);
+    expect(single.nvmesim.path).toBe("blk-mq");
     const two = JSON.parse((await runCli("run", ...cpuBound, "--path", "both", "--json")).stdout);
     expect([two["blk-mq"].nvmesim.path, two.rw_page.nvmesim.path]).toEqual(["blk-mq", "rw_page"]);
     expect(two.comparison.metrics[0].what).toBe("read IOPS");

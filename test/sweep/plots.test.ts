@@ -45,8 +45,10 @@ const SPECS: Record<string, SweepSpec> = {
 describe("sweep charts", () => {
   it("are chosen from the axes", () => {
     const names = (s: SweepSpec) => sweepCharts(s, rows(s), document as unknown as Document).map((c) => c.name);
-    expect(names(SPECS.lines)).toEqual(["iops-vs-iodepth", "cpu-vs-iodepth", "latency-vs-iodepth"]);
+    // Both paths: rw_page / blk-mq comes first.
+    expect(names(SPECS.lines)).toEqual(["ratio-vs-iodepth", "iops-vs-iodepth", "cpu-vs-iodepth", "latency-vs-iodepth"]);
     expect(names(SPECS.grid)).toEqual([
+      "ratio-vs-iodepth",
       ...[
         "iops-vs-iodepth",
         "cpu-vs-iodepth",

@@ -44,6 +44,10 @@ describe("a sweep run", () => {
     expect(csv[0]).toMatch(/^point,path,iodepth,switches\.batchDoorbell,read_iops,/);
     expect(csv).toHaveLength(25);
     expect(csv[1]).toMatch(/^0,blk-mq,1,false,\d/);
+    // What limited each point, in its own column: queue depth 1 fills neither the CPUs nor the device.
+    expect(csv[0]).toMatch(/,integrity_errors,limit,error$/);
+    expect(csv[1]).toMatch(/,latency,$/);
+    expect(whole.limits).toEqual(expect.arrayContaining([expect.stringMatching(/^blk-mq · false: latency-bound \d+/)]));
     const points = read(reference, "results.jsonl")
       .trim()
       .split("\n")
@@ -53,9 +57,11 @@ describe("a sweep run", () => {
       "cpu-vs-iodepth.svg",
       "iops-vs-iodepth.svg",
       "latency-vs-iodepth.svg",
+      "ratio-vs-iodepth.svg",
     ]);
     const html = read(reference, "report.html");
     expect(html).toContain('<table class="points">');
+    expect(html).toContain("What limited the points");
     expect(html.match(/<tr>/g)).toHaveLength(25);
   });
 

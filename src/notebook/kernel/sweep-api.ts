@@ -14,7 +14,7 @@ import {
   pointValueRecord,
   type SweepSpec,
 } from "../../sweep/spec";
-import { rowOf, tableCsv, type Row } from "../../sweep/table";
+import { limitLines, recordOf, rowOf, shownMetrics, tableCsv, type Row } from "../../sweep/table";
 import type { ExecuteContext, KernelHost } from "./kernel";
 import { escapeHtml, jsonTreeHtml, REPR, SUPERSEDES, table, type Displayable, type MimeBundle } from "./outputs";
 
@@ -47,12 +47,8 @@ export class SweepResult implements Displayable {
 
   /** One flat object per point: axis values and metrics. */
   records(): Record<string, unknown>[] {
-    return this.rows.map((r) => ({
-      point: r.point,
-      ...r.values,
-      ...r.metrics,
-      ...(r.error ? { error: r.error } : {}),
-    }));
+    const metrics = shownMetrics(this.rows);
+    return this.rows.map((r) => recordOf(r, metrics));
   }
 
   charts(): { name: string; title: string; svg: string }[] {
@@ -65,6 +61,7 @@ export class SweepResult implements Displayable {
     const axes = this.spec.axes.map((a) => `${a.name} (${a.values.length})`).join(" x ");
     return [
       `${this.spec.name}: ${this.rows.length} points over ${axes}, ${failed.length} failed`,
+      ...limitLines(this.spec, this.rows).map((line) => `  what limited the points: ${line}`),
       ...failed.slice(0, 10).map((r) => `  point ${r.point} failed: ${r.error}`),
       ...(failed.length > 10 ? [`  ... and ${failed.length - 10} more (see records())`] : []),
     ].join("\n");
