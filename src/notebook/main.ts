@@ -356,15 +356,16 @@ const actions: Record<string, () => unknown> = {
 for (const button of document.querySelectorAll<HTMLButtonElement>("[data-action]")) {
   button.addEventListener("click", () => {
     void actions[button.dataset.action!]();
-    // The keys go back to the notebook: a focused button would take B, Esc and Enter (and click again).
+    // The keys go back to the notebook, in command mode as Jupyter leaves it after a toolbar button: a focused
+    // button would take B, Esc and Enter (and click again).
     button.blur();
-    if (app.mode === "command") app.container.focus({ preventScroll: true });
+    app.setMode("command");
   });
 }
 $<HTMLSelectElement>("#cell-type").addEventListener("change", (e) => {
   app.changeType((e.target as HTMLSelectElement).value as CellType);
   (e.target as HTMLSelectElement).blur();
-  app.container.focus({ preventScroll: true });
+  app.setMode("command");
 });
 $<HTMLInputElement>("#file").addEventListener("change", (e) => {
   const input = e.target as HTMLInputElement;

@@ -323,6 +323,86 @@ describe("the notebook in a browser", () => {
     await finish(b, "command-keys");
   });
 
+  it("Tab completes, takes the open completion or indents, and never leaves the editor", async () => {
+    const b = await open();
+    await load(b.page, [
+      { cell_type: "code", source: "" },
+      { cell_type: "code", source: "// next" },
+    ]);
+    const content = () => b.page.locator(".cell .cm-content").first().textContent();
+    await typeInCell(b.page, 0, "const r = await simu");
+    await b.page.waitForSelector(".cm-tooltip-autocomplete"); // the list opened as the name was typed
+    await b.page.waitForTimeout(200); // CodeMirror's interactionDelay
+    await b.page.keyboard.press("Tab"); // takes the open completion
+    expect(await content()).toBe("const r = await simulate");
+    await b.page.keyboard.type("();\nsim");
+    await b.page.keyboard.press("Escape"); // closes the list; Tab then completes the word anew
+    expect(await b.page.locator(".cm-tooltip-autocomplete").count()).toBe(0);
+    await b.page.keyboard.press("Tab");
+    await b.page.waitForSelector(".cm-tooltip-autocomplete li:has-text('simulate')");
+    await b.page.waitForTimeout(200);
+    await b.page.keyboard.press("Tab");
+    expect(await content()).toBe("const r = await simulate();simulate");
+    await b.page.keyboard.press("Enter");
+    await b.page.keyboard.press("Tab"); // at the start of a line: indents
+    await b.page.keyboard.type("x");
+    expect(await b.page.locator(".cell .cm-line").nth(2).textContent()).toBe("  x");
+    // The focus stayed in the first cell: no text went elsewhere, no file was made, edit mode all along.
+    expect(await b.page.locator(".cell .cm-content").nth(1).textContent()).toBe("// next");
+    expect(await b.page.locator("#mode").textContent()).toBe("edit mode");
+    expect(await b.page.locator(".cell").count()).toBe(2);
+    await finish(b, "tab");
+  });
+
+  it("after a toolbar button the keys work in command mode; Shift+Tab in a call shows its signature", async () => {
+    const b = await open();
+    await load(b.page, [{ cell_type: "code", source: "1 + 1" }]);
+    for (const action of ["run-all", "clear"]) {
+      await b.page.locator(".cell .cm-content").first().click(); // edit mode
+      expect(await b.page.locator("#mode").textContent()).toBe("edit mode");
+      const before = await b.page.locator(".cell").count();
+      await b.page.click(`[data-action=${action}]`);
+      await idle(b.page);
+      expect(await b.page.locator("#mode").textContent()).toBe("command mode");
+      await b.page.keyboard.press("Escape");
+      await b.page.keyboard.press("b");
+      expect(await b.page.locator(".cell").count(), action).toBe(before + 1);
+    }
+    await typeInCell(b.page, 0, "simulate({ cpus: 2, ");
+    await b.page.keyboard.press("Escape"); // any list closed
+    await b.page.keyboard.press("Shift+Tab");
+    await b.page.waitForSelector(".cm-api-doc");
+    expect(await b.page.locator(".cm-api-doc").textContent()).toMatch(/^simulate\(config\?: RunConfig/);
+    await finish(b, "toolbar-shift-tab");
+  });
+
+  it("a widget's rerun marks the cells below that ran as stale until they run again", async () => {
+    const b = await open();
+    await load(b.page, [
+      { cell_type: "code", source: 'const depth = slider("iodepth", { min: 1, max: 64, value: 8 });\ndepth' },
+      { cell_type: "code", source: "depth * 2" },
+      { cell_type: "code", source: "// never run" },
+    ]);
+    await b.page.locator(".cell").first().click();
+    await b.page.keyboard.press("Escape");
+    await b.page.keyboard.press("Shift+Enter");
+    await b.page.keyboard.press("Shift+Enter");
+    await idle(b.page);
+    await b.page.locator(".cell.code").first().locator("input[type=range]").fill("32");
+    await idle(b.page);
+    const stale = () =>
+      b.page.evaluate(() => [...document.querySelectorAll(".cell")].map((c) => c.classList.contains("stale")));
+    expect(await stale()).toEqual([false, true, false]);
+    expect(await b.page.locator(".cell").nth(1).locator(".prompt").getAttribute("title")).toMatch(/^stale: /);
+    await b.page.locator(".cell").nth(1).click();
+    await b.page.keyboard.press("Escape");
+    await b.page.keyboard.press("Control+Enter");
+    await idle(b.page);
+    expect(await stale()).toEqual([false, false, false]);
+    expect(await b.page.locator(".cell").nth(1).locator(".outputs").textContent()).toBe("64");
+    await finish(b, "stale");
+  });
+
   it("refuses a file that is not a notebook and keeps the open one", async () => {
     const b = await open();
     await load(b.page, [{ cell_type: "code", source: "// mine" }]);

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { CONFIG_FIELDS } from "../../src/model/config-schema";
 import { codeContext } from "../../src/notebook/page/code-context";
-import { docAt, optionsFor } from "../../src/notebook/page/completion";
+import { callAt, docAt, optionsFor } from "../../src/notebook/page/completion";
 
 /** The context and completion labels where `|` stands in `code`. */
 function at(code: string, notebook?: string) {
@@ -88,5 +88,15 @@ describe("Shift+Tab", () => {
     );
     expect(docAt('simulate({ device: { preset: "p4800x" } })', 31)).toMatch(/Optane/);
     expect(docAt("const x = 1", 6)).toBeUndefined();
+  });
+
+  it("inside a call's parentheses, with nothing named at the cursor, shows that call, as Jupyter does", () => {
+    const sig = /^simulate\(config\?: RunConfig/;
+    expect(docAt("simulate()", 9)).toMatch(sig);
+    expect(docAt("await simulate({ cpus: 2, ", 26)).toMatch(sig); // past the braces of its argument
+    expect(docAt('simulate({ workload: { rw: "a(b" }, ', 36)).toMatch(sig); // a quoted parenthesis is text
+    expect(docAt("sweep({ axes: { path: [f(1), 2], ", 33)).toMatch(/^sweep\(/); // f's call is closed
+    expect(callAt("Plot.plot({ marks: [", 20)).toBe("Plot.plot");
+    expect(docAt("const x = (1 + ", 15)).toBeUndefined(); // a bracket that is no call
   });
 });

@@ -81,8 +81,10 @@ export class NotebookApp {
       onWidget: (label, value) => {
         const meta = (cell.metadata.nvmesim ??= {}) as { widgets?: Record<string, unknown> };
         meta.widgets = { ...meta.widgets, [label]: value };
-        this.events.onChange();
         this.enqueue([cell]);
+        // The cells below that ran before may have used what this one made: stale until they run again.
+        for (const c of this.nb.cells.slice(this.nb.cells.indexOf(cell) + 1))
+          if (c.cell_type === "code" && c.execution_count !== null) this.viewOf(c)?.setStale(true);
       },
     });
     return view;
@@ -267,6 +269,7 @@ export class NotebookApp {
     cell.outputs = [];
     cell.execution_count = null;
     view?.showOutputs();
+    view?.setStale(false);
     view?.setBusy(true);
     const displays = new Map<string, number>();
     const redraw = () => {
@@ -333,10 +336,13 @@ export class NotebookApp {
   }
 
   private commandKey(e: KeyboardEvent): void {
-    if (this.mode !== "command" || e.defaultPrevented) return;
+    if (e.defaultPrevented) return;
     const target = e.target as HTMLElement | null;
     if (target && (target.closest(".cm-editor") || ["INPUT", "SELECT", "TEXTAREA", "BUTTON"].includes(target.tagName)))
       return;
+    // A key that reaches the page while no editor has the focus (a click outside the cells took it) is a
+    // command-mode key, whatever the mode said.
+    if (this.mode === "edit") this.setMode("command");
     const key = `${e.ctrlKey || e.metaKey ? "Ctrl-" : ""}${e.shiftKey ? "Shift-" : ""}${e.altKey ? "Alt-" : ""}${e.key}`;
     const double = this.lastKey === key;
     this.lastKey = key;

@@ -2,7 +2,9 @@
 // CodeMirror editor (TypeScript for code, plain for Markdown), the rendered
 // Markdown when not editing, a transient progress bar, the outputs, and how
 // long the last run took. Code cells complete and explain the API (completion.ts).
-import { closeCompletion, completionStatus } from "@codemirror/autocomplete";
+import { acceptCompletion, closeCompletion, completionStatus, startCompletion } from "@codemirror/autocomplete";
+import { indentMore } from "@codemirror/commands";
+import { indentUnit } from "@codemirror/language";
 import { javascript } from "@codemirror/lang-javascript";
 import { Prec, type Extension } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
@@ -61,6 +63,12 @@ export class CellView {
           key: "Escape",
           run: (view) => (completionStatus(view.state) ? closeCompletion(view) : events.onKey("escape")),
         },
+        // Tab as Jupyter's: takes the open completion, else completes the word before the cursor, else indents;
+        // it never moves the focus out of the editor.
+        {
+          key: "Tab",
+          run: (view) => acceptCompletion(view) || (afterWord(view) && startCompletion(view)) || indent(view),
+        },
       ]),
     );
     this.editor = new EditorView({
@@ -107,6 +115,12 @@ export class CellView {
     this.root.classList.toggle("edit-mode", selected && mode === "edit");
   }
 
+  /** Marks the cell as run before something above it changed (a widget's rerun): its outputs may be out of date. */
+  setStale(stale: boolean): void {
+    this.root.classList.toggle("stale", stale);
+    this.prompt.title = stale ? "stale: a widget above changed since this cell ran; run it again" : "";
+  }
+
   setBusy(busy: boolean, queued = false): void {
     this.root.classList.toggle("busy", busy);
     this.prompt.textContent = busy ? (queued ? "[ ]:" : "[*]:") : promptText(this.cell);
@@ -142,6 +156,23 @@ export class CellView {
     this.editor.destroy();
     this.root.remove();
   }
+}
+
+/** Whether the cursor (nothing selected) follows a name or a member access, which Tab completes. */
+function afterWord(view: EditorView): boolean {
+  const sel = view.state.selection.main;
+  if (!sel.empty) return false;
+  const line = view.state.doc.lineAt(sel.head);
+  return /[\w$.]$/.test(line.text.slice(0, sel.head - line.from));
+}
+
+/** Indents: the selected lines, or at the cursor one indent unit of spaces. */
+function indent(view: EditorView): boolean {
+  const sel = view.state.selection.main;
+  const line = view.state.doc.lineAt(sel.head);
+  if (!sel.empty || /^\s*$/.test(line.text.slice(0, sel.head - line.from))) return indentMore(view);
+  view.dispatch(view.state.replaceSelection(view.state.facet(indentUnit)));
+  return true;
 }
 
 function div(className: string): HTMLElement {

@@ -85,8 +85,37 @@ function notebookCompletions(notebook: () => string): (ctx: CompletionContext) =
   };
 }
 
-/** The documentation of what is at `pos`: an API name, a configuration key, an allowed name. */
+/** The name of the innermost call whose parentheses hold `pos` (`simulate` in `simulate({ x: |`), skipping the
+ * brackets and braces of its arguments and what is quoted; undefined outside any call. */
+export function callAt(text: string, pos: number): string | undefined {
+  let depth = 0;
+  for (let i = pos - 1; i >= 0; i--) {
+    const ch = text[i];
+    if (ch === '"' || ch === "'" || ch === "`") {
+      const open = text.lastIndexOf(ch, i - 1);
+      if (open < 0) return undefined;
+      i = open;
+    } else if (ch === ")" || ch === "]" || ch === "}") depth++;
+    else if (ch === "[" || ch === "{") depth = Math.max(0, depth - 1);
+    else if (ch === "(") {
+      if (depth > 0) depth--;
+      else return /([\w$]+(?:\.[\w$]+)*)\s*$/.exec(text.slice(0, i))?.[1];
+    }
+  }
+  return undefined;
+}
+
+/** The documentation of what is at `pos`: an API name, a configuration key, an allowed name; else the call whose
+ * arguments hold it, as Jupyter's Shift+Tab shows a call's signature. */
 export function docAt(text: string, pos: number, notebook = text): string | undefined {
+  const call = () => {
+    const name = callAt(text, pos);
+    return name && API_DOCS[name] ? `${API_DOCS[name].signature}\n${API_DOCS[name].doc}` : undefined;
+  };
+  return wordDoc(text, pos, notebook) ?? call();
+}
+
+function wordDoc(text: string, pos: number, notebook: string): string | undefined {
   const end = pos + (/^[\w$-]*/.exec(text.slice(pos))?.[0].length ?? 0);
   const c = codeContext(text, end, notebook);
   const word = c.word;
