@@ -11,7 +11,13 @@ import { intFlag, parseFlags, boolFlag, UsageError, type FlagSpec } from "./args
 import type { Io } from "./io";
 
 export const DIST = join(ROOT, "dist");
-const PAGE_SOURCES = [join(ROOT, "src"), WASM_PATH, join(ROOT, "vite.config.ts"), join(ROOT, "package-lock.json")];
+const PAGE_SOURCES = [
+  join(ROOT, "src"),
+  join(ROOT, "notebooks", "data"),
+  WASM_PATH,
+  join(ROOT, "vite.config.ts"),
+  join(ROOT, "package-lock.json"),
+];
 
 function newest(path: string): number {
   const s = statSync(path);

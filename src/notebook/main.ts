@@ -42,6 +42,10 @@ let autosaveTimer: number | undefined;
 let fileTimer: number | undefined;
 let serverHash: string | undefined;
 let fileAutosave = true;
+/** Something other than a widget's rerun changed since the file was saved: only then does autosave write it. */
+let edited = false;
+/** The text the file holds as far as the page knows (opened or saved): a save of the same text is skipped. */
+let fileText: string | undefined;
 
 function notice(text: string, kind: "info" | "error" = "info"): void {
   const box = $("#notice");
@@ -76,6 +80,7 @@ if (server && path) {
     const file = await server.open(path);
     start = parseNotebook(JSON.stringify(file.content));
     serverHash = file.hash;
+    fileText = serializeNotebook(start);
   } catch (err) {
     // The page must never save over a file it could not read: it shows a scratch notebook instead.
     restored = `${path} could not be opened (${err instanceof Error ? err.message : String(err)}); the file is untouched and the page shows a scratch notebook.`;
@@ -104,8 +109,9 @@ if (copy && (!path || copy.dirty)) {
 }
 
 const app = new NotebookApp($("#notebook"), start, {
-  onChange: () => {
+  onChange: (exploring) => {
     dirty = true;
+    if (!exploring) edited = true;
     showTitle();
     scheduleAutosave();
   },
@@ -121,10 +127,13 @@ const app = new NotebookApp($("#notebook"), start, {
 /** Saves to the folder's file; with `force`, even over a file changed on disk. */
 async function saveToServer(force: boolean): Promise<boolean> {
   if (!server || !path) return false;
+  const text = serializeNotebook(app.nb);
   const r = await server.save(path, app.nb, force ? undefined : serverHash);
   if (r.ok) {
     serverHash = r.hash;
+    fileText = text;
     dirty = false;
+    edited = false;
     fileAutosave = true;
     showTitle();
     return true;
@@ -152,8 +161,15 @@ async function autosave(): Promise<void> {
   autosaveTimer = undefined;
   await saveWorkingCopy({ text: serializeNotebook(app.nb), name, dirty, savedAt: new Date().toISOString() }, path);
   $("#autosaved").textContent = `autosaved ${new Date().toLocaleTimeString()}`;
-  // The file itself every few seconds; a conflict stops this until the user saves.
-  if (!(server && path && dirty && fileAutosave)) return;
+  // The file itself every few seconds; a conflict stops this until the user saves. A widget's rerun alone is
+  // exploration and is not written unasked; nor is a notebook that serializes to what the file holds.
+  if (!(server && path && dirty && edited && fileAutosave)) return;
+  if (serializeNotebook(app.nb) === fileText) {
+    dirty = false;
+    edited = false;
+    showTitle();
+    return;
+  }
   const wait = lastFileSave + FILE_AUTOSAVE_MS - Date.now();
   if (wait > 0) {
     fileTimer ??= window.setTimeout(() => {
@@ -163,10 +179,13 @@ async function autosave(): Promise<void> {
     return;
   }
   lastFileSave = Date.now();
+  const text = serializeNotebook(app.nb);
   const r = await server.save(path, app.nb, serverHash);
   if (r.ok) {
     serverHash = r.hash;
+    fileText = text;
     dirty = false;
+    edited = false;
     showTitle();
     $("#autosaved").textContent = `saved to ${path} ${new Date().toLocaleTimeString()}`;
   } else if (r.conflict) {
@@ -271,7 +290,9 @@ async function revert(): Promise<void> {
     const file = await server.open(path);
     app.load(parseNotebook(JSON.stringify(file.content)));
     serverHash = file.hash;
+    fileText = serializeNotebook(app.nb);
     dirty = false;
+    edited = false;
     fileAutosave = true;
     showTitle();
     await autosave();
@@ -298,6 +319,7 @@ const files = server
       deleted: () => {
         // The page keeps the notebook (and its working copy); autosave stops, an explicit Save puts the file back.
         serverHash = undefined;
+        fileText = undefined;
         fileAutosave = false;
         dirty = true;
         showTitle();

@@ -4,7 +4,8 @@
 // or too few I/Os in flight), and the functions only one path runs.
 import type { Result } from "../run/result";
 import { compareResults, compareRow, compareTable, type CompareRow } from "./compare";
-import { runLimit, runLine } from "./summary";
+import { runLimit } from "../run/limit";
+import { runLine } from "./summary";
 
 /** The rows only a run's own counters give (not in a fio document): per-I/O events, and the swap program's pace. */
 function eventRows(a: Result, b: Result): CompareRow[] {

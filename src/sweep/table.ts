@@ -3,7 +3,7 @@
 // plots and the report's table all read these rows).
 import { csvFormat } from "d3-dsv";
 import type { DirectionResult, Result } from "../run/result";
-import { runLimit } from "../report/summary";
+import { runLimit } from "../run/limit";
 import type { PointRecord } from "./log";
 import type { Scalar, SweepSpec } from "./spec";
 

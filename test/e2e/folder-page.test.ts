@@ -2,7 +2,7 @@
 // sweep cell with its live chart saves to a valid file; New leaves the open file as it was; the landing
 // scratch notebook saves under a name the user gives; toolbar buttons give the keys back to the notebook;
 // I,I and 0,0 act as in Jupyter; the file list renames, duplicates, deletes and reverts.
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -187,6 +187,46 @@ describe("the page on a folder of the notebook server", () => {
     expect(await b.page.locator(".cell.code .cm-content").first().textContent()).not.toContain("// to be reverted");
     expect(readdirSync(dir).filter((n) => n.includes("tmp"))).toEqual([]);
     await finish(b, "folder-file-list");
+  });
+
+  it("running every shipped notebook leaves its file as it was; a widget's rerun alone writes nothing", async () => {
+    // A folder of its own, as shipped (the other tests here change theirs).
+    const shipped = join(tmp, "shipped");
+    cpSync(join(ROOT, "notebooks"), shipped, { recursive: true });
+    const own = await startServer({ pageDir: DIST, notebookDir: shipped, token: TOKEN, host: "127.0.0.1", port: 0 });
+    const a = own.address();
+    const at = `http://127.0.0.1:${typeof a === "object" && a ? a.port : 0}/?token=${TOKEN}`;
+    const names = readdirSync(shipped).filter((f) => f.endsWith(".ipynb"));
+    const mtime = (name: string) => statSync(join(shipped, name)).mtimeMs;
+    try {
+      for (const name of names) {
+        const before = readFileSync(join(shipped, name), "utf8");
+        const changed = mtime(name);
+        const b = await openBrowser(mkdtempSync(join(tmp, "profile-")));
+        await b.page.goto(`${at}&path=${encodeURIComponent(name)}`);
+        await b.page.waitForSelector("#kernel[data-state=idle]", { timeout: 30_000 });
+        await b.page.click("[data-action=run-all]");
+        await idle(b.page, 300_000);
+        // Past the file's autosave interval: the page saw the same notebook and wrote nothing.
+        await b.page.waitForFunction(() => !document.querySelector("#dirty:not([hidden])"), null, { timeout: 15_000 });
+        expect(readFileSync(join(shipped, name), "utf8"), name).toBe(before);
+        expect(mtime(name), name).toBe(changed);
+        if (name === "this-machine.ipynb")
+          expect(await b.page.locator(".outputs").allTextContents()).toEqual(
+            expect.arrayContaining([expect.stringMatching(/^Measured on Linux /)]),
+          );
+        if (name === "queue-depth.ipynb") {
+          await b.page.locator(".outputs select").first().selectOption("ram");
+          await idle(b.page, 300_000);
+          await b.page.waitForTimeout(5_000); // longer than the file's autosave interval
+          expect(readFileSync(join(shipped, name), "utf8")).toBe(before);
+          expect(await b.page.locator("#dirty").isHidden()).toBe(false); // kept on the page, unsaved
+        }
+        await finish(b, `shipped-${name.replace(".ipynb", "")}`);
+      }
+    } finally {
+      await new Promise<void>((r) => own.close(() => r()));
+    }
   });
 
   it("a file the page cannot read is never saved over: the page shows a scratch notebook", async () => {

@@ -53,6 +53,7 @@ describe("npm start", () => {
       await page.goto(url);
       await page.waitForSelector("#files a");
       expect(await page.locator("#files a").allTextContents()).toEqual([
+        "data", // the measurements this-machine.ipynb stored
         "jens-answer.ipynb",
         "prp-anatomy.ipynb",
         "queue-depth.ipynb",

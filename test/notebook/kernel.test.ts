@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { parseHTML } from "linkedom";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Kernel, type ExecuteContext } from "../../src/notebook/kernel/kernel";
-import { updateDisplay, type Output } from "../../src/notebook/kernel/outputs";
+import { canonicalMarkup, updateDisplay, type Output } from "../../src/notebook/kernel/outputs";
 import { loadNvmesim } from "../../src/wasm/node";
 
 const { document } = parseHTML("<!doctype html><html><body></body></html>");
@@ -46,6 +46,17 @@ async function run(source: string, widgets: Record<string, unknown> = {}) {
   return { ...r, ...c };
 }
 const text = (o: Output) => ("data" in o ? String(o.data["text/plain"]) : "text" in o ? o.text : "");
+
+describe("outputs", () => {
+  it("keep three decimals in markup's attributes, so engines whose Math.log differs store the same bytes", () => {
+    // Node's and chromium's V8 gave these two for one tick of a log axis.
+    const node = '<line y2="309.8214293710988" x1="40" /><text y="0.32em">3.14159</text>';
+    const chromium = '<line y2="309.82142937109876" x1="40" /><text y="0.32em">3.14159</text>';
+    expect(canonicalMarkup(node)).toBe('<line y2="309.821" x1="40" /><text y="0.32em">3.14159</text>');
+    expect(canonicalMarkup(chromium)).toBe(canonicalMarkup(node));
+    expect(canonicalMarkup('<path d="M40,20.12345L185,97.6" />')).toBe('<path d="M40,20.123L185,97.6" />');
+  });
+});
 
 describe("the shared scope", () => {
   it("keeps declarations across cells and lets a later cell redefine them", async () => {

@@ -57,6 +57,9 @@ describe("the shipped notebooks", () => {
         (c) => c.cell_type === "code" && !((c.metadata.tags as string[] | undefined) ?? []).includes("parameters"),
       );
       expect(shown.every((c) => (c.outputs ?? []).length > 0)).toBe(true);
+      // ... and they are what a run gives, byte for byte (this-machine's run here had a parameter injected).
+      if (name !== "this-machine.ipynb")
+        expect(readFileSync(out, "utf8")).toBe(readFileSync(join(NOTEBOOKS, name), "utf8"));
     });
   }
 });

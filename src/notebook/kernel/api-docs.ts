@@ -34,6 +34,14 @@ export const API_DOCS: Record<string, ApiDoc> = {
     signature: "measureSwap(options?: { seconds?: number; memory?: string; workingSet?: string; perf?: boolean })",
     doc: "The seed's swap experiment on this machine, as nvmesim measure swap: faults per second, swap-ins and -outs, CPU per fault, the profile (nb run as root).",
   },
+  loadStored: {
+    signature: "loadStored(name: string): Promise<unknown>",
+    doc: "What a notebook stored under this name (notebooks/data/NAME.json), or undefined: a measurement shown where none can be made, so the notebook reads the same everywhere.",
+  },
+  saveStored: {
+    signature: "saveStored(name: string, value: unknown): Promise<void>",
+    doc: "Keeps a value (JSON) under this name for the places that cannot make it; only where the kernel runs on the machine (nvmesim nb run), not in the page.",
+  },
   help: {
     signature: "help(what?: function | string)",
     doc: "Shows what a function of the API does, or a configuration key ('workload.bs', 'iodepth'); help('config') lists every key.",

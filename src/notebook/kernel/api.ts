@@ -17,6 +17,7 @@ import { kernelSweep, type CellSweepOptions } from "./sweep-api";
 import { notebookPlot as Plot } from "./plot-tips";
 import { widgets } from "./widgets";
 import { displayableResult, documented, help } from "./help";
+import { storedName } from "./stored";
 import { comparison } from "./compare-api";
 import type { Comparable } from "../../report/compare";
 
@@ -124,6 +125,17 @@ export function createApi(host: KernelHost, context: () => ExecuteContext): Kern
     },
   );
 
+  /** loadStored(name): what a notebook stored under `name` (notebooks/data/NAME.json), or undefined. */
+  const loadStored = withCallSite(async (name: string) => host.stored?.load(storedName(name)));
+  /** saveStored(name, value): keeps `value` for the places that cannot make it (nb run only; the page cannot). */
+  const saveStored = withCallSite(async (name: string, value: unknown) => {
+    if (!host.stored?.save)
+      throw new Error(
+        "the page cannot store data: a notebook stores what it made where the kernel runs on the machine (nvmesim nb run)",
+      );
+    await host.stored.save(storedName(name), JSON.parse(JSON.stringify(value)));
+  });
+
   /** compare(a, b): two results side by side (tables, and a chart of the profile by layer). */
   const compare = (a: unknown, b: unknown, labels?: [string, string]) => {
     for (const [name, r] of [
@@ -144,6 +156,8 @@ export function createApi(host: KernelHost, context: () => ExecuteContext): Kern
     compare,
     measure,
     measureSwap,
+    loadStored,
+    saveStored,
     nvme,
     validateConfig,
     presets: PRESETS,

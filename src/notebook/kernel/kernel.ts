@@ -21,6 +21,12 @@ export interface KernelHost {
   pointPool?(size?: number): PointPool;
   /** Loads an ES module a cell imports by URL; "nvmesim" is served by the kernel itself. */
   importModule?: (specifier: string) => Promise<unknown>;
+  /** The shipped notebooks' stored data (notebooks/data/NAME.json): what a measurement left for the places that
+   * cannot measure. `save` only where the kernel runs on the machine (nb run); absent in the page. */
+  stored?: {
+    load(name: string): Promise<unknown>;
+    save?(name: string, value: unknown): Promise<void>;
+  };
   /** The real machine (nvmesim measure), where the kernel runs on one (nb run); absent in the page. */
   machine?: {
     measure(config: unknown, options: { target: string; perf: boolean }): Promise<unknown>;

@@ -2,7 +2,7 @@
 // same Kernel and messages, the Wasm module read from disk, Plot drawing into
 // a linkedom document. A cell over its time limit is stopped by terminating
 // this thread (nb run's --timeout), as Restart does in the page.
-import { readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parentPort } from "node:worker_threads";
 import { availableParallelism } from "node:os";
@@ -16,6 +16,7 @@ import { ROOT } from "../../wasm/build";
 import { loadNvmesim } from "../../wasm/node";
 import { Kernel } from "./kernel";
 import { serveKernel } from "./serve";
+import { storedName } from "./stored";
 import type { FromKernel, ToKernel } from "./protocol";
 
 const { document } = parseHTML("<!doctype html><html><body></body></html>");
@@ -39,11 +40,27 @@ const pools = reusedPool((threads) => {
     },
   };
 });
+/** Where the shipped notebooks' stored data lives (stored.ts). */
+const STORED_DIR = join(ROOT, "notebooks", "data");
+
 const kernel = new Kernel({
   loadNvmesim: () => (module ??= loadNvmesim()),
   pointPool: (size) => pools(size ?? availableParallelism()),
   document: document as unknown as Document,
   seedProfileCsv: async () => readFileSync(join(ROOT, "src/model/seed/seed-profile.csv"), "utf8"),
+  stored: {
+    async load(name) {
+      const file = join(STORED_DIR, `${storedName(name)}.json`);
+      return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as unknown) : undefined;
+    },
+    // The file is replaced whole: a cut-off save leaves the old one.
+    async save(name, value) {
+      mkdirSync(STORED_DIR, { recursive: true });
+      const file = join(STORED_DIR, `${storedName(name)}.json`);
+      writeFileSync(`${file}.tmp`, JSON.stringify(value, null, 1) + "\n");
+      renameSync(`${file}.tmp`, file);
+    },
+  },
   importModule: (specifier) => import(specifier),
   machine: {
     async measure(config, options) {

@@ -124,6 +124,29 @@ export function functionSignature(fn: { name: string }): string {
 
 /** The MIME bundle a value displays as. */
 export function mimeBundle(v: unknown): MimeBundle {
+  const bundle = rawBundle(v);
+  for (const type of ["image/svg+xml", "text/html"])
+    if (typeof bundle[type] === "string") bundle[type] = canonicalMarkup(bundle[type] as string);
+  return bundle;
+}
+
+/** A number with more than three decimals, as layout arithmetic leaves them. */
+const LONG_DECIMAL = /-?\d+\.\d{4,}/g;
+
+/**
+ * Markup whose attribute values (an SVG's coordinates) have at most three decimals: a chart's positions come from
+ * Math.log and the like, whose last digits differ between JavaScript engines, so a notebook run in the page and
+ * one run by nb run store the same bytes. Text is left as it is.
+ */
+export function canonicalMarkup(markup: string): string {
+  return markup.replace(
+    /(\s[\w:-]+=")([^"]*)"/g,
+    (_, head: string, value: string) =>
+      `${head}${value.replace(LONG_DECIMAL, (n) => String(Number(Number(n).toFixed(3))))}"`,
+  );
+}
+
+function rawBundle(v: unknown): MimeBundle {
   if (
     (typeof v === "object" || typeof v === "function") &&
     v !== null &&

@@ -5,11 +5,18 @@
 import { parseHTML } from "linkedom";
 import wasmUrl from "../../../build/nvmesim.wasm?url";
 import seedCsvUrl from "../../model/seed/seed-profile.csv?url";
+import { storedName } from "./stored";
 import { compileNvmesim, instantiateNvmesim, type Nvmesim } from "../../wasm/module";
 import { Kernel } from "./kernel";
 import { reusedPool, webPointWorker, workerPool } from "./point-pool";
 import { serveKernel } from "./serve";
 import type { FromKernel, ToKernel } from "./protocol";
+
+const STORED = import.meta.glob<string>("../../../notebooks/data/*.json", {
+  query: "?url",
+  import: "default",
+  eager: true,
+});
 
 const { document } = parseHTML("<!doctype html><html><body></body></html>");
 (globalThis as { window?: unknown }).window ??= { document }; // Plot looks for window.document
@@ -31,6 +38,14 @@ const kernel = new Kernel({
   pointPool: (size) => pools(size ?? Math.max(1, navigator.hardwareConcurrency || 1)),
   document: document as unknown as Document,
   seedProfileCsv: async () => (await fetch(new URL(seedCsvUrl, self.location.href))).text(),
+  // The page carries the stored data it was built with.
+  stored: {
+    async load(name) {
+      const url = STORED[`../../../notebooks/data/${storedName(name)}.json`];
+      if (!url) return undefined;
+      return (await fetch(new URL(url, self.location.href))).json();
+    },
+  },
   importModule: (specifier) => import(/* @vite-ignore */ specifier),
 });
 

@@ -10,8 +10,9 @@ import { KernelClient, type KernelState } from "./kernel-client";
 export type Mode = "command" | "edit";
 
 export interface AppEvents {
-  /** The notebook changed (text, cells, outputs): autosave and the dirty mark. */
-  onChange(): void;
+  /** The notebook changed (text, cells, outputs): autosave and the dirty mark. `exploring`: only the outputs of a
+   * widget's rerun changed, which the page keeps but does not write to the file unasked. */
+  onChange(exploring?: boolean): void;
   onKernelState(state: KernelState): void;
   onMode(mode: Mode): void;
   /** Something the user should read (a running loop that Interrupt cannot stop). */
@@ -29,6 +30,8 @@ export class NotebookApp {
   mode: Mode = "command";
   private deleted: { cell: Cell; index: number }[] = [];
   private queue: string[] = [];
+  /** Cells queued by a widget's change: their outputs are exploration, not an edit. */
+  private widgetRuns = new Set<string>();
   private running = false;
   private executionCount = 0;
   private lastKey = "";
@@ -81,6 +84,7 @@ export class NotebookApp {
       onWidget: (label, value) => {
         const meta = (cell.metadata.nvmesim ??= {}) as { widgets?: Record<string, unknown> };
         meta.widgets = { ...meta.widgets, [label]: value };
+        this.widgetRuns.add(cell.id);
         this.enqueue([cell]);
         // The cells below that ran before may have used what this one made: stale until they run again.
         for (const c of this.nb.cells.slice(this.nb.cells.indexOf(cell) + 1))
@@ -272,9 +276,10 @@ export class NotebookApp {
     view?.setStale(false);
     view?.setBusy(true);
     const displays = new Map<string, number>();
+    const exploring = this.widgetRuns.delete(cell.id);
     const redraw = () => {
       this.viewOf(cell)?.showOutputs();
-      this.events.onChange();
+      this.events.onChange(exploring);
     };
     const widgets = (cell.metadata.nvmesim as { widgets?: Record<string, unknown> } | undefined)?.widgets ?? {};
     const result = await this.kernel.execute(cell.id, count, cell.source, widgets, {
@@ -293,7 +298,7 @@ export class NotebookApp {
     v?.setBusy(false);
     v?.showCount();
     v?.showTiming(result.ms);
-    this.events.onChange();
+    this.events.onChange(exploring);
     return result.ok;
   }
 
