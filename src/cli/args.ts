@@ -18,7 +18,12 @@ export interface Parsed {
 export function parseFlags(argv: string[], options: FlagSpec, maxPositionals = 0): Parsed {
   let parsed: Parsed;
   try {
-    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: true }) as Parsed;
+    parsed = parseArgs({
+      args: negativeValues(argv, options),
+      options,
+      strict: true,
+      allowPositionals: true,
+    }) as Parsed;
   } catch (err) {
     throw new UsageError(describeParseError(err as Error & { code?: string }, options));
   }
@@ -26,6 +31,17 @@ export function parseFlags(argv: string[], options: FlagSpec, maxPositionals = 0
     throw new UsageError(`unexpected argument '${parsed.positionals[maxPositionals]}'`);
   }
   return parsed;
+}
+
+/** `--flag -1` as `--flag=-1`: a negative number after a flag that takes a value is its value, not a flag. */
+function negativeValues(argv: string[], options: FlagSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = /^--([^=]+)$/.exec(argv[i])?.[1];
+    if (name && options[name]?.type === "string" && /^-\d/.test(argv[i + 1] ?? "")) out.push(`${argv[i]}=${argv[++i]}`);
+    else out.push(argv[i]);
+  }
+  return out;
 }
 
 function describeParseError(err: Error & { code?: string }, options: FlagSpec): string {

@@ -73,6 +73,8 @@ ${CONFIG_FLAGS_HELP}
  * (runtime: 30, 1s, 500ms), other numbers as decimals.
  */
 function flagValue(f: ConfigField, flag: string, text: string): unknown {
+  // A negative number is a number: the configuration's check says what the field allows, as it does for 0.
+  if (/^-\d+(\.\d+)?$/.test(text) && ["size", "integer", "number"].includes(f.value.type)) return Number(text);
   try {
     if (f.value.type === "size" || f.value.type === "integer") return fioBytes(flag, text);
     if (f.path === "workload.runtime" || f.value.type === "enum") return fromFioSpelling(f.path, text);

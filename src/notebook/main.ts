@@ -12,7 +12,7 @@ import { newNotebook, NotebookError, parseNotebook, serializeNotebook, type Cell
 import { NotebookApp } from "./page/app";
 import { notebookHtml } from "./page/export-html";
 import { FilesPanel } from "./page/files-panel";
-import { detectServer, folderOf, type ContentsClient } from "./page/server-files";
+import { detectServer, folderOf, fromNotebookServer, type ContentsClient } from "./page/server-files";
 import { clearWorkingCopy, loadWorkingCopy, saveWorkingCopy } from "./page/storage";
 
 const WELCOME = newNotebook([
@@ -409,6 +409,11 @@ document.addEventListener("drop", (e) => {
 
 showTitle();
 if (restored) notice(restored, restored.startsWith("Restored") ? "info" : "error");
+else if (!server && fromNotebookServer())
+  notice(
+    "This page comes from the notebook server, but the link has no token (or a wrong one), so it cannot open or save the folder's notebooks: open the URL nvmesim notebook printed (it ends in ?token=...). Until then the page works on its own and saves by download.",
+    "error",
+  );
 if (server) {
   $("[data-action=files]").hidden = false;
   $("[data-action=download]").hidden = false;

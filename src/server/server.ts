@@ -189,7 +189,10 @@ async function api(
   }
 }
 
-function serveFile(root: string, path: string, res: ServerResponse): void {
+/** What the page is told when a notebook folder is served beside it: a link without the token can then say so. */
+export const SERVER_META = '<meta name="nvmesim-notebook-server" content="1">';
+
+function serveFile(root: string, path: string, res: ServerResponse, folderServed = false): void {
   const file = normalize(join(root, path === "/" ? "index.html" : path));
   let real: string | undefined;
   try {
@@ -206,7 +209,10 @@ function serveFile(root: string, path: string, res: ServerResponse): void {
     "Cache-Control": "no-cache",
     "Content-Type": TYPES[extname(file)] ?? "application/octet-stream",
   });
-  res.end(readFileSync(real));
+  const body = readFileSync(real);
+  res.end(
+    folderServed && extname(file) === ".html" ? body.toString("utf8").replace(/<head>/i, `$&${SERVER_META}`) : body,
+  );
 }
 
 /** One request, any request: every failure becomes an answer. */
@@ -233,7 +239,8 @@ async function handle(o: ServerOptions, contents: Contents | undefined, req: Inc
   } catch {
     return refuse(res, 400, "invalid URL or URL encoding");
   }
-  if (path !== "/api" && !path.startsWith("/api/")) return serveFile(o.pageDir, path, res);
+  if (path !== "/api" && !path.startsWith("/api/"))
+    return serveFile(o.pageDir, path, res, Boolean(contents && o.token));
   if (!contents || !o.token) return refuse(res, 404, "no notebook folder is served here");
   const origin = req.headers.origin;
   if (origin && origin !== "null" && originHost(origin) !== host)

@@ -48,7 +48,7 @@ describe("nvmesim sqe", () => {
     [["sqe", "read", "--blocks", "65537"], /--blocks '65537'.*1\.\.65536/],
     [["sqe", "read", "--slba", "0x10000000000000000"], /--slba '0x10000000000000000'.*0\.\.0xffffffffffffffff/],
     [["sqe", "read", "--nsid", "12abc"], /--nsid '12abc'.*integer/],
-    [["sqe", "read", "--cid", "-1"], /--cid needs a value/],
+    [["sqe", "read", "--cid", "-1"], /--cid '-1'.*0\.\.65535/], // a negative number is the value, as with =
     [["sqe", "read", "--cid=-1"], /--cid '-1'.*0\.\.65535/],
     [["sqe", "read", "--fua=1"], /--fua takes no value/],
     [["sqe", "write", "--dspec", "0x10000"], /--dspec '0x10000'.*0\.\.65535/],

@@ -62,6 +62,16 @@ describe("nvmesim run", () => {
     expect(refused.stderr).toMatch(/--path both cannot be combined with --profile/);
   });
 
+  it("says what a field allows for a negative value, however the flag is written, as it does for 0", async () => {
+    for (const argv of [["--iodepth", "-1"], ["--iodepth=-1"], ["--iodepth", "0"]]) {
+      const r = await runCli("run", ...argv);
+      expect(r.code, argv.join(" ")).toBe(2);
+      expect(r.stderr, argv.join(" ")).toMatch(
+        /invalid configuration: workload\.iodepth: -?[01] is not an integer in 1\.\.65535/,
+      );
+    }
+  });
+
   it("takes a --config file that flags override", async () => {
     const dir = mkdtempSync(join(tmpdir(), "nvmesim-"));
     const file = join(dir, "run.json");

@@ -229,6 +229,35 @@ describe("the page on a folder of the notebook server", () => {
     }
   });
 
+  it("the file list's kind label ends before the name begins", async () => {
+    const b = await open();
+    await b.page.waitForSelector("#files li[data-type=notebook]");
+    const gaps = await b.page.evaluate(() =>
+      [...document.querySelectorAll("#files li")].map((li) => {
+        const label = li.querySelector(".file-kind") as HTMLElement;
+        // The label's text may overflow its box: measure the text itself.
+        const range = document.createRange();
+        range.selectNodeContents(label);
+        const text = range.getBoundingClientRect();
+        const name = li.querySelector(".file-name")!.getBoundingClientRect();
+        return name.left - Math.max(text.right, label.getBoundingClientRect().right);
+      }),
+    );
+    expect(gaps.length).toBeGreaterThan(0);
+    expect(Math.min(...gaps)).toBeGreaterThan(2);
+    await finish(b, "folder-list-kinds");
+  });
+
+  it("a link without the token says so instead of opening a silent scratch notebook", async () => {
+    const b = await openBrowser(mkdtempSync(join(tmp, "profile-")));
+    await b.page.goto(`${base}?path=prp-anatomy.ipynb`);
+    await b.page.waitForSelector("#kernel[data-state=idle]", { timeout: 30_000 });
+    expect(await b.page.locator("#notice").textContent()).toMatch(
+      /^This page comes from the notebook server, but the link has no token \(or a wrong one\)/,
+    );
+    await finish(b, "folder-no-token");
+  });
+
   it("a file the page cannot read is never saved over: the page shows a scratch notebook", async () => {
     const broken = '{"cells": "not a list", "nbformat": 4, "nbformat_minor": 5, "metadata": {}}\n';
     writeFileSync(join(dir, "broken.ipynb"), broken);

@@ -116,6 +116,10 @@ export class ContentsClient {
 }
 
 /** The server's client when the page came from one (its token in the URL or this tab's session). */
+/** Whether the page came from a notebook server that serves a folder (which marks the page it serves), whether or
+ * not the page has its token. */
+export const fromNotebookServer = () => document.querySelector('meta[name="nvmesim-notebook-server"]') !== null;
+
 export async function detectServer(): Promise<ContentsClient | undefined> {
   const params = new URLSearchParams(location.search);
   const token = params.get("token") ?? sessionStorage.getItem(TOKEN_KEY);
