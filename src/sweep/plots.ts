@@ -4,6 +4,7 @@
 // with one labelled line per series (the other axes' values, e.g. the path),
 // and heatmaps when two axes are numeric. Each chart is a standalone SVG.
 import * as Plot from "@observablehq/plot";
+import { PERCENTILE_DASH, PERCENTILE_LEGEND, seriesColor, spansDecades } from "./chart-style";
 import type { Scalar, SweepSpec } from "./spec";
 import type { Metric, Row } from "./table";
 
@@ -59,11 +60,7 @@ interface Point {
 }
 
 /** A legend inside the (first) panel: one coloured line per series, and what the dashes mean. */
-function legend(
-  points: readonly Point[],
-  firstFacet: Scalar | undefined,
-  dashes = "solid p50, dashed p99, dotted p99.9",
-): Plot.Markish[] {
+function legend(points: readonly Point[], firstFacet: Scalar | undefined, dashes = PERCENTILE_LEGEND): Plot.Markish[] {
   const names = [...new Set(points.map((p) => p.series))];
   const marks = [...new Set(points.map((p) => p.mark))].filter((m) => m !== undefined);
   const lines = [...names, ...(marks.length ? [dashes] : [])];
@@ -82,9 +79,6 @@ function legend(
 }
 
 const COMPACT = new Intl.NumberFormat("en", { notation: "compact", maximumSignificantDigits: 3 });
-
-/** Latency percentiles: p50 solid, p99 dashed, p99.9 dotted. */
-const DASH: Record<string, string | undefined> = { p99: "4,2", "p99.9": "1,2" };
 
 const LABELS: Partial<Record<Metric, string>> = {
   total_iops: "I/Os per second",
@@ -127,21 +121,33 @@ function lineCharts(c: ChartContext, x: Layout["numeric"][number]): Chart[] {
     facet: facet ? r.values[facet.name] : undefined,
   });
   const fy = facet ? { fy: "facet" } : {};
-  const lines = (points: Point[], yLabel: string) =>
+  // Latency spanning decades reads on a log axis; counts start at zero. Either way the domain is made nice, so
+  // the top tick is above every point and labelled.
+  const lines = (points: Point[], yLabel: string, log = false) =>
     Plot.plot({
       document: c.document,
       marginTop: 44,
       marginLeft: 56,
       marginRight: facet ? 60 : 20,
       x: xScale,
-      y: { label: yLabel, labelAnchor: "center", grid: true, zero: true, tickFormat: "s" },
+      y: log
+        ? { type: "log", label: `${yLabel} (log)`, labelAnchor: "center", grid: true, nice: true }
+        : { label: yLabel, labelAnchor: "center", grid: true, zero: true, nice: true, tickFormat: "s" },
       fy: facet ? { label: facet.name } : undefined,
-      color: { type: "categorical" },
+      color: seriesColor(points.map((p) => p.series)),
       marks: [
         ...[...new Set(points.map((d) => d.mark))].map((mk) =>
           Plot.line(
             points.filter((d) => d.mark === mk),
-            { x: "x", y: "y", z: "series", stroke: "series", strokeDasharray: DASH[mk ?? ""], ...fy, sort: "x" },
+            {
+              x: "x",
+              y: "y",
+              z: "series",
+              stroke: "series",
+              strokeDasharray: PERCENTILE_DASH[mk ?? ""],
+              ...fy,
+              sort: "x",
+            },
           ),
         ),
         Plot.dot(points, { x: "x", y: "y", fill: "series", r: 2, ...fy }),
@@ -168,7 +174,12 @@ function lineCharts(c: ChartContext, x: Layout["numeric"][number]): Chart[] {
       .map((p) => ({ ...base(r), y: p.y!, mark: p.mk })),
   );
   const title = `${c.latencyDir} completion latency percentiles (us) by ${x.name}${note}`;
-  charts.push({ name: `latency-vs-${x.name}`, title, svg: standalone(lines(latency, "us"), title) });
+  const log = spansDecades(latency.map((p) => p.y));
+  charts.push({
+    name: `latency-vs-${x.name}`,
+    title,
+    svg: standalone(lines(latency, "completion latency, us", log), title),
+  });
   return charts;
 }
 
@@ -223,7 +234,8 @@ function bars(c: ChartContext): Chart[] {
       marginLeft: 60,
       marginBottom: 80,
       x: { label: null, tickRotate: -30 },
-      y: { label: LABELS[metric], labelAnchor: "center", grid: true, tickFormat: "s" },
+      y: { label: LABELS[metric], labelAnchor: "center", grid: true, nice: true, tickFormat: "s" },
+      color: seriesColor(data.map((d) => d.series)),
       marks: [Plot.barY(data, { x: "series", y: "v", fill: "series" }), Plot.ruleY([0])],
     });
     return { name: `${stem(c, metric)}-per-point`, title, svg: standalone(svg, title) };
@@ -271,7 +283,7 @@ function ratioChart(c: ChartContext, x: Layout["numeric"][number], path: Layout[
     marginLeft: 56,
     x: xScale,
     y: { label: "rw_page / blk-mq", labelAnchor: "center", grid: true, domain: ratioDomain(points) },
-    color: { type: "categorical" },
+    color: seriesColor(points.map((p) => p.series)),
     marks: [
       Plot.ruleY([1]),
       ...[throughput, "CPU per I/O"].map((mk) =>

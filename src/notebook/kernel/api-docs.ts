@@ -42,6 +42,10 @@ export const API_DOCS: Record<string, ApiDoc> = {
     signature: "saveStored(name: string, value: unknown): Promise<void>",
     doc: "Keeps a value (JSON) under this name for the places that cannot make it; only where the kernel runs on the machine (nvmesim nb run), not in the page.",
   },
+  chartStyle: {
+    signature: "chartStyle: { pathColors, seriesColor(labels): { domain, range }, percentileDash, percentileLegend }",
+    doc: "The one chart style the sweeps' plots use: a colour per path (blk-mq blue, rw_page orange), a shade of it per other value (seriesColor: pass it as Plot's color scale), dashes per latency percentile.",
+  },
   help: {
     signature: "help(what?: function | string)",
     doc: "Shows what a function of the API does, or a configuration key ('workload.bs', 'iodepth'); help('config') lists every key.",

@@ -18,6 +18,7 @@ import { notebookPlot as Plot } from "./plot-tips";
 import { widgets } from "./widgets";
 import { displayableResult, documented, help } from "./help";
 import { storedName } from "./stored";
+import { PATH_COLORS, PERCENTILE_DASH, PERCENTILE_LEGEND, seriesColor } from "../../sweep/chart-style";
 import { comparison } from "./compare-api";
 import type { Comparable } from "../../report/compare";
 
@@ -168,6 +169,12 @@ export function createApi(host: KernelHost, context: () => ExecuteContext): Kern
     DEFAULT_CONFIG,
     DEFAULT_SWAP,
     costTable: COST_TABLE,
+    chartStyle: {
+      pathColors: PATH_COLORS,
+      seriesColor,
+      percentileDash: PERCENTILE_DASH,
+      percentileLegend: PERCENTILE_LEGEND,
+    },
   };
   const globals: Record<string, unknown> = {
     ...nvmesim,
