@@ -46,16 +46,20 @@ export function pathOf(label: string): string | undefined {
 /**
  * A colour scale for series labels: a label that names a path takes that path's colour, in a shade by what else
  * it names (the first of those values darkest), so a pair that differs only in path differs only in hue; other
- * labels take the categorical colours in order.
+ * labels take the categorical colours in order (beside paths, those the paths do not use).
  */
 export function seriesColor(labels: readonly string[]): { domain: string[]; range: string[] } {
   const domain = [...new Set(labels)];
   const rest = (l: string) => l.replace(pathOf(l) ?? "", "");
   const others = [...new Set(domain.filter((l) => pathOf(l)).map(rest))];
+  // Beside paths, the other labels take the colours the paths do not.
+  const free = others.length
+    ? SERIES_COLORS.filter((c) => !Object.values(PATH_COLORS).includes(c))
+    : [...SERIES_COLORS];
   let next = 0;
   const range = domain.map((l) => {
     const path = pathOf(l);
-    if (!path) return SERIES_COLORS[next++ % SERIES_COLORS.length];
+    if (!path) return free[next++ % free.length];
     const shade = others.length > 1 ? (others.indexOf(rest(l)) / (others.length - 1)) * 0.55 : 0;
     return lighter(PATH_COLORS[path], shade);
   });

@@ -22,6 +22,10 @@ describe("the chart style", () => {
     expect(lightness(range[2])).toBeGreaterThan(lightness(range[0]));
     expect(lightness(range[3])).toBeGreaterThan(lightness(range[1]));
     expect(seriesColor(["polled", "interrupts"]).range).toEqual(["#4269d0", "#efb118"]); // not paths: in order
+    // A measurement beside a simulated path keeps a colour of its own (compare's chart).
+    const side = seriesColor(["blk-mq on p3700-2014", "measured (Linux 6.18)"]).range;
+    expect(side[0]).toBe(PATH_COLORS["blk-mq"]);
+    expect(Object.values(PATH_COLORS)).not.toContain(side[1]);
     expect(pathOf("ram · rw_page")).toBe("rw_page");
     expect(pathOf("blk-mq-ish")).toBeUndefined();
     expect(spansDecades([8, 120, 440])).toBe(true);

@@ -2,6 +2,7 @@
 // measurement read from a file, or two simulations), as tables of the
 // metrics, the profile by layer and by function, and a chart of the layers.
 import { compareResults, comparisonText, type Comparable, type CompareRow } from "../../report/compare";
+import { seriesColor } from "../../sweep/chart-style";
 import { escapeHtml, REPR, type Displayable } from "./outputs";
 import { notebookPlot as Plot } from "./plot-tips";
 
@@ -42,7 +43,8 @@ export function comparison(
         x: { label: "% of profile" },
         y: { label: null },
         fy: { label: null },
-        color: { legend: true },
+        // The chart style's colours: a side that names a path in its path's colour.
+        color: { legend: true, ...seriesColor([...c.labels]) },
         marks: [Plot.barX(bars, { x: "percent", y: "side", fy: "layer", fill: "side", tip: true })],
       }) as unknown as { outerHTML: string };
       const listing = c.listing.flatMap((text, i) =>
