@@ -86,6 +86,7 @@ export function ctrlFetch(cpu: u32, tail: u32, now: u64): void {
     let s = changetype<Sqe>(sqe);
     let cid = <u32>s.cid;
     let rec = ioRec(cpu, cid);
+    rec.fetchedAt = sinceSubmit(rec, now);
     let start = (M.ctrlBusy > now ? M.ctrlBusy : now) + cfg.processNs;
     M.ctrlBusy = start;
     let write = s.opc == NVME_OPC_WRITE;
@@ -142,6 +143,12 @@ export function ctrlFetch(cpu: u32, tail: u32, now: u64): void {
     rec.status = <u16>status;
     post(done, evWord(EV_DONE, cpu, cid));
   }
+}
+
+/** ns from `rec`'s submission to `now`, held in 32 bits (an I/O out for over 4 s keeps the most). */
+@inline function sinceSubmit(rec: IoRec, now: u64): u32 {
+  let d = now - rec.submitNs;
+  return d > 0xffffffff ? 0xffffffff : <u32>d;
 }
 
 // null_blk's timer mode (3.19): the first command on the CPU's empty list arms the timer for its own
@@ -216,6 +223,7 @@ export const REAP_MORE: u32 = 3;
  */
 export function ctrlComplete(cpu: u32, cid: u32, now: u64): u32 {
   let rec = ioRec(cpu, cid);
+  rec.deviceDoneAt = sinceSubmit(rec, now);
   let status = rec.status;
   if (status == 0 && rec.write == 0) dmaFromNamespace(rec);
   if (!ctrlCqPost(ctrlQueue(M.ctrl, cpu + 1), <u16>cid, status, 0)) st.engineErrors++;

@@ -283,6 +283,16 @@ export function hostIoFinish(cpu: u32, cid: u32, statusWord: u16, now: u64): IoR
     }
   }
   diskEnd(now);
+  // Its stages, as the waterfall shows them: to the doorbell (the fetch less the doorbell's way), at the device,
+  // then the CQE to the host's completion (interrupt delivery and handler, or the polling pass).
+  let fetched = <u64>rec.fetchedAt;
+  let doorbell = fetched > cfg.fetchNs ? fetched - cfg.fetchNs : 0;
+  let cqe = <u64>rec.deviceDoneAt;
+  let finished = now - rec.submitNs;
+  st.stageN++;
+  st.stageToDoorbellNs += doorbell;
+  st.stageDeviceNs += cqe > fetched ? cqe - fetched : 0;
+  st.stageHostNs += finished > cqe ? finished - cqe : 0;
   return rec;
 }
 

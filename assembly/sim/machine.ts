@@ -75,9 +75,11 @@ export class IoRec {
   pad1: u8;
   slatNs: u32; // until the driver was done with it
   readSeq: u32; // fio verify: the write sequence when the read was submitted, or READ_UNSURE
+  fetchedAt: u32; // ns after submitNs that the controller fetched it (its last try's)
+  deviceDoneAt: u32; // ns after submitNs that its CQE was posted
   pad2: u32;
 }
-if (offsetof<IoRec>() != 56) ERROR("IoRec is 56 bytes");
+if (offsetof<IoRec>() != 64) ERROR("IoRec is 64 bytes");
 if (offsetof<IoRec>("dptr1") - offsetof<IoRec>("dptr0") != 8) ERROR("an SGL descriptor is read from dptr0..dptr1");
 
 /** One workload thread.

@@ -77,6 +77,12 @@ export class SimStats {
   diskBusyNs: u64; // time with at least one command out (the block layer's io_ticks)
   nSubmitCall: u64; // system calls that submitted I/Os (cfg.costSubmitCall each)
   nReapCall: u64; // system calls that reaped or waited for completions (cfg.costReapCall each)
+  // One I/O's life in stages, summed over the I/Os the host completed (the waterfall): submission start to the
+  // doorbell that carried it, to the CQE, to the host's completion. (The fetch is cfg.fetchNs after the doorbell.)
+  stageN: u64;
+  stageToDoorbellNs: u64;
+  stageDeviceNs: u64;
+  stageHostNs: u64;
 }
 
 /** One direction's completions: count, bytes, and the moments of total latency

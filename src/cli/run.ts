@@ -8,7 +8,8 @@ import { checkCostTable } from "../model/cost-table";
 import { ConfigError } from "../model/config";
 import { CONFIG_FIELDS, describeType, type ConfigField } from "../model/config-schema";
 import { BOOLEAN_SWITCHES } from "../model/paths";
-import { simulate } from "../run/simulate";
+import { breakdownText } from "../run/breakdown";
+import { simulate, type SimulateOptions } from "../run/simulate";
 import { simulateFio } from "../run/fio-report";
 import { fioJsonText } from "../fio/json";
 import type { Result } from "../run/result";
@@ -42,6 +43,7 @@ const FLAGS: FlagSpec = {
   "group-reporting": { type: "boolean" },
   profile: { type: "boolean" },
   timing: { type: "boolean" },
+  breakdown: { type: "boolean" },
   help: { type: "boolean" },
 };
 
@@ -63,7 +65,8 @@ Flags override the --config file (JSON, as simulate() takes it). Without --path 
 goes on both paths and prints them side by side with the ratio rw_page / blk-mq and what limits each; --path
 blk-mq or rw_page runs one. --json prints the full result (fio JSON with an "nvmesim" section; blk-mq's unless
 --path says, and with --path both an object of both and their comparison), --fio-json the same per job,
---profile a perf-report-style table. --timing adds wall-clock time
+--profile a perf-report-style table. --breakdown adds one I/O's life stage by stage (the mean I/O: time and
+CPU per stage, from its submission to the program seeing it), for each path run. --timing adds wall-clock time
 (not deterministic). --cost-table FILE uses a table nvmesim calibrate --profile fitted instead of the seed's.
 ${CONFIG_FLAGS_HELP}
 `;
@@ -160,9 +163,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (both || (input.path === undefined && outputs.length === 0)) return runBoth(m, input, parsed, io);
   let result: Result;
   try {
-    const costTable =
-      parsed.values["cost-table"] === undefined ? undefined : readCostTable(String(parsed.values["cost-table"]));
-    const options = { wallTime: boolFlag(parsed, "timing"), costTable };
+    const options = runOptions(parsed);
     if (outputs[0] === "fio-json") {
       const report = await simulateFio(m, input, { groupReporting: boolFlag(parsed, "group-reporting") }, {}, options);
       io.stdout(report.text);
@@ -174,8 +175,26 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
   if (outputs[0] === "json") io.stdout(fioJsonText(result));
   else if (outputs[0] === "profile") io.stdout(profileText(result));
-  else if (outputs.length === 0) io.stdout(resultSummary(result));
+  else if (outputs.length === 0) io.stdout(resultSummary(result) + breakdownLines([result]));
   return result.nvmesim.engineErrors === 0 && result.nvmesim.integrityErrors === 0 ? 0 : 1;
+}
+
+/** The simulation's options from the flags: --timing, --cost-table, --breakdown. */
+function runOptions(parsed: ReturnType<typeof parseFlags>): SimulateOptions {
+  return {
+    wallTime: boolFlag(parsed, "timing"),
+    costTable:
+      parsed.values["cost-table"] === undefined ? undefined : readCostTable(String(parsed.values["cost-table"])),
+    breakdown: boolFlag(parsed, "breakdown"),
+  };
+}
+
+/** The breakdown of each result that has one, as text after a blank line (nothing without --breakdown). */
+function breakdownLines(results: Result[]): string {
+  return results
+    .filter((r) => r.nvmesim.breakdown)
+    .map((r) => `\n${breakdownText(r.nvmesim.breakdown!, r.nvmesim.path).join("\n")}\n`)
+    .join("");
 }
 
 /** The run on blk-mq and on rw_page, side by side (or blk-mq alone, saying why, where rw_page cannot run). */
@@ -185,11 +204,7 @@ async function runBoth(
   parsed: ReturnType<typeof parseFlags>,
   io: Io,
 ): Promise<number> {
-  const options = {
-    wallTime: boolFlag(parsed, "timing"),
-    costTable:
-      parsed.values["cost-table"] === undefined ? undefined : readCostTable(String(parsed.values["cost-table"])),
-  };
+  const options = runOptions(parsed);
   const on = async (path: string) => {
     try {
       return await simulate(m, { ...input, path }, options);
@@ -205,14 +220,14 @@ async function runBoth(
   if (rwPage instanceof ConfigError) {
     // A kernel without ->rw_page: blk-mq alone, and the reason rw_page did not run.
     if (boolFlag(parsed, "json")) io.stdout(fioJsonText(blkMq));
-    else io.stdout(`${resultSummary(blkMq)}  rw_page not run: ${rwPage.message}\n`);
+    else io.stdout(`${resultSummary(blkMq)}  rw_page not run: ${rwPage.message}\n${breakdownLines([blkMq])}`);
     return ok(blkMq) ? 0 : 1;
   }
   if (boolFlag(parsed, "json")) {
     const doc = (r: Result) => JSON.parse(fioJsonText(r)) as unknown;
     const c = compareResults(blkMq, rwPage, ["blk-mq", "rw_page"]);
     io.stdout(JSON.stringify({ "blk-mq": doc(blkMq), rw_page: doc(rwPage), comparison: c }, null, 1) + "\n");
-  } else io.stdout(bothPathsText(blkMq, rwPage));
+  } else io.stdout(bothPathsText(blkMq, rwPage) + breakdownLines([blkMq, rwPage]));
   return ok(blkMq) && ok(rwPage) ? 0 : 1;
 }
 

@@ -3,6 +3,7 @@
 // `nvmesim` section: the perf-style profile, a per-layer breakdown, per-I/O
 // costs, device utilisation, integrity and status counts, seed and config
 // hash. Deterministic unless wall time is asked for.
+import type { Breakdown } from "./breakdown";
 import type { RunConfig } from "../model/config";
 import { KERNELS } from "../model/kernels";
 import { PRESETS } from "../model/presets";
@@ -63,6 +64,8 @@ export interface NvmesimSection {
   integrityErrors: number;
   statusCounts: { injected: number; detected: number; retried: number; failed: number };
   engineErrors: number;
+  /** One I/O's life by stage (asked for: nvmesim run --breakdown, and every simulate() in a notebook). */
+  breakdown?: Breakdown;
   /** The swap workload's counts; absent for fio jobs. */
   swap?: {
     faults: number;
@@ -100,6 +103,8 @@ export interface ResultInputs {
   /** Per fio job (fio workloads): what the report's job entry is merged from. */
   jobs?: JobRecord[];
   cpuNs?: number[];
+  /** One I/O's life by stage, when asked for (SimulateOptions.breakdown). */
+  breakdown?: Breakdown;
 }
 
 /** The name a run's job goes by in its fio report, unless a job file names it. */
@@ -190,6 +195,7 @@ export function buildResult(r: ResultInputs): Result {
       integrityErrors: s.integrityErrors,
       statusCounts: { injected: s.injectedErrors, detected: s.detectedErrors, retried: s.retries, failed: s.failedIos },
       engineErrors: s.engineErrors,
+      ...(r.breakdown ? { breakdown: r.breakdown } : {}),
       ...(c.workload.kind === "swap"
         ? {
             swap: {

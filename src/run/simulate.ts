@@ -1,6 +1,7 @@
 // simulate(config): one run of the engine, from a validated configuration to
 // a result (fio's JSON for the run's jobs, with nvmesim's section). Runs in batches of completions so the caller gets
 // progress and can cancel between them; the same code serves Node and the page.
+import { breakdownOf, type Breakdown } from "./breakdown";
 import { validateConfig, type RunConfig } from "../model/config";
 import type { CostEntry } from "../model/calibration";
 import { CPUS } from "../model/cpus";
@@ -41,6 +42,8 @@ export interface SimulateOptions {
   todayCosts?: Readonly<Record<string, number>>;
   /** The program a fio workload is run as: fio, or fio's t/io_uring benchmark (its own loop and user time). */
   program?: "fio" | "t/io_uring";
+  /** Keep one I/O's life by stage in the result (nvmesim.breakdown). */
+  breakdown?: boolean;
 }
 
 type CostNs = ReadonlyMap<string, number>;
@@ -174,35 +177,54 @@ export function engineConfig(c: RunConfig, steps: RunSteps, costNs: CostNs = ste
   };
 }
 
+/** The stage of an I/O's life a step group's work belongs to (the waterfall's rows, breakdown.ts). */
+export type StageName = "submit" | "doorbell" | "completion" | "seen";
+
+/** Each step group the engine charged: its steps, how many times, and the stage it belongs to. */
+export function chargedGroups(
+  stats: SimStatsValues,
+  steps: RunSteps,
+): { steps: readonly string[]; times: number; stage: StageName }[] {
+  return [
+    { steps: steps.read.submitIo, times: stats.nSubmitRead, stage: "submit" },
+    { steps: steps.read.dispatchIo, times: stats.nSubmitRead, stage: "submit" },
+    { steps: steps.write.submitIo, times: stats.nSubmitWrite - stats.nMergeWrite, stage: "submit" },
+    { steps: steps.write.mergeBio, times: stats.nMergeWrite, stage: "submit" },
+    { steps: steps.write.completeBio, times: stats.nMergeWrite, stage: "submit" },
+    { steps: steps.write.dispatchIo, times: stats.nDispatchWrite, stage: "submit" },
+    { steps: steps.write.kblockdRun, times: stats.nKblockdRun, stage: "doorbell" },
+    { steps: steps.read.submitBatch, times: stats.nSubmitBatch, stage: "doorbell" },
+    { steps: steps.read.completeIo, times: stats.iosRead, stage: "completion" },
+    { steps: steps.write.completeIo, times: stats.iosWrite, stage: "completion" },
+    { steps: steps.read.completeBatch, times: stats.nCompleteBatch, stage: "completion" },
+    { steps: steps.read.interrupt, times: stats.nInterrupt, stage: "completion" },
+    { steps: steps.sleep, times: stats.nSleep, stage: "seen" },
+    { steps: steps.pollPass, times: stats.nPollPass, stage: "completion" },
+    { steps: steps.fault, times: stats.faults, stage: "submit" },
+    { steps: steps.majorFault, times: stats.majorFaults, stage: "submit" },
+    { steps: steps.pageIn, times: stats.nSubmitRead, stage: "submit" },
+    { steps: steps.pageOut, times: stats.nSubmitWrite, stage: "submit" },
+    { steps: steps.submitCall, times: stats.nSubmitCall, stage: "submit" },
+    { steps: steps.submitUser, times: stats.nSubmitRead + stats.nSubmitWrite, stage: "submit" },
+    { steps: steps.reapCall, times: stats.nReapCall, stage: "seen" },
+  ];
+}
+
 /** CPU ns per kernel function: each step group's count times its steps' costs. */
 export function profileFromCounts(stats: SimStatsValues, steps: RunSteps, costNs: CostNs): Map<string, number> {
   const profile = new Map<string, number>();
-  const charge = (list: readonly string[], times: number) => {
-    if (times === 0) return;
-    for (const s of list) profile.set(s, (profile.get(s) ?? 0) + costNs.get(s)! * times);
-  };
-  charge(steps.read.submitIo, stats.nSubmitRead);
-  charge(steps.read.dispatchIo, stats.nSubmitRead);
-  charge(steps.write.submitIo, stats.nSubmitWrite - stats.nMergeWrite);
-  charge(steps.write.mergeBio, stats.nMergeWrite);
-  charge(steps.write.completeBio, stats.nMergeWrite);
-  charge(steps.write.dispatchIo, stats.nDispatchWrite);
-  charge(steps.write.kblockdRun, stats.nKblockdRun);
-  charge(steps.read.submitBatch, stats.nSubmitBatch);
-  charge(steps.read.completeIo, stats.iosRead);
-  charge(steps.write.completeIo, stats.iosWrite);
-  charge(steps.read.completeBatch, stats.nCompleteBatch);
-  charge(steps.read.interrupt, stats.nInterrupt);
-  charge(steps.sleep, stats.nSleep);
-  charge(steps.pollPass, stats.nPollPass);
-  charge(steps.fault, stats.faults);
-  charge(steps.majorFault, stats.majorFaults);
-  charge(steps.pageIn, stats.nSubmitRead);
-  charge(steps.pageOut, stats.nSubmitWrite);
-  charge(steps.submitCall, stats.nSubmitCall);
-  charge(steps.submitUser, stats.nSubmitRead + stats.nSubmitWrite);
-  charge(steps.reapCall, stats.nReapCall);
+  for (const g of chargedGroups(stats, steps)) {
+    if (g.times === 0) continue;
+    for (const s of g.steps) profile.set(s, (profile.get(s) ?? 0) + costNs.get(s)! * g.times);
+  }
   return profile;
+}
+
+/** CPU ns per stage of an I/O's life: each step group's charge, summed by its stage. */
+export function stageCpuFromCounts(stats: SimStatsValues, steps: RunSteps, costNs: CostNs): Record<StageName, number> {
+  const out: Record<StageName, number> = { submit: 0, doorbell: 0, completion: 0, seen: 0 };
+  for (const g of chargedGroups(stats, steps)) for (const s of g.steps) out[g.stage] += costNs.get(s)! * g.times;
+  return out;
 }
 
 /** What one engine run left behind, before it becomes a Result. */
@@ -216,6 +238,7 @@ export interface EngineRun {
   jobs?: JobRecord[];
   /** CPU work charged on each CPU, ns (fio workloads). */
   cpuNs?: number[];
+  breakdown?: Breakdown;
 }
 
 const DIRECTION_FIELDS = ["ios", "bytes", "latSum", "latSq", "slatSum", "slatSq", "clatSq"] as const;
@@ -273,6 +296,7 @@ export async function runEngine(m: Nvmesim, config: RunConfig, options: Simulate
     profile: profileFromCounts(stats, steps, costs),
     wallMs,
     ...perJob,
+    ...(options.breakdown ? { breakdown: breakdownOf(stats, stageCpuFromCounts(stats, steps, costs), config) } : {}),
   };
 }
 

@@ -104,6 +104,6 @@ export function writeOutputs(
   const charts = sweepCharts(spec, rows, document as unknown as Document);
   mkdirSync(join(dir, "plots"), { recursive: true });
   for (const c of charts) writeAtomic(join(dir, "plots", `${c.name}.svg`), c.svg + "\n");
-  writeAtomic(join(dir, "report.html"), sweepReportHtml(spec, rows, charts));
+  writeAtomic(join(dir, "report.html"), sweepReportHtml(spec, rows, charts, document as unknown as Document));
   return rows;
 }

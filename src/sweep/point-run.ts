@@ -17,7 +17,7 @@ export function pointRunner(load: () => Promise<Nvmesim>): (task: PointTask) => 
   return async (task) => {
     module ??= load();
     try {
-      const result = await simulate(await module, task.config);
+      const result = await simulate(await module, task.config, { breakdown: true });
       return { point: task.point, result: JSON.stringify(result) };
     } catch (err) {
       return { point: task.point, error: (err as Error).message };

@@ -2,6 +2,7 @@
 // point in one self-contained file that opens offline (no network, no build).
 import type { Chart } from "./plots";
 import type { SweepSpec } from "./spec";
+import { breakdownCharts } from "./breakdown-plot";
 import { limitLines, METRICS, shownMetrics, type Row } from "./table";
 
 const escapeHtml = (s: string) =>
@@ -21,7 +22,30 @@ document.querySelectorAll("table.points th").forEach((th, col) => {
   });
 });`;
 
-export function sweepReportHtml(spec: SweepSpec, rows: readonly Row[], charts: readonly Chart[]): string {
+/** The mean I/O of each series' last point (its deepest values, where a path's costs show most), as waterfalls. */
+function lastPointBreakdowns(spec: SweepSpec, rows: readonly Row[], document: Document): string {
+  const series = spec.axes.filter((a) => a.values.length > 1 && !a.values.every((v) => typeof v === "number"));
+  const last = new Map<string, Row>();
+  for (const r of rows)
+    if (r.breakdown) last.set(series.map((a) => String(r.values[a.name])).join(" · ") || "all points", r);
+  if (last.size === 0) return "";
+  const runs = [...last].map(([label, r]) => ({ label, breakdown: r.breakdown! }));
+  const { waterfall, cpu } = breakdownCharts(runs, document);
+  const points = [...last.values()]
+    .map((r) => `${r.point} (${spec.axes.map((a) => `${a.name}=${r.values[a.name]}`).join(", ")})`)
+    .join("; ");
+  return `<h2>One I/O's life</h2>
+<p>The mean I/O of each series' last point, stage by stage: when each stage starts and ends, and the host CPU it took (points ${escapeHtml(points)}).</p>
+<figure>${waterfall}</figure>
+<figure>${cpu}</figure>`;
+}
+
+export function sweepReportHtml(
+  spec: SweepSpec,
+  rows: readonly Row[],
+  charts: readonly Chart[],
+  document?: Document,
+): string {
   const shown = shownMetrics(rows);
   const failed = rows.filter((r) => r.error !== undefined);
   const limits = limitLines(spec, rows);
@@ -62,6 +86,7 @@ ${
 <pre>${escapeHtml(JSON.stringify({ name: spec.name, base: spec.base, axes: Object.fromEntries(spec.axes.map((a) => [a.name, a.values])) }, null, 2))}</pre>
 <h2>Charts</h2>
 ${charts.map((c) => `<figure id="${escapeHtml(c.name)}">${c.svg}</figure>`).join("\n")}
+${document ? lastPointBreakdowns(spec, rows, document) : ""}
 <h2>Points</h2>
 <p>Click a column to sort. Metric columns: ${shown.map((m) => `<b>${m}</b> ${escapeHtml(METRICS[m])}`).join("; ")}; <b>limit</b> what set the point's pace.</p>
 <div class="scroll">

@@ -3,6 +3,7 @@
 // plots and the report's table all read these rows).
 import { csvFormat } from "d3-dsv";
 import type { DirectionResult, Result } from "../run/result";
+import type { Breakdown } from "../run/breakdown";
 import { runLimit } from "../run/limit";
 import type { PointRecord } from "./log";
 import type { Scalar, SweepSpec } from "./spec";
@@ -39,6 +40,8 @@ export interface Row {
   metrics: Partial<Record<Metric, number>>;
   /** What set the point's pace: its CPUs, the device, or too few I/Os in flight (runLimit). */
   limit?: string;
+  /** Its mean I/O stage by stage (report.html's waterfall), when the point kept one. */
+  breakdown?: Breakdown;
   error?: string;
 }
 
@@ -73,6 +76,7 @@ export function rowOf(record: PointRecord): Row {
   if (r.nvmesim.swap) m.faults_per_s = round(r.nvmesim.swap.faultsPerSec, 1);
   m.integrity_errors = r.nvmesim.integrityErrors;
   row.limit = runLimit(r).by;
+  if (r.nvmesim.breakdown) row.breakdown = r.nvmesim.breakdown;
   return row;
 }
 

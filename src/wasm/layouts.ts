@@ -147,6 +147,10 @@ export const SIM_STATS_FIELDS = {
   diskBusyNs: "u64",
   nSubmitCall: "u64",
   nReapCall: "u64",
+  stageN: "u64",
+  stageToDoorbellNs: "u64",
+  stageDeviceNs: "u64",
+  stageHostNs: "u64",
 } as const;
 
 export const JOB_STATS_FIELDS = {

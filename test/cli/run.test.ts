@@ -62,6 +62,36 @@ describe("nvmesim run", () => {
     expect(refused.stderr).toMatch(/--path both cannot be combined with --profile/);
   });
 
+  it("--breakdown prints each path's mean I/O stage by stage, its CPU adding up to the run's", async () => {
+    const out = await runCli("run", ...quick, "--breakdown");
+    expect(out.code, out.stderr).toBe(0);
+    for (const path of ["blk-mq", "rw_page"]) {
+      const at = out.stdout.indexOf(`\n${path}: one I/O's life, the mean of `);
+      expect(at, path).toBeGreaterThan(0);
+      const lines = out.stdout
+        .slice(at + 1)
+        .split("\n")
+        .slice(1, 7);
+      expect(lines.map((l) => l.trim().split(/\s+/)[0])).toEqual([
+        "submit",
+        "doorbell",
+        "fetch",
+        "device",
+        "interrupt",
+        "seen",
+      ]);
+    }
+    const json = JSON.parse((await runCli("run", ...quick, "--path", "blk-mq", "--breakdown", "--json")).stdout);
+    const stages = json.nvmesim.breakdown.stages as { latencyNs: number; cpuNs: number }[];
+    expect(stages.reduce((s, x) => s + x.cpuNs, 0)).toBeCloseTo(json.nvmesim.cpuNsPerIo, 6);
+    // The stages end where the mean I/O's latency does, give or take the I/Os out at the run's end.
+    const end = stages.reduce((s, x) => s + x.latencyNs, 0);
+    expect(Math.abs(end - json.jobs[0].read.lat_ns.mean) / json.jobs[0].read.lat_ns.mean).toBeLessThan(0.02);
+    expect(
+      stages.find((s: { latencyNs: number; cpuNs: number } & { stage?: string }) => s.stage === "device")!.latencyNs,
+    ).toBeGreaterThan(50_000); // the P3700's media
+  });
+
   it("says what a field allows for a negative value, however the flag is written, as it does for 0", async () => {
     for (const argv of [["--iodepth", "-1"], ["--iodepth=-1"], ["--iodepth", "0"]]) {
       const r = await runCli("run", ...argv);

@@ -134,6 +134,22 @@ describe("what cells find in scope", () => {
     expect(m.outputs[2]).toMatchObject({ data: { "text/html": expect.stringContaining("<td>&lt;</td>") } });
   });
 
+  it("breakdown(a, b) draws each result's mean I/O stage by stage, its CPU adding up to the run's", async () => {
+    const r = await run(
+      'const bd = [await simulate({ path: "blk-mq", workload: { number_ios: 5000 } }), await simulate({ path: "rw_page", workload: { number_ios: 5000 } })];\nbreakdown(...bd)',
+    );
+    const out = r.outputs.at(-1) as { data: Record<string, string> };
+    expect(out.data["text/html"]).toContain("one I/O's life: when each stage starts and ends"); // the waterfall
+    expect(out.data["text/html"]).toContain("host CPU per I/O, by stage");
+    expect(out.data["text/plain"]).toMatch(/^blk-mq on p3700-2014: one I\/O's life, the mean of 5000/);
+    expect(out.data["text/plain"]).toMatch(/\n {2}device +\d+\.\d+ us/);
+    const sums = (
+      await run("bd.map((x) => [x.nvmesim.breakdown.stages.reduce((s, t) => s + t.cpuNs, 0), x.nvmesim.cpuNsPerIo])")
+    ).value as [number, number][];
+    for (const [stages, total] of sums) expect(stages).toBeCloseTo(total, 6);
+    expect((await run("breakdown({})")).outputs[0]).toMatchObject({ ename: "TypeError" });
+  });
+
   it("widgets show as controls and return their current value", async () => {
     const cell =
       'const depth = slider("iodepth", { min: 1, max: 64, value: 8 });\nconst p = select("path", ["blk-mq", "rw_page"]);\n[depth, p]';

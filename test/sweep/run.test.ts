@@ -62,6 +62,8 @@ describe("a sweep run", () => {
     const html = read(reference, "report.html");
     expect(html).toContain('<table class="points">');
     expect(html).toContain("What limited the points");
+    expect(html).toContain("<h2>One I/O's life</h2>"); // each series' last point as a waterfall
+    expect(JSON.parse(read(reference, "results.jsonl").split("\n")[0]).result.nvmesim.breakdown.stages).toHaveLength(6);
     expect(html.match(/<tr>/g)).toHaveLength(25);
   });
 

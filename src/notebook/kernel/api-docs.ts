@@ -34,6 +34,10 @@ export const API_DOCS: Record<string, ApiDoc> = {
     signature: "measureSwap(options?: { seconds?: number; memory?: string; workingSet?: string; perf?: boolean })",
     doc: "The seed's swap experiment on this machine, as nvmesim measure swap: faults per second, swap-ins and -outs, CPU per fault, the profile (nb run as root).",
   },
+  breakdown: {
+    signature: "breakdown(...results: Result[])",
+    doc: "One I/O's life stage by stage for each result (submit, doorbell, fetch, device, interrupt or poll, seen): a waterfall of when each starts and ends for the mean I/O, and the host CPU each stage took.",
+  },
   loadStored: {
     signature: "loadStored(name: string): Promise<unknown>",
     doc: "What a notebook stored under this name (notebooks/data/NAME.json), or undefined: a measurement shown where none can be made, so the notebook reads the same everywhere.",

@@ -18,6 +18,7 @@ import { notebookPlot as Plot } from "./plot-tips";
 import { widgets } from "./widgets";
 import { displayableResult, documented, help } from "./help";
 import { storedName } from "./stored";
+import { breakdownDisplay } from "./breakdown-api";
 import { PATH_COLORS, PERCENTILE_DASH, PERCENTILE_LEGEND, seriesColor } from "../../sweep/chart-style";
 import { comparison } from "./compare-api";
 import type { Comparable } from "../../report/compare";
@@ -84,6 +85,7 @@ export function createApi(host: KernelHost, context: () => ExecuteContext): Kern
       program,
       signal: ctx.signal,
       batchIos: 100_000,
+      breakdown: true,
       onProgress: (done, total) => (total > 0 ? ctx.progress("simulate", Math.min(1, done / total)) : undefined),
     });
     return displayableResult(result);
@@ -126,6 +128,9 @@ export function createApi(host: KernelHost, context: () => ExecuteContext): Kern
     },
   );
 
+  /** breakdown(result, ...): each result's mean I/O, stage by stage (a waterfall and the CPU per stage). */
+  const breakdown = (...results: unknown[]) => breakdownDisplay(results, host.document);
+
   /** loadStored(name): what a notebook stored under `name` (notebooks/data/NAME.json), or undefined. */
   const loadStored = withCallSite(async (name: string) => host.stored?.load(storedName(name)));
   /** saveStored(name, value): keeps `value` for the places that cannot make it (nb run only; the page cannot). */
@@ -159,6 +164,7 @@ export function createApi(host: KernelHost, context: () => ExecuteContext): Kern
     measureSwap,
     loadStored,
     saveStored,
+    breakdown,
     nvme,
     validateConfig,
     presets: PRESETS,

@@ -156,7 +156,12 @@ export async function kernelSweep(
       const failure = failures.get(point);
       if (failure) finished({ point, values, metrics: {}, error: failure });
       else {
-        const result = await simulateCore(m, config, { signal: ctx.signal, batchIos: 100_000, onProgress: () => {} });
+        const result = await simulateCore(m, config, {
+          signal: ctx.signal,
+          batchIos: 100_000,
+          breakdown: true,
+          onProgress: () => {},
+        });
         finished(rowOf({ point, values, seed: String(config.seed), result }));
       }
     }
