@@ -84,6 +84,7 @@ export const SIMCFG_COST_SUBMIT_CALL: u32 = offsetof<SimConfig>("costSubmitCall"
 export const SIMCFG_COST_REAP_CALL: u32 = offsetof<SimConfig>("costReapCall");
 export const SIMCFG_SQ_POLL: u32 = offsetof<SimConfig>("sqPoll");
 export const SIMCFG_COST_SUBMIT_USER: u32 = offsetof<SimConfig>("costSubmitUser");
+export const SIMCFG_SYNC_ENGINE: u32 = offsetof<SimConfig>("syncEngine");
 export const SIMSTAT_BYTES: u32 = offsetof<SimStats>();
 export const SIMSTAT_NOW_NS: u32 = offsetof<SimStats>("nowNs");
 export const SIMSTAT_COMPLETED: u32 = offsetof<SimStats>("completed");

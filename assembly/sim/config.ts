@@ -107,4 +107,6 @@ export class SimConfig {
   // queue, and its completions are the threads' without a sleep (they spin on the CQ ring in user space).
   sqPoll: u32;
   costSubmitUser: u32;
+  // 1: a synchronous engine (psync, pvsync2, sync): fio times the whole call as the completion latency (no slat).
+  syncEngine: u32;
 }

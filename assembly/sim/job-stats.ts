@@ -11,6 +11,7 @@
 import { arenaAlloc } from "../runtime/arena";
 import { PLAT_NR, histAdd } from "../runtime/histogram";
 import { DirStats, dirAdd, dirClear, histRecord } from "./stats";
+import { cfg } from "./machine";
 
 /** fio's bw_avg_time and iops_avg_time default: 500 ms. */
 export const JOB_SAMPLE_NS: u64 = 500_000_000;
@@ -243,7 +244,8 @@ export function jobRecord(t: u32, write: bool, bytes: u32, lat: u64, slat: u64, 
   jobSample(j, now);
   j.outstanding--;
   dirAdd(dir(j, write), bytes, lat, slat);
-  let clat = lat - slat;
+  // fio's clat of a synchronous engine starts before the call: it is the whole latency.
+  let clat = cfg.syncEngine != 0 ? lat : lat - slat;
   if (clat < 1000) mapAdd(t, JOB_MAP_LAT_N + latBucket(clat, 9), 1);
   else if (clat < 1_000_000) mapAdd(t, JOB_MAP_LAT_U + latBucket(clat / 1000, 9), 1);
   else mapAdd(t, JOB_MAP_LAT_M + latBucket(clat / 1_000_000, 11), 1);

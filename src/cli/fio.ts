@@ -95,6 +95,7 @@ export async function fio(argv: string[], io: Io): Promise<number> {
       jobOptions: g.threadOptions,
       ioengine: g.ioengine,
       description: g.description,
+      threads: g.threads,
     }));
   } catch (err) {
     if (err instanceof FioJobError) throw new UsageError(err.message);

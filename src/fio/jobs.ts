@@ -113,6 +113,8 @@ export interface JobGroup {
   ioengine: string;
   iodepth: number;
   description?: string;
+  /** How many of its threads are fio threads (the thread option), not processes. */
+  threads: number;
 }
 
 /** A job's options with [global]'s first, later ones overriding earlier ones, by fio name (aliases resolved). */
@@ -236,6 +238,7 @@ function settings(job: WrittenJob) {
     fixedbufs: flag("fixedbufs"),
     registerfiles: flag("registerfiles"),
     sqthreadPoll: flag("sqthread_poll"),
+    thread: flag("thread"),
     batchSubmit: int("iodepth_batch_submit", 0) ?? 1,
     completeMin: int("iodepth_batch_complete_min", 0) ?? 1,
     completeMax: int("iodepth_batch_complete_max", 0) ?? 0,
@@ -257,7 +260,7 @@ type Settings = ReturnType<typeof settings>;
 /** What makes two jobs the same I/O (all but name, numjobs and reporting). */
 function sameIo(a: Settings, b: Settings): boolean {
   const key = (s: Settings) =>
-    JSON.stringify({ ...s, numjobs: 0, groupReporting: false, stonewall: false, description: "" });
+    JSON.stringify({ ...s, numjobs: 0, groupReporting: false, stonewall: false, description: "", thread: false });
   return key(a) === key(b);
 }
 
@@ -323,6 +326,7 @@ export function jobGroups(jobs: readonly WrittenJob[], defaultSize: number): Job
       ioengine: s.ioengine,
       iodepth: s.iodepth,
       ...(s.description !== undefined ? { description: s.description } : {}),
+      threads: g.settings.reduce((n, x) => n + (x.thread ? x.numjobs : 0), 0),
     };
   });
 }

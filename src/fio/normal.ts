@@ -80,7 +80,7 @@ function ddirText(t: ThreadStat, d: Dir, group: GroupRun[Dir]): string {
   const seconds = s.runtimeNs / 1e9;
   const bw = Math.floor(s.ioBytes / seconds);
   const iops = Math.floor(s.totalIos / seconds);
-  let out = `  ${d}: IOPS=${num2str(iops, SIG_FIGS, false, "")}, BW=${num2str(bw, SIG_FIGS, true, "B/s")} (${num2str(bw, SIG_FIGS, false, "B/s")})(${num2str(s.ioBytes, SIG_FIGS, true, "B")}/${s.runtimeMs}msec)\n`;
+  let out = `  ${d}: IOPS=${num2str(iops, SIG_FIGS, false, "")}, BW=${num2str(bw, SIG_FIGS, true, "B/s")} (${num2str(bw, SIG_FIGS, false, "B/s")})(${num2str(s.ioBytes, SIG_FIGS, true, "B")}/${s.runtimeMs}msec)${d === "write" ? "; 0 zone resets" : ""}\n`;
   if (s.slat.samples) out += displayLat("slat", s.slat);
   if (s.clat.samples) out += displayLat("clat", s.clat);
   if (s.lat.samples) out += displayLat(" lat", s.lat);

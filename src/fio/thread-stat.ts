@@ -3,6 +3,7 @@
 // (sum_thread_stats: latency moments by the parallel algorithm, bandwidth
 // and IOPS samples summed, counts added), plus a group's run stats
 // (group_run_stats: min/max runtime and bandwidth, the aggregate).
+import { SYNC_ENGINES } from "../model/engines";
 import type { RunConfig } from "../model/config";
 import type { JobRecord, SimStatsValues } from "../wasm/engine";
 
@@ -77,6 +78,7 @@ function dirStat(
   d: "Read" | "Write",
   plat: number[] | undefined,
   runtimeNs: number,
+  sync = false,
 ): DirStat {
   const f = (field: string) => values[`${field}${d}`] ?? 0;
   const n = f("ios");
@@ -86,8 +88,11 @@ function dirStat(
     totalIos: n,
     runtimeMs: n > 0 ? Math.max(1, Math.round(runtimeNs / 1e6)) : 0,
     runtimeNs: n > 0 ? runtimeNs : 0,
-    slat: fromSums(n, slatSum, f("slatSq"), f("slatMin"), f("slatMax")),
-    clat: fromSums(n, f("latSum") - slatSum, f("clatSq"), f("clatMin"), f("clatMax")),
+    // A synchronous engine's call is all completion latency to fio: no slat samples, clat the whole latency.
+    slat: sync ? EMPTY_STAT : fromSums(n, slatSum, f("slatSq"), f("slatMin"), f("slatMax")),
+    clat: sync
+      ? fromSums(n, f("latSum"), f("latSq"), f("latMin"), f("latMax"))
+      : fromSums(n, f("latSum") - slatSum, f("clatSq"), f("clatMin"), f("clatMax")),
     lat: fromSums(n, f("latSum"), f("latSq"), f("latMin"), f("latMax")),
     bw: sampleStat(f("bwSamples"), f("bwMin"), f("bwMax"), f("bwMean"), f("bwS")),
     iops: sampleStat(f("iopsSamples"), f("iopsMin"), f("iopsMax"), f("iopsMean"), f("iopsS")),
@@ -147,6 +152,7 @@ export function threadStats(
   if (w.kind !== "fio") throw new Error("fio statistics are for fio jobs");
   // Jobs sit on CPUs round-robin (thread t on CPU t % cpus).
   const jobsOn = (cpu: number) => Math.ceil((jobs.length - cpu) / config.cpus);
+  const sync = SYNC_ENGINES.includes(w.ioengine);
   return jobs.map((j, t) => {
     const s = j.stats;
     const values = s as unknown as Record<string, number>;
@@ -157,8 +163,8 @@ export function threadStats(
       members: 1,
       error, // the engine does not count failures per job: a failed I/O marks every job
       dirs: {
-        read: dirStat(values, "Read", j.histRead, runtimeNs),
-        write: dirStat(values, "Write", j.histWrite, runtimeNs),
+        read: dirStat(values, "Read", j.histRead, runtimeNs, sync),
+        write: dirStat(values, "Write", j.histWrite, runtimeNs, sync),
       },
       usrCpu: 0, // the model charges no user-space time to fio's own loop
       sysCpu: runtimeNs > 0 ? (100 * cpuNs[cpu]) / jobsOn(cpu) / runtimeNs : 0,

@@ -34,6 +34,8 @@ export interface FioGroupSpec {
   ioengine?: string;
   /** The jobs' description option (fio's desc). */
   description?: string;
+  /** How many of the group's jobs are fio threads (the thread option), not processes (the Starting line). */
+  threads?: number;
 }
 
 /** How the document is written (fio's output options; json by default). */
@@ -130,13 +132,29 @@ export async function simulateFioGroups(
     normal += startLine(first, i, w.rw, w.bs, engine, w.iodepth);
     if (w.numjobs > 1) normal += "...\n";
   });
-  const processes = groups.reduce((n, g) => n + (g.config.workload.kind === "fio" ? g.config.workload.numjobs : 0), 0);
-  normal += `fio-3.33\nStarting ${processes} process${processes === 1 ? "" : "es"}\n\n`;
+  normal += `fio-3.33\n${startingLine(specs, groups)}\n\n`;
   let pid = 0;
   for (const g of groups) for (const r of g.reported) normal += threadText(r.stat, g.run, ++pid, time);
   groups.forEach((g, i) => (normal += groupText(g.run, i)));
   normal += diskText(disk);
   return { groups, document, text: fioJsonText(document), normal };
+}
+
+/** fio's "Starting N threads and M processes" (backend.c): the jobs with the thread option are threads. */
+function startingLine(specs: readonly FioGroupSpec[], groups: readonly FioGroupRun[]): string {
+  let threads = 0;
+  let processes = 0;
+  groups.forEach((g, i) => {
+    const n = g.config.workload.kind === "fio" ? g.config.workload.numjobs : 0;
+    const t = Math.min(n, specs[i].threads ?? 0);
+    threads += t;
+    processes += n - t;
+  });
+  const parts = [
+    ...(threads ? [`${threads} thread${threads === 1 ? "" : "s"}`] : []),
+    ...(processes || !threads ? [`${processes} process${processes === 1 ? "" : "es"}`] : []),
+  ];
+  return `Starting ${parts.join(" and ")}`;
 }
 
 /** One configuration's jobs reported as fio does (`nvmesim run --fio-json`). */

@@ -5,6 +5,7 @@ import { breakdownOf, type Breakdown } from "./breakdown";
 import { validateConfig, type RunConfig } from "../model/config";
 import type { CostEntry } from "../model/calibration";
 import { CPUS } from "../model/cpus";
+import { SYNC_ENGINES } from "../model/engines";
 import { stepCosts } from "../model/run-costs";
 import { runSteps, type RunSteps } from "../model/run-steps";
 import { dataBytesPerSec, linkBytesPerSec, PRESETS, type Latency } from "../model/presets";
@@ -173,6 +174,7 @@ export function engineConfig(c: RunConfig, steps: RunSteps, costNs: CostNs = ste
     costSubmitCall: round(sum(steps.submitCall)),
     costReapCall: round(sum(steps.reapCall)),
     sqPoll: steps.submitUser.length ? 1 : 0,
+    syncEngine: c.workload.kind === "fio" && SYNC_ENGINES.includes(c.workload.ioengine) ? 1 : 0,
     costSubmitUser: round(sum(steps.submitUser)),
   };
 }

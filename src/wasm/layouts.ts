@@ -81,6 +81,7 @@ export const SIM_CONFIG_FIELDS = {
   costReapCall: "u32",
   sqPoll: "u32",
   costSubmitUser: "u32",
+  syncEngine: "u32",
 } as const;
 
 export const SIM_STATS_FIELDS = {

@@ -183,4 +183,35 @@ describe("nvmesim fio's normal output", () => {
     expect(positions(sim.stdout)).not.toContain(-1);
     expect(sim.stdout.match(/^rr: \(groupid=0, jobs=1\)/gm)).toHaveLength(2);
   });
+
+  it("says threads for --thread, '0 zone resets' on a write line, and no slat for a synchronous engine, as fio", async () => {
+    const args = ["--name=w", "--rw=randwrite", "--ioengine=psync", "--thread", "--numjobs=2", ...common];
+    const real = spawnSync("fio", args, { encoding: "utf8" });
+    expect(real.status, real.stderr).toBe(0);
+    const sim = await runCli("fio", ...args);
+    expect(sim.code, sim.stderr).toBe(0);
+    for (const [name, text] of [
+      ["fio", real.stdout],
+      ["nvmesim", sim.stdout],
+    ]) {
+      expect(text, name).toMatch(/^Starting 2 threads$/m);
+      expect(text, name).toMatch(/^ {2}write: IOPS=.*msec\); 0 zone resets$/m);
+      expect(text, name).not.toMatch(/^ {4}slat /m);
+    }
+    // In JSON too: a synchronous engine has no slat samples, and its clat is the whole latency.
+    const json = async (cmd: "fio" | "nvmesim") => {
+      const out =
+        cmd === "fio"
+          ? spawnSync("fio", [...args, "--output-format=json"], { encoding: "utf8" }).stdout
+          : (await runCli("fio", ...args, "--output-format=json")).stdout;
+      return JSON.parse(out.slice(out.indexOf("{"))).jobs[0].write;
+    };
+    for (const cmd of ["fio", "nvmesim"] as const) {
+      const w = await json(cmd);
+      expect(w.slat_ns.N, cmd).toBe(0);
+      expect(w.clat_ns.N, cmd).toBe(2000);
+    }
+    const w = await json("nvmesim");
+    expect(w.clat_ns.mean).toBe(w.lat_ns.mean);
+  });
 });
