@@ -27,7 +27,18 @@ const PROGRAM: Record<string, "value" | "flag" | "list"> = {
   switch: "list",
   config: "value",
   epoch: "value",
+  // fio's own program options.
+  version: "flag",
+  eta: "value",
+  "eta-newline": "value",
+  "status-interval": "value",
+  readonly: "flag",
+  section: "list",
 };
+
+/** fio's program options that change nothing in a simulation's output (progress lines a run has no time for). */
+const NO_EFFECT = ["eta", "eta-newline", "status-interval"];
+const ETA_VALUES = ["always", "never", "auto"];
 
 const FORMATS = ["normal", "json", "json+"] as const;
 
@@ -71,6 +82,24 @@ export async function fio(argv: string[], io: Io): Promise<number> {
     io.stdout(HELP);
     return 0;
   }
+  if (p.has("version")) {
+    io.stdout("fio-3.33\n"); // the fio whose output nvmesim writes
+    return 0;
+  }
+  const eta = p.get("eta");
+  if (eta !== undefined && !ETA_VALUES.includes(eta))
+    throw new UsageError(`invalid --eta '${eta}' (allowed: ${ETA_VALUES.join(", ")}, as fio's)`);
+  for (const name of ["eta-newline", "status-interval"]) {
+    const v = p.get(name);
+    if (v !== undefined && !/^\d+(\.\d+)?(us|ms|s|m|h)?$/.test(v))
+      throw new UsageError(`invalid --${name} '${v}': a time, as fio takes it (e.g. 2, 500ms, 1s)`);
+  }
+  // --section runs only the job file's sections of those names, as fio does.
+  if (p.has("section")) {
+    const wanted = p.get("section")!.split("\n");
+    line.jobs = line.jobs.filter((j) => j.at === "command line" || wanted.includes(j.name));
+    if (line.jobs.length === 0) throw new UsageError(`no job(s) defined: no section named ${wanted.join(", ")}`);
+  }
   const format = p.get("output-format") ?? "normal";
   if (!(FORMATS as readonly string[]).includes(format)) {
     const near = nearest(format, FORMATS);
@@ -80,8 +109,29 @@ export async function fio(argv: string[], io: Io): Promise<number> {
   }
   if (line.jobs.length === 0)
     throw new UsageError("no job: give a job file or --name=JOB with its options (see --help)");
+  // --readonly: fio refuses any job that would write, before anything runs.
+  if (p.has("readonly")) {
+    const rw = (j: (typeof line.jobs)[number]) =>
+      [...j.global, ...j.options].filter((o) => o.name === "rw" || o.name === "readwrite").at(-1)?.value ?? "read";
+    const writer = line.jobs.find((j) => /write|rw$|trim/.test(rw(j)));
+    if (writer)
+      throw new UsageError(`job <${writer.name}> has write or trim bit set, but fio is in read-only mode (--readonly)`);
+  }
   const machine: Record<string, unknown> = Object.fromEntries(
-    [...p].filter(([k]) => !["output-format", "output", "help", "switch", "epoch"].includes(k)),
+    [...p].filter(
+      ([k]) =>
+        ![
+          "output-format",
+          "output",
+          "help",
+          "switch",
+          "epoch",
+          "version",
+          "readonly",
+          "section",
+          ...NO_EFFECT,
+        ].includes(k),
+    ),
   );
   if (p.has("switch")) machine.switch = p.get("switch")!.split("\n");
   const base = configFromFlags(machine) as { seed?: unknown; workload?: Record<string, unknown> };

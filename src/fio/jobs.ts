@@ -130,6 +130,9 @@ function effective(job: WrittenJob): Map<string, WrittenOption> {
       const near = nearest(o.name, [...Object.keys(MODELLED), ...Object.keys(ALIASES)]);
       throw new FioJobError(`${o.at}: '${o.name}' is not a fio option${near ? ` (did you mean ${near}?)` : ""}`);
     }
+    // fio: "option bs requires an argument" for bs= with nothing after it, on its command line or in a file.
+    if (MODELLED[name].kind !== "flag" && (o.value === undefined || o.value === ""))
+      throw new FioJobError(`${o.at}: option ${o.name} requires an argument, as fio says (write ${o.name}=VALUE)`);
     out.set(name, { ...o, name });
   }
   return out;
@@ -188,7 +191,8 @@ function settings(job: WrittenJob) {
   const rw = oneOf("rw", RW, "read");
   const ioengine = oneOf("ioengine", [...ASYNC_ENGINES, ...SYNC_ENGINES], "psync");
   // bs=R,W (and R,W,T): fio's per-direction sizes; one size for all is what nvmesim models.
-  const bsSizes = (text("bs") ?? "4k").split(",").filter((s) => s !== "");
+  // fio's default block size is 4096 bytes whatever kb_base says (kb_base=1000 reads "4k" as 4000).
+  const bsSizes = (text("bs") ?? "4096").split(",").filter((s) => s !== "");
   const bsValues = bsSizes.map((s) => guard("bs", () => fioBytes("bs", s, kb)));
   if (new Set(bsValues).size > 1) fail("bs", "different read and write block sizes are not modelled");
   let bs = bsValues[0] ?? 4096;

@@ -134,6 +134,39 @@ numjobs=2
       expect.stringMatching(/cannot write --output '\/nonexistent\/out\.json': ENOENT/),
     ]);
   });
+
+  it("takes fio's own program options with fio's meaning, and refuses what fio refuses", async () => {
+    const job = ["--name=j", "--rw=randread", `--filename=${target}`, "--size=1m", "--direct=1", "--number_ios=50"];
+    const fio = (...args: string[]) => spawnSync("fio", args, { encoding: "utf8" });
+    // --version prints fio's version line, as fio 3.33's.
+    expect((await runCli("fio", "--version")).stdout).toBe(fio("--version").stdout);
+    // --eta, --eta-newline and --status-interval are accepted (a simulation prints no progress lines).
+    const quiet = await runCli("fio", ...job, "--eta=never", "--eta-newline=2", "--status-interval=1s");
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect((await runCli("fio", ...job, "--eta=sometimes")).stderr).toMatch(/invalid --eta 'sometimes'/);
+    // bs= with nothing, or a bare --bs: fio says the option requires an argument.
+    for (const bad of ["--bs=", "--bs"]) {
+      expect((await runCli("fio", ...job, bad)).stderr, bad).toMatch(/option bs requires an argument/);
+      expect(fio(...job, bad).status, bad).not.toBe(0);
+    }
+    // kb_base=1000 reads sizes in powers of 1000, but the default block size stays 4096 bytes.
+    const kb = JSON.parse((await runCli("fio", ...job, "--kb_base=1000", "--output-format=json")).stdout) as {
+      jobs: { read: { io_bytes: number; total_ios: number } }[];
+    };
+    expect(kb.jobs[0].read.io_bytes / kb.jobs[0].read.total_ios).toBe(4096);
+    // --section runs only the named sections of a job file; --readonly refuses a job that writes, as fio does.
+    const file = join(dir, "two.fio");
+    writeFileSync(
+      file,
+      `[a]\nrw=read\nsize=1m\nfilename=${target}\ndirect=1\nnumber_ios=50\n[b]\nrw=write\nsize=1m\nfilename=${target}\ndirect=1\nnumber_ios=50\n`,
+    );
+    const section = await runCli("fio", "--section=a", file, "--output-format=json");
+    expect((JSON.parse(section.stdout) as Doc).jobs.map((j) => j.jobname)).toEqual(["a"]);
+    expect(fio("--readonly", file).stderr).toMatch(/job <b> has write or trim bit set, but fio is in read-only mode/);
+    expect((await runCli("fio", "--readonly", file)).stderr).toMatch(
+      /job <b> has write or trim bit set, but fio is in read-only mode/,
+    );
+  });
 });
 
 describe("fio's value syntax", () => {
