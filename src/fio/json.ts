@@ -241,6 +241,12 @@ export function distribution(map: readonly number[], total: number): number[] {
   });
 }
 
+/** What fio divides the depth map by (its total issued I/Os): every I/O submitted, the completed and those a
+ * runtime ended with in flight (fio reaps those before it reports; the model stops with them out). */
+export function depthTotal(map: readonly number[], completed: number): number {
+  return Math.max(completed, map.reduce((a, b) => a + b, 0));
+}
+
 /** fio's stat_calc_lat: latency bucket counts as percentages of all I/Os, anything present at least 0.01. */
 export function latencyShares(buckets: readonly number[], totalIos: number): number[] {
   return buckets.map((n) => {
@@ -277,7 +283,7 @@ export function jobJson(job: ReportedJob, group: GroupRun, elapsedSeconds: numbe
     ctx: t.ctx,
     majf: t.majf,
     minf: t.minf,
-    iodepth_level: keyed(DEPTH_KEYS, distribution(t.ioUMap, ios)),
+    iodepth_level: keyed(DEPTH_KEYS, distribution(t.ioUMap, depthTotal(t.ioUMap, ios))),
     iodepth_submit: keyed(BATCH_KEYS, distribution(t.ioUSubmit, t.totalSubmit)),
     iodepth_complete: keyed(BATCH_KEYS, distribution(t.ioUComplete, t.totalComplete)),
     latency_ns: keyed(LAT_KEYS, latencyShares(t.latN, ios)),

@@ -2,7 +2,7 @@
 // show_ddir_status, show_group_stats and the disk lines, fio 3.33), laid out
 // as fio lays it out, from the same thread stats the JSON comes from.
 import { fioPercentiles } from "./histogram";
-import { distribution, latencyShares, percentOfAgg, statMoments, type DiskCounts } from "./json";
+import { depthTotal, distribution, latencyShares, percentOfAgg, statMoments, type DiskCounts } from "./json";
 import type { Dir, GroupRun, IoStat, ThreadStat } from "./thread-stat";
 
 /** fio's num2str: at most `maxlen` digits, then a unit prefix (decimal, or binary when `pow2`), carry-rounded. */
@@ -128,7 +128,7 @@ export function threadText(t: ThreadStat, group: GroupRun, pid: number, time: st
   out += latText(latencyShares(t.latU, ios), LAT_KEYS, "usec");
   out += latText(latencyShares(t.latM, ios), [...LAT_KEYS, "2000", ">=2000"], "msec");
   out += `  cpu          : usr=${t.usrCpu.toFixed(2)}%, sys=${t.sysCpu.toFixed(2)}%, ctx=${t.ctx}, majf=${t.majf}, minf=${t.minf}\n`;
-  const depth = dist(distribution(t.ioUMap, ios));
+  const depth = dist(distribution(t.ioUMap, depthTotal(t.ioUMap, ios)));
   out += `  IO depths    : 1=${depth[0]}, 2=${depth[1]}, 4=${depth[2]}, 8=${depth[3]}, 16=${depth[4]}, 32=${depth[5]}, >=64=${depth[6]}\n`;
   const submit = dist(distribution(t.ioUSubmit, t.totalSubmit));
   out += `     submit    : 0=${submit[0]}, 4=${submit[1]}, 8=${submit[2]}, 16=${submit[3]}, 32=${submit[4]}, 64=${submit[5]}, >=64=${submit[6]}\n`;

@@ -184,6 +184,21 @@ describe("nvmesim fio's normal output", () => {
     expect(sim.stdout.match(/^rr: \(groupid=0, jobs=1\)/gm)).toHaveLength(2);
   });
 
+  it("a time_based run keeps its device's busy time and its depth shares within 100%", async () => {
+    const args = ["--name=t", "--rw=read", "--bs=256k", "--iodepth=16", "--ioengine=libaio", ...common];
+    const sim = await runCli(
+      "fio",
+      ...args.filter((a) => !a.startsWith("--number_ios")),
+      "--time_based",
+      "--runtime=1s",
+    );
+    expect(sim.code, sim.stderr).toBe(0);
+    expect(Number(/util=([\d.]+)%/.exec(sim.stdout)![1])).toBeGreaterThan(90); // saturated: fio shows ~100%
+    const depth16 = Number(/IO depths {4}: .* 16=([\d.]+)%/.exec(sim.stdout)![1]);
+    expect(depth16).toBeGreaterThan(99);
+    expect(depth16).toBeLessThanOrEqual(100);
+  });
+
   it("says threads for --thread, '0 zone resets' on a write line, and no slat for a synchronous engine, as fio", async () => {
     const args = ["--name=w", "--rw=randwrite", "--ioengine=psync", "--thread", "--numjobs=2", ...common];
     const real = spawnSync("fio", args, { encoding: "utf8" });
