@@ -244,7 +244,10 @@ export function distribution(map: readonly number[], total: number): number[] {
 /** What fio divides the depth map by (its total issued I/Os): every I/O submitted, the completed and those a
  * runtime ended with in flight (fio reaps those before it reports; the model stops with them out). */
 export function depthTotal(map: readonly number[], completed: number): number {
-  return Math.max(completed, map.reduce((a, b) => a + b, 0));
+  return Math.max(
+    completed,
+    map.reduce((a, b) => a + b, 0),
+  );
 }
 
 /** fio's stat_calc_lat: latency bucket counts as percentages of all I/Os, anything present at least 0.01. */
