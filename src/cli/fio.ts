@@ -2,7 +2,7 @@
 // and reported as fio reports (normal text, json, json+), so a fio user's job
 // and tools carry over. nvmesim's machine (host path, device, CPUs) comes
 // from its own options, which fio does not have.
-import { ConfigError, nearest } from "../model/config";
+import { ConfigError, nearest, validateConfig } from "../model/config";
 import { simulateFioGroups, type FioGroupSpec } from "../run/fio-report";
 import { loadNvmesim } from "../wasm/node";
 import { writeAtomic } from "../sweep/outputs";
@@ -137,8 +137,11 @@ export async function fio(argv: string[], io: Io): Promise<number> {
   const base = configFromFlags(machine) as { seed?: unknown; workload?: Record<string, unknown> };
   const defaultSize = Number(base.workload?.size ?? 1 << 30);
   let specs: FioGroupSpec[];
+  let where: string[] = [];
   try {
-    specs = jobGroups(line.jobs, defaultSize).map((g) => ({
+    const groups = jobGroups(line.jobs, defaultSize);
+    where = groups.map((g) => g.at);
+    specs = groups.map((g) => ({
       input: { ...base, ...(g.seed !== undefined ? { seed: g.seed } : {}), workload: g.workload },
       groupReporting: g.groupReporting,
       names: g.threadNames,
@@ -151,6 +154,15 @@ export async function fio(argv: string[], io: Io): Promise<number> {
     if (err instanceof FioJobError) throw new UsageError(err.message);
     throw err;
   }
+  // A value the model cannot take is said as fio's option in the job that wrote it, not as the model's field.
+  specs.forEach((spec, i) => {
+    try {
+      validateConfig(spec.input);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      throw new UsageError(`${where[i]}: ${err.message.replace(/^workload\.(\w+):/, "$1:")}`);
+    }
+  });
   const m = await loadNvmesim();
   let run;
   try {

@@ -98,6 +98,8 @@ const ALIASES: Readonly<Record<string, string>> = {
   iodepth_batch_complete: "iodepth_batch_complete_min",
 };
 
+/** The longest simulated runtime the configuration takes (workload.runtime), seconds. */
+const MAX_RUNTIME_S = 1_000_000;
 /** One stonewall group: the jobs that run side by side, as one simulation. */
 export interface JobGroup {
   /** The simulation's workload and seed, to lay over the base configuration. */
@@ -115,6 +117,8 @@ export interface JobGroup {
   description?: string;
   /** How many of its threads are fio threads (the thread option), not processes. */
   threads: number;
+  /** Where its first job is written (file:line, or "command line"), for messages. */
+  at: string;
 }
 
 /** A job's options with [global]'s first, later ones overriding earlier ones, by fio name (aliases resolved). */
@@ -178,6 +182,12 @@ function settings(job: WrittenJob) {
   const kb = Number(kbRaw) as 1000 | 1024;
   const bytes = (name: string) => (o.has(name) ? guard(name, () => fioBytes(name, text(name) ?? "", kb)) : undefined);
   const flag = (name: string) => o.has(name) && guard(name, () => fioBool(name, text(name)));
+  const percent = (name: string): number => {
+    const m = /^(\d+(?:\.\d+)?)%$/.exec(text(name) ?? "");
+    const p = m ? Number(m[1]) : NaN;
+    if (!(p > 0 && p <= 100)) fail(name, "a share of the target is written 1% to 100%");
+    return p;
+  };
   const oneOf = (name: string, allowed: readonly string[], fallback: string) => {
     const v = text(name) ?? fallback;
     if (!allowed.includes(v)) {
@@ -246,7 +256,9 @@ function settings(job: WrittenJob) {
     batchSubmit: int("iodepth_batch_submit", 0) ?? 1,
     completeMin: int("iodepth_batch_complete_min", 0) ?? 1,
     completeMax: int("iodepth_batch_complete_max", 0) ?? 0,
-    size: bytes("size"),
+    // size=N%: that share of the target, as fio takes it (of the simulated namespace here).
+    size: /%$/.test(text("size") ?? "") ? undefined : bytes("size"),
+    sizePercent: /%$/.test(text("size") ?? "") ? percent("size") : undefined,
     ioSize: bytes("io_size"),
     numberIos: int("number_ios", 0),
     runtimeUs: o.has("runtime") ? guard("runtime", () => fioTimeUs("runtime", text("runtime") ?? "", true)) : undefined,
@@ -285,7 +297,10 @@ export function jobGroups(jobs: readonly WrittenJob[], defaultSize: number): Job
   return groups.map((g) => {
     const s = g.settings[0];
     const numjobs = g.settings.reduce((n, x) => n + x.numjobs, 0);
-    const size = s.size ?? defaultSize;
+    const size =
+      s.sizePercent !== undefined
+        ? Math.max(s.bs, Math.floor((defaultSize * s.sizePercent) / 100 / s.bs) * s.bs)
+        : (s.size ?? defaultSize);
     // fio's limits are each job's: number_ios, else io_size, else size (unless time_based runs on for runtime).
     const perJobIos =
       s.numberIos !== undefined && s.numberIos > 0
@@ -297,6 +312,16 @@ export function jobGroups(jobs: readonly WrittenJob[], defaultSize: number): Job
             : Math.floor(size / s.bs);
     if (s.timeBased && s.runtimeUs === undefined)
       throw new FioJobError(`${g.jobs[0].at}: job '${g.jobs[0].name}': time_based needs a runtime`);
+    // A runtime past what nvmesim simulates only bounds a job that its size (or number_ios) ends first: as fio
+    // ends such a job, so does nvmesim; a time_based job that long is refused by name.
+    let runtimeS = (s.runtimeUs ?? 0) / 1e6;
+    if (runtimeS > MAX_RUNTIME_S) {
+      if (s.timeBased)
+        throw new FioJobError(
+          `${g.jobs[0].at}: job '${g.jobs[0].name}': runtime=${runtimeS}s with time_based: nvmesim simulates at most ${MAX_RUNTIME_S} s`,
+        );
+      runtimeS = 0;
+    }
     return {
       workload: {
         kind: "fio",
@@ -316,7 +341,7 @@ export function jobGroups(jobs: readonly WrittenJob[], defaultSize: number): Job
         iodepth_batch_complete_max: s.completeMax,
         size,
         number_ios: perJobIos * numjobs,
-        runtime: (s.runtimeUs ?? 0) / 1e6,
+        runtime: runtimeS,
         verify: s.verify,
       },
       ...(s.seed !== undefined ? { seed: s.seed } : {}),
@@ -331,6 +356,7 @@ export function jobGroups(jobs: readonly WrittenJob[], defaultSize: number): Job
       iodepth: s.iodepth,
       ...(s.description !== undefined ? { description: s.description } : {}),
       threads: g.settings.reduce((n, x) => n + (x.thread ? x.numjobs : 0), 0),
+      at: `${g.jobs[0].at}: job '${g.jobs[0].name}'`,
     };
   });
 }

@@ -135,6 +135,30 @@ numjobs=2
     ]);
   });
 
+  it("takes size=N%, a runtime its size ends first, and names fio's option and job in what it refuses", async () => {
+    const job = ["--name=j", "--rw=read", `--filename=${target}`, "--direct=1"];
+    const bytes = async (...args: string[]) =>
+      (
+        JSON.parse((await runCli("fio", ...job, ...args, "--output-format=json")).stdout) as {
+          jobs: { read: { io_bytes: number } }[];
+        }
+      ).jobs[0].read.io_bytes;
+    expect(await bytes("--size=1%")).toBe(Math.floor((1 << 30) / 100 / 4096) * 4096); // of the simulated namespace
+    expect((await runCli("fio", ...job, "--size=101%")).stderr).toMatch(
+      /size=101%: a share of the target is written 1% to 100%/,
+    );
+    // fio ends a job at its size whatever a longer runtime says; so does nvmesim.
+    expect(await bytes("--size=1m", "--runtime=999999999")).toBe(1 << 20);
+    expect((await runCli("fio", ...job, "--size=1m", "--runtime=999999999", "--time_based")).stderr).toMatch(
+      /job 'j': runtime=999999999s with time_based: nvmesim simulates at most 1000000 s/,
+    );
+    const depth = await runCli("fio", ...job, "--size=1m", "--ioengine=libaio", "--iodepth=70000");
+    expect(depth.stderr).toMatch(
+      /^nvmesim fio: command line: job 'j': iodepth: 70000 is not an integer in 1\.\.65535$/m,
+    );
+    expect(depth.stderr).not.toMatch(/workload\./);
+  });
+
   it("takes fio's own program options with fio's meaning, and refuses what fio refuses", async () => {
     const job = ["--name=j", "--rw=randread", `--filename=${target}`, "--size=1m", "--direct=1", "--number_ios=50"];
     const fio = (...args: string[]) => spawnSync("fio", args, { encoding: "utf8" });
