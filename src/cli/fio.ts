@@ -34,15 +34,16 @@ const PROGRAM: Record<string, "value" | "flag" | "list"> = {
   "status-interval": "value",
   readonly: "flag",
   section: "list",
+  minimal: "flag",
 };
 
 /** fio's program options that change nothing in a simulation's output (progress lines a run has no time for). */
 const NO_EFFECT = ["eta", "eta-newline", "status-interval"];
 const ETA_VALUES = ["always", "never", "auto"];
 
-const FORMATS = ["normal", "json", "json+"] as const;
+const FORMATS = ["normal", "json", "json+", "terse"] as const;
 
-const HELP = `usage: nvmesim fio [JOBFILE ...] [--OPTION=VALUE ...] [--output-format=normal|json|json+] [--output=FILE]
+const HELP = `usage: nvmesim fio [JOBFILE ...] [--OPTION=VALUE ...] [--output-format=normal|json|json+|terse] [--minimal] [--output=FILE]
                    [--path blk-mq|rw_page] [--device PRESET] [--cpus N] [--q-depth N] [--kernel K] [--cpu NAME] [--seed N]
                    [--switch NAME ...] [--config FILE]
 Runs fio jobs, from job files ([global] and job sections, ; and # comments, \${VAR}) and fio's command line
@@ -100,7 +101,8 @@ export async function fio(argv: string[], io: Io): Promise<number> {
     line.jobs = line.jobs.filter((j) => j.at === "command line" || wanted.includes(j.name));
     if (line.jobs.length === 0) throw new UsageError(`no job(s) defined: no section named ${wanted.join(", ")}`);
   }
-  const format = p.get("output-format") ?? "normal";
+  // --minimal is fio's terse output.
+  const format = p.get("output-format") ?? (p.has("minimal") ? "terse" : "normal");
   if (!(FORMATS as readonly string[]).includes(format)) {
     const near = nearest(format, FORMATS);
     throw new UsageError(
@@ -129,6 +131,7 @@ export async function fio(argv: string[], io: Io): Promise<number> {
           "version",
           "readonly",
           "section",
+          "minimal",
           ...NO_EFFECT,
         ].includes(k),
     ),
@@ -177,7 +180,7 @@ export async function fio(argv: string[], io: Io): Promise<number> {
   }
   const whatIf = run.groups.find((g) => g.result.nvmesim.whatIf)?.result.nvmesim.whatIf;
   if (whatIf) io.stderr(`note: ${whatIf}\n`);
-  const text = format === "normal" ? run.normal : run.text;
+  const text = format === "normal" ? run.normal : format === "terse" ? run.terse : run.text;
   const output = p.get("output");
   if (output === undefined) io.stdout(text);
   else

@@ -3,6 +3,7 @@
 // groups (stonewall) one after the other; the JSON document and its text
 // (json, json+) and fio's normal text. The numbers are the simulation's; the
 // layout is fio's.
+import { terseLine } from "../fio/terse";
 import { ConfigError, validateConfig, type RunConfig } from "../model/config";
 import { buildResult, diskCounts, type NvmesimSection, type Result } from "./result";
 import { runEngine, type SimulateOptions } from "./simulate";
@@ -57,6 +58,8 @@ export interface FioRun {
   text: string;
   /** fio's normal text output. */
   normal: string;
+  /** fio's terse (version 3) lines, one per job reported (--minimal, --output-format=terse). */
+  terse: string;
 }
 
 /** One group's run, reported. */
@@ -137,7 +140,8 @@ export async function simulateFioGroups(
   for (const g of groups) for (const r of g.reported) normal += threadText(r.stat, g.run, ++pid, time);
   groups.forEach((g, i) => (normal += groupText(g.run, i)));
   normal += diskText(disk);
-  return { groups, document, text: fioJsonText(document), normal };
+  const terse = groups.flatMap((g) => g.reported.map((r) => terseLine(r.stat, g.run, disk))).join("");
+  return { groups, document, text: fioJsonText(document), normal, terse };
 }
 
 /** fio's "Starting N threads and M processes" (backend.c): the jobs with the thread option are threads. */

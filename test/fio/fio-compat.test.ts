@@ -184,6 +184,29 @@ describe("nvmesim fio's normal output", () => {
     expect(sim.stdout.match(/^rr: \(groupid=0, jobs=1\)/gm)).toHaveLength(2);
   });
 
+  it("--minimal and --output-format=terse write fio's terse v3 line, field for field where fio's are", async () => {
+    for (const extra of [
+      ["--rw=randread"],
+      ["--rw=randwrite", "--ioengine=libaio", "--iodepth=4", "--description=a note"],
+    ]) {
+      const args = ["--name=t", ...extra, ...common];
+      const real = spawnSync("fio", [...args, "--minimal"], { encoding: "utf8" })
+        .stdout.trim()
+        .split(";");
+      for (const how of [["--minimal"], ["--output-format=terse"]]) {
+        const sim = await runCli("fio", ...args, ...how);
+        expect(sim.code, sim.stderr).toBe(0);
+        const fields = sim.stdout.trim().split(";");
+        expect(fields.length, how.join(" ")).toBe(real.length); // 130, and the description after them
+        expect(fields.slice(0, 3)).toEqual(["3", "fio-3.33", "t"]);
+        // Each field is of fio's kind in fio's place: the percentiles' labels, the percent signs, the numbers.
+        const shape = (f: string) => f.replace(/=\d+$/, "=N").replace(/^\d+(\.\d+)?(%?)$/, "N$2");
+        expect(fields.map(shape).slice(0, 121), extra.join(" ")).toEqual(real.map(shape).slice(0, 121));
+        expect(fields[121]).toBe("nvme0n1");
+      }
+    }
+  });
+
   it("a time_based run keeps its device's busy time and its depth shares within 100%", async () => {
     const args = ["--name=t", "--rw=read", "--bs=256k", "--iodepth=16", "--ioengine=libaio", ...common];
     const sim = await runCli(
