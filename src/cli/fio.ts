@@ -2,6 +2,7 @@
 // and reported as fio reports (normal text, json, json+), so a fio user's job
 // and tools carry over. nvmesim's machine (host path, device, CPUs) comes
 // from its own options, which fio does not have.
+import cliProgress from "cli-progress";
 import { ConfigError, nearest, validateConfig } from "../model/config";
 import { simulateFioGroups, type FioGroupSpec } from "../run/fio-report";
 import { loadNvmesim } from "../wasm/node";
@@ -67,6 +68,50 @@ function epochOf(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   if (!/^\d{1,11}$/.test(text)) throw new UsageError(`invalid --epoch '${text}': seconds since 1970 (an integer)`);
   return Number(text);
+}
+
+/**
+ * The run's progress on stderr, as fio's eta says: a bar on a terminal (--eta=auto, the default), always
+ * (--eta=always), or none (--eta=never). A job's share done is its simulated time over its runtime, or its I/Os
+ * over its number; groups run one after the other.
+ */
+function progressOf(
+  eta: string,
+  io: Io,
+  specs: readonly FioGroupSpec[],
+): { update: (done: number, total: number, simulatedNs: number) => void; stop: () => void } {
+  if (eta === "never" || (eta === "auto" && !io.isTTY)) return { update: () => {}, stop: () => {} };
+  const runtimes = specs.map((s) => Number((s.input as { workload?: { runtime?: number } }).workload?.runtime ?? 0));
+  const bar = new cliProgress.SingleBar(
+    {
+      format: "fio |{bar}| {percentage}% | group {group}/{groups} | simulated {simulated} s | ETA {eta_formatted}",
+      noTTYOutput: eta === "always",
+      notTTYSchedule: 10_000,
+      // A terminal's own stream (cursor moves); otherwise a line at a time through the command's stderr.
+      stream: io.isTTY
+        ? process.stderr
+        : ({ isTTY: false, write: (s: string) => io.stderr(s) } as unknown as NodeJS.WriteStream),
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let group = 0;
+  let lastNs = Infinity;
+  bar.start(1000, 0, { group: 1, groups: specs.length, simulated: "0.0" });
+  return {
+    update: (done, total, simulatedNs) => {
+      if (simulatedNs < lastNs && lastNs !== Infinity) group++; // the next group's run starts from 0
+      lastNs = simulatedNs;
+      const runtime = runtimes[Math.min(group, runtimes.length - 1)];
+      const share = runtime > 0 ? simulatedNs / (runtime * 1e9) : total > 0 ? done / total : 0;
+      const overall = (group + Math.min(1, share)) / specs.length;
+      bar.update(Math.round(overall * 1000), {
+        group: Math.min(group + 1, specs.length),
+        groups: specs.length,
+        simulated: (simulatedNs / 1e9).toFixed(1),
+      });
+    },
+    stop: () => bar.stop(),
+  };
 }
 
 export async function fio(argv: string[], io: Io): Promise<number> {
@@ -167,16 +212,24 @@ export async function fio(argv: string[], io: Io): Promise<number> {
     }
   });
   const m = await loadNvmesim();
+  const progress = progressOf(p.get("eta") ?? "auto", io, specs);
   let run;
   try {
-    run = await simulateFioGroups(m, specs, {
-      plus: format === "json+",
-      globalOptions: globalOptions(line.jobs),
-      epochSeconds: epochOf(p.get("epoch")),
-    });
+    run = await simulateFioGroups(
+      m,
+      specs,
+      {
+        plus: format === "json+",
+        globalOptions: globalOptions(line.jobs),
+        epochSeconds: epochOf(p.get("epoch")),
+      },
+      { onProgress: progress.update },
+    );
   } catch (err) {
     if (err instanceof ConfigError) throw new UsageError(`invalid job: ${err.message}`);
     throw err;
+  } finally {
+    progress.stop();
   }
   const whatIf = run.groups.find((g) => g.result.nvmesim.whatIf)?.result.nvmesim.whatIf;
   if (whatIf) io.stderr(`note: ${whatIf}\n`);

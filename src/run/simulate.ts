@@ -27,7 +27,7 @@ export const SIMULATE_BATCH_IOS = 20_000;
 
 export interface SimulateOptions {
   /** Called between batches with completed I/Os so far. */
-  onProgress?: (completed: number, total: number) => void;
+  onProgress?: (completed: number, total: number, simulatedNs: number) => void;
   /** Checked between batches; an aborted signal ends the run with an AbortError. */
   signal?: AbortSignal;
   /** Include wall-clock time in the result (it then differs run to run). */
@@ -277,7 +277,7 @@ export async function runEngine(m: Nvmesim, config: RunConfig, options: Simulate
     if (options.signal?.aborted) throw new DOMException("simulation cancelled", "AbortError");
     completed += m.exports.engineRun(batch);
     if (options.onProgress) {
-      options.onProgress(completed, total);
+      options.onProgress(completed, total, readSimStats(m).nowNs);
       await yieldToEventLoop();
     }
   }

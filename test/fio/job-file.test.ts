@@ -125,7 +125,7 @@ numjobs=2
   it("refuses an unknown program option and a job-less command line", async () => {
     const format = await runCli("fio", "--name=j", "--direct=1", "--output-format=jsn");
     expect(format.stderr).toMatch(
-      /invalid --output-format 'jsn' \(allowed: normal, json, json\+\); did you mean json\?/,
+      /invalid --output-format 'jsn' \(allowed: normal, json, json\+, terse\); did you mean json\?/,
     );
     expect((await runCli("fio", "--bs=4k")).stderr).toMatch(/no job \(fio needs --name=JOB or a job file\)/);
     const output = await runCli("fio", "--name=j", "--direct=1", "--number_ios=10", "--output=/nonexistent/out.json");
@@ -167,6 +167,11 @@ numjobs=2
     // --eta, --eta-newline and --status-interval are accepted (a simulation prints no progress lines).
     const quiet = await runCli("fio", ...job, "--eta=never", "--eta-newline=2", "--status-interval=1s");
     expect(quiet.code, quiet.stderr).toBe(0);
+    expect(quiet.stderr).toBe("");
+    // --eta=always shows the run's progress on stderr even off a terminal (auto: on a terminal only).
+    const shown = await runCli("fio", ...job, "--eta=always", "--output-format=json");
+    expect(shown.stderr).toMatch(/^fio \|.*\| 100% \| group 1\/1 \| simulated [\d.]+ s/m);
+    expect(JSON.parse(shown.stdout).jobs[0].read.total_ios).toBe(50); // the output itself untouched
     expect((await runCli("fio", ...job, "--eta=sometimes")).stderr).toMatch(/invalid --eta 'sometimes'/);
     // bs= with nothing, or a bare --bs: fio says the option requires an argument.
     for (const bad of ["--bs=", "--bs"]) {
