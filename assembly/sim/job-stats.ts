@@ -11,7 +11,6 @@
 import { arenaAlloc } from "../runtime/arena";
 import { PLAT_NR, histAdd } from "../runtime/histogram";
 import { DirStats, dirAdd, dirClear, histRecord } from "./stats";
-import { cfg } from "./machine";
 
 /** fio's bw_avg_time and iops_avg_time default: 500 ms. */
 export const JOB_SAMPLE_NS: u64 = 500_000_000;
@@ -239,13 +238,13 @@ function jobSample(j: JobStats, now: u64): void {
 }
 
 /** Job `t` saw a completion at `now`: `lat` from its submission, `slat` of it in submission. */
-export function jobRecord(t: u32, write: bool, bytes: u32, lat: u64, slat: u64, now: u64): void {
+export function jobRecord(t: u32, write: bool, bytes: u32, lat: u64, slat: u64, now: u64, syncCall: bool): void {
   let j = jobStats(t);
   jobSample(j, now);
   j.outstanding--;
   dirAdd(dir(j, write), bytes, lat, slat);
-  // fio's clat of a synchronous engine starts before the call: it is the whole latency.
-  let clat = cfg.syncEngine != 0 ? lat : lat - slat;
+  // fio's clat of a synchronous engine (`syncCall`) starts before the call: it is the whole latency.
+  let clat = syncCall ? lat : lat - slat;
   if (clat < 1000) mapAdd(t, JOB_MAP_LAT_N + latBucket(clat, 9), 1);
   else if (clat < 1_000_000) mapAdd(t, JOB_MAP_LAT_U + latBucket(clat / 1000, 9), 1);
   else mapAdd(t, JOB_MAP_LAT_M + latBucket(clat / 1_000_000, 11), 1);

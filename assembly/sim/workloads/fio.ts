@@ -219,7 +219,7 @@ export function fioCheck(t: u32, now: u64): void {
   st.completed += take;
   for (let i: u32 = 0; i < take; i++) {
     let d = doneRec(t, i);
-    jobRecord(t, d.write != 0, cfg.bs, now - d.submitNs, <u64>d.slatNs, now);
+    jobRecord(t, d.write != 0, cfg.bs, now - d.submitNs, <u64>d.slatNs, now, cfg.syncEngine != 0);
   }
   if (take < n) {
     let size = <usize>offsetof<DoneRec>();
