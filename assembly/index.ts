@@ -206,7 +206,15 @@ export function scratchPtr(): usize {
   return scratch;
 }
 
-export { engineInit, engineRun, engineDone, engineEvents, engineRecordedOps, engineReplay } from "./sim/engine";
+export { engineInit, engineStart, engineRun, engineDone, engineEvents, engineRecordedOps, engineReplay } from "./sim/engine";
+export {
+  engineThreadJobs,
+  engineSplits,
+  engineTrace,
+  engineLog,
+  engineLogCount,
+  engineLogOverflow,
+} from "./sim/workloads/thread-job";
 export { namespacePreload } from "./sim/device";
 export { engineStats, engineHistogram, engineCpuNs } from "./sim/stats";
 export {

@@ -109,4 +109,12 @@ export class SimConfig {
   costSubmitUser: u32;
   // 1: a synchronous engine (psync, pvsync2, sync): fio times the whole call as the completion latency (no slat).
   syncEngine: u32;
+  // The fio threads' jobs (workloads/thread-job.ts): maxBs is the largest I/O in bytes (0: bs, then the smallest);
+  // splitEntries and traceEntries size the block-size and replay tables TypeScript writes; logRecords keeps that
+  // many completed I/Os for fio's logs (0: none); deferStart 1: TypeScript writes the tables, then engineStart.
+  maxBs: u32;
+  splitEntries: u32;
+  traceEntries: u32;
+  logRecords: u32;
+  deferStart: u32;
 }

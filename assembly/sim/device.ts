@@ -200,7 +200,7 @@ function dmaMove(page: u64, toNamespace: bool): void {
 
 // Read data: the namespace's tags go to the host pages the data pointer names.
 function dmaFromNamespace(rec: IoRec): void {
-  let bytes = <u64>cfg.bs; // reads are never merged
+  let bytes = (<u64>rec.pages) << M.unitShift; // reads are never merged
   if (mapDptr(rec, rec.psdt, bytes, bytes) != 0) {
     st.engineErrors++;
     return;

@@ -92,6 +92,7 @@ import {
   fioWriteTag,
 } from "./workloads/fio";
 import { swapInit, swapIoDone, swapRun, swapStart, swapTag } from "./workloads/swap";
+import { threadJobsInit } from "./workloads/thread-job";
 
 /**
  * The dispatcher of completions: a pass over `cpu`'s CQ at `now` (`kind` says what runs it), then each finished
@@ -160,12 +161,16 @@ export function engineInit(configPtr: usize, recordOps: u32): i32 {
   let cpus = cfg.cpus;
   let qDepth = cfg.qDepth;
   // I/Os below 4 KiB are tracked per 512 B sector (the swap program's are always whole pages).
+  // bs is the run's smallest I/O, maxBs its largest (fio's bssplit, a replayed log); a command's buffer holds the
+  // largest, or a merged write's.
   let unitShift = cfg.bs < (<u32>1 << PAGE_SHIFT) ? LBA_SHIFT : PAGE_SHIFT;
   let pagesPerIo = cfg.bs >> unitShift;
+  let largest = cfg.maxBs > cfg.bs ? cfg.maxBs >> unitShift : pagesPerIo;
   let regionPages = cfg.regionBytes >> unitShift;
   M.unitShift = unitShift;
   M.pagesPerIo = pagesPerIo;
-  M.bufPages = cfg.kblockdWrites != 0 && cfg.maxMergePages > pagesPerIo ? cfg.maxMergePages : pagesPerIo;
+  let merged = cfg.kblockdWrites != 0 ? cfg.maxMergePages : 0;
+  M.bufPages = merged > largest ? merged : largest;
   M.regionPages = regionPages;
   let dataSlots = ((<u32>1) << (PAGE_SHIFT - 3)) - 1;
   let listsPerIo = M.bufPages > 2 ? (M.bufPages - 2) / dataSlots + 1 : 0;
@@ -205,8 +210,6 @@ export function engineInit(configPtr: usize, recordOps: u32): i32 {
   for (let t: u32 = 0; t < cfg.threads; t++) {
     let th = threadRec(t);
     th.cpu = t % (cfg.sqPoll != 0 ? cpus - 1 : cpus); // the SQ thread's CPU runs no thread
-    let share = regionPages / <u64>cfg.threads / <u64>pagesPerIo;
-    th.seqPage = share * pagesPerIo * t;
     prngSeed(th.rng(), cfg.seed, 16 + t);
   }
   if (isSwap()) {
@@ -215,10 +218,15 @@ export function engineInit(configPtr: usize, recordOps: u32): i32 {
     swapStart();
   } else {
     bindWriteTag(fioWriteTag);
-    if (!fioInit()) return -1;
-    fioStart();
+    if (!threadJobsInit(regionPages, pagesPerIo) || !fioInit()) return -1;
+    if (cfg.deferStart == 0) fioStart();
   }
   return 0;
+}
+
+/** Starts the fio threads of a run whose config deferred it (TypeScript wrote their jobs after engineInit). */
+export function engineStart(): void {
+  if (!isSwap() && cfg.deferStart != 0) fioStart();
 }
 
 // Thread `t` goes on at `now`: the swap program runs; a fio thread looks for completions (polling, it first

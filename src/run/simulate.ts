@@ -176,6 +176,11 @@ export function engineConfig(c: RunConfig, steps: RunSteps, costNs: CostNs = ste
     sqPoll: steps.submitUser.length ? 1 : 0,
     syncEngine: c.workload.kind === "fio" && SYNC_ENGINES.includes(c.workload.ioengine) ? 1 : 0,
     costSubmitUser: round(sum(steps.submitUser)),
+    maxBs: 0,
+    splitEntries: 0,
+    traceEntries: 0,
+    logRecords: 0,
+    deferStart: 0,
   };
 }
 

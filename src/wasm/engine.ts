@@ -2,7 +2,7 @@
 // from the module (SIMCFG_* / SIMSTAT_* exports) and field types from the
 // tables generated with them (layouts.ts), both from the AssemblyScript
 // classes SimConfig and SimStats, the one declaration.
-import { JOB_STATS_FIELDS, SIM_CONFIG_FIELDS, SIM_STATS_FIELDS } from "./layouts";
+import { JOB_STATS_FIELDS, SIM_CONFIG_FIELDS, SIM_STATS_FIELDS, THREAD_JOB_FIELDS } from "./layouts";
 import type { Nvmesim } from "./module";
 
 export { JOB_STATS_FIELDS, SIM_CONFIG_FIELDS, SIM_STATS_FIELDS } from "./layouts";
@@ -13,18 +13,21 @@ export type SimConfigValues = {
 export type SimStatsValues = { [K in keyof typeof SIM_STATS_FIELDS]: number };
 export type JobStatsValues = { [K in keyof typeof JOB_STATS_FIELDS]: number };
 
+/** The structs whose field offsets the module exports. */
+type LayoutPrefix = "SIMCFG" | "SIMSTAT" | "JOBSTAT" | "THRJOB" | "SPLITREC" | "TRACEREC" | "LOGREC";
+
 function snake(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
 }
 
 /** Offset of a field from the module's layout exports; undefined for a field an older module lacks. */
-function layoutOffsetOrNone(m: Nvmesim, prefix: "SIMCFG" | "SIMSTAT" | "JOBSTAT", field: string): number | undefined {
+function layoutOffsetOrNone(m: Nvmesim, prefix: LayoutPrefix, field: string): number | undefined {
   const global = (m.exports as unknown as Record<string, unknown>)[`${prefix}_${snake(field)}`];
   return global instanceof WebAssembly.Global ? Number(global.value) : undefined;
 }
 
 /** Offset of a field from the module's layout exports. */
-export function layoutOffset(m: Nvmesim, prefix: "SIMCFG" | "SIMSTAT" | "JOBSTAT", field: string): number {
+export function layoutOffset(m: Nvmesim, prefix: LayoutPrefix, field: string): number {
   const at = layoutOffsetOrNone(m, prefix, field);
   if (at === undefined) throw new Error(`the module has no layout entry ${prefix}_${snake(field)}`);
   return at;

@@ -257,6 +257,16 @@ export interface NvmesimExports extends Record<ConstantName, WebAssembly.Global>
   kernelDoorbellWrites(): number;
   /** 0, or -1 when memory runs out; records the event queue's first `recordOps` pushes and pops (0: none). */
   engineInit(configPtr: Ptr, recordOps: number): number;
+  /** Starts the fio threads of a run whose config set deferStart, after their jobs were written (absent in older builds). */
+  engineStart?(): void;
+  /** The fio threads' ThreadJob records, the block-size split table and the replayed trace (written before engineStart). */
+  engineThreadJobs(): Ptr;
+  engineSplits(): Ptr;
+  engineTrace(): Ptr;
+  /** The completed I/Os kept for fio's logs (LogRec each), how many, and 1 when some did not fit. */
+  engineLog(): Ptr;
+  engineLogCount(): number;
+  engineLogOverflow(): number;
   engineRun(batch: number): number;
   /** Puts a content tag into a namespace page before the run (a swap slot, or data the host never wrote). */
   namespacePreload(page: number, tag: number): void;

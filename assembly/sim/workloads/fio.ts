@@ -21,11 +21,12 @@
 //  per CPU: waiters u32 (threads spinning or asleep there)
 
 import { arenaAlloc } from "../../runtime/arena";
-import { prngNext } from "../../runtime/prng";
+import { Prng, prngNext } from "../../runtime/prng";
 import { EV_RUN, IoRec, M, cpuRun, evWord, post, threadRec, cfg } from "../machine";
 import { ioSubmit, plugFinish } from "../host-io";
 import { st } from "../stats";
 import { jobReaped, jobRecord, jobSlept, jobStatsInit, jobSubmitted } from "../job-stats";
+import { TRACE_WRITE, logKeep, splitRec, threadJob, traceRec } from "./thread-job";
 
 @unmanaged
 class FioState {
@@ -34,7 +35,7 @@ class FioState {
   waiters: usize; // u32 per CPU: its threads that wait
 }
 
-/** A thread's place in fio's loop. */
+/** A thread's place in fio's loop, and its pace (rate, thinktime, a replayed log's times). */
 @unmanaged
 class FioThread {
   ready: u32; // completions handed to it and not yet seen
@@ -43,22 +44,32 @@ class FioThread {
   toSubmit: u32; // I/Os left to submit in its current plug
   plugged: u32; // I/Os submitted in its current plug (its current system call)
   issued: u64; // I/Os it has submitted
-  spare: u64;
+  next: u64; // its next I/O, picked and not yet submitted (NO_PICK: none): unit << 1 | write
+  nextUnits: u32;
+  owed: u32; // I/Os it may submit once its thinktime pause ends
+  bytesRead: u64; // bytes it has issued each way (fio's rate)
+  bytesWrite: u64;
+  thinkUntil: u64; // 0, or while it quiesces NO_TIME, then the end of its pause
 }
-if (offsetof<FioThread>() != 32) ERROR("FioThread is 32 bytes");
+if (offsetof<FioThread>() != 64) ERROR("FioThread is 64 bytes");
+const NO_PICK: u64 = 0xffff_ffff_ffff_ffff;
+const NO_TIME: u64 = 0xffff_ffff_ffff_ffff;
 const F = changetype<FioState>(memory.data(64, 8));
 if (offsetof<FioState>() > 64) ERROR("FioState outgrew its static copy");
 
-/** A completion the thread has not seen yet: what fio's latencies need of it. */
+/** A completion the thread has not seen yet: what fio's latencies and logs need of it. */
 @unmanaged
 class DoneRec {
   submitNs: u64;
   slatNs: u32;
-  write: u32;
+  unit: u32; // its first unit (the region is below 2^32 units)
+  units: u16;
+  write: u16;
+  pad: u32;
 }
-if (offsetof<DoneRec>() != 16) ERROR("DoneRec is 16 bytes");
+if (offsetof<DoneRec>() != 24) ERROR("DoneRec is 24 bytes");
 
-/** Allocates the jobs' per-thread state; false when memory runs out. */
+/** Allocates the jobs' per-thread state (their ThreadJobs are laid out already); false when memory runs out. */
 export function fioInit(): bool {
   let threads = <usize>cfg.threads;
   F.threads = arenaAlloc(threads * offsetof<FioThread>(), 16);
@@ -82,40 +93,71 @@ export function fioWriteTag(page: u64): u32 {
   return mix(mix(0x811c9dc5, <u32>page), M.writeSeq) | 1;
 }
 
-/** Thread `t`'s next I/O: the first region page, shifted left one, with the write bit in bit 0. */
-function threadPick(t: u32): u64 {
+// A block size from a split table of `count` entries from `at` (one entry: that size, no draw).
+function splitPick(rng: Prng, at: u32, count: u32): u32 {
+  if (count == 1) return splitRec(at).units;
+  let draw = prngNext(rng) % splitRec(at + count - 1).upTo;
+  for (let i: u32 = 0; i < count - 1; i++) if (draw < splitRec(at + i).upTo) return splitRec(at + i).units;
+  return splitRec(at + count - 1).units;
+}
+
+/** Thread `t`'s next I/O (its first unit shifted left one, the write bit in bit 0), its size in f.nextUnits. */
+function threadPick(t: u32, f: FioThread): u64 {
+  let j = threadJob(t);
+  if (j.traceCount != 0) {
+    let r = traceRec(j.traceAt + <u32>f.issued);
+    f.nextUnits = r.unitsWrite & ~TRACE_WRITE;
+    return ((<u64>r.unit) << 1) | ((r.unitsWrite & TRACE_WRITE) != 0 ? 1 : 0);
+  }
   let th = threadRec(t);
   let rng = th.rng();
-  let pagesPerIo = M.pagesPerIo;
-  let slots = M.regionPages / <u64>pagesPerIo;
-  let page: u64;
-  if (cfg.random != 0) {
-    page = <u64>(prngNext(rng) % <u32>slots) * pagesPerIo; // the region is below 2^32 pages
+  // The draws: the size, the offset, then the direction; a job whose reads and writes differ in size draws its
+  // direction first.
+  let oneSplit = j.splitAt == j.splitWriteAt && j.splitCount == j.splitWriteCount;
+  let both = oneSplit || (j.splitCount == 1 && j.splitWriteCount == 1 && splitRec(j.splitAt).units == splitRec(j.splitWriteAt).units);
+  let write = false;
+  if (!both) write = drawWrite(rng, j.readPercent);
+  let units = write ? splitPick(rng, j.splitWriteAt, j.splitWriteCount) : splitPick(rng, j.splitAt, j.splitCount);
+  f.nextUnits = units;
+  let unit: u64;
+  if (j.random != 0) {
+    let slots = j.regionUnits / <u64>units;
+    unit = j.regionStart + <u64>(prngNext(rng) % <u32>slots) * units; // the region is below 2^32 units
   } else {
-    page = th.seqPage;
-    let next = page + pagesPerIo;
-    th.seqPage = next + <u64>pagesPerIo > M.regionPages ? 0 : next;
+    unit = th.seqPage;
+    let end = j.regionStart + j.regionUnits;
+    if (unit + <u64>units > end) unit = j.regionStart; // wraps, as fio starts its region over
+    th.seqPage = unit + units;
   }
-  let write = cfg.readPercent < 100 && (cfg.readPercent == 0 || prngNext(rng) % 100 >= cfg.readPercent);
-  return (page << 1) | (write ? 1 : 0);
+  if (both) write = drawWrite(rng, j.readPercent);
+  return (unit << 1) | (write ? 1 : 0);
+}
+
+function drawWrite(rng: Prng, readPercent: u32): bool {
+  return readPercent < 100 && (readPercent == 0 || prngNext(rng) % 100 >= readPercent);
+}
+
+/** When thread `t` may submit its picked I/O: its replayed time, or its direction's rate allows it (0: now). */
+function notBefore(t: u32, f: FioThread): u64 {
+  let j = threadJob(t);
+  if (j.traceCount != 0) return traceRec(j.traceAt + <u32>f.issued).atNs;
+  if (j.rateBytesPerSec == 0) return 0;
+  let bytes = (f.next & 1) != 0 ? f.bytesWrite : f.bytesRead;
+  return (bytes * 1_000_000_000) / j.rateBytesPerSec;
 }
 
 function fioThread(t: u32): FioThread {
   return changetype<FioThread>(F.threads + (<usize>t) * offsetof<FioThread>());
 }
 
-/** Thread `t`'s share of the run's I/Os (fio's number_ios is each job's): the total split evenly, the first
- * threads taking one more each when it does not divide; 0 when the run has no limit. */
-function quota(t: u32): u64 {
-  let n = <u64>cfg.threads;
-  let share = cfg.iosTotal / n;
-  return share + (<u64>t < cfg.iosTotal % n ? 1 : 0);
-}
-
-/** Every thread fills its depth from time 0, then looks for completions. */
+/** Every thread fills its depth from time 0 (a sequential one from its start), then looks for completions. */
 export function fioStart(): void {
   for (let t: u32 = 0; t < cfg.threads; t++) {
-    fioThread(t).toSubmit = cfg.iodepth;
+    let j = threadJob(t);
+    let f = fioThread(t);
+    threadRec(t).seqPage = j.regionStart + j.startUnit;
+    f.toSubmit = j.iodepth;
+    f.next = NO_PICK;
     post(0, evWord(EV_RUN, 0, t));
   }
 }
@@ -131,46 +173,77 @@ export function fioSubmitting(t: u32): bool {
   return f.toSubmit != 0 || f.plugged != 0;
 }
 
+// Thread `t` ends its plug at `now` (one doorbell for the batch, its submissions counted) and goes on at `next`
+// or when the plug's end is written, whichever is later.
+function plugEnd(t: u32, f: FioThread, now: u64, next: u64): void {
+  let n = f.plugged;
+  f.plugged = 0;
+  if (n != 0) jobSubmitted(t, n);
+  let end = now;
+  if (n != 0) {
+    if (cfg.sqPoll != 0) plugFinish(fioQueueCpu(t), now); // the SQ thread's pass ends with its doorbell
+    else end = plugFinish(threadRec(t).cpu, now);
+  }
+  post(next > end ? next : end, evWord(EV_RUN, 0, t));
+}
+
 /**
  * Thread `t` goes on with its plug at `now`: the next I/O (its CPU work charged from when the CPU gets to it,
- * after the system call's entry when it starts one), or, with none left or the call's batch full, the plug's end
- * (one doorbell for a batch); it goes on when that work ends.
+ * after the system call's entry when it starts one), or, with none left, the call's batch full or its next I/O
+ * not due yet (its rate, its replayed time, a thinktime pause), the plug's end (one doorbell for a batch); it
+ * goes on when that work ends, or when its next I/O is due.
  */
 export function fioSubmitNext(t: u32, now: u64): void {
   let cpu = threadRec(t).cpu;
   let f = fioThread(t);
-  let more = f.toSubmit != 0 && (cfg.iosTotal == 0 || f.issued < quota(t));
+  let j = threadJob(t);
+  let more = f.toSubmit != 0 && (j.quota == 0 || f.issued < j.quota);
+  if (more && f.thinkUntil != 0) {
+    // thinktime: no new I/O until those in flight are seen, then until the pause ends
+    if (f.thinkUntil > now) {
+      if (f.thinkUntil == NO_TIME) {
+        f.owed += f.toSubmit;
+        f.toSubmit = 0;
+        plugEnd(t, f, now, now);
+      } else plugEnd(t, f, now, f.thinkUntil);
+      return;
+    }
+    f.thinkUntil = 0;
+  }
   if (more && (cfg.submitBatch == 0 || f.plugged < cfg.submitBatch)) {
+    if (f.next == NO_PICK) f.next = threadPick(t, f);
+    let due = notBefore(t, f);
+    if (due > now) {
+      plugEnd(t, f, now, due);
+      return;
+    }
+    let pick = f.next;
+    let units = f.nextUnits;
+    f.next = NO_PICK;
     f.toSubmit--;
     f.issued++;
+    let bytes = (<u64>units) << M.unitShift;
+    if ((pick & 1) != 0) f.bytesWrite += bytes;
+    else f.bytesRead += bytes;
+    if (j.thinkNs != 0 && f.issued % <u64>j.thinkBlocks == 0) f.thinkUntil = NO_TIME;
     let at = now;
     if (f.plugged == 0 && cfg.costSubmitCall != 0) {
       st.nSubmitCall++;
       at = cpuRun(cpu, now, cfg.costSubmitCall);
     }
     f.plugged++;
-    let pick = threadPick(t);
     if (cfg.sqPoll != 0) {
       // The thread writes the SQE and goes on; the SQ thread submits it on its own CPU when that is free.
       let mine = cpuRun(cpu, at, cfg.costSubmitUser);
-      ioSubmit(fioQueueCpu(t), t, pick >> 1, (pick & 1) != 0, 0, mine);
+      ioSubmit(fioQueueCpu(t), t, pick >> 1, (pick & 1) != 0, 0, mine, units);
       post(mine, evWord(EV_RUN, 0, t));
       return;
     }
-    post(ioSubmit(cpu, t, pick >> 1, (pick & 1) != 0, 0, at), evWord(EV_RUN, 0, t));
+    post(ioSubmit(cpu, t, pick >> 1, (pick & 1) != 0, 0, at, units), evWord(EV_RUN, 0, t));
     return;
   }
   if (!more) f.toSubmit = 0;
-  let n = f.plugged;
-  let issued = n != 0;
-  if (issued) jobSubmitted(t, n);
-  f.plugged = 0;
-  if (issued && cfg.sqPoll != 0) {
-    plugFinish(fioQueueCpu(t), now); // the SQ thread's pass ends with its doorbell, after its submissions
-    post(now, evWord(EV_RUN, 0, t));
-    return;
-  }
-  post(issued ? plugFinish(cpu, now) : now, evWord(EV_RUN, 0, t));
+  plugEnd(t, f, now, now);
 }
 
 /** Threads that wait on `cpu` (asleep, or spinning on the CQ when they poll). */
@@ -197,13 +270,26 @@ function reapCall(t: u32, now: u64): u64 {
 /**
  * Thread `t` looks for completions at `now`: it takes the ready ones (oldest first, at most
  * iodepth_batch_complete_max), submits as many new I/Os, and looks again when that work ends; with fewer ready
- * than it waits for, it waits.
+ * than it waits for, it waits. A thread that quiesces for its thinktime and has nothing left in flight starts its
+ * pause.
  */
 export function fioCheck(t: u32, now: u64): void {
   let f = fioThread(t);
   let n = f.ready;
   let inCall = f.inCall != 0;
   f.inCall = 0;
+  if (n == 0 && f.thinkUntil == NO_TIME && threadRec(t).inFlight == 0) {
+    let j = threadJob(t);
+    if (j.quota != 0 && f.issued >= j.quota) {
+      f.thinkUntil = 0; // its last I/O: done, no pause after it
+      return;
+    }
+    f.thinkUntil = now + j.thinkNs;
+    f.toSubmit = f.owed;
+    f.owed = 0;
+    post(f.thinkUntil, evWord(EV_RUN, 0, t));
+    return;
+  }
   if (n < completeNeed(t, n)) {
     if (!inCall) reapCall(t, now);
     f.waiting = 1;
@@ -217,16 +303,22 @@ export function fioCheck(t: u32, now: u64): void {
   jobReaped(t, take);
   // Counted per job only: the run's direction totals are the jobs' summed (TypeScript adds them up).
   st.completed += take;
+  let unitShift = M.unitShift;
+  let sync = cfg.syncEngine != 0;
   for (let i: u32 = 0; i < take; i++) {
     let d = doneRec(t, i);
-    jobRecord(t, d.write != 0, cfg.bs, now - d.submitNs, <u64>d.slatNs, now, cfg.syncEngine != 0);
+    let write = d.write != 0;
+    let units = <u32>d.units;
+    jobRecord(t, write, units << unitShift, now - d.submitNs, <u64>d.slatNs, now, sync);
+    logKeep(t, d.submitNs, now, <u64>d.unit, units, write, <u64>d.slatNs);
   }
   if (take < n) {
     let size = <usize>offsetof<DoneRec>();
     memory.copy(changetype<usize>(doneRec(t, 0)), changetype<usize>(doneRec(t, take)), <usize>(n - take) * size);
   }
   f.ready = n - take;
-  f.toSubmit = take;
+  f.toSubmit = take + f.owed;
+  f.owed = 0;
   fioSubmitNext(t, now);
 }
 
@@ -238,9 +330,12 @@ export function fioDone(rec: IoRec, now: u64): void {
   let d = doneRec(t, n);
   d.submitNs = rec.submitNs;
   d.slatNs = rec.slatNs;
-  d.write = <u32>rec.write;
+  d.unit = <u32>rec.lbaPage;
+  d.units = rec.pages;
+  d.write = <u16>rec.write;
   f.ready = n + 1;
-  if (f.waiting == 0 || n + 1 < completeNeed(t, n + 1)) return;
+  let quiesced = f.thinkUntil == NO_TIME && threadRec(t).inFlight == 0;
+  if (f.waiting == 0 || (n + 1 < completeNeed(t, n + 1) && !quiesced)) return;
   f.waiting = 0;
   let cpu = threadRec(t).cpu;
   let w = F.waiters + ((<usize>cpu) << 2);
