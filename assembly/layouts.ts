@@ -240,6 +240,7 @@ export const SPLITREC_UNITS: u32 = offsetof<SplitRec>("units");
 export const SPLITREC_UP_TO: u32 = offsetof<SplitRec>("upTo");
 export const TRACEREC_BYTES: u32 = offsetof<TraceRec>();
 export const TRACEREC_AT_NS: u32 = offsetof<TraceRec>("atNs");
+export const TRACEREC_DELAY_NS: u32 = offsetof<TraceRec>("delayNs");
 export const TRACEREC_UNIT: u32 = offsetof<TraceRec>("unit");
 export const TRACEREC_UNITS_WRITE: u32 = offsetof<TraceRec>("unitsWrite");
 export const LOGREC_BYTES: u32 = offsetof<LogRec>();

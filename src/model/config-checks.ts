@@ -5,6 +5,7 @@ import type { FioWorkload, RunConfig, SwapWorkload } from "./config";
 import { ConfigError } from "./config-error";
 import { engineRefusal } from "./engines";
 import { KERNELS } from "./kernels";
+import { needsThreadTables, threadTables, workloadJobs } from "./fio-jobs";
 
 /** The swap program's sizes against each other and the queues. */
 export function checkSwap(c: RunConfig, w: SwapWorkload): void {
@@ -53,14 +54,25 @@ export function checkFio(c: RunConfig, w: FioWorkload): void {
     );
   const refusal = engineRefusal({ ...w, program: "fio" }, KERNELS[c.host.kernel]);
   if (refusal) throw new ConfigError(...refusal);
-  // With sqthread_poll every job's I/O goes through the SQ thread's one queue.
-  const jobsPerCpu = w.sqthread_poll ? w.numjobs : Math.ceil(w.numjobs / c.cpus);
-  if (jobsPerCpu * w.iodepth > c.qDepth - 1) {
-    throw new ConfigError(
-      "workload.iodepth",
-      `${w.iodepth} x ${jobsPerCpu} jobs on a CPU is more than a ${c.qDepth}-entry queue holds (at most ${c.qDepth - 1} in flight per CPU)`,
-    );
+  // With sqthread_poll every job's I/O goes through the SQ thread's one queue; otherwise thread t runs on CPU
+  // t mod cpus, with its job's depth.
+  const depths = workloadJobs(w).flatMap((j) => Array<number>(j.numjobs).fill(j.iodepth));
+  const perCpu = new Map<number, number[]>();
+  depths.forEach((d, t) => {
+    const cpu = w.sqthread_poll ? 0 : t % c.cpus;
+    perCpu.set(cpu, [...(perCpu.get(cpu) ?? []), d]);
+  });
+  for (const list of perCpu.values()) {
+    const sum = list.reduce((a, b) => a + b, 0);
+    if (sum > c.qDepth - 1) {
+      const same = list.every((d) => d === list[0]);
+      throw new ConfigError(
+        "workload.iodepth",
+        `${same ? `${list[0]} x ${list.length} jobs` : `${list.join(" + ")} (the jobs' depths)`} on a CPU is more than a ${c.qDepth}-entry queue holds (at most ${c.qDepth - 1} in flight per CPU)`,
+      );
+    }
   }
+  if (needsThreadTables(w)) threadTables(w); // its sizes and offsets, checked
   if (w.number_ios === 0 && w.runtime === 0)
     throw new ConfigError("workload.number_ios", "0 with runtime 0: the run would never end (set one of them)");
 }

@@ -8,6 +8,8 @@ import { IO_ENGINES } from "./engines";
 import { KERNEL_NAMES } from "./kernels";
 import { CPU_NAMES } from "./cpus";
 import { PRESET_NAMES } from "./presets";
+import { bssplitError } from "./fio-jobs-syntax";
+import { iologError } from "../fio/iolog";
 
 export const RW_MODES = ["read", "write", "randread", "randwrite", "rw", "randrw"] as const;
 export const WORKLOAD_KINDS = ["fio", "swap"] as const;
@@ -24,7 +26,9 @@ export type FieldType =
   /** A byte count: a number or fio-style text (4k, 128k, 1g). */
   | { type: "size" }
   /** An integer in 0..2^64-1: a number, a decimal or 0x string, or a bigint. */
-  | { type: "seed" };
+  | { type: "seed" }
+  /** Text in a syntax of its own (fio's bssplit, an iolog): `check` says what is wrong with it, or nothing. */
+  | { type: "text"; syntax: string; check: (text: string) => string | undefined };
 
 export interface ConfigField {
   /** Where it sits in the configuration, e.g. workload.iodepth. */
@@ -344,6 +348,75 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     workload: "fio",
   },
   {
+    path: "workload.bssplit",
+    flag: { name: "bssplit" },
+    value: { type: "text", syntax: "fio's bssplit, e.g. 4k/10:64k/90 (reads,writes: 4k/50:8k/50,64k)", check: bssplitError },
+    doc: "block sizes and their shares, in place of bs (fio's bssplit; \"\": bs alone)",
+    workload: "fio",
+  },
+  {
+    path: "workload.rate",
+    flag: { name: "rate" },
+    value: size,
+    doc: "bytes a second each job may issue, each way (fio's rate; 0: no limit)",
+    workload: "fio",
+  },
+  {
+    path: "workload.rate_iops",
+    flag: { name: "rate_iops" },
+    value: count,
+    doc: "I/Os a second each job may issue, each way, of its smallest block (fio's rate_iops; 0: no limit)",
+    workload: "fio",
+  },
+  {
+    path: "workload.thinktime",
+    flag: { name: "thinktime" },
+    value: int(0, 1_000_000_000),
+    doc: "µs a job pauses after each thinktime_blocks I/Os, once they completed (fio's thinktime; 0: none)",
+    workload: "fio",
+  },
+  {
+    path: "workload.thinktime_blocks",
+    flag: { name: "thinktime_blocks" },
+    value: int(1, 65535),
+    doc: "I/Os between a job's pauses (fio's thinktime_blocks)",
+    workload: "fio",
+  },
+  {
+    path: "workload.offset",
+    flag: { name: "offset" },
+    value: size,
+    doc: "where the jobs' region starts, bytes (fio's offset)",
+    workload: "fio",
+  },
+  {
+    path: "workload.offset_increment",
+    flag: { name: "offset_increment" },
+    value: size,
+    doc: "each further job of numjobs starts this much later (fio's offset_increment; 0: all share the region)",
+    workload: "fio",
+  },
+  {
+    path: "workload.iolog",
+    value: { type: "text", syntax: "fio's iolog, version 2 or 3", check: iologError },
+    doc: "a recorded workload each job replays (the text of fio's write_iolog, version 2 or 3; \"\": none)",
+    workload: "fio",
+  },
+  {
+    path: "workload.replay_no_stall",
+    flag: { name: "replay_no_stall", sets: true },
+    value: bool,
+    doc: "replay the log's I/Os as fast as they go, not at its recorded times (fio's replay_no_stall)",
+    workload: "fio",
+  },
+  {
+    path: "workload.replay_time_scale",
+    flag: { name: "replay_time_scale" },
+    value: int(1, 1_000_000),
+    doc: "the log's recorded times scaled by this percentage (fio's replay_time_scale)",
+    workload: "fio",
+  },
+  {
     path: "workload.runtime",
     flag: { name: "runtime" },
     value: seconds,
@@ -409,5 +482,7 @@ export function describeType(t: FieldType): string {
       return "bytes, or e.g. 4k, 128k, 1g";
     case "seed":
       return "integer 0..2^64-1";
+    case "text":
+      return t.syntax;
   }
 }

@@ -16,6 +16,7 @@ import { checkFio, checkKernel, checkSwap } from "./config-checks";
 import { ConfigError } from "./config-error";
 import type { IoEngine } from "./engines";
 import { KERNELS, type KernelName } from "./kernels";
+import { jobsOf, withIolog, withJobs, type FioJob } from "./fio-jobs";
 
 export { ConfigError } from "./config-error";
 import { QUEUE_DEFAULTS, type QueueKnobs } from "./paths-today";
@@ -59,6 +60,28 @@ export interface FioWorkload {
   runtime: number;
   /** Check every read against what was last written there. */
   verify: boolean;
+  /** Block sizes and their shares in place of bs (fio's bssplit; "": bs alone). */
+  bssplit: string;
+  /** Bytes a second each job may issue, each way (fio's rate); I/Os a second of its smallest block (rate_iops). */
+  rate: number;
+  rate_iops: number;
+  /** µs a job pauses after each thinktime_blocks I/Os, once they completed (fio's thinktime). */
+  thinktime: number;
+  thinktime_blocks: number;
+  /** Where the jobs' region starts, and how much later each further job of numjobs starts (bytes). */
+  offset: number;
+  offset_increment: number;
+  /** A recorded workload each job replays (fio's iolog, version 2 or 3, as text; "": none). */
+  iolog: string;
+  replay_no_stall: boolean;
+  /** The log's times scaled by this percentage. */
+  replay_time_scale: number;
+  /**
+   * Jobs that run side by side and differ (fio's job sections of one group), each its own fields over the ones
+   * above; empty: one job, the fields above. Validated, numjobs and number_ios are their sums and size the end
+   * of the furthest region.
+   */
+  jobs: FioJob[];
 }
 
 /** The seed's kind of program: threads touch a working set larger than memory. */
@@ -188,6 +211,17 @@ export const DEFAULT_CONFIG: RunConfig = {
     number_ios: 1_000_000,
     runtime: 0,
     verify: true,
+    bssplit: "",
+    rate: 0,
+    rate_iops: 0,
+    thinktime: 0,
+    thinktime_blocks: 1,
+    offset: 0,
+    offset_increment: 0,
+    iolog: "",
+    replay_no_stall: false,
+    replay_time_scale: 100,
+    jobs: [],
   },
   whatIf: false,
 };
@@ -307,6 +341,14 @@ export function checkField(f: ConfigField, value: unknown): unknown {
       return parseSize(f.path, value);
     case "seed":
       return seedOf(value);
+    case "text": {
+      if (typeof value !== "string") throw new ConfigError(f.path, `${JSON.stringify(value)} is not text (${t.syntax})`);
+      const wrong = value === "" ? undefined : t.check(value);
+      // A long text (a log) is named by its start.
+      const shown = value.length > 60 ? `${JSON.stringify(value.slice(0, 40))}...` : JSON.stringify(value);
+      if (wrong) throw new ConfigError(f.path, `${shown}: ${wrong} (${t.syntax})`);
+      return value;
+    }
   }
 }
 
@@ -384,11 +426,16 @@ export function validateConfig(input: unknown): RunConfig {
   return config;
 }
 
-function validateFio(w: Obj): FioWorkload {
-  checkKeys("workload", w, keysAt("workload", "fio"));
-  const defaults: Omit<FioWorkload, "kind"> & { kind?: string } = { ...(DEFAULT_CONFIG.workload as FioWorkload) };
+function validateFio(input: Obj): FioWorkload {
+  const { jobs, ...w } = input;
+  checkKeys("workload", w, [...keysAt("workload", "fio"), "jobs"]);
+  const defaults: Partial<FioWorkload> = { ...(DEFAULT_CONFIG.workload as FioWorkload) };
   delete defaults.kind;
-  return { kind: "fio", ...readAll("workload", w, defaults as Omit<FioWorkload, "kind">) };
+  delete defaults.jobs;
+  const base = { kind: "fio", ...readAll("workload", w, defaults), jobs: [] } as FioWorkload;
+  if (jobs !== undefined && base.iolog !== "")
+    throw new ConfigError("workload.jobs", "a replayed log (workload.iolog) is one job's: run other jobs in a group of their own");
+  return jobs === undefined ? withIolog(base) : withJobs(base, jobsOf(base, jobs, checkField));
 }
 
 function validateSwap(w: Obj): SwapWorkload {

@@ -10,12 +10,16 @@ import { stepCosts } from "../model/run-costs";
 import { runSteps, type RunSteps } from "../model/run-steps";
 import { dataBytesPerSec, linkBytesPerSec, PRESETS, type Latency } from "../model/presets";
 import { buildResult, type Result } from "./result";
+import { needsThreadTables, threadTables } from "../model/fio-jobs";
 import {
   readCpuNs,
   readHistogram,
   readJobRecords,
   readSimStats,
   writeSimConfig,
+  writeEngineTables,
+  readLoggedIos,
+  type LoggedIo,
   type JobRecord,
   type SimConfigValues,
   type SimStatsValues,
@@ -45,7 +49,12 @@ export interface SimulateOptions {
   program?: "fio" | "t/io_uring";
   /** Keep one I/O's life by stage in the result (nvmesim.breakdown). */
   breakdown?: boolean;
+  /** Keep every completed I/O (EngineRun.log), for fio's logs and write_iolog. */
+  keepLog?: boolean;
 }
+
+/** The most completed I/Os a run keeps for fio's logs (32 bytes each). */
+export const LOG_LIMIT = 16 << 20;
 
 type CostNs = ReadonlyMap<string, number>;
 
@@ -245,6 +254,9 @@ export interface EngineRun {
   jobs?: JobRecord[];
   /** CPU work charged on each CPU, ns (fio workloads). */
   cpuNs?: number[];
+  /** Every completed I/O, as its thread saw it (keepLog), and the bytes of the unit its offsets count. */
+  log?: LoggedIo[];
+  unitBytes?: number;
   breakdown?: Breakdown;
 }
 
@@ -269,12 +281,35 @@ export function directionTotals(jobs: readonly JobRecord[]): Partial<SimStatsVal
 export async function runEngine(m: Nvmesim, config: RunConfig, options: SimulateOptions = {}): Promise<EngineRun> {
   const costs = stepCosts(config.host, options.costTable, options.todayCosts);
   const steps = runSteps(config, options.program);
-  const values = { ...engineConfig(config, steps, costs), jobHistograms: options.jobs === "histograms" ? 1 : 0 };
+  const w = config.workload;
+  // Threads that differ (jobs side by side, block-size splits, paces, regions, a replayed log) get their tables.
+  const tables = w.kind === "fio" && needsThreadTables(w) ? threadTables(w) : undefined;
+  const values = {
+    ...engineConfig(config, steps, costs),
+    jobHistograms: options.jobs === "histograms" ? 1 : 0,
+    ...(tables
+      ? {
+          bs: tables.minBs,
+          maxBs: tables.maxBs,
+          iodepth: tables.iodepth,
+          splitEntries: tables.splits.length,
+          traceEntries: tables.trace.length,
+          deferStart: 1,
+        }
+      : {}),
+    ...(options.keepLog && w.kind === "fio"
+      ? { logRecords: w.number_ios > 0 ? Math.min(w.number_ios, LOG_LIMIT) : Math.min(LOG_LIMIT, 4 << 20) }
+      : {}),
+  };
   const ptr = m.exports.scratchPtr();
   writeSimConfig(m, ptr, values);
   const started = options.wallTime ? performance.now() : 0;
   if (m.exports.engineInit(ptr, options.recordEventOps ?? 0) !== 0)
     throw new Error("the engine ran out of memory for this configuration");
+  if (tables) {
+    writeEngineTables(m, tables);
+    m.exports.engineStart!();
+  }
   const total = config.workload.kind === "swap" ? config.workload.faults : config.workload.number_ios;
   const batch = options.batchIos ?? SIMULATE_BATCH_IOS;
   let completed = 0;
@@ -288,13 +323,19 @@ export async function runEngine(m: Nvmesim, config: RunConfig, options: Simulate
   }
   const stats = readSimStats(m);
   const wallMs = options.wallTime ? performance.now() - started : undefined;
-  const w = config.workload;
   let perJob = {};
   if (w.kind === "fio") {
     // The engine counts fio completions per job only: the run's direction totals are theirs summed.
     const jobs = readJobRecords(m, w.numjobs, stats.nowNs);
     Object.assign(stats, directionTotals(jobs));
     perJob = { jobs, cpuNs: readCpuNs(m, values.cpus) };
+    if (options.keepLog) {
+      if (m.exports.engineLogOverflow() !== 0)
+        throw new Error(
+          `fio's logs keep at most ${values.logRecords} I/Os of a run and this one completed more: shorten its runtime or set number_ios`,
+        );
+      Object.assign(perJob, { log: readLoggedIos(m), unitBytes: tables?.unitBytes ?? (w.bs < 4096 ? 512 : 4096) });
+    }
   }
   return {
     stats,

@@ -41,7 +41,14 @@ export const GRID_LIMIT = 10_000;
 /** Values one range may expand to. */
 const RANGE_LIMIT = 100_000;
 
-const KINDS = { integer: "number", number: "number", boolean: "boolean", enum: "string", size: "size" } as const;
+const KINDS = {
+  integer: "number",
+  number: "number",
+  boolean: "boolean",
+  enum: "string",
+  size: "size",
+  text: "string",
+} as const;
 const AXIS_FIELDS = CONFIG_FIELDS.filter((f) => f.value.type !== "seed");
 
 /** The allowed values of each parameter that takes names. */

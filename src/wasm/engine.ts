@@ -2,7 +2,14 @@
 // from the module (SIMCFG_* / SIMSTAT_* exports) and field types from the
 // tables generated with them (layouts.ts), both from the AssemblyScript
 // classes SimConfig and SimStats, the one declaration.
-import { JOB_STATS_FIELDS, SIM_CONFIG_FIELDS, SIM_STATS_FIELDS, THREAD_JOB_FIELDS } from "./layouts";
+import {
+  JOB_STATS_FIELDS,
+  SIM_CONFIG_FIELDS,
+  SIM_STATS_FIELDS,
+  SPLIT_REC_FIELDS,
+  THREAD_JOB_FIELDS,
+  TRACE_REC_FIELDS,
+} from "./layouts";
 import type { Nvmesim } from "./module";
 
 export { JOB_STATS_FIELDS, SIM_CONFIG_FIELDS, SIM_STATS_FIELDS } from "./layouts";
@@ -125,4 +132,86 @@ export function readCpuNs(m: Nvmesim, cpus: number): number[] {
 /** Bucket counts of the read or write latency histogram (fio's layout). */
 export function readHistogram(m: Nvmesim, write: boolean): number[] {
   return u64s(m, m.exports.engineHistogram(write ? 1 : 0), m.constant("PLAT_NR"));
+}
+
+/** The engine's tables of a run whose fio threads differ (src/model/fio-jobs.ts), as the structs' fields. */
+export interface EngineTables {
+  threads: readonly { [K in keyof typeof THREAD_JOB_FIELDS]: number }[];
+  splits: readonly { units: number; upTo: number }[];
+  trace: readonly { atNs: bigint; delayNs: bigint; unit: number; units: number; write: boolean }[];
+}
+
+/** Writes a struct's fields at `base` by their layout offsets and types. */
+function writeStruct(
+  m: Nvmesim,
+  base: number,
+  prefix: LayoutPrefix,
+  fields: Record<string, string>,
+  values: Record<string, number | bigint>,
+): void {
+  const v = m.view();
+  for (const [field, type] of Object.entries(fields)) {
+    const at = base + layoutOffset(m, prefix, field);
+    const value = values[field];
+    if (type === "u64") v.setBigUint64(at, BigInt(value), true);
+    else v.setUint32(at, Number(value), true);
+  }
+}
+
+/** Writes the fio threads' jobs, splits and trace after engineInit (their config set deferStart), before engineStart. */
+export function writeEngineTables(m: Nvmesim, tables: EngineTables): void {
+  const stride = (prefix: LayoutPrefix) => layoutOffset(m, prefix, "bytes");
+  const jobs = m.exports.engineThreadJobs();
+  tables.threads.forEach((t, i) => writeStruct(m, jobs + i * stride("THRJOB"), "THRJOB", THREAD_JOB_FIELDS, t));
+  const splits = m.exports.engineSplits();
+  tables.splits.forEach((s, i) => writeStruct(m, splits + i * stride("SPLITREC"), "SPLITREC", SPLIT_REC_FIELDS, s));
+  const trace = m.exports.engineTrace();
+  tables.trace.forEach((r, i) =>
+    writeStruct(m, trace + i * stride("TRACEREC"), "TRACEREC", TRACE_REC_FIELDS, {
+      atNs: r.atNs,
+      delayNs: r.delayNs,
+      unit: r.unit,
+      unitsWrite: (r.units | (r.write ? 0x8000_0000 : 0)) >>> 0,
+    }),
+  );
+}
+
+/** One completed I/O the engine kept for fio's logs, in the run's units (LogRec). */
+export interface LoggedIo {
+  submitNs: number;
+  seenNs: number;
+  unit: number;
+  units: number;
+  write: boolean;
+  slatNs: number;
+  thread: number;
+}
+
+/** The completed I/Os the run kept (its config's logRecords), in the order their threads saw them. */
+export function readLoggedIos(m: Nvmesim): LoggedIo[] {
+  const v = m.view();
+  const base = m.exports.engineLog();
+  const stride = layoutOffset(m, "LOGREC", "bytes");
+  const off = (f: string) => layoutOffset(m, "LOGREC", f);
+  const [submit, seen, unit, unitsWrite, slat, thread] = [
+    "submitNs",
+    "seenNs",
+    "unit",
+    "unitsWrite",
+    "slatNs",
+    "thread",
+  ].map(off);
+  return Array.from({ length: m.exports.engineLogCount() }, (_, i) => {
+    const at = base + i * stride;
+    const uw = v.getUint32(at + unitsWrite, true);
+    return {
+      submitNs: Number(v.getBigUint64(at + submit, true)),
+      seenNs: Number(v.getBigUint64(at + seen, true)),
+      unit: v.getUint32(at + unit, true),
+      units: uw & 0x7fff_ffff,
+      write: (uw & 0x8000_0000) !== 0,
+      slatNs: v.getUint32(at + slat, true),
+      thread: v.getUint32(at + thread, true),
+    };
+  });
 }

@@ -243,6 +243,7 @@ export const SPLIT_REC_FIELDS = {
 
 export const TRACE_REC_FIELDS = {
   atNs: "u64",
+  delayNs: "u64",
   unit: "u32",
   unitsWrite: "u32",
 } as const;

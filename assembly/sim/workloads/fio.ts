@@ -16,8 +16,12 @@
 // io_getevents) or only to wait (io_uring's completion ring is read in user
 // space). Without an engine's costs (ioengine sync or async) none is priced.
 //
-//  per thread: FioThread (ready, waiting, inCall, toSubmit, plugged, issued: one 32-byte record, so a step touches
-//  one cache line of it) | done list of iodepth DoneRec, oldest first
+// Each thread does its own job (thread-job.ts): its region, depth, pattern, block sizes, pace, or a replayed
+// log. An I/O whose time has not come (its rate, its log's time, a thinktime pause) ends the plug; the thread
+// goes on when it is due.
+//
+//  per thread: FioThread (ready, waiting, inCall, toSubmit, plugged, issued, its picked I/O and its pace: the
+//  loop's fields in the record's first 32 bytes, one cache line) | done list of iodepth DoneRec, oldest first
 //  per CPU: waiters u32 (threads spinning or asleep there)
 
 import { arenaAlloc } from "../../runtime/arena";
@@ -39,21 +43,23 @@ class FioState {
 @unmanaged
 class FioThread {
   ready: u32; // completions handed to it and not yet seen
-  waiting: u16; // 1 while it waits for completions
+  waiting: u8; // 1 while it waits for completions
+  draining: u8; // 1 while it lets all in flight complete before a pause (fio's io_u_quiesce)
   inCall: u16; // 1 while it waits inside a reaping system call (its return is not another call)
   toSubmit: u32; // I/Os left to submit in its current plug
   plugged: u32; // I/Os submitted in its current plug (its current system call)
   issued: u64; // I/Os it has submitted
   next: u64; // its next I/O, picked and not yet submitted (NO_PICK: none): unit << 1 | write
   nextUnits: u32;
-  owed: u32; // I/Os it may submit once its thinktime pause ends
+  owed: u32; // I/Os it may submit once its pause ends
   bytesRead: u64; // bytes it has issued each way (fio's rate)
   bytesWrite: u64;
-  thinkUntil: u64; // 0, or while it quiesces NO_TIME, then the end of its pause
+  resumeAt: u64; // once drained, it pauses until then (its rate)
+  pauseNs: u64; // or this long (its thinktime)
+  lastIssueNs: u64; // when it last submitted (a replayed log's gaps)
 }
-if (offsetof<FioThread>() != 64) ERROR("FioThread is 64 bytes");
+if (offsetof<FioThread>() != 80) ERROR("FioThread is 80 bytes");
 const NO_PICK: u64 = 0xffff_ffff_ffff_ffff;
-const NO_TIME: u64 = 0xffff_ffff_ffff_ffff;
 const F = changetype<FioState>(memory.data(64, 8));
 if (offsetof<FioState>() > 64) ERROR("FioState outgrew its static copy");
 
@@ -137,13 +143,21 @@ function drawWrite(rng: Prng, readPercent: u32): bool {
   return readPercent < 100 && (readPercent == 0 || prngNext(rng) % 100 >= readPercent);
 }
 
-/** When thread `t` may submit its picked I/O: its replayed time, or its direction's rate allows it (0: now). */
-function notBefore(t: u32, f: FioThread): u64 {
+/** When thread `t` may submit its picked I/O as its replayed log says: its gap after the last, its wait (0: now). */
+function traceDue(t: u32, f: FioThread): u64 {
   let j = threadJob(t);
-  if (j.traceCount != 0) return traceRec(j.traceAt + <u32>f.issued).atNs;
-  if (j.rateBytesPerSec == 0) return 0;
+  if (j.traceCount == 0) return 0;
+  let r = traceRec(j.traceAt + <u32>f.issued);
+  let gap = r.delayNs != 0 ? f.lastIssueNs + r.delayNs : 0;
+  return gap > r.atNs ? gap : r.atNs;
+}
+
+/** When thread `t`'s direction's rate lets its picked I/O go (0: no rate): its bytes so far at the rate. */
+function rateDue(t: u32, f: FioThread): u64 {
+  let rate = threadJob(t).rateBytesPerSec;
+  if (rate == 0) return 0;
   let bytes = (f.next & 1) != 0 ? f.bytesWrite : f.bytesRead;
-  return (bytes * 1_000_000_000) / j.rateBytesPerSec;
+  return (bytes * 1_000_000_000) / rate;
 }
 
 function fioThread(t: u32): FioThread {
@@ -187,34 +201,39 @@ function plugEnd(t: u32, f: FioThread, now: u64, next: u64): void {
   post(next > end ? next : end, evWord(EV_RUN, 0, t));
 }
 
+// Thread `t` stops submitting until all it has in flight completed (fio's io_u_quiesce), then pauses until
+// `resumeAt` or for `pauseNs`; its plug ends now.
+function drainThenPause(t: u32, f: FioThread, now: u64, resumeAt: u64, pauseNs: u64): void {
+  f.draining = 1;
+  f.resumeAt = resumeAt;
+  f.pauseNs = pauseNs;
+  f.owed += f.toSubmit;
+  f.toSubmit = 0;
+  plugEnd(t, f, now, now);
+}
+
 /**
  * Thread `t` goes on with its plug at `now`: the next I/O (its CPU work charged from when the CPU gets to it,
- * after the system call's entry when it starts one), or, with none left, the call's batch full or its next I/O
- * not due yet (its rate, its replayed time, a thinktime pause), the plug's end (one doorbell for a batch); it
- * goes on when that work ends, or when its next I/O is due.
+ * after the system call's entry when it starts one), or, with none left or the call's batch full, the plug's end
+ * (one doorbell for a batch); it goes on when that work ends. An I/O whose time has not come ends the plug: a
+ * replayed log's, until it is due (fio sleeps in iolog_delay, reaping nothing); its rate's, once all in flight
+ * completed, as fio quiesces before it sleeps for its rate.
  */
 export function fioSubmitNext(t: u32, now: u64): void {
   let cpu = threadRec(t).cpu;
   let f = fioThread(t);
   let j = threadJob(t);
   let more = f.toSubmit != 0 && (j.quota == 0 || f.issued < j.quota);
-  if (more && f.thinkUntil != 0) {
-    // thinktime: no new I/O until those in flight are seen, then until the pause ends
-    if (f.thinkUntil > now) {
-      if (f.thinkUntil == NO_TIME) {
-        f.owed += f.toSubmit;
-        f.toSubmit = 0;
-        plugEnd(t, f, now, now);
-      } else plugEnd(t, f, now, f.thinkUntil);
-      return;
-    }
-    f.thinkUntil = 0;
-  }
   if (more && (cfg.submitBatch == 0 || f.plugged < cfg.submitBatch)) {
     if (f.next == NO_PICK) f.next = threadPick(t, f);
-    let due = notBefore(t, f);
+    let due = traceDue(t, f);
     if (due > now) {
       plugEnd(t, f, now, due);
+      return;
+    }
+    due = rateDue(t, f);
+    if (due > now) {
+      drainThenPause(t, f, now, due, 0);
       return;
     }
     let pick = f.next;
@@ -222,24 +241,28 @@ export function fioSubmitNext(t: u32, now: u64): void {
     f.next = NO_PICK;
     f.toSubmit--;
     f.issued++;
+    f.lastIssueNs = now;
     let bytes = (<u64>units) << M.unitShift;
     if ((pick & 1) != 0) f.bytesWrite += bytes;
     else f.bytesRead += bytes;
-    if (j.thinkNs != 0 && f.issued % <u64>j.thinkBlocks == 0) f.thinkUntil = NO_TIME;
     let at = now;
     if (f.plugged == 0 && cfg.costSubmitCall != 0) {
       st.nSubmitCall++;
       at = cpuRun(cpu, now, cfg.costSubmitCall);
     }
     f.plugged++;
+    let done: u64;
     if (cfg.sqPoll != 0) {
       // The thread writes the SQE and goes on; the SQ thread submits it on its own CPU when that is free.
-      let mine = cpuRun(cpu, at, cfg.costSubmitUser);
-      ioSubmit(fioQueueCpu(t), t, pick >> 1, (pick & 1) != 0, 0, mine, units);
-      post(mine, evWord(EV_RUN, 0, t));
+      done = cpuRun(cpu, at, cfg.costSubmitUser);
+      ioSubmit(fioQueueCpu(t), t, pick >> 1, (pick & 1) != 0, 0, done, units);
+    } else done = ioSubmit(cpu, t, pick >> 1, (pick & 1) != 0, 0, at, units);
+    // thinktime: after every thinktime_blocks I/Os, all in flight complete, then it pauses
+    if (j.thinkNs != 0 && f.issued % <u64>j.thinkBlocks == 0 && f.issued != j.quota) {
+      drainThenPause(t, f, done, 0, j.thinkNs);
       return;
     }
-    post(ioSubmit(cpu, t, pick >> 1, (pick & 1) != 0, 0, at, units), evWord(EV_RUN, 0, t));
+    post(done, evWord(EV_RUN, 0, t));
     return;
   }
   if (!more) f.toSubmit = 0;
@@ -278,16 +301,14 @@ export function fioCheck(t: u32, now: u64): void {
   let n = f.ready;
   let inCall = f.inCall != 0;
   f.inCall = 0;
-  if (n == 0 && f.thinkUntil == NO_TIME && threadRec(t).inFlight == 0) {
-    let j = threadJob(t);
-    if (j.quota != 0 && f.issued >= j.quota) {
-      f.thinkUntil = 0; // its last I/O: done, no pause after it
-      return;
-    }
-    f.thinkUntil = now + j.thinkNs;
+  if (n == 0 && f.draining != 0 && threadRec(t).inFlight == 0) {
+    // drained: it pauses, then submits what it held back
+    f.draining = 0;
+    let resume = now + f.pauseNs;
+    if (f.resumeAt > resume) resume = f.resumeAt;
     f.toSubmit = f.owed;
     f.owed = 0;
-    post(f.thinkUntil, evWord(EV_RUN, 0, t));
+    post(resume, evWord(EV_RUN, 0, t));
     return;
   }
   if (n < completeNeed(t, n)) {
@@ -317,8 +338,9 @@ export function fioCheck(t: u32, now: u64): void {
     memory.copy(changetype<usize>(doneRec(t, 0)), changetype<usize>(doneRec(t, take)), <usize>(n - take) * size);
   }
   f.ready = n - take;
-  f.toSubmit = take + f.owed;
-  f.owed = 0;
+  // As many new I/Os as it took; a thread that drains holds them back until its pause ends.
+  if (f.draining != 0) f.owed += take;
+  else f.toSubmit = take;
   fioSubmitNext(t, now);
 }
 
@@ -334,8 +356,7 @@ export function fioDone(rec: IoRec, now: u64): void {
   d.units = rec.pages;
   d.write = <u16>rec.write;
   f.ready = n + 1;
-  let quiesced = f.thinkUntil == NO_TIME && threadRec(t).inFlight == 0;
-  if (f.waiting == 0 || (n + 1 < completeNeed(t, n + 1) && !quiesced)) return;
+  if (f.waiting == 0 || n + 1 < completeNeed(t, n + 1)) return;
   f.waiting = 0;
   let cpu = threadRec(t).cpu;
   let w = F.waiters + ((<usize>cpu) << 2);

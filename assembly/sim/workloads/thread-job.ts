@@ -41,14 +41,18 @@ export class SplitRec {
 }
 if (offsetof<SplitRec>() != 8) ERROR("SplitRec is 8 bytes");
 
-/** One replayed I/O: not before atNs (0: at once), its first unit, its length and direction (bit 31: write). */
+/**
+ * One replayed I/O: not before atNs of the run (a version 2 log's wait) nor delayNs after its thread's previous
+ * submission (a version 3 log's gap), its first unit, its length and direction (bit 31: write).
+ */
 @unmanaged
 export class TraceRec {
   atNs: u64;
+  delayNs: u64;
   unit: u32;
   unitsWrite: u32;
 }
-if (offsetof<TraceRec>() != 16) ERROR("TraceRec is 16 bytes");
+if (offsetof<TraceRec>() != 24) ERROR("TraceRec is 24 bytes");
 
 /** One completed I/O as its thread saw it (fio's logs). */
 @unmanaged

@@ -1,0 +1,56 @@
+// fio's bssplit syntax, as options.c's bssplit_ddir reads it: entries
+// SIZE/PERCENT joined by ':', one list per direction joined by ',' (reads,
+// writes; one list is both). An entry without a percentage shares what the
+// others leave, equally; percentages above 100 in all are refused.
+
+/** One block size and its share, percent. */
+export interface SplitEntry {
+  bs: number;
+  percent: number;
+}
+
+const UNITS: Record<string, number> = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+function sizeOf(text: string): number | undefined {
+  const m = /^(\d+)([kmg]?)(i?b)?$/i.exec(text.trim());
+  return m ? Number(m[1]) * UNITS[m[2].toLowerCase()] : undefined;
+}
+
+/** One direction's list; throws an Error naming the entry. */
+function direction(list: string): SplitEntry[] {
+  const entries = list.split(":").map((e) => {
+    const [bsText, percentText, extra] = e.split("/");
+    const bs = sizeOf(bsText ?? "");
+    if (bs === undefined || bs === 0 || extra !== undefined) throw new Error(`'${e}' is not SIZE or SIZE/PERCENT`);
+    if (percentText === undefined || percentText === "") return { bs, percent: -1 };
+    if (!/^\d+$/.test(percentText)) throw new Error(`'${e}': the percentage is not a whole number`);
+    return { bs, percent: Number(percentText) };
+  });
+  const given = entries.filter((e) => e.percent >= 0).reduce((s, e) => s + e.percent, 0);
+  const missing = entries.filter((e) => e.percent < 0).length;
+  if (given > 100) throw new Error(`the percentages add up to ${given}, more than 100`);
+  const share = missing === 1 && entries.length === 1 ? 100 : Math.floor((100 - given) / Math.max(1, missing));
+  const out = entries.map((e) => ({ bs: e.bs, percent: e.percent < 0 ? share : e.percent }));
+  if (out.every((e) => e.percent === 0)) throw new Error("every share is 0%");
+  return out;
+}
+
+/** The read and write splits of a bssplit text (a direction left empty keeps bs); throws an Error saying what is wrong. */
+export function parseBssplit(text: string): { read?: SplitEntry[]; write?: SplitEntry[] } {
+  const lists = text.split(",");
+  if (lists.length > 3) throw new Error("at most three lists (reads, writes, trims)");
+  const read = lists[0] === "" ? undefined : direction(lists[0]);
+  const write = lists.length === 1 ? read : lists[1] === "" ? undefined : direction(lists[1]);
+  if (!read && !write) throw new Error("no list of sizes");
+  return { read, write };
+}
+
+/** What is wrong with a bssplit text, or undefined. */
+export function bssplitError(text: string): string | undefined {
+  try {
+    parseBssplit(text);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
