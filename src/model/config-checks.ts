@@ -6,6 +6,7 @@ import { ConfigError } from "./config-error";
 import { engineRefusal } from "./engines";
 import { KERNELS } from "./kernels";
 import { needsThreadTables, threadTables, workloadJobs } from "./fio-jobs";
+import { parseCpuList } from "./fio-jobs-syntax";
 
 /** The swap program's sizes against each other and the queues. */
 export function checkSwap(c: RunConfig, w: SwapWorkload): void {
@@ -73,6 +74,14 @@ export function checkFio(c: RunConfig, w: FioWorkload): void {
     }
   }
   if (needsThreadTables(w)) threadTables(w); // its sizes and offsets, checked
+  workloadJobs(w).forEach((j, i) => {
+    const over = j.cpus_allowed === "" ? [] : parseCpuList(j.cpus_allowed).filter((cpu) => cpu >= c.cpus);
+    if (over.length)
+      throw new ConfigError(
+        w.jobs.length ? `workload.jobs[${i}].cpus_allowed` : "workload.cpus_allowed",
+        `${JSON.stringify(j.cpus_allowed)} names CPU ${over[0]}, and the run has CPUs 0..${c.cpus - 1} (cpus)`,
+      );
+  });
   if (w.number_ios === 0 && w.runtime === 0)
     throw new ConfigError("workload.number_ios", "0 with runtime 0: the run would never end (set one of them)");
 }

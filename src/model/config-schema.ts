@@ -8,7 +8,7 @@ import { IO_ENGINES } from "./engines";
 import { KERNEL_NAMES } from "./kernels";
 import { CPU_NAMES } from "./cpus";
 import { PRESET_NAMES } from "./presets";
-import { bssplitError } from "./fio-jobs-syntax";
+import { bssplitError, cpuListError } from "./fio-jobs-syntax";
 import { iologError } from "../fio/iolog";
 
 export const RW_MODES = ["read", "write", "randread", "randwrite", "rw", "randrw"] as const;
@@ -380,6 +380,20 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     flag: { name: "thinktime_blocks" },
     value: int(1, 65535),
     doc: "I/Os between a job's pauses (fio's thinktime_blocks)",
+    workload: "fio",
+  },
+  {
+    path: "workload.iodepth_low",
+    flag: { name: "iodepth_low" },
+    value: int(0, 65535),
+    doc: "once a job's depth is full, it refills only when it fell to this (fio's iodepth_low; 0: iodepth)",
+    workload: "fio",
+  },
+  {
+    path: "workload.cpus_allowed",
+    flag: { name: "cpus_allowed" },
+    value: { type: "text", syntax: "CPU numbers and ranges, e.g. 0-3,6", check: cpuListError },
+    doc: "the CPUs a job's threads run on, taken in turn (fio's cpus_allowed; \"\": spread over all)",
     workload: "fio",
   },
   {

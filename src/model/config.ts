@@ -68,6 +68,10 @@ export interface FioWorkload {
   /** µs a job pauses after each thinktime_blocks I/Os, once they completed (fio's thinktime). */
   thinktime: number;
   thinktime_blocks: number;
+  /** Once a job's depth is full, it refills only when it fell to this (0: iodepth). */
+  iodepth_low: number;
+  /** The CPUs a job's threads run on, taken in turn ("": spread over all). */
+  cpus_allowed: string;
   /** Where the jobs' region starts, and how much later each further job of numjobs starts (bytes). */
   offset: number;
   offset_increment: number;
@@ -216,6 +220,8 @@ export const DEFAULT_CONFIG: RunConfig = {
     rate_iops: 0,
     thinktime: 0,
     thinktime_blocks: 1,
+    iodepth_low: 0,
+    cpus_allowed: "",
     offset: 0,
     offset_increment: 0,
     iolog: "",

@@ -1,7 +1,8 @@
 // fio's bssplit syntax, as options.c's bssplit_ddir reads it: entries
 // SIZE/PERCENT joined by ':', one list per direction joined by ',' (reads,
 // writes; one list is both). An entry without a percentage shares what the
-// others leave, equally; percentages above 100 in all are refused.
+// others leave, equally; percentages above 100 in all are refused. And
+// fio's CPU lists (cpus_allowed): numbers and ranges joined by ','.
 
 /** One block size and its share, percent. */
 export interface SplitEntry {
@@ -49,6 +50,29 @@ export function parseBssplit(text: string): { read?: SplitEntry[]; write?: Split
 export function bssplitError(text: string): string | undefined {
   try {
     parseBssplit(text);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+/** The CPUs of a list such as 0-3,6 (ascending, each once); throws an Error naming the part. */
+export function parseCpuList(text: string): number[] {
+  const cpus = new Set<number>();
+  for (const part of text.split(",")) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
+    if (!m) throw new Error(`'${part}' is not a CPU or a range of CPUs`);
+    const [lo, hi] = [Number(m[1]), Number(m[2] ?? m[1])];
+    if (hi < lo || hi > 4095) throw new Error(`'${part}' is not a range of CPUs 0..4095`);
+    for (let c = lo; c <= hi; c++) cpus.add(c);
+  }
+  return [...cpus].sort((a, b) => a - b);
+}
+
+/** What is wrong with a CPU list, or undefined. */
+export function cpuListError(text: string): string | undefined {
+  try {
+    parseCpuList(text);
     return undefined;
   } catch (err) {
     return (err as Error).message;

@@ -6,7 +6,7 @@
 import { configField, type ConfigField } from "./config-schema";
 import { ConfigError } from "./config-error";
 import type { FioWorkload, RwMode } from "./config";
-import { parseBssplit, type SplitEntry } from "./fio-jobs-syntax";
+import { parseBssplit, parseCpuList, type SplitEntry } from "./fio-jobs-syntax";
 import { parseIolog, type IologEntry } from "../fio/iolog";
 
 /** The fields a job of workload.jobs may set (the rest are the run's: engine, batch options, runtime, verify). */
@@ -26,6 +26,8 @@ export const JOB_KEYS = [
   "rate_iops",
   "thinktime",
   "thinktime_blocks",
+  "iodepth_low",
+  "cpus_allowed",
 ] as const;
 
 type JobKey = (typeof JOB_KEYS)[number];
@@ -103,6 +105,8 @@ export function needsThreadTables(w: FioWorkload): boolean {
     w.thinktime > 0 ||
     w.offset > 0 ||
     w.offset_increment > 0 ||
+    w.iodepth_low > 0 ||
+    w.cpus_allowed !== "" ||
     w.iolog !== ""
   );
 }
@@ -125,7 +129,12 @@ export interface ThreadJobValues {
   splitWriteCount: number;
   traceAt: number;
   traceCount: number;
+  iodepthLow: number;
+  cpu: number;
 }
+
+/** ThreadJobValues.cpu of a thread the engine places. */
+const ANY_CPU = 0xffff_ffff;
 
 /** What the engine's tables hold for a run, and the run-wide numbers they set. */
 export interface ThreadTables {
@@ -140,9 +149,10 @@ export interface ThreadTables {
   iodepth: number;
 }
 
-/** A block size the engine moves: 512, 1024, 2048, or whole 4 KiB pages up to 8 MiB. */
+/** A block size of a split the engine moves: whole 512-byte sectors up to 8 MiB (a run with one not a whole
+ * 4 KiB page tracks content per sector). */
 export function blockSizeOk(bs: number): boolean {
-  return [512, 1024, 2048].includes(bs) || (bs >= 4096 && bs % 4096 === 0 && bs <= 8 << 20);
+  return bs % 512 === 0 && bs > 0 && bs <= 8 << 20;
 }
 
 /** Reads only (100), writes only (0), or the job's mix. */
@@ -177,11 +187,11 @@ export function threadTables(w: FioWorkload): ThreadTables {
       if (j.bssplit !== "" && !blockSizeOk(e.bs))
         throw new ConfigError(
           w.jobs.length ? `workload.jobs[${i}].bssplit` : "workload.bssplit",
-          `${e.bs}: a block size is 512, 1024, 2048 or a multiple of 4096 up to 8 MiB`,
+          `${e.bs}: a block size is a whole number of 512-byte sectors, up to 8 MiB`,
         );
   const minBs = Math.min(...sizes);
   const maxBs = Math.max(...sizes);
-  const unitBytes = minBs < 4096 || trace.some((e) => e.offset % 4096 !== 0 || e.length % 4096 !== 0) ? 512 : 4096;
+  const unitBytes = sizes.some((b) => b % 4096 !== 0) || trace.some((e) => e.offset % 4096 !== 0) ? 512 : 4096;
   const units = (bytes: number, field: string) => {
     if (bytes % unitBytes !== 0)
       throw new ConfigError(field, `${bytes} is not a multiple of the run's ${unitBytes}-byte unit (its smallest I/O)`);
@@ -208,6 +218,7 @@ export function threadTables(w: FioWorkload): ThreadTables {
     const regionUnits = units(j.size - (j.size % unitBytes), `${field}.size`);
     const unitsPerIo = splits[read.at].units;
     const minBsOf = Math.min(...[...s.read, ...s.write].map((e) => e.bs));
+    const cpus = j.cpus_allowed === "" ? [] : parseCpuList(j.cpus_allowed);
     for (let k = 0; k < j.numjobs; k++) {
       // One job's copies spread over its region as the engine spreads a run's threads (a sequential job's
       // start), unless offset_increment gives each its own region.
@@ -230,6 +241,8 @@ export function threadTables(w: FioWorkload): ThreadTables {
         splitWriteCount: write.count,
         traceAt: 0,
         traceCount: trace.length,
+        iodepthLow: j.iodepth_low > 0 && j.iodepth_low < j.iodepth ? j.iodepth_low : j.iodepth,
+        cpu: cpus.length ? cpus[k % cpus.length] : ANY_CPU,
       });
     }
   }

@@ -234,6 +234,8 @@ export const THREAD_JOB_FIELDS = {
   splitWriteCount: "u32",
   traceAt: "u32",
   traceCount: "u32",
+  iodepthLow: "u32",
+  cpu: "u32",
 } as const;
 
 export const SPLIT_REC_FIELDS = {

@@ -30,7 +30,7 @@ import { EV_RUN, IoRec, M, cpuRun, evWord, post, threadRec, cfg } from "../machi
 import { ioSubmit, plugFinish } from "../host-io";
 import { st } from "../stats";
 import { jobReaped, jobRecord, jobSlept, jobStatsInit, jobSubmitted } from "../job-stats";
-import { TRACE_WRITE, logKeep, splitRec, threadJob, traceRec } from "./thread-job";
+import { ANY_CPU, TRACE_WRITE, logKeep, splitRec, threadJob, traceRec } from "./thread-job";
 
 @unmanaged
 class FioState {
@@ -169,7 +169,9 @@ export function fioStart(): void {
   for (let t: u32 = 0; t < cfg.threads; t++) {
     let j = threadJob(t);
     let f = fioThread(t);
-    threadRec(t).seqPage = j.regionStart + j.startUnit;
+    let th = threadRec(t);
+    th.seqPage = j.regionStart + j.startUnit;
+    if (j.cpu != ANY_CPU) th.cpu = j.cpu;
     f.toSubmit = j.iodepth;
     f.next = NO_PICK;
     post(0, evWord(EV_RUN, 0, t));
@@ -279,6 +281,9 @@ export function fioWaiters(cpu: u32): u32 {
 function completeNeed(t: u32, ready: u32): u32 {
   let need = cfg.completeMin > 1 ? cfg.completeMin : 1;
   let out = ready + threadRec(t).inFlight;
+  // iodepth_low: a full thread waits until its depth falls to the low mark
+  let j = threadJob(t);
+  if (j.iodepthLow < j.iodepth && out >= j.iodepth && out - j.iodepthLow > need) need = out - j.iodepthLow;
   return need < out ? need : out > 0 ? out : 1;
 }
 

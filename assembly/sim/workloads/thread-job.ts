@@ -31,7 +31,12 @@ export class ThreadJob {
   splitWriteCount: u32;
   traceAt: u32; // the I/Os it replays: traceCount TraceRecs from traceAt (0 count: it picks its own)
   traceCount: u32;
+  iodepthLow: u32; // once full, it lets its depth fall to this before it refills (fio's iodepth_low)
+  cpu: u32; // the CPU it runs on (fio's cpus_allowed), or ANY_CPU: the engine's spread
 }
+
+/** ThreadJob.cpu of a thread the engine places (thread t on CPU t mod cpus). */
+export const ANY_CPU: u32 = 0xffff_ffff;
 
 /** A block size and the running total of the weights up to it (fio's bssplit: 4k/10:64k/90). */
 @unmanaged
@@ -116,6 +121,8 @@ export function threadJobsInit(regionUnits: u64, unitsPerIo: u32): bool {
     j.startUnit = share * unitsPerIo * t;
     j.quota = cfg.iosTotal / n + (<u64>t < cfg.iosTotal % n ? 1 : 0);
     j.iodepth = cfg.iodepth;
+    j.iodepthLow = cfg.iodepth;
+    j.cpu = ANY_CPU;
     j.readPercent = cfg.readPercent;
     j.random = cfg.random;
     j.splitAt = 2 * t;
