@@ -193,6 +193,7 @@ export const JOBSTAT_OUTSTANDING: u32 = offsetof<JobStats>("outstanding");
 export const JOBSTAT_TOTAL_SUBMIT: u32 = offsetof<JobStats>("totalSubmit");
 export const JOBSTAT_TOTAL_COMPLETE: u32 = offsetof<JobStats>("totalComplete");
 export const JOBSTAT_SLEEPS: u32 = offsetof<JobStats>("sleeps");
+export const JOBSTAT_LAST_SEEN_NS: u32 = offsetof<JobStats>("lastSeenNs");
 export const JOBSTAT_SAMPLE_AT_NS: u32 = offsetof<JobStats>("sampleAtNs");
 export const JOBSTAT_SAMPLED_BYTES_READ: u32 = offsetof<JobStats>("sampledBytesRead");
 export const JOBSTAT_SAMPLED_BYTES_WRITE: u32 = offsetof<JobStats>("sampledBytesWrite");

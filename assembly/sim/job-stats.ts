@@ -57,6 +57,7 @@ export class JobStats {
   totalSubmit: u64; // submissions (fio's total_submit: one per commit)
   totalComplete: u64; // looks that took completions (fio's total_complete: one per getevents)
   sleeps: u64; // waits that put the thread to sleep: a context switch each
+  lastSeenNs: u64; // when it saw its last completion (a job that ends before the run: its runtime)
   sampleAtNs: u64; // the last sample's time (fio's bw_sample_time)
   sampledBytesRead: u64; // bytes and I/Os at the last sample (fio's stat_io_bytes, stat_io_blocks)
   sampledBytesWrite: u64;
@@ -242,6 +243,7 @@ export function jobRecord(t: u32, write: bool, bytes: u32, lat: u64, slat: u64, 
   let j = jobStats(t);
   jobSample(j, now);
   j.outstanding--;
+  j.lastSeenNs = now;
   dirAdd(dir(j, write), bytes, lat, slat);
   // fio's clat of a synchronous engine (`syncCall`) starts before the call: it is the whole latency.
   let clat = syncCall ? lat : lat - slat;

@@ -2,12 +2,14 @@
 // and reported as fio reports (normal text, json, json+), so a fio user's job
 // and tools carry over. nvmesim's machine (host path, device, CPUs) comes
 // from its own options, which fio does not have.
+import { readFileSync } from "node:fs";
 import cliProgress from "cli-progress";
 import { ConfigError, nearest, validateConfig } from "../model/config";
-import { simulateFioGroups, type FioGroupSpec } from "../run/fio-report";
+import { simulateFioGroups, type FioGroupSpec, type FioRun } from "../run/fio-report";
 import { loadNvmesim } from "../wasm/node";
 import { writeAtomic } from "../sweep/outputs";
-import { FioJobError, globalOptions, jobGroups, modelledHelp, takesValue } from "../fio/jobs";
+import { FioJobError, globalOptions, jobGroups, modelledHelp, takesValue, type JobGroup } from "../fio/jobs";
+import { iologText } from "../fio/iolog";
 import { JobFileError, parseCommandLine } from "../fio/job-file";
 import { readInputFile, UsageError } from "./args";
 import type { Io } from "./io";
@@ -185,9 +187,10 @@ export async function fio(argv: string[], io: Io): Promise<number> {
   const base = configFromFlags(machine) as { seed?: unknown; workload?: Record<string, unknown> };
   const defaultSize = Number(base.workload?.size ?? 1 << 30);
   let specs: FioGroupSpec[];
+  let groups: JobGroup[];
   let where: string[] = [];
   try {
-    const groups = jobGroups(line.jobs, defaultSize);
+    groups = jobGroups(line.jobs, defaultSize, (file) => readFileSync(file, "latin1"));
     where = groups.map((g) => g.at);
     specs = groups.map((g) => ({
       input: { ...base, ...(g.seed !== undefined ? { seed: g.seed } : {}), workload: g.workload },
@@ -197,6 +200,8 @@ export async function fio(argv: string[], io: Io): Promise<number> {
       ioengine: g.ioengine,
       description: g.description,
       threads: g.threads,
+      jobLines: g.jobLines,
+      keepLog: g.writeIologs.some((f) => f !== undefined),
     }));
   } catch (err) {
     if (err instanceof FioJobError) throw new UsageError(err.message);
@@ -208,7 +213,10 @@ export async function fio(argv: string[], io: Io): Promise<number> {
       validateConfig(spec.input);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
-      throw new UsageError(`${where[i]}: ${err.message.replace(/^workload\.(\w+):/, "$1:")}`);
+      const named = err.message
+        .replace(/^workload\.jobs\[(\d+)\]\.(\w+):/, (_, j: string, k: string) => `job '${groups[i].jobLines[Number(j)].name}': ${k}:`)
+        .replace(/^workload\.(\w+):/, "$1:");
+      throw new UsageError(`${where[i]}: ${named}`);
     }
   });
   const m = await loadNvmesim();
@@ -242,6 +250,39 @@ export async function fio(argv: string[], io: Io): Promise<number> {
     } catch (err) {
       throw new UsageError(`cannot write --output '${output}': ${(err as Error).message}`);
     }
+  writeIologs(run, groups);
   const clean = run.groups.every((g) => g.result.nvmesim.engineErrors === 0 && g.result.nvmesim.integrityErrors === 0);
   return clean ? 0 : 1;
+}
+
+/**
+ * Each thread's write_iolog, as fio writes it: version 3, its I/Os in the order it issued them, appended to the
+ * file (fio opens it for appending; the threads of a job that share a name follow one another).
+ */
+function writeIologs(run: FioRun, groups: readonly JobGroup[]): void {
+  const files = new Map<string, string>();
+  run.groups.forEach((g, i) => {
+    const unit = g.unitBytes ?? 4096;
+    groups[i].writeIologs.forEach((file, t) => {
+      if (file === undefined) return;
+      const ios = (g.log ?? [])
+        .filter((io) => io.thread === t)
+        .sort((a, b) => a.submitNs - b.submitNs)
+        .map((io) => ({ issuedNs: io.submitNs, offset: io.unit * unit, length: io.units * unit, write: io.write }));
+      files.set(file, (files.get(file) ?? "") + iologText(ios, "nvmesim", g.result.nvmesim.simulatedNs));
+    });
+  });
+  for (const [file, text] of files) {
+    let before = "";
+    try {
+      before = readFileSync(file, "utf8");
+    } catch {
+      // a new log
+    }
+    try {
+      writeAtomic(file, before + text);
+    } catch (err) {
+      throw new UsageError(`cannot write write_iolog '${file}': ${(err as Error).message}`);
+    }
+  }
 }

@@ -52,7 +52,8 @@ export function parseIolog(text: string, source: string): IologEntry[] {
   for (let i = 1; i < lines.length; i++) {
     const at = `${source}:${i + 1}`;
     const words = lines[i].trim().split(/\s+/).filter(Boolean);
-    if (words.length === 0) continue;
+    // a blank line, or the version line of a log appended to this one (fio's write_iolog appends)
+    if (words.length === 0 || lines[i].startsWith(VERSION2) || lines[i].startsWith(VERSION3)) continue;
     let delayUs = 0;
     if (version === 3) {
       if (!/^\d+$/.test(words[0])) throw new IologError(`${at}: '${words[0]}' is not a time in µs`);

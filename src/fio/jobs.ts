@@ -1,11 +1,16 @@
 // fio jobs as nvmesim runs: each option fio has is either mapped onto the
 // simulated workload or refused by name (exit 2), never ignored. Jobs run
-// side by side in one simulation per stonewall group, as fio runs them, so
-// the jobs of a group must do the same I/O (their names may differ); fio's
-// per-job number_ios, io_size and size become the run's limits.
+// side by side in one simulation per stonewall group, as fio runs them: jobs
+// that do the same I/O are one workload, jobs that differ (a reader beside a
+// writer, other depths, sizes, regions, paces) are workload.jobs, each its
+// own; what the run shares (the engine and its options, runtime, verify) must
+// be the same in a group. fio's per-job number_ios, io_size and size become
+// each job's limits.
 import { FIO_OPTION_NAMES } from "./fio-names";
 import type { WrittenJob, WrittenOption } from "./job-file";
 import { fioBool, fioBytes, fioTimeUs, FioValueError } from "./values";
+import { bssplitError, cpuListError } from "../model/fio-jobs-syntax";
+import { iologError } from "./iolog";
 import { nearest } from "../model/config";
 
 /** An option nvmesim does not model, or a value it cannot take: named, one line, exit 2. */
@@ -84,6 +89,29 @@ export const MODELLED: Readonly<Record<string, Modelled>> = {
   thread: { kind: "flag", doc: "threads, not processes: the same to the model" },
   norandommap: { kind: "flag", doc: "random offsets may repeat: as the model draws them" },
   randrepeat: { kind: "bool", doc: "repeatable random offsets: the model's always are (seeded)" },
+  random_generator: {
+    kind: "string",
+    doc: "the offsets' generator: the model draws with its own, seeded",
+    values: ["tausworthe", "lfsr", "tausworthe64"],
+  },
+  bssplit: { kind: "string", doc: "block sizes and their shares (4k/10:64k/90; reads,writes)" },
+  rate: { kind: "string", doc: "bytes a second each job may issue each way (one value, or read,write alike)" },
+  rate_iops: { kind: "string", doc: "I/Os a second each job may issue each way, of its smallest block" },
+  thinktime: { kind: "time", doc: "pause after thinktime_blocks I/Os, once they completed (µs, or with a unit)" },
+  thinktime_blocks: { kind: "int", doc: "I/Os between pauses (default 1)" },
+  iodepth_low: { kind: "int", doc: "once full, refill when the depth fell to this (default iodepth)" },
+  cpus_allowed: { kind: "string", doc: "the CPUs a job's threads run on, taken in turn (0-3,6)" },
+  offset: { kind: "size", doc: "where the job's region starts (bytes, or N% of the target)" },
+  offset_increment: { kind: "size", doc: "each further job of numjobs starts this much later (bytes, or N%)" },
+  zonemode: { kind: "string", doc: "none: the device is not zoned", values: ["none"] },
+  read_iolog: { kind: "string", doc: "replay this iolog (version 2 or 3; every file it names is the namespace)" },
+  replay_no_stall: { kind: "flag", doc: "replay the log as fast as it goes, not at its times" },
+  replay_time_scale: { kind: "int", doc: "the log's times scaled by this percentage (default 100)" },
+  replay_redirect: { kind: "string", doc: "the file the log's I/O goes to: the simulated namespace, whatever it names" },
+  write_iolog: { kind: "string", doc: "write the job's I/Os as fio's iolog (version 3) to this file" },
+  percentile_list: { kind: "string", doc: "the latency percentiles reported (fio's default list otherwise)" },
+  clat_percentiles: { kind: "bool", doc: "report completion-latency percentiles (default 1)" },
+  lat_percentiles: { kind: "bool", doc: "report total-latency percentiles too" },
 };
 
 /** fio's aliases of the options nvmesim maps (options.c's .alias). */
@@ -96,6 +124,7 @@ const ALIASES: Readonly<Record<string, string>> = {
   wait_for_previous: "stonewall",
   iodepth_batch: "iodepth_batch_submit",
   iodepth_batch_complete: "iodepth_batch_complete_min",
+  fileoffset: "offset",
 };
 
 /** The longest simulated runtime the configuration takes (workload.runtime), seconds. */
@@ -119,6 +148,10 @@ export interface JobGroup {
   threads: number;
   /** Where its first job is written (file:line, or "command line"), for messages. */
   at: string;
+  /** Each job section's start line (fio prints one per job, "..." after it for numjobs). */
+  jobLines: { name: string; rw: string; bs: number; iodepth: number; numjobs: number }[];
+  /** Each thread's write_iolog file, if its job asked for one. */
+  writeIologs: (string | undefined)[];
 }
 
 /** A job's options with [global]'s first, later ones overriding earlier ones, by fio name (aliases resolved). */
@@ -241,6 +274,24 @@ function settings(job: WrittenJob) {
   const rwmixread = o.has("rwmixread") ? int("rwmixread", 0)! : o.has("rwmixwrite") ? 100 - int("rwmixwrite", 0)! : 50;
   if (rwmixread < 0 || rwmixread > 100) fail(o.has("rwmixread") ? "rwmixread" : "rwmixwrite", "a percentage, 0 to 100");
   const verifyText = text("verify");
+  // rate=R or R,W: one ceiling each way is what nvmesim models (fio's per-direction values alike).
+  const perDirection = (name: string) => {
+    const parts = (text(name) ?? "0").split(",").filter((p) => p !== "");
+    const values = parts.map((p) => guard(name, () => fioBytes(name, p, kb)));
+    if (new Set(values).size > 1) fail(name, "different read and write ceilings are not modelled");
+    return values[0] ?? 0;
+  };
+  // offset=N%: that share of the target (the simulated namespace)
+  const bytesOrPercent = (name: string) =>
+    /%$/.test(text(name) ?? "") ? { percent: percent(name) } : { bytes: bytes(name) ?? 0 };
+  if (o.has("bssplit")) {
+    const wrong = bssplitError(text("bssplit")!);
+    if (wrong) fail("bssplit", wrong);
+  }
+  if (o.has("cpus_allowed")) {
+    const wrong = cpuListError(text("cpus_allowed")!);
+    if (wrong) fail("cpus_allowed", wrong);
+  }
   return {
     rw,
     ioengine,
@@ -268,69 +319,137 @@ function settings(job: WrittenJob) {
     verify: verifyText !== undefined && verifyText !== "0" && verifyText !== "null",
     seed: int("randseed", 0),
     description: text("description"),
+    bssplit: text("bssplit") ?? "",
+    rate: perDirection("rate"),
+    rateIops: perDirection("rate_iops"),
+    thinktimeUs: o.has("thinktime") ? guard("thinktime", () => fioTimeUs("thinktime", text("thinktime")!, false)) : 0,
+    thinktimeBlocks: int("thinktime_blocks", 1) ?? 1,
+    iodepthLow: int("iodepth_low", 0) ?? 0,
+    cpusAllowed: text("cpus_allowed") ?? "",
+    offset: bytesOrPercent("offset"),
+    offsetIncrement: bytesOrPercent("offset_increment"),
+    readIolog: text("read_iolog"),
+    replayNoStall: flag("replay_no_stall"),
+    replayTimeScale: int("replay_time_scale", 1) ?? 100,
+    writeIolog: text("write_iolog"),
+    percentileList: text("percentile_list"),
+    clatPercentiles: o.has("clat_percentiles") ? flag("clat_percentiles") : true,
+    latPercentiles: flag("lat_percentiles"),
   };
 }
 
+/** A job's settings that are the run's (one engine, one runtime): the jobs of a group must agree on them. */
+const RUN_SETTINGS = {
+  ioengine: "ioengine",
+  hipri: "hipri",
+  fixedbufs: "fixedbufs",
+  registerfiles: "registerfiles",
+  sqthreadPoll: "sqthread_poll",
+  batchSubmit: "iodepth_batch_submit",
+  completeMin: "iodepth_batch_complete_min",
+  completeMax: "iodepth_batch_complete_max",
+  runtimeUs: "runtime",
+  timeBased: "time_based",
+  verify: "verify",
+  seed: "randseed",
+  readIolog: "read_iolog",
+  replayNoStall: "replay_no_stall",
+  replayTimeScale: "replay_time_scale",
+  percentileList: "percentile_list",
+  clatPercentiles: "clat_percentiles",
+  latPercentiles: "lat_percentiles",
+} as const;
+
 type Settings = ReturnType<typeof settings>;
 
-/** What makes two jobs the same I/O (all but name, numjobs and reporting). */
-function sameIo(a: Settings, b: Settings): boolean {
-  const key = (s: Settings) =>
-    JSON.stringify({ ...s, numjobs: 0, groupReporting: false, stonewall: false, description: "", thread: false });
-  return key(a) === key(b);
+/** The fields of workload.jobs a job's settings give (src/model/fio-jobs.ts), without its name. */
+function jobFields(s: Settings, defaultSize: number, at: string, name: string) {
+  const share = (p: { percent?: number; bytes?: number }) =>
+    p.percent !== undefined ? Math.floor((defaultSize * p.percent) / 100 / s.bs) * s.bs : (p.bytes ?? 0);
+  const size =
+    s.sizePercent !== undefined
+      ? Math.max(s.bs, Math.floor((defaultSize * s.sizePercent) / 100 / s.bs) * s.bs)
+      : (s.size ?? defaultSize);
+  if (s.timeBased && s.runtimeUs === undefined) throw new FioJobError(`${at}: job '${name}': time_based needs a runtime`);
+  // fio's limits are each job's: number_ios, else io_size, else size (unless time_based runs on for runtime).
+  const perJobIos =
+    s.numberIos !== undefined && s.numberIos > 0
+      ? s.numberIos
+      : s.ioSize !== undefined
+        ? Math.ceil(s.ioSize / s.bs)
+        : s.timeBased && s.runtimeUs !== undefined
+          ? 0
+          : Math.floor(size / s.bs);
+  return {
+    numjobs: s.numjobs,
+    rw: s.rw === "readwrite" ? "rw" : s.rw,
+    rwmixread: s.rwmixread,
+    bs: s.bs,
+    bssplit: s.bssplit,
+    // fio's sync engines have one I/O in flight whatever iodepth says.
+    iodepth: (ASYNC_ENGINES as readonly string[]).includes(s.ioengine) ? s.iodepth : 1,
+    offset: share(s.offset),
+    offset_increment: share(s.offsetIncrement),
+    size,
+    number_ios: perJobIos * s.numjobs,
+    rate: s.rate,
+    rate_iops: s.rateIops,
+    thinktime: s.thinktimeUs,
+    thinktime_blocks: s.thinktimeBlocks,
+    iodepth_low: s.iodepthLow,
+    cpus_allowed: s.cpusAllowed,
+  };
 }
 
-/** The groups a list of jobs runs as; `defaultSize` stands in for a job with no size (the namespace's). */
-export function jobGroups(jobs: readonly WrittenJob[], defaultSize: number): JobGroup[] {
+/** The groups a list of jobs runs as; `defaultSize` stands in for a job with no size (the namespace's); a job's
+ * read_iolog is read with `readFile`. */
+export function jobGroups(
+  jobs: readonly WrittenJob[],
+  defaultSize: number,
+  readFile: (file: string) => string = () => {
+    throw new FioJobError("read_iolog: no file reader");
+  },
+): JobGroup[] {
   const groups: { jobs: WrittenJob[]; settings: Settings[] }[] = [];
   for (const job of jobs) {
     const s = settings(job);
     if (groups.length === 0 || s.stonewall) groups.push({ jobs: [], settings: [] });
     const g = groups[groups.length - 1];
-    if (g.settings.length && !sameIo(g.settings[0], s))
-      throw new FioJobError(
-        `${job.at}: job '${job.name}' runs beside '${g.jobs[0].name}' with other I/O: nvmesim runs a group's jobs as one workload (separate them with stonewall)`,
+    if (g.settings.length) {
+      const differs = (Object.keys(RUN_SETTINGS) as (keyof typeof RUN_SETTINGS)[]).find(
+        (k) => g.settings[0][k] !== s[k],
       );
+      if (differs)
+        throw new FioJobError(
+          `${job.at}: job '${job.name}' runs beside '${g.jobs[0].name}' with another ${RUN_SETTINGS[differs]}: nvmesim runs a group's jobs on one engine, runtime and verify (separate them with stonewall)`,
+        );
+    }
     g.jobs.push(job);
     g.settings.push(s);
   }
   return groups.map((g) => {
     const s = g.settings[0];
-    const numjobs = g.settings.reduce((n, x) => n + x.numjobs, 0);
-    const size =
-      s.sizePercent !== undefined
-        ? Math.max(s.bs, Math.floor((defaultSize * s.sizePercent) / 100 / s.bs) * s.bs)
-        : (s.size ?? defaultSize);
-    // fio's limits are each job's: number_ios, else io_size, else size (unless time_based runs on for runtime).
-    const perJobIos =
-      s.numberIos !== undefined && s.numberIos > 0
-        ? s.numberIos
-        : s.ioSize !== undefined
-          ? Math.ceil(s.ioSize / s.bs)
-          : s.timeBased && s.runtimeUs !== undefined
-            ? 0
-            : Math.floor(size / s.bs);
-    if (s.timeBased && s.runtimeUs === undefined)
-      throw new FioJobError(`${g.jobs[0].at}: job '${g.jobs[0].name}': time_based needs a runtime`);
+    const at = `${g.jobs[0].at}: job '${g.jobs[0].name}'`;
+    const fields = g.settings.map((x, i) => jobFields(x, defaultSize, g.jobs[i].at, g.jobs[i].name));
+    const key = (f: (typeof fields)[number]) => JSON.stringify({ ...f, numjobs: 0, number_ios: f.number_ios / f.numjobs });
+    const same = fields.every((f) => key(f) === key(fields[0]));
+    const numjobs = fields.reduce((n, f) => n + f.numjobs, 0);
     // A runtime past what nvmesim simulates only bounds a job that its size (or number_ios) ends first: as fio
     // ends such a job, so does nvmesim; a time_based job that long is refused by name.
     let runtimeS = (s.runtimeUs ?? 0) / 1e6;
     if (runtimeS > MAX_RUNTIME_S) {
       if (s.timeBased)
-        throw new FioJobError(
-          `${g.jobs[0].at}: job '${g.jobs[0].name}': runtime=${runtimeS}s with time_based: nvmesim simulates at most ${MAX_RUNTIME_S} s`,
-        );
+        throw new FioJobError(`${at}: runtime=${runtimeS}s with time_based: nvmesim simulates at most ${MAX_RUNTIME_S} s`);
       runtimeS = 0;
     }
+    if (s.readIolog !== undefined && g.jobs.length > 1 && !same)
+      throw new FioJobError(`${at}: read_iolog: a replayed log runs in a group of its own (separate it with stonewall)`);
+    const iolog = s.readIolog === undefined ? {} : readIolog(s.readIolog, g.jobs[0].at, readFile, s);
+    const one = { ...fields[0], numjobs, number_ios: fields.reduce((n, f) => n + f.number_ios, 0) };
     return {
       workload: {
         kind: "fio",
-        rw: s.rw === "readwrite" ? "rw" : s.rw,
-        bs: s.bs,
-        // fio's sync engines have one I/O in flight whatever iodepth says.
-        iodepth: (ASYNC_ENGINES as readonly string[]).includes(s.ioengine) ? s.iodepth : 1,
-        numjobs,
-        rwmixread: s.rwmixread,
+        ...(same ? one : { jobs: fields.map((f, i) => ({ name: g.jobs[i].name, ...f })) }),
         ioengine: engineOf(s.ioengine),
         hipri: s.hipri,
         fixedbufs: s.fixedbufs,
@@ -339,10 +458,9 @@ export function jobGroups(jobs: readonly WrittenJob[], defaultSize: number): Job
         iodepth_batch_submit: s.batchSubmit,
         iodepth_batch_complete_min: s.completeMin,
         iodepth_batch_complete_max: s.completeMax,
-        size,
-        number_ios: perJobIos * numjobs,
         runtime: runtimeS,
         verify: s.verify,
+        ...iolog,
       },
       ...(s.seed !== undefined ? { seed: s.seed } : {}),
       threadNames: g.jobs.flatMap((j, i) => Array<string>(g.settings[i].numjobs).fill(j.name)),
@@ -354,11 +472,37 @@ export function jobGroups(jobs: readonly WrittenJob[], defaultSize: number): Job
       bs: s.bs,
       ioengine: s.ioengine,
       iodepth: s.iodepth,
+      jobLines: g.jobs.map((j, i) => ({
+        name: j.name,
+        rw: g.settings[i].rw,
+        bs: g.settings[i].bs,
+        iodepth: g.settings[i].iodepth,
+        numjobs: g.settings[i].numjobs,
+      })),
+      writeIologs: g.jobs.flatMap((j, i) => Array<string | undefined>(g.settings[i].numjobs).fill(g.settings[i].writeIolog)),
       ...(s.description !== undefined ? { description: s.description } : {}),
       threads: g.settings.reduce((n, x) => n + (x.thread ? x.numjobs : 0), 0),
-      at: `${g.jobs[0].at}: job '${g.jobs[0].name}'`,
+      at,
     };
   });
+}
+
+/** The workload fields of a job's read_iolog: the log's text, and how to replay it. */
+function readIolog(file: string, at: string, readFile: (file: string) => string, s: Settings) {
+  let text: string;
+  try {
+    text = readFile(file);
+  } catch (err) {
+    throw new FioJobError(`${at}: read_iolog=${file}: cannot read it (${(err as Error).message})`);
+  }
+  // blktrace's magic (0x65617400) in the first word, either byte order, as fio's is_blktrace looks for it
+  if (/^[\s\S]tae|^eat/.test(text))
+    throw new FioJobError(
+      `${at}: read_iolog=${file}: a blktrace binary: nvmesim replays fio's own iologs (version 2 and 3), not blktrace's`,
+    );
+  const wrong = iologError(text);
+  if (wrong) throw new FioJobError(`${at}: read_iolog=${file}: ${wrong.replace(/^line/, file)}`);
+  return { iolog: text, replay_no_stall: s.replayNoStall, replay_time_scale: s.replayTimeScale };
 }
 
 /** Whether fio's option `name` takes a value (a word after it on the command line is its value). */

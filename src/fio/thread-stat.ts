@@ -3,6 +3,7 @@
 // (sum_thread_stats: latency moments by the parallel algorithm, bandwidth
 // and IOPS samples summed, counts added), plus a group's run stats
 // (group_run_stats: min/max runtime and bandwidth, the aggregate).
+import { workloadJobs } from "../model/fio-jobs";
 import { SYNC_ENGINES } from "../model/engines";
 import type { RunConfig } from "../model/config";
 import type { JobRecord, SimStatsValues } from "../wasm/engine";
@@ -144,7 +145,7 @@ export function threadStats(
   config: RunConfig,
   jobs: readonly JobRecord[],
   cpuNs: readonly number[],
-  runtimeNs: number,
+  runEndNs: number,
   name: string,
   error = 0,
 ): ThreadStat[] {
@@ -153,10 +154,13 @@ export function threadStats(
   // Jobs sit on CPUs round-robin (thread t on CPU t % cpus).
   const jobsOn = (cpu: number) => Math.ceil((jobs.length - cpu) / config.cpus);
   const sync = SYNC_ENGINES.includes(w.ioengine);
+  // A job with a limit of its own ends at its last completion; the others run to the run's end.
+  const limited = workloadJobs(w).flatMap((job) => Array<boolean>(job.numjobs).fill(job.number_ios > 0));
   return jobs.map((j, t) => {
     const s = j.stats;
     const values = s as unknown as Record<string, number>;
     const cpu = t % config.cpus;
+    const runtimeNs = limited[t] && s.lastSeenNs > 0 ? s.lastSeenNs : runEndNs;
     return {
       name,
       groupid: 0,

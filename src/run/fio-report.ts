@@ -7,6 +7,7 @@ import { terseLine } from "../fio/terse";
 import { ConfigError, validateConfig, type RunConfig } from "../model/config";
 import { buildResult, diskCounts, type NvmesimSection, type Result } from "./result";
 import { runEngine, type SimulateOptions } from "./simulate";
+import type { LoggedIo } from "../wasm/engine";
 import type { Nvmesim } from "../wasm/module";
 import {
   ctime,
@@ -37,6 +38,10 @@ export interface FioGroupSpec {
   description?: string;
   /** How many of the group's jobs are fio threads (the thread option), not processes (the Starting line). */
   threads?: number;
+  /** Each job section's start line, when the group's jobs differ (fio prints one per job section). */
+  jobLines?: readonly { name: string; rw: string; bs: number; iodepth: number; numjobs: number }[];
+  /** Keep every completed I/O (FioGroupRun.log), for fio's logs and write_iolog. */
+  keepLog?: boolean;
 }
 
 /** How the document is written (fio's output options; json by default). */
@@ -48,6 +53,9 @@ export interface FioGroupRun {
   reported: ReportedJob[];
   run: GroupRun;
   disk: DiskCounts;
+  /** Every completed I/O (keepLog), and the bytes of the unit their offsets count. */
+  log?: LoggedIo[];
+  unitBytes?: number;
 }
 
 export interface FioRun {
@@ -74,7 +82,11 @@ async function runGroup(
   if (w.kind !== "fio")
     throw new ConfigError("workload.kind", '"swap" has no fio jobs to report (fio output is for workload.kind "fio")');
   const perJob = !spec.groupReporting && w.numjobs > 1;
-  const engine = await runEngine(m, config, { ...simulateOptions, jobs: perJob ? "histograms" : "counts" });
+  const engine = await runEngine(m, config, {
+    ...simulateOptions,
+    jobs: perJob ? "histograms" : "counts",
+    keepLog: spec.keepLog,
+  });
   const result = buildResult({ config, ...engine });
   const names = spec.names ?? [];
   const stats = threadStats(config, engine.jobs!, engine.cpuNs!, engine.stats.nowNs, "", result.jobs[0].error).map(
@@ -85,7 +97,14 @@ async function runGroup(
   const reported = perJob
     ? stats.map((stat, t) => ({ stat, options: options(t) }))
     : [{ stat: groupStat(stats, plat), options: options(0) }];
-  return { config, result, reported, run: groupRun(reported.map((r) => r.stat)), disk: diskCounts(engine.stats) };
+  return {
+    config,
+    result,
+    reported,
+    run: groupRun(reported.map((r) => r.stat)),
+    disk: diskCounts(engine.stats),
+    ...(engine.log ? { log: engine.log, unitBytes: engine.unitBytes } : {}),
+  };
 }
 
 function sumDisk(disks: readonly DiskCounts[], runs: readonly number[]): DiskCounts {
@@ -130,10 +149,14 @@ export async function simulateFioGroups(
   specs.forEach((spec, i) => {
     const w = groups[i].config.workload;
     if (w.kind !== "fio") return;
-    const first = spec.names?.[0] ?? "nvmesim";
     const engine = spec.ioengine ?? (w.ioengine === "sync" ? "psync" : "libaio");
-    normal += startLine(first, i, w.rw, w.bs, engine, w.iodepth);
-    if (w.numjobs > 1) normal += "...\n";
+    const lines = spec.jobLines ?? [
+      { name: spec.names?.[0] ?? "nvmesim", rw: w.rw, bs: w.bs, iodepth: w.iodepth, numjobs: w.numjobs },
+    ];
+    for (const l of lines) {
+      normal += startLine(l.name, i, l.rw, l.bs, engine, l.iodepth);
+      if (l.numjobs > 1) normal += "...\n";
+    }
   });
   normal += `fio-3.33\n${startingLine(specs, groups)}\n\n`;
   let pid = 0;

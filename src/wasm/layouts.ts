@@ -190,6 +190,7 @@ export const JOB_STATS_FIELDS = {
   totalSubmit: "u64",
   totalComplete: "u64",
   sleeps: "u64",
+  lastSeenNs: "u64",
   sampleAtNs: "u64",
   sampledBytesRead: "u64",
   sampledBytesWrite: "u64",

@@ -76,9 +76,31 @@ numjobs=2
     expect(group.workload).toMatchObject({ numjobs: 3, number_ios: 30, rw: "randread", ioengine: "psync", iodepth: 1 });
   });
 
+  it("runs jobs that differ beside each other, each its own job of one simulation", () => {
+    const jobs = parseJobFile(
+      "[global]\ndirect=1\nioengine=libaio\nnumber_ios=10\n[r]\nrw=randread\niodepth=4\n[w]\nrw=write\nbs=64k\nnumjobs=2\n",
+      "f.fio",
+    );
+    const [group] = jobGroups(jobs, 1 << 20);
+    expect(group.threadNames).toEqual(["r", "w", "w"]);
+    expect(group.workload).toMatchObject({
+      ioengine: "libaio",
+      jobs: [
+        { name: "r", rw: "randread", iodepth: 4, bs: 4096, numjobs: 1, number_ios: 10 },
+        { name: "w", rw: "write", iodepth: 1, bs: 65536, numjobs: 2, number_ios: 20 },
+      ],
+    });
+    expect(group.jobLines.map((l) => [l.name, l.rw, l.iodepth, l.numjobs])).toEqual([
+      ["r", "randread", 4, 1],
+      ["w", "write", 1, 2],
+    ]);
+  });
+
   const refused: [string, RegExp][] = [
     ["[j]\ndirect=1\niodpeth=4\n", /j\.fio:3: 'iodpeth' is not a fio option \(did you mean iodepth\?\)/],
-    ["[j]\ndirect=1\ncpus_allowed=0\n", /j\.fio:3: fio option 'cpus_allowed' is not modelled by nvmesim/],
+    ["[j]\ndirect=1\nlatency_target=10ms\n", /j\.fio:3: fio option 'latency_target' is not modelled by nvmesim/],
+    ["[j]\ndirect=1\ncpus_allowed=0-99\n", /job 'j': cpus_allowed: "0-99" names CPU 4, and the run has CPUs 0\.\.3/],
+    ["[j]\ndirect=1\nbssplit=4k/60:8k/60\n", /j\.fio:3: bssplit=4k\/60:8k\/60: the percentages add up to 120/],
     ["[j]\nrw=randread\n", /job 'j': fio's default is buffered I\/O \(direct=0\).*add direct=1/],
     ["[j]\ndirect=0\n", /j\.fio:2: direct=0: buffered I\/O .* is not modelled/],
     ["[j]\ndirect=1\nbs=4k,8k\n", /bs=4k,8k: different read and write block sizes are not modelled/],
@@ -89,7 +111,10 @@ numjobs=2
     ],
     ["[j]\ndirect=1\nsize=1x\n", /size=1x: not an integer with an optional unit/],
     ["[j]\ndirect=1\nruntime=1.5s\n", /runtime=1\.5s: not an integer time/],
-    ["[a]\ndirect=1\nrw=read\n[b]\ndirect=1\nrw=write\n", /job 'b' runs beside 'a' with other I\/O.*stonewall/],
+    [
+      "[a]\ndirect=1\nrw=read\n[b]\ndirect=1\nrw=write\nioengine=libaio\n",
+      /job 'b' runs beside 'a' with another ioengine.*stonewall/,
+    ],
     ["direct=1\n[j]\n", /j\.fio:1: 'direct=1' comes before any \[section\]/],
   ];
   for (const [text, message] of refused) {
