@@ -10,6 +10,9 @@ import { loadNvmesim } from "../wasm/node";
 import { writeAtomic } from "../sweep/outputs";
 import { FioJobError, globalOptions, jobGroups, modelledHelp, takesValue, type JobGroup } from "../fio/jobs";
 import { iologText } from "../fio/iolog";
+import { jobLogs } from "../fio/logs";
+import { SYNC_ENGINES } from "../model/engines";
+import type { LoggedIo } from "../wasm/engine";
 import { JobFileError, parseCommandLine } from "../fio/job-file";
 import { readInputFile, UsageError } from "./args";
 import type { Io } from "./io";
@@ -201,7 +204,7 @@ export async function fio(argv: string[], io: Io): Promise<number> {
       description: g.description,
       threads: g.threads,
       jobLines: g.jobLines,
-      keepLog: g.writeIologs.some((f) => f !== undefined),
+      keepLog: g.writeIologs.some((f) => f !== undefined) || g.logs.some((l) => l !== undefined),
     }));
   } catch (err) {
     if (err instanceof FioJobError) throw new UsageError(err.message);
@@ -250,39 +253,73 @@ export async function fio(argv: string[], io: Io): Promise<number> {
     } catch (err) {
       throw new UsageError(`cannot write --output '${output}': ${(err as Error).message}`);
     }
-  writeIologs(run, groups);
+  writeLogs(run, groups);
   const clean = run.groups.every((g) => g.result.nvmesim.engineErrors === 0 && g.result.nvmesim.integrityErrors === 0);
   return clean ? 0 : 1;
 }
 
+/** A group's completed I/Os, thread by thread, in the order each saw them. */
+function threadIos(g: FioRun["groups"][number], threads: number): LoggedIo[][] {
+  const out = Array.from({ length: threads }, () => [] as LoggedIo[]);
+  for (const io of g.log ?? []) out[io.thread].push(io);
+  return out;
+}
+
 /**
- * Each thread's write_iolog, as fio writes it: version 3, its I/Os in the order it issued them, appended to the
- * file (fio opens it for appending; the threads of a job that share a name follow one another).
+ * Each thread's write_iolog (version 3, its I/Os in the order it issued them) and fio's logs (write_bw_log,
+ * write_lat_log, write_iops_log, write_hist_log), in fio's file names and formats. fio appends an iolog and a
+ * per_job_logs=0 log to what the file holds; the threads that share one follow one another.
  */
-function writeIologs(run: FioRun, groups: readonly JobGroup[]): void {
+function writeLogs(run: FioRun, groups: readonly JobGroup[]): void {
   const files = new Map<string, string>();
+  const append = (file: string, text: string) => files.set(file, (files.get(file) ?? "") + text);
+  const appended = new Set<string>();
+  let thread = 0;
   run.groups.forEach((g, i) => {
     const unit = g.unitBytes ?? 4096;
-    groups[i].writeIologs.forEach((file, t) => {
-      if (file === undefined) return;
-      const ios = (g.log ?? [])
-        .filter((io) => io.thread === t)
-        .sort((a, b) => a.submitNs - b.submitNs)
-        .map((io) => ({ issuedNs: io.submitNs, offset: io.unit * unit, length: io.units * unit, write: io.write }));
-      files.set(file, (files.get(file) ?? "") + iologText(ios, "nvmesim", g.result.nvmesim.simulatedNs));
+    const w = g.config.workload;
+    const sync = w.kind === "fio" && SYNC_ENGINES.includes(w.ioengine);
+    const perThread = threadIos(g, groups[i].threadNames.length);
+    perThread.forEach((ios, t) => {
+      thread++;
+      const iolog = groups[i].writeIologs[t];
+      const filename = groups[i].threadOptions[t].filename ?? "nvmesim";
+      if (iolog !== undefined) {
+        const issued = [...ios]
+          .sort((a, b) => a.submitNs - b.submitNs)
+          .map((io) => ({ issuedNs: io.submitNs, offset: io.unit * unit, length: io.units * unit, write: io.write }));
+        append(iolog, iologText(issued, filename, g.result.nvmesim.simulatedNs));
+        appended.add(iolog);
+      }
+      const logs = groups[i].logs[t];
+      if (!logs) return;
+      const endNs = ios.length ? ios[ios.length - 1].seenNs : 0;
+      const rows = ios.map((io) => ({
+        submitNs: io.submitNs,
+        seenNs: io.seenNs,
+        slatNs: io.slatNs,
+        offset: io.unit * unit,
+        bytes: io.units * unit,
+        write: io.write,
+      }));
+      for (const [file, text] of jobLogs(rows, logs, thread, endNs, sync)) {
+        append(file, text);
+        if (!logs.perJob) appended.add(file);
+      }
     });
   });
   for (const [file, text] of files) {
     let before = "";
-    try {
-      before = readFileSync(file, "utf8");
-    } catch {
-      // a new log
-    }
+    if (appended.has(file))
+      try {
+        before = readFileSync(file, "utf8");
+      } catch {
+        // a new file
+      }
     try {
       writeAtomic(file, before + text);
     } catch (err) {
-      throw new UsageError(`cannot write write_iolog '${file}': ${(err as Error).message}`);
+      throw new UsageError(`cannot write the log '${file}': ${(err as Error).message}`);
     }
   }
 }

@@ -5,6 +5,18 @@
 export const FIO_PERCENTILES = [1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 99, 99.5, 99.9, 99.95, 99.99];
 const PLAT_BITS = 6;
 const PLAT_VAL = 1 << PLAT_BITS;
+/** fio's FIO_IO_U_PLAT_NR: 29 groups of 64 buckets. */
+export const PLAT_NR = 29 * PLAT_VAL;
+
+/** fio's plat_val_to_idx: the bucket of a latency (ns). */
+export function bucketIndex(value: number): number {
+  if (value < 1) return 0;
+  const msb = Math.floor(value).toString(2).length - 1;
+  if (msb <= PLAT_BITS) return Math.floor(value);
+  const errorBits = msb - PLAT_BITS;
+  const index = ((errorBits + 1) << PLAT_BITS) + ((PLAT_VAL - 1) & Math.floor(value / 2 ** errorBits));
+  return Math.min(index, PLAT_NR - 1);
+}
 
 /** fio's plat_idx_to_val: the middle of a bucket. */
 export function bucketValue(index: number): number {

@@ -11,6 +11,7 @@ import type { WrittenJob, WrittenOption } from "./job-file";
 import { fioBool, fioBytes, fioTimeUs, FioValueError } from "./values";
 import { bssplitError, cpuListError } from "../model/fio-jobs-syntax";
 import { iologError } from "./iolog";
+import type { LogOptions } from "./logs";
 import { nearest } from "../model/config";
 
 /** An option nvmesim does not model, or a value it cannot take: named, one line, exit 2. */
@@ -109,6 +110,16 @@ export const MODELLED: Readonly<Record<string, Modelled>> = {
   replay_time_scale: { kind: "int", doc: "the log's times scaled by this percentage (default 100)" },
   replay_redirect: { kind: "string", doc: "the file the log's I/O goes to: the simulated namespace, whatever it names" },
   write_iolog: { kind: "string", doc: "write the job's I/Os as fio's iolog (version 3) to this file" },
+  write_bw_log: { kind: "string", doc: "log bandwidth to NAME_bw.N.log (fio's format; NAME: the job's if empty)" },
+  write_lat_log: { kind: "string", doc: "log lat, clat and slat to NAME_lat.N.log, _clat, _slat (ns)" },
+  write_iops_log: { kind: "string", doc: "log IOPS to NAME_iops.N.log" },
+  write_hist_log: { kind: "string", doc: "log clat histograms to NAME_clat_hist.N.log (every log_hist_msec)" },
+  log_avg_msec: { kind: "int", doc: "average the logs over windows of this many ms (0: a line per I/O)" },
+  log_hist_msec: { kind: "int", doc: "a histogram line every this many ms (0: none)" },
+  log_hist_coarseness: { kind: "int", doc: "histogram bins merged 2^N to one (0 to 6)" },
+  log_max_value: { kind: "bool", doc: "a window's largest value, not its mean" },
+  log_offset: { kind: "bool", doc: "each line carries the I/O's offset" },
+  per_job_logs: { kind: "bool", doc: "a log file per job (default 1; 0: one file, appended)" },
   percentile_list: { kind: "string", doc: "the latency percentiles reported (fio's default list otherwise)" },
   clat_percentiles: { kind: "bool", doc: "report completion-latency percentiles (default 1)" },
   lat_percentiles: { kind: "bool", doc: "report total-latency percentiles too" },
@@ -152,6 +163,8 @@ export interface JobGroup {
   jobLines: { name: string; rw: string; bs: number; iodepth: number; numjobs: number }[];
   /** Each thread's write_iolog file, if its job asked for one. */
   writeIologs: (string | undefined)[];
+  /** Each thread's logs (write_bw_log, write_lat_log, ...), if its job asked for any. */
+  logs: (LogOptions | undefined)[];
 }
 
 /** A job's options with [global]'s first, later ones overriding earlier ones, by fio name (aliases resolved). */
@@ -284,6 +297,25 @@ function settings(job: WrittenJob) {
   // offset=N%: that share of the target (the simulated namespace)
   const bytesOrPercent = (name: string) =>
     /%$/.test(text(name) ?? "") ? { percent: percent(name) } : { bytes: bytes(name) ?? 0 };
+  // write_*_log=NAME (the job's name when empty, as fio's make_log_name)
+  const logName = (option: string) => (o.has(option) ? text(option) || job.name : undefined);
+  const logOptions = (): LogOptions | undefined => {
+    const o2 = { bw: logName("write_bw_log"), lat: logName("write_lat_log"), iops: logName("write_iops_log") };
+    const hist = logName("write_hist_log");
+    if (!o2.bw && !o2.lat && !o2.iops && !hist) return undefined;
+    const coarseness = int("log_hist_coarseness", 0) ?? 0;
+    if (coarseness > 6) fail("log_hist_coarseness", "fio merges 2^0 to 2^6 bins");
+    return {
+      ...o2,
+      hist,
+      avgMsec: int("log_avg_msec", 0) ?? 0,
+      histMsec: int("log_hist_msec", 0) ?? 0,
+      histCoarseness: coarseness,
+      perJob: o.has("per_job_logs") ? flag("per_job_logs") : true,
+      offset: flag("log_offset"),
+      maxValue: flag("log_max_value"),
+    };
+  };
   if (o.has("bssplit")) {
     const wrong = bssplitError(text("bssplit")!);
     if (wrong) fail("bssplit", wrong);
@@ -332,6 +364,7 @@ function settings(job: WrittenJob) {
     replayNoStall: flag("replay_no_stall"),
     replayTimeScale: int("replay_time_scale", 1) ?? 100,
     writeIolog: text("write_iolog"),
+    logs: logOptions(),
     percentileList: text("percentile_list"),
     clatPercentiles: o.has("clat_percentiles") ? flag("clat_percentiles") : true,
     latPercentiles: flag("lat_percentiles"),
@@ -480,6 +513,7 @@ export function jobGroups(
         numjobs: g.settings[i].numjobs,
       })),
       writeIologs: g.jobs.flatMap((j, i) => Array<string | undefined>(g.settings[i].numjobs).fill(g.settings[i].writeIolog)),
+      logs: g.jobs.flatMap((j, i) => Array<LogOptions | undefined>(g.settings[i].numjobs).fill(g.settings[i].logs)),
       ...(s.description !== undefined ? { description: s.description } : {}),
       threads: g.settings.reduce((n, x) => n + (x.thread ? x.numjobs : 0), 0),
       at,
