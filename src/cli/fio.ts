@@ -2,7 +2,7 @@
 // and reported as fio reports (normal text, json, json+), so a fio user's job
 // and tools carry over. nvmesim's machine (host path, device, CPUs) comes
 // from its own options, which fio does not have.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import cliProgress from "cli-progress";
 import { ConfigError, nearest, validateConfig } from "../model/config";
 import { simulateFioGroups, type FioGroupSpec, type FioRun } from "../run/fio-report";
@@ -122,7 +122,7 @@ function progressOf(
 export async function fio(argv: string[], io: Io): Promise<number> {
   let line;
   try {
-    line = parseCommandLine(argv, PROGRAM, takesValue, readInputFile, process.env);
+    line = parseCommandLine(argv, PROGRAM, takesValue, readInputFile, process.env, existsSync);
   } catch (err) {
     if (err instanceof JobFileError) throw new UsageError(err.message);
     throw err;

@@ -46,22 +46,55 @@ function option(text: string, at: string): WrittenOption {
   return eq < 0 ? { name, at } : { name, value: text.slice(eq + 1).trim(), at };
 }
 
-/** The jobs of one job file; `global` is what is in force before it (the command line's global options). */
+/** Reads an included file (fio's `include FILE`), or throws. */
+export type ReadFile = (file: string) => string;
+
+const NO_INCLUDES: ReadFile = () => {
+  throw new Error("include is read from job files only");
+};
+
+/** Where fio looks for `include NAME` of `from`: NAME as given if it is there, else beside the including file. */
+function includePath(name: string, from: string, exists: (file: string) => boolean): string {
+  const slash = from.lastIndexOf("/");
+  return exists(name) || slash < 0 || name.startsWith("/") ? name : from.slice(0, slash + 1) + name;
+}
+
+/**
+ * The jobs of one job file; `global` is what is in force before it (the command line's global options).
+ * `include FILE` lines insert that file's options where they stand (nested includes too; no sections in them).
+ */
 export function parseJobFile(
   text: string,
   file: string,
   env: Environment = { vars: {}, notes: [] },
   global: readonly WrittenOption[] = [],
+  readFile: ReadFile = NO_INCLUDES,
+  exists: (file: string) => boolean = () => false,
 ): WrittenJob[] {
   const jobs: WrittenJob[] = [];
   let globals = [...global];
   let current: { options: WrittenOption[]; job?: WrittenJob } | undefined;
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const at = `${file}:${i + 1}`;
+  const lines = (source: string, name: string, depth: number): { raw: string; at: string; included: boolean }[] =>
+    source.split(/\r?\n/).flatMap((raw, i) => {
+      const at = `${name}:${i + 1}`;
+      const m = /^\s*include\s+(\S.*?)\s*$/.exec(raw.replace(/[;#].*$/, ""));
+      if (!m) return [{ raw, at, included: depth > 0 }];
+      if (depth >= 16) throw new JobFileError(`${at}: includes nested deeper than 16 (does a file include itself?)`);
+      const path = includePath(m[1], name, exists);
+      let inner: string;
+      try {
+        inner = readFile(path);
+      } catch (err) {
+        throw new JobFileError(`${at}: include ${m[1]}: cannot read ${path} (${(err as Error).message})`);
+      }
+      return lines(inner, path, depth + 1);
+    });
+  lines(text, file, 0).forEach(({ raw, at, included }) => {
     // fio ends a line at its first ; or # (parse.c's strip_blank_end): comment lines, and comments after a value.
     const line = raw.replace(/[;#].*$/, "").trim();
     if (line === "") return;
     const section = /^\[(.*)\]$/.exec(line);
+    if (section && included) throw new JobFileError(`${at}: an included file holds options, not [sections] (as in fio)`);
     if (section) {
       const name = expand(section[1].trim(), env, at);
       if (name === "") throw new JobFileError(`${at}: a section needs a name ([global] or [JOBNAME])`);
@@ -101,6 +134,7 @@ export function parseCommandLine(
   jobOptionTakesValue: (name: string) => boolean,
   readFile: (file: string) => string,
   vars: Readonly<Record<string, string | undefined>> = {},
+  exists: (file: string) => boolean = () => false,
 ): CommandLine {
   const env: Environment = { vars, notes: [] };
   const program = new Map<string, string | undefined>();
@@ -137,7 +171,7 @@ export function parseCommandLine(
     }
     (job ? job.options : global).push(written);
   }
-  const fromFiles = files.flatMap((f) => parseJobFile(readFile(f), f, env, global));
+  const fromFiles = files.flatMap((f) => parseJobFile(readFile(f), f, env, global, readFile, exists));
   if (fromFiles.length === 0 && jobs.length === 0 && global.length > 0)
     throw new JobFileError("command line: no job (fio needs --name=JOB or a job file)");
   return { program, jobs: [...fromFiles, ...jobs], notes: env.notes };
