@@ -211,6 +211,7 @@ export {
   engineThreadJobs,
   engineSplits,
   engineTrace,
+  engineZones,
   engineLog,
   engineLogCount,
   engineLogOverflow,

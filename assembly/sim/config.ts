@@ -117,4 +117,7 @@ export class SimConfig {
   traceEntries: u32;
   logRecords: u32;
   deferStart: u32;
+  // fio's ramp_time: completions seen before rampNs are not counted (every job's statistics start over then).
+  rampNs: u64;
+  zoneEntries: u32; // the random_distribution=zoned table TypeScript writes
 }

@@ -78,7 +78,7 @@ import {
   machineReset,
   threadRec,
 } from "./machine";
-import { st, statsInit } from "./stats";
+import { histReset, st, statsInit } from "./stats";
 import { Cqe } from "../nvme/cqe";
 import {
   fioCheck,
@@ -93,6 +93,7 @@ import {
 } from "./workloads/fio";
 import { swapInit, swapIoDone, swapRun, swapStart, swapTag } from "./workloads/swap";
 import { threadJobsInit } from "./workloads/thread-job";
+import { jobStatsRamp } from "./job-stats";
 
 /**
  * The dispatcher of completions: a pass over `cpu`'s CQ at `now` (`kind` says what runs it), then each finished
@@ -141,6 +142,8 @@ function limitReached(): bool {
 
 // Events dispatched since engineInit: what the engine did, apart from what it simulated (bench's scaling cases).
 let eventsRun: u64 = 0;
+// fio's ramp_time has yet to end.
+let rampPending = false;
 
 /** Events dispatched since engineInit. */
 export function engineEvents(): u64 {
@@ -155,6 +158,7 @@ export function engineInit(configPtr: usize, recordOps: u32): i32 {
   // The config is copied first: arenaReset below may hand its memory out again.
   machineReset(configPtr);
   eventsRun = 0;
+  rampPending = cfg.rampNs != 0 && !isSwap();
   arenaReset();
   physmemReset();
   if (!statsInit(cfg.cpus)) return -1;
@@ -256,6 +260,11 @@ export function engineRun(batch: u32): u32 {
     let now = eventTopTimeNs(events);
     if (runtimeNs != 0 && now > runtimeNs) break;
     if (limitReached()) break;
+    if (rampPending && now >= cfg.rampNs) {
+      rampPending = false;
+      jobStatsRamp(cfg.rampNs);
+      histReset();
+    }
     let word = eventTopData(events);
     eventPop(events);
     eventRecord(M.recording, EVENT_OP_POP, now, word);

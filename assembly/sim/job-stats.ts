@@ -254,6 +254,25 @@ export function jobRecord(t: u32, write: bool, bytes: u32, lat: u64, slat: u64, 
   if (hists != 0) histAdd(hists + ((<usize>t * 2 + (write ? 1 : 0)) * PLAT_NR) * 8, clat);
 }
 
+/**
+ * The ramp ended at `now` (fio's ramp_time): every job's statistics start over, as fio's reset_io_stats does,
+ * keeping only what it has in flight.
+ */
+export function jobStatsRamp(now: u64): void {
+  for (let t: u32 = 0; t < jobCount; t++) {
+    let j = jobStats(t);
+    let outstanding = j.outstanding;
+    memory.fill(changetype<usize>(j), 0, offsetof<JobStats>());
+    dirClear(dir(j, false));
+    dirClear(dir(j, true));
+    for (let s: u32 = 0; s < 4; s++) sampleStat(j, s).min = NO_VALUE;
+    j.outstanding = outstanding;
+    j.sampleAtNs = now;
+  }
+  memory.fill(maps, 0, <usize>jobCount * JOB_MAP_WORDS * 8);
+  if (hists != 0) memory.fill(hists, 0, <usize>jobCount * 2 * PLAT_NR * 8);
+}
+
 /** The run ended at `now`: the samples of the boundaries passed since each job's last completion. */
 export function jobStatsFinish(now: u64): void {
   for (let t: u32 = 0; t < jobCount; t++) jobSample(jobStats(t), now);

@@ -188,6 +188,12 @@ export function statsInit(cpus: u32): bool {
   return true;
 }
 
+/** The run's latency histograms start over (the end of fio's ramp_time). */
+export function histReset(): void {
+  memory.fill(histRead, 0, (<usize>PLAT_NR) << 3);
+  memory.fill(histWrite, 0, (<usize>PLAT_NR) << 3);
+}
+
 export function engineStats(): usize {
   return changetype<usize>(st);
 }

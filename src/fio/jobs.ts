@@ -9,7 +9,7 @@
 import { FIO_OPTION_NAMES } from "./fio-names";
 import type { WrittenJob, WrittenOption } from "./job-file";
 import { fioBool, fioBytes, fioTimeUs, FioValueError } from "./values";
-import { bssplitError, cpuListError } from "../model/fio-jobs-syntax";
+import { bssplitError, cpuListError, distributionError } from "../model/fio-jobs-syntax";
 import { iologError } from "./iolog";
 import type { LogOptions } from "./logs";
 import { nearest } from "../model/config";
@@ -88,7 +88,7 @@ export const MODELLED: Readonly<Record<string, Modelled>> = {
     values: ["1024", "1000"],
   },
   thread: { kind: "flag", doc: "threads, not processes: the same to the model" },
-  norandommap: { kind: "flag", doc: "random offsets may repeat: as the model draws them" },
+  norandommap: { kind: "flag", doc: "random offsets may repeat (without it, each block once per pass, as fio's map)" },
   randrepeat: { kind: "bool", doc: "repeatable random offsets: the model's always are (seeded)" },
   random_generator: {
     kind: "string",
@@ -105,6 +105,15 @@ export const MODELLED: Readonly<Record<string, Modelled>> = {
   offset: { kind: "size", doc: "where the job's region starts (bytes, or N% of the target)" },
   offset_increment: { kind: "size", doc: "each further job of numjobs starts this much later (bytes, or N%)" },
   zonemode: { kind: "string", doc: "none: the device is not zoned", values: ["none"] },
+  blockalign: { kind: "size", doc: "random offsets are multiples of this (default: the I/O's size)" },
+  random_distribution: { kind: "string", doc: "random (uniform), or zoned:ACCESS/SIZE:... (e.g. zoned:50/5:50/95)" },
+  ramp_time: { kind: "time", doc: "run this long before counting anything (seconds, or with a unit)" },
+  do_verify: { kind: "bool", doc: "with verify, read back what a job wrote once its writes are done (default 1)" },
+  sqthread_poll_cpu: { kind: "int", doc: "the SQ thread's CPU: nvmesim's has a CPU of its own" },
+  nonvectored: { kind: "bool", doc: "io_uring: one buffer, not an iovec (priced as the model's import of one buffer)" },
+  log_prio: { kind: "bool", doc: "the logs' priority column in hex (every I/O's is 0: no priority class)" },
+  allow_file_create: { kind: "bool", doc: "the simulated namespace is there: nothing is created" },
+  threads: { kind: "string", doc: "tiobench's profile option: without profile=tiobench fio takes it and does nothing" },
   read_iolog: { kind: "string", doc: "replay this iolog (version 2 or 3; every file it names is the namespace)" },
   replay_no_stall: { kind: "flag", doc: "replay the log as fast as it goes, not at its times" },
   replay_time_scale: { kind: "int", doc: "the log's times scaled by this percentage (default 100)" },
@@ -183,6 +192,14 @@ function effective(job: WrittenJob): Map<string, WrittenOption> {
     // fio: "option bs requires an argument" for bs= with nothing after it, on its command line or in a file.
     if (MODELLED[name].kind !== "flag" && (o.value === undefined || o.value === ""))
       throw new FioJobError(`${o.at}: option ${o.name} requires an argument, as fio says (write ${o.name}=VALUE)`);
+    // an enumerated option's value, checked as fio's parser does
+    const allowed = MODELLED[name].values;
+    if (allowed && o.value !== undefined && !allowed.includes(o.value)) {
+      const near = nearest(o.value, allowed);
+      throw new FioJobError(
+        `${o.at}: ${o.name}=${o.value}: nvmesim models ${allowed.join(", ")}${near ? ` (did you mean ${near}?)` : ""}`,
+      );
+    }
     out.set(name, { ...o, name });
   }
   return out;
@@ -242,9 +259,17 @@ function settings(job: WrittenJob) {
     }
     return v;
   };
-  const rwModifier = /:.*$/.exec(text("rw") ?? "");
-  if (rwModifier) fail("rw", `fio's offset modifier (${rwModifier[0]}) is not modelled`);
-  const rw = oneOf("rw", RW, "read");
+  // rw=read:8k (or :-8k): a sequential job skips that much after each I/O (backwards when negative)
+  const rwModifier = /:(.*)$/.exec(text("rw") ?? "");
+  let rwSkip = 0;
+  if (rwModifier) {
+    const m = /^(-?)(.+)$/.exec(rwModifier[1])!;
+    if (/^rand/.test(text("rw")!))
+      fail("rw", `a random job's modifier (${rwModifier[0]}: I/Os per new offset) is not modelled`);
+    rwSkip = (m[1] ? -1 : 1) * guard("rw", () => fioBytes("rw", m[2], kb));
+  }
+  const rw = (text("rw") ?? "read").replace(/:.*$/, "");
+  if (!(RW as readonly string[]).includes(rw)) oneOf("rw", RW, "read");
   const ioengine = oneOf("ioengine", [...ASYNC_ENGINES, ...SYNC_ENGINES], "psync");
   // bs=R,W (and R,W,T): fio's per-direction sizes; one size for all is what nvmesim models.
   // fio's default block size is 4096 bytes whatever kb_base says (kb_base=1000 reads "4k" as 4000).
@@ -262,11 +287,12 @@ function settings(job: WrittenJob) {
     if (lo !== hi) fail("bsrange", "nvmesim models one block size (low = high)");
     bs = lo;
   }
-  if (o.has("direct") && !flag("direct"))
+  if (o.has("direct") && !flag("direct") && text("ioengine") !== "io_uring_cmd")
     fail("direct", "buffered I/O (the page cache) is not modelled: nvmesim needs direct=1");
   if (o.has("buffered") && flag("buffered"))
     fail("buffered", "buffered I/O (the page cache) is not modelled: nvmesim needs buffered=0");
-  if (!o.has("direct") && !(o.has("buffered") && !flag("buffered")))
+  // io_uring_cmd's passthrough never goes through the page cache: direct or not, it is direct
+  if (!o.has("direct") && !(o.has("buffered") && !flag("buffered")) && text("ioengine") !== "io_uring_cmd")
     throw new FioJobError(
       `${job.at}: job '${job.name}': fio's default is buffered I/O (direct=0), which nvmesim does not model: add direct=1`,
     );
@@ -316,6 +342,10 @@ function settings(job: WrittenJob) {
       maxValue: flag("log_max_value"),
     };
   };
+  if (o.has("random_distribution")) {
+    const wrong = distributionError(text("random_distribution")!);
+    if (wrong) fail("random_distribution", wrong);
+  }
   if (o.has("bssplit")) {
     const wrong = bssplitError(text("bssplit")!);
     if (wrong) fail("bssplit", wrong);
@@ -365,6 +395,12 @@ function settings(job: WrittenJob) {
     replayTimeScale: int("replay_time_scale", 1) ?? 100,
     writeIolog: text("write_iolog"),
     logs: logOptions(),
+    rwSkip,
+    norandommap: flag("norandommap"),
+    blockalign: bytes("blockalign") ?? 0,
+    randomDistribution: text("random_distribution") ?? "random",
+    rampUs: o.has("ramp_time") ? guard("ramp_time", () => fioTimeUs("ramp_time", text("ramp_time")!, true)) : 0,
+    readback: verifyText !== undefined && verifyText !== "0" && verifyText !== "null" && (o.has("do_verify") ? flag("do_verify") : true),
     percentileList: text("percentile_list"),
     clatPercentiles: o.has("clat_percentiles") ? flag("clat_percentiles") : true,
     latPercentiles: flag("lat_percentiles"),
@@ -382,6 +418,7 @@ const RUN_SETTINGS = {
   completeMin: "iodepth_batch_complete_min",
   completeMax: "iodepth_batch_complete_max",
   runtimeUs: "runtime",
+  rampUs: "ramp_time",
   timeBased: "time_based",
   verify: "verify",
   seed: "randseed",
@@ -431,6 +468,12 @@ function jobFields(s: Settings, defaultSize: number, at: string, name: string) {
     thinktime_blocks: s.thinktimeBlocks,
     iodepth_low: s.iodepthLow,
     cpus_allowed: s.cpusAllowed,
+    blockalign: s.blockalign,
+    random_distribution: s.randomDistribution,
+    rw_skip: s.rwSkip,
+    randommap: !s.norandommap,
+    // fio's verify on a job that writes reads back what it wrote, once its writes are done
+    readback: s.readback && !/^(rand)?read$/.test(s.rw) && perJobIos > 0,
   };
 }
 
@@ -492,6 +535,7 @@ export function jobGroups(
         iodepth_batch_complete_min: s.completeMin,
         iodepth_batch_complete_max: s.completeMax,
         runtime: runtimeS,
+        ramp_time: s.rampUs / 1e6,
         verify: s.verify,
         ...iolog,
       },

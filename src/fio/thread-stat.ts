@@ -160,7 +160,8 @@ export function threadStats(
     const s = j.stats;
     const values = s as unknown as Record<string, number>;
     const cpu = t % config.cpus;
-    const runtimeNs = limited[t] && s.lastSeenNs > 0 ? s.lastSeenNs : runEndNs;
+    // fio's runtime starts when its ramp_time ends
+    const runtimeNs = Math.max(0, (limited[t] && s.lastSeenNs > 0 ? s.lastSeenNs : runEndNs) - w.ramp_time * 1e9);
     return {
       name,
       groupid: 0,

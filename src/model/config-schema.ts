@@ -8,7 +8,7 @@ import { IO_ENGINES } from "./engines";
 import { KERNEL_NAMES } from "./kernels";
 import { CPU_NAMES } from "./cpus";
 import { PRESET_NAMES } from "./presets";
-import { bssplitError, cpuListError } from "./fio-jobs-syntax";
+import { bssplitError, cpuListError, distributionError } from "./fio-jobs-syntax";
 import { iologError } from "../fio/iolog";
 
 export const RW_MODES = ["read", "write", "randread", "randwrite", "rw", "randrw"] as const;
@@ -408,6 +408,51 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     flag: { name: "offset_increment" },
     value: size,
     doc: "each further job of numjobs starts this much later (fio's offset_increment; 0: all share the region)",
+    workload: "fio",
+  },
+  {
+    path: "workload.blockalign",
+    flag: { name: "blockalign" },
+    value: size,
+    doc: "a random offset is a multiple of this, bytes (fio's blockalign; 0: the I/O's own size)",
+    workload: "fio",
+  },
+  {
+    path: "workload.random_distribution",
+    flag: { name: "random_distribution" },
+    value: {
+      type: "text",
+      syntax: "random, or zoned:ACCESS%/SIZE%:... (e.g. zoned:50/5:30/15:20/80)",
+      check: distributionError,
+    },
+    doc: "where random offsets fall (fio's random_distribution: random, uniform over the region, or zoned)",
+    workload: "fio",
+  },
+  {
+    path: "workload.rw_skip",
+    value: int(-(2 ** 40), 2 ** 40),
+    doc: "bytes a sequential job skips after each I/O, backwards when negative (fio's rw=read:8k)",
+    workload: "fio",
+  },
+  {
+    path: "workload.randommap",
+    flag: { name: "randommap", sets: true },
+    value: bool,
+    doc: "a random job takes each block of its region once per pass (fio's random map, its default; off: offsets drawn with repeats, as norandommap)",
+    workload: "fio",
+  },
+  {
+    path: "workload.readback",
+    flag: { name: "readback", sets: true },
+    value: bool,
+    doc: "once a job's writes are done, it reads back what it wrote and checks it (fio's verify on a writing job)",
+    workload: "fio",
+  },
+  {
+    path: "workload.ramp_time",
+    flag: { name: "ramp_time" },
+    value: seconds,
+    doc: "seconds run before anything is counted (fio's ramp_time); a runtime comes after it",
     workload: "fio",
   },
   {

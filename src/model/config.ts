@@ -75,6 +75,18 @@ export interface FioWorkload {
   /** Where the jobs' region starts, and how much later each further job of numjobs starts (bytes). */
   offset: number;
   offset_increment: number;
+  /** A random offset is a multiple of this (0: the I/O's own size). */
+  blockalign: number;
+  /** Where random offsets fall: "random" (uniform) or fio's zoned:ACCESS/SIZE:... */
+  random_distribution: string;
+  /** Bytes a sequential job skips after each I/O, backwards when negative (fio's rw=read:8k). */
+  rw_skip: number;
+  /** A random job takes each block of its region once per pass (fio's random map). */
+  randommap: boolean;
+  /** Once a job's writes are done, it reads back what it wrote (fio's verify on a writing job). */
+  readback: boolean;
+  /** Seconds run before anything is counted (fio's ramp_time). */
+  ramp_time: number;
   /** A recorded workload each job replays (fio's iolog, version 2 or 3, as text; "": none). */
   iolog: string;
   replay_no_stall: boolean;
@@ -224,6 +236,12 @@ export const DEFAULT_CONFIG: RunConfig = {
     cpus_allowed: "",
     offset: 0,
     offset_increment: 0,
+    blockalign: 0,
+    random_distribution: "random",
+    rw_skip: 0,
+    randommap: false,
+    readback: false,
+    ramp_time: 0,
     iolog: "",
     replay_no_stall: false,
     replay_time_scale: 100,

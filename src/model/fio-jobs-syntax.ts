@@ -78,3 +78,51 @@ export function cpuListError(text: string): string | undefined {
     return (err as Error).message;
   }
 }
+
+/** One zone of fio's random_distribution: its share of the accesses (percent) and of the region (percent, for
+ * zoned) or its bytes (zoned_abs). */
+export interface Zone {
+  access: number;
+  size: number;
+}
+
+const SIZE_UNITS: Record<string, number> = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
+
+/**
+ * The zones of a random_distribution (none for random) and whether their sizes are bytes (zoned_abs); a zone
+ * with no size takes what the others leave. Throws an Error saying what is wrong.
+ */
+export function parseDistribution(text: string): { zones: Zone[]; absolute: boolean } {
+  if (text === "random") return { zones: [], absolute: false };
+  const m = /^(zoned|zoned_abs):([^,]+)(?:,(.*))?$/.exec(text);
+  if (!m)
+    throw new Error("nvmesim models random (uniform), zoned:ACCESS/SIZE%:... and zoned_abs:ACCESS/BYTES:..., not other distributions");
+  if (m[3] !== undefined && m[3] !== m[2]) throw new Error("a list of zones per direction is not modelled (one list for all)");
+  const absolute = m[1] === "zoned_abs";
+  const zones = m[2].split(":").map((z) => {
+    const p = /^(\d+)\/(?:(\d+)([kmgt]?))?$/i.exec(z);
+    if (!p) throw new Error(`'${z}' is not ACCESS/${absolute ? "BYTES" : "SIZE%"}`);
+    return { access: Number(p[1]), size: p[2] === undefined ? -1 : Number(p[2]) * SIZE_UNITS[p[3].toLowerCase()] };
+  });
+  const access = zones.reduce((s, z) => s + z.access, 0);
+  if (access !== 100) throw new Error(`the accesses add up to ${access}%, not 100%`);
+  const rest = zones.filter((z) => z.size < 0);
+  if (rest.length > 1) throw new Error("one zone at most may leave its size out");
+  if (!absolute) {
+    const size = zones.reduce((s, z) => s + Math.max(0, z.size), 0);
+    if (size > 100) throw new Error(`the zones' sizes add up to ${size}%, more than 100%`);
+    for (const z of rest) z.size = 100 - size;
+  }
+  if (zones.some((z) => z.size === 0)) throw new Error("a zone of size 0");
+  return { zones, absolute };
+}
+
+/** What is wrong with a random_distribution, or undefined. */
+export function distributionError(text: string): string | undefined {
+  try {
+    parseDistribution(text);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}

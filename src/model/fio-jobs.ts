@@ -6,7 +6,7 @@
 import { configField, type ConfigField } from "./config-schema";
 import { ConfigError } from "./config-error";
 import type { FioWorkload, RwMode } from "./config";
-import { parseBssplit, parseCpuList, type SplitEntry } from "./fio-jobs-syntax";
+import { parseBssplit, parseCpuList, parseDistribution, type SplitEntry } from "./fio-jobs-syntax";
 import { parseIolog, type IologEntry } from "../fio/iolog";
 
 /** The fields a job of workload.jobs may set (the rest are the run's: engine, batch options, runtime, verify). */
@@ -28,6 +28,11 @@ export const JOB_KEYS = [
   "thinktime_blocks",
   "iodepth_low",
   "cpus_allowed",
+  "blockalign",
+  "random_distribution",
+  "rw_skip",
+  "randommap",
+  "readback",
 ] as const;
 
 type JobKey = (typeof JOB_KEYS)[number];
@@ -107,6 +112,11 @@ export function needsThreadTables(w: FioWorkload): boolean {
     w.offset_increment > 0 ||
     w.iodepth_low > 0 ||
     w.cpus_allowed !== "" ||
+    w.blockalign > 0 ||
+    w.random_distribution !== "random" ||
+    w.rw_skip !== 0 ||
+    w.randommap ||
+    w.readback ||
     w.iolog !== ""
   );
 }
@@ -131,6 +141,14 @@ export interface ThreadJobValues {
   traceCount: number;
   iodepthLow: number;
   cpu: number;
+  alignUnits: number;
+  zoneAt: number;
+  zoneCount: number;
+  readback: number;
+  /** Two's complement, as the engine's u64. */
+  seqSkip: bigint;
+  randomMap: number;
+  pad: number;
 }
 
 /** ThreadJobValues.cpu of a thread the engine places. */
@@ -145,6 +163,7 @@ export interface ThreadTables {
   threads: ThreadJobValues[];
   splits: { units: number; upTo: number }[];
   trace: { atNs: bigint; delayNs: bigint; unit: number; units: number; write: boolean }[];
+  zones: { startUnit: number; units: number; upTo: number }[];
   /** The largest depth of a thread (the engine lays its completion lists out by it). */
   iodepth: number;
 }
@@ -210,6 +229,7 @@ export function threadTables(w: FioWorkload): ThreadTables {
     return { at, count: sorted.length };
   };
   const threads: ThreadJobValues[] = [];
+  const zones: ThreadTables["zones"] = [];
   for (const [i, j] of jobs.entries()) {
     const field = w.jobs.length ? `workload.jobs[${i}]` : "workload";
     const s = splitsOf(j);
@@ -219,6 +239,26 @@ export function threadTables(w: FioWorkload): ThreadTables {
     const unitsPerIo = splits[read.at].units;
     const minBsOf = Math.min(...[...s.read, ...s.write].map((e) => e.bs));
     const cpus = j.cpus_allowed === "" ? [] : parseCpuList(j.cpus_allowed);
+    // zoned: each zone a share of the job's region, whole units, in order
+    const zoned = { at: zones.length, count: 0 };
+    let zoneStart = 0;
+    let upTo = 0;
+    const { zones: distribution, absolute } = parseDistribution(j.random_distribution);
+    for (const z of distribution) {
+      // zoned_abs: bytes (the last, with none given, what is left); zoned: a share of the region
+      const left = regionUnits - zoneStart;
+      const span = absolute
+        ? z.size < 0
+          ? left
+          : Math.floor(z.size / unitBytes)
+        : Math.max(1, Math.floor((regionUnits * z.size) / 100));
+      if (span <= 0 || zoneStart + span > regionUnits)
+        throw new ConfigError(`${field}.random_distribution`, `${JSON.stringify(j.random_distribution)}: its zones reach past the job's region (size)`);
+      upTo += z.access;
+      zones.push({ startUnit: zoneStart, units: span, upTo });
+      zoneStart += span;
+      zoned.count++;
+    }
     for (let k = 0; k < j.numjobs; k++) {
       // One job's copies spread over its region as the engine spreads a run's threads (a sequential job's
       // start), unless offset_increment gives each its own region.
@@ -243,6 +283,15 @@ export function threadTables(w: FioWorkload): ThreadTables {
         traceCount: trace.length,
         iodepthLow: j.iodepth_low > 0 && j.iodepth_low < j.iodepth ? j.iodepth_low : j.iodepth,
         cpu: cpus.length ? cpus[k % cpus.length] : ANY_CPU,
+        alignUnits: units(j.blockalign, `${field}.blockalign`),
+        zoneAt: zoned.at,
+        zoneCount: zoned.count,
+        readback: j.readback && j.rw !== "read" && j.rw !== "randread" && j.number_ios > 0 ? 1 : 0,
+        seqSkip: BigInt.asUintN(64, BigInt(units(Math.abs(j.rw_skip), `${field}.rw_skip`) * Math.sign(j.rw_skip))),
+        // the map is of one block size over the whole region (a job with sizes, zones or an alignment draws with
+        // repeats, as with norandommap)
+        randomMap: j.randommap && read.count === 1 && write.count === 1 && splits[read.at].units === splits[write.at].units && zoned.count === 0 && j.blockalign === 0 ? 1 : 0,
+        pad: 0,
       });
     }
   }
@@ -261,6 +310,7 @@ export function threadTables(w: FioWorkload): ThreadTables {
       units: units(e.length, "workload.iolog"),
       write: e.write,
     })),
+    zones,
     iodepth: Math.max(...jobs.map((j) => j.iodepth)),
   };
 }

@@ -107,7 +107,8 @@ export function engineConfig(c: RunConfig, steps: RunSteps, costNs: CostNs = ste
   return {
     seed: c.seed,
     iosTotal: BigInt(swap ? w.faults : w.number_ios),
-    runtimeNs: BigInt(Math.round(w.runtime * 1e9)),
+    // fio's ramp_time comes before the runtime it reports
+    runtimeNs: BigInt(Math.round((w.runtime > 0 ? w.runtime + (swap ? 0 : w.ramp_time) : 0) * 1e9)),
     regionBytes: BigInt(swap ? w.workingSet - (w.workingSet % 4096) : w.size),
     ...(c.device.dataPipe === "one"
       ? {
@@ -190,6 +191,8 @@ export function engineConfig(c: RunConfig, steps: RunSteps, costNs: CostNs = ste
     traceEntries: 0,
     logRecords: 0,
     deferStart: 0,
+    rampNs: BigInt(Math.round((swap ? 0 : w.ramp_time) * 1e9)),
+    zoneEntries: 0,
   };
 }
 
@@ -294,7 +297,10 @@ export async function runEngine(m: Nvmesim, config: RunConfig, options: Simulate
           iodepth: tables.iodepth,
           splitEntries: tables.splits.length,
           traceEntries: tables.trace.length,
+          zoneEntries: tables.zones.length,
           deferStart: 1,
+          // a thread that reads back its writes ends on its own, after as many reads as places it wrote
+          ...(tables.threads.some((t) => t.readback) ? { iosTotal: 0n } : {}),
         }
       : {}),
     ...(options.keepLog && w.kind === "fio"

@@ -9,6 +9,7 @@ import {
   SPLIT_REC_FIELDS,
   THREAD_JOB_FIELDS,
   TRACE_REC_FIELDS,
+  ZONE_REC_FIELDS,
 } from "./layouts";
 import type { Nvmesim } from "./module";
 
@@ -21,7 +22,7 @@ export type SimStatsValues = { [K in keyof typeof SIM_STATS_FIELDS]: number };
 export type JobStatsValues = { [K in keyof typeof JOB_STATS_FIELDS]: number };
 
 /** The structs whose field offsets the module exports. */
-type LayoutPrefix = "SIMCFG" | "SIMSTAT" | "JOBSTAT" | "THRJOB" | "SPLITREC" | "TRACEREC" | "LOGREC";
+type LayoutPrefix = "SIMCFG" | "SIMSTAT" | "JOBSTAT" | "THRJOB" | "SPLITREC" | "TRACEREC" | "ZONEREC" | "LOGREC";
 
 function snake(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
@@ -136,9 +137,10 @@ export function readHistogram(m: Nvmesim, write: boolean): number[] {
 
 /** The engine's tables of a run whose fio threads differ (src/model/fio-jobs.ts), as the structs' fields. */
 export interface EngineTables {
-  threads: readonly { [K in keyof typeof THREAD_JOB_FIELDS]: number }[];
+  threads: readonly { [K in keyof typeof THREAD_JOB_FIELDS]: number | bigint }[];
   splits: readonly { units: number; upTo: number }[];
   trace: readonly { atNs: bigint; delayNs: bigint; unit: number; units: number; write: boolean }[];
+  zones: readonly { startUnit: number; units: number; upTo: number }[];
 }
 
 /** Writes a struct's fields at `base` by their layout offsets and types. */
@@ -165,6 +167,10 @@ export function writeEngineTables(m: Nvmesim, tables: EngineTables): void {
   tables.threads.forEach((t, i) => writeStruct(m, jobs + i * stride("THRJOB"), "THRJOB", THREAD_JOB_FIELDS, t));
   const splits = m.exports.engineSplits();
   tables.splits.forEach((s, i) => writeStruct(m, splits + i * stride("SPLITREC"), "SPLITREC", SPLIT_REC_FIELDS, s));
+  const zones = m.exports.engineZones();
+  tables.zones.forEach((z, i) =>
+    writeStruct(m, zones + i * stride("ZONEREC"), "ZONEREC", ZONE_REC_FIELDS, { ...z, pad: 0 }),
+  );
   const trace = m.exports.engineTrace();
   tables.trace.forEach((r, i) =>
     writeStruct(m, trace + i * stride("TRACEREC"), "TRACEREC", TRACE_REC_FIELDS, {

@@ -263,6 +263,7 @@ export interface NvmesimExports extends Record<ConstantName, WebAssembly.Global>
   engineThreadJobs(): Ptr;
   engineSplits(): Ptr;
   engineTrace(): Ptr;
+  engineZones(): Ptr;
   /** The completed I/Os kept for fio's logs (LogRec each), how many, and 1 when some did not fit. */
   engineLog(): Ptr;
   engineLogCount(): number;

@@ -46,6 +46,7 @@ export function layoutFiles(root: string): LayoutFile[] {
     { name: "ThreadJob", file: THREAD_JOB, prefix: "THRJOB", table: "THREAD_JOB_FIELDS" },
     { name: "SplitRec", file: THREAD_JOB, prefix: "SPLITREC", table: "SPLIT_REC_FIELDS" },
     { name: "TraceRec", file: THREAD_JOB, prefix: "TRACEREC", table: "TRACE_REC_FIELDS" },
+    { name: "ZoneRec", file: THREAD_JOB, prefix: "ZONEREC", table: "ZONE_REC_FIELDS" },
     { name: "LogRec", file: THREAD_JOB, prefix: "LOGREC", table: "LOG_REC_FIELDS" },
   ].map((c) => ({ ...c, fields: classFields(readFileSync(join(root, c.file), "utf8"), c.name, c.file) }));
   const from = classes.map((c) => `${c.name} (${c.file})`).join(" and ");

@@ -25,12 +25,13 @@
 //  per CPU: waiters u32 (threads spinning or asleep there)
 
 import { arenaAlloc } from "../../runtime/arena";
+import { bitmapBytes, bitmapNextClear, bitmapSet } from "../../runtime/bitmap";
 import { Prng, prngNext } from "../../runtime/prng";
 import { EV_RUN, IoRec, M, cpuRun, evWord, post, threadRec, cfg } from "../machine";
 import { ioSubmit, plugFinish } from "../host-io";
 import { st } from "../stats";
 import { jobReaped, jobRecord, jobSlept, jobStatsInit, jobSubmitted } from "../job-stats";
-import { ANY_CPU, TRACE_WRITE, logKeep, splitRec, threadJob, traceRec } from "./thread-job";
+import { ANY_CPU, TRACE_WRITE, logKeep, splitRec, threadJob, traceRec, zoneRec } from "./thread-job";
 
 @unmanaged
 class FioState {
@@ -57,8 +58,14 @@ class FioThread {
   resumeAt: u64; // once drained, it pauses until then (its rate)
   pauseNs: u64; // or this long (its thinktime)
   lastIssueNs: u64; // when it last submitted (a replayed log's gaps)
+  written: usize; // readback: what it wrote, a u64 each (unit << 16 | units), then what it reads back
+  writtenCount: u32;
+  phase: u32; // readback: 0 writing, 1 draining to read back, 2 reading back
+  map: usize; // randomMap: a bit per slot of its region, set once taken this pass
+  mapTaken: u32; // slots taken this pass
+  pad: u32;
 }
-if (offsetof<FioThread>() != 80) ERROR("FioThread is 80 bytes");
+if (offsetof<FioThread>() != 104) ERROR("FioThread is 104 bytes");
 const NO_PICK: u64 = 0xffff_ffff_ffff_ffff;
 const F = changetype<FioState>(memory.data(64, 8));
 if (offsetof<FioState>() > 64) ERROR("FioState outgrew its static copy");
@@ -110,6 +117,12 @@ function splitPick(rng: Prng, at: u32, count: u32): u32 {
 /** Thread `t`'s next I/O (its first unit shifted left one, the write bit in bit 0), its size in f.nextUnits. */
 function threadPick(t: u32, f: FioThread): u64 {
   let j = threadJob(t);
+  if (f.phase == 2) {
+    // reading back what it wrote, one of its writes after the other
+    let e = load<u64>(f.written + (<usize>(<u32>f.issued - <u32>j.quota)) * 8);
+    f.nextUnits = <u32>(e & 0xffff);
+    return (e >> 16) << 1;
+  }
   if (j.traceCount != 0) {
     let r = traceRec(j.traceAt + <u32>f.issued);
     f.nextUnits = r.unitsWrite & ~TRACE_WRITE;
@@ -127,13 +140,36 @@ function threadPick(t: u32, f: FioThread): u64 {
   f.nextUnits = units;
   let unit: u64;
   if (j.random != 0) {
-    let slots = j.regionUnits / <u64>units;
-    unit = j.regionStart + <u64>(prngNext(rng) % <u32>slots) * units; // the region is below 2^32 units
+    // a zone by the accesses' shares (fio's random_distribution=zoned), then a slot in it
+    let start = j.regionStart;
+    let span = j.regionUnits;
+    if (j.zoneCount != 0) {
+      let draw = prngNext(rng) % zoneRec(j.zoneAt + j.zoneCount - 1).upTo;
+      let z = zoneRec(j.zoneAt);
+      for (let i: u32 = 1; i < j.zoneCount && draw >= z.upTo; i++) z = zoneRec(j.zoneAt + i);
+      start += z.startUnit;
+      span = z.units;
+    }
+    let align = j.alignUnits != 0 ? <u64>j.alignUnits : <u64>units;
+    let slots = span >= units ? (span - units) / align + 1 : 1;
+    let slot = <u64>(prngNext(rng) % <u32>slots); // the region is below 2^32 units
+    if (f.map != 0) {
+      // fio's random map: a slot taken this pass gives way to the next free one; a full map starts a new pass
+      if (<u64>f.mapTaken >= slots) {
+        memory.fill(f.map, 0, bitmapBytes(slots));
+        f.mapTaken = 0;
+      }
+      slot = bitmapNextClear(f.map, slot, slots);
+      bitmapSet(f.map, slot);
+      f.mapTaken++;
+    }
+    unit = start + slot * align;
   } else {
     unit = th.seqPage;
     let end = j.regionStart + j.regionUnits;
-    if (unit + <u64>units > end) unit = j.regionStart; // wraps, as fio starts its region over
-    th.seqPage = unit + units;
+    // past the region's end (or, going backwards, before its start) a sequential job starts over at the far side
+    if (unit + <u64>units > end || unit < j.regionStart) unit = <i64>j.seqSkip < 0 ? end - units : j.regionStart;
+    th.seqPage = unit + units + j.seqSkip;
   }
   if (both) write = drawWrite(rng, j.readPercent);
   return (unit << 1) | (write ? 1 : 0);
@@ -164,11 +200,72 @@ function fioThread(t: u32): FioThread {
   return changetype<FioThread>(F.threads + (<usize>t) * offsetof<FioThread>());
 }
 
+@inline function keyAt(at: usize, i: u32): u64 {
+  return load<u64>(at + (<usize>i) * 8);
+}
+
+// The heap below `size` of the keys at `at`, restored from `i` down.
+function siftDown(at: usize, i: u32, size: u32): void {
+  while (true) {
+    let top = i;
+    let l: u32 = 2 * i + 1;
+    let r: u32 = l + 1;
+    if (l < size && keyAt(at, l) > keyAt(at, top)) top = l;
+    if (r < size && keyAt(at, r) > keyAt(at, top)) top = r;
+    if (top == i) return;
+    let x = keyAt(at, i);
+    store<u64>(at + (<usize>i) * 8, keyAt(at, top));
+    store<u64>(at + (<usize>top) * 8, x);
+    i = top;
+  }
+}
+
+// Sorts `n` u64 keys at `at` ascending (a heap sort: no allocation).
+function sortKeys(at: usize, n: u32): void {
+  for (let i = <i32>(n / 2) - 1; i >= 0; i--) siftDown(at, <u32>i, n);
+  for (let end = n; end > 1; end--) {
+    let x = keyAt(at, 0);
+    store<u64>(at, keyAt(at, end - 1));
+    store<u64>(at + (<usize>(end - 1)) * 8, x);
+    siftDown(at, 0, end - 1);
+  }
+}
+
+// Thread `t`'s writes are done and seen: what it reads back, as fio's do_verify takes its writes: in offset order,
+// each place once (a random job), or in the order it wrote them (a sequential one).
+function readbackStart(t: u32, f: FioThread): void {
+  let j = threadJob(t);
+  let n = f.writtenCount;
+  if (j.random != 0 && n > 1) {
+    sortKeys(f.written, n);
+    let kept: u32 = 1;
+    for (let i: u32 = 1; i < n; i++) {
+      let e = load<u64>(f.written + (<usize>i) * 8);
+      if (e == keyAt(f.written, kept - 1)) continue;
+      store<u64>(f.written + (<usize>kept) * 8, e);
+      kept++;
+    }
+    f.writtenCount = kept;
+  }
+  f.phase = 2;
+  f.issued = j.quota; // as many as it wrote (a thread stops at its quota, then reads back)
+}
+
 /** Every thread fills its depth from time 0 (a sequential one from its start), then looks for completions. */
 export function fioStart(): void {
   for (let t: u32 = 0; t < cfg.threads; t++) {
     let j = threadJob(t);
     let f = fioThread(t);
+    // a random map: a bit per slot of its region (one block size, the whole region)
+    if (j.randomMap != 0 && j.random != 0) {
+      f.map = arenaAlloc(bitmapBytes(j.regionUnits / <u64>splitRec(j.splitAt).units), 4);
+      if (f.map == 0) st.engineErrors++;
+    }
+    // readback: room for every write it will make
+    if (j.readback != 0 && j.quota != 0) {
+      f.written = arenaAlloc(<usize>j.quota * 8, 8);
+      if (f.written == 0) st.engineErrors++;
+    }
     let th = threadRec(t);
     th.seqPage = j.regionStart + j.startUnit;
     if (j.cpu != ANY_CPU) th.cpu = j.cpu;
@@ -225,7 +322,14 @@ export function fioSubmitNext(t: u32, now: u64): void {
   let cpu = threadRec(t).cpu;
   let f = fioThread(t);
   let j = threadJob(t);
-  let more = f.toSubmit != 0 && (j.quota == 0 || f.issued < j.quota);
+  if (f.phase == 0 && j.readback != 0 && f.issued == j.quota && f.toSubmit != 0) {
+    // its writes are out: once they completed, it reads them back (fio's do_verify)
+    f.phase = 1;
+    drainThenPause(t, f, now, 0, 0);
+    return;
+  }
+  let quota = f.phase == 2 ? j.quota + f.writtenCount : j.quota;
+  let more = f.toSubmit != 0 && (quota == 0 || f.issued < quota);
   if (more && (cfg.submitBatch == 0 || f.plugged < cfg.submitBatch)) {
     if (f.next == NO_PICK) f.next = threadPick(t, f);
     let due = traceDue(t, f);
@@ -247,6 +351,10 @@ export function fioSubmitNext(t: u32, now: u64): void {
     let bytes = (<u64>units) << M.unitShift;
     if ((pick & 1) != 0) f.bytesWrite += bytes;
     else f.bytesRead += bytes;
+    if (f.written != 0 && f.phase == 0 && (pick & 1) != 0) {
+      store<u64>(f.written + (<usize>f.writtenCount) * 8, ((pick >> 1) << 16) | <u64>units);
+      f.writtenCount++;
+    }
     let at = now;
     if (f.plugged == 0 && cfg.costSubmitCall != 0) {
       st.nSubmitCall++;
@@ -309,6 +417,7 @@ export function fioCheck(t: u32, now: u64): void {
   if (n == 0 && f.draining != 0 && threadRec(t).inFlight == 0) {
     // drained: it pauses, then submits what it held back
     f.draining = 0;
+    if (f.phase == 1) readbackStart(t, f);
     let resume = now + f.pauseNs;
     if (f.resumeAt > resume) resume = f.resumeAt;
     f.toSubmit = f.owed;

@@ -33,6 +33,13 @@ export class ThreadJob {
   traceCount: u32;
   iodepthLow: u32; // once full, it lets its depth fall to this before it refills (fio's iodepth_low)
   cpu: u32; // the CPU it runs on (fio's cpus_allowed), or ANY_CPU: the engine's spread
+  alignUnits: u32; // a random offset is a multiple of this (fio's blockalign; 0: the I/O's size)
+  zoneAt: u32; // its random offsets' zones: zoneCount ZoneRecs from zoneAt (0 count: the whole region)
+  zoneCount: u32;
+  readback: u32; // 1: once its writes are done, it reads back what it wrote (fio's verify on a writing job)
+  seqSkip: u64; // units a sequential job skips after each I/O, two's complement (fio's rw=read:-8k)
+  randomMap: u32; // 1: a random job takes each slot of its region once per pass (fio's random map)
+  pad: u32;
 }
 
 /** ThreadJob.cpu of a thread the engine places (thread t on CPU t mod cpus). */
@@ -45,6 +52,17 @@ export class SplitRec {
   upTo: u32;
 }
 if (offsetof<SplitRec>() != 8) ERROR("SplitRec is 8 bytes");
+
+/** A zone of a job's region (fio's random_distribution=zoned): its start and length, and the running total of
+ * the accesses' shares up to it. */
+@unmanaged
+export class ZoneRec {
+  startUnit: u32;
+  units: u32;
+  upTo: u32;
+  pad: u32;
+}
+if (offsetof<ZoneRec>() != 16) ERROR("ZoneRec is 16 bytes");
 
 /**
  * One replayed I/O: not before atNs of the run (a version 2 log's wait) nor delayNs after its thread's previous
@@ -81,6 +99,7 @@ class Tables {
   log: usize;
   logCount: u32;
   logOverflow: u32;
+  zones: usize;
 }
 const T = changetype<Tables>(memory.data(32, 8));
 if (offsetof<Tables>() > 32) ERROR("Tables outgrew its static copy");
@@ -91,6 +110,10 @@ export function threadJob(t: u32): ThreadJob {
 
 export function splitRec(i: u32): SplitRec {
   return changetype<SplitRec>(T.splits + (<usize>i) * offsetof<SplitRec>());
+}
+
+export function zoneRec(i: u32): ZoneRec {
+  return changetype<ZoneRec>(T.zones + (<usize>i) * offsetof<ZoneRec>());
 }
 
 export function traceRec(i: u32): TraceRec {
@@ -108,6 +131,8 @@ export function threadJobsInit(regionUnits: u64, unitsPerIo: u32): bool {
   T.splits = arenaAlloc(<usize>splits * offsetof<SplitRec>(), 8);
   T.trace = cfg.traceEntries != 0 ? arenaAlloc(<usize>cfg.traceEntries * offsetof<TraceRec>(), 8) : 0;
   T.log = cfg.logRecords != 0 ? arenaAlloc(<usize>cfg.logRecords * offsetof<LogRec>(), 8) : 0;
+  T.zones = cfg.zoneEntries != 0 ? arenaAlloc(<usize>cfg.zoneEntries * offsetof<ZoneRec>(), 8) : 0;
+  if (cfg.zoneEntries != 0 && T.zones == 0) return false;
   T.logCount = 0;
   T.logOverflow = 0;
   if (T.jobs == 0 || T.splits == 0 || (cfg.traceEntries != 0 && T.trace == 0)) return false;
@@ -164,6 +189,9 @@ export function engineSplits(): usize {
 }
 export function engineTrace(): usize {
   return T.trace;
+}
+export function engineZones(): usize {
+  return T.zones;
 }
 
 /** The kept log: its records, how many, and 1 when some did not fit. */
