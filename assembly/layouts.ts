@@ -248,6 +248,7 @@ export const THRJOB_READBACK: u32 = offsetof<ThreadJob>("readback");
 export const THRJOB_SEQ_SKIP: u32 = offsetof<ThreadJob>("seqSkip");
 export const THRJOB_RANDOM_MAP: u32 = offsetof<ThreadJob>("randomMap");
 export const THRJOB_PAD: u32 = offsetof<ThreadJob>("pad");
+export const THRJOB_QUOTA_BYTES: u32 = offsetof<ThreadJob>("quotaBytes");
 export const SPLITREC_BYTES: u32 = offsetof<SplitRec>();
 export const SPLITREC_UNITS: u32 = offsetof<SplitRec>("units");
 export const SPLITREC_UP_TO: u32 = offsetof<SplitRec>("upTo");

@@ -194,8 +194,10 @@ function effective(job: WrittenJob): Map<string, WrittenOption> {
       throw new FioJobError(`${o.at}: option ${o.name} requires an argument, as fio says (write ${o.name}=VALUE)`);
     // an enumerated option's value, checked as fio's parser does
     const allowed = MODELLED[name].values;
-    if (allowed && o.value !== undefined && !allowed.includes(o.value)) {
-      const near = nearest(o.value, allowed);
+    // rw=read:8k: the pattern before its offset modifier
+    const value = name === "rw" ? o.value?.replace(/:.*$/, "") : o.value;
+    if (allowed && value !== undefined && !allowed.includes(value)) {
+      const near = nearest(value, allowed);
       throw new FioJobError(
         `${o.at}: ${o.name}=${o.value}: nvmesim models ${allowed.join(", ")}${near ? ` (did you mean ${near}?)` : ""}`,
       );
@@ -450,6 +452,7 @@ function jobFields(s: Settings, defaultSize: number, at: string, name: string) {
         : s.timeBased && s.runtimeUs !== undefined
           ? 0
           : Math.floor(size / s.bs);
+  const bytesBound = s.bssplit !== "" && !(s.numberIos !== undefined && s.numberIos > 0) && !(s.timeBased && s.runtimeUs !== undefined);
   return {
     numjobs: s.numjobs,
     rw: s.rw === "readwrite" ? "rw" : s.rw,
@@ -461,7 +464,9 @@ function jobFields(s: Settings, defaultSize: number, at: string, name: string) {
     offset: share(s.offset),
     offset_increment: share(s.offsetIncrement),
     size,
-    number_ios: perJobIos * s.numjobs,
+    // several block sizes: fio's budget is bytes (io_size, else size), not I/Os
+    number_ios: bytesBound ? 0 : perJobIos * s.numjobs,
+    io_size: bytesBound ? (s.ioSize ?? size) : 0,
     rate: s.rate,
     rate_iops: s.rateIops,
     thinktime: s.thinktimeUs,

@@ -82,7 +82,7 @@ export function checkFio(c: RunConfig, w: FioWorkload): void {
         `${JSON.stringify(j.cpus_allowed)} names CPU ${over[0]}, and the run has CPUs 0..${c.cpus - 1} (cpus)`,
       );
   });
-  if (w.number_ios === 0 && w.runtime === 0)
+  if (w.number_ios === 0 && w.runtime === 0 && workloadJobs(w).some((j) => j.io_size === 0))
     throw new ConfigError("workload.number_ios", "0 with runtime 0: the run would never end (set one of them)");
 }
 

@@ -476,6 +476,13 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     workload: "fio",
   },
   {
+    path: "workload.io_size",
+    flag: { name: "io_size" },
+    value: size,
+    doc: "bytes each job issues, in place of number_ios (fio's io_size; 0: number_ios says)",
+    workload: "fio",
+  },
+  {
     path: "workload.runtime",
     flag: { name: "runtime" },
     value: seconds,

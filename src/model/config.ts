@@ -56,6 +56,8 @@ export interface FioWorkload {
   size: number;
   /** Stop after this many I/Os in all (0: no limit). */
   number_ios: number;
+  /** Bytes each job issues, in place of number_ios (fio's io_size; 0: number_ios says). */
+  io_size: number;
   /** Stop at this simulated time, seconds (0: no limit). */
   runtime: number;
   /** Check every read against what was last written there. */
@@ -225,6 +227,7 @@ export const DEFAULT_CONFIG: RunConfig = {
     cmd_type: "nvme",
     size: 1 << 30,
     number_ios: 1_000_000,
+    io_size: 0,
     runtime: 0,
     verify: true,
     bssplit: "",

@@ -22,6 +22,7 @@ export const JOB_KEYS = [
   "offset_increment",
   "size",
   "number_ios",
+  "io_size",
   "rate",
   "rate_iops",
   "thinktime",
@@ -80,9 +81,10 @@ function regionEnd(j: FioJob): number {
   return j.offset + j.offset_increment * (j.numjobs - 1) + j.size;
 }
 
-/** `w` running `jobs`: numjobs and number_ios their sums (0 when one has no limit), size the furthest region's end. */
+/** `w` running `jobs`: numjobs and number_ios their sums (0 when one is not limited in I/Os), size the furthest
+ * region's end. */
 export function withJobs(w: FioWorkload, jobs: FioJob[]): FioWorkload {
-  const limited = jobs.every((j) => j.number_ios > 0);
+  const limited = jobs.every((j) => j.number_ios > 0 && j.io_size === 0);
   return {
     ...w,
     jobs,
@@ -116,6 +118,7 @@ export function needsThreadTables(w: FioWorkload): boolean {
     w.random_distribution !== "random" ||
     w.rw_skip !== 0 ||
     w.randommap ||
+    w.io_size > 0 ||
     w.readback ||
     w.iolog !== ""
   );
@@ -149,6 +152,7 @@ export interface ThreadJobValues {
   seqSkip: bigint;
   randomMap: number;
   pad: number;
+  quotaBytes: number;
 }
 
 /** ThreadJobValues.cpu of a thread the engine places. */
@@ -268,7 +272,8 @@ export function threadTables(w: FioWorkload): ThreadTables {
         regionStart: units(j.offset + j.offset_increment * k, `${field}.offset`),
         regionUnits,
         startUnit: j.offset_increment > 0 ? 0 : share * unitsPerIo * k,
-        quota: trace.length ? trace.length : quota,
+        quota: trace.length ? trace.length : j.io_size > 0 ? 0 : quota,
+        quotaBytes: trace.length ? 0 : j.io_size,
         rateBytesPerSec: j.rate > 0 ? j.rate : j.rate_iops * minBsOf,
         thinkNs: j.thinktime * 1000,
         thinkBlocks: j.thinktime_blocks,
@@ -286,7 +291,7 @@ export function threadTables(w: FioWorkload): ThreadTables {
         alignUnits: units(j.blockalign, `${field}.blockalign`),
         zoneAt: zoned.at,
         zoneCount: zoned.count,
-        readback: j.readback && j.rw !== "read" && j.rw !== "randread" && j.number_ios > 0 ? 1 : 0,
+        readback: j.readback && j.rw !== "read" && j.rw !== "randread" && (j.number_ios > 0 || j.io_size > 0) ? 1 : 0,
         seqSkip: BigInt.asUintN(64, BigInt(units(Math.abs(j.rw_skip), `${field}.rw_skip`) * Math.sign(j.rw_skip))),
         // the map is of one block size over the whole region (a job with sizes, zones or an alignment draws with
         // repeats, as with norandommap)

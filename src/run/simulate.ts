@@ -299,8 +299,8 @@ export async function runEngine(m: Nvmesim, config: RunConfig, options: Simulate
           traceEntries: tables.trace.length,
           zoneEntries: tables.zones.length,
           deferStart: 1,
-          // a thread that reads back its writes ends on its own, after as many reads as places it wrote
-          ...(tables.threads.some((t) => t.readback) ? { iosTotal: 0n } : {}),
+          // a thread that reads back its writes, or counts bytes, ends on its own
+          ...(tables.threads.some((t) => t.readback || t.quotaBytes) ? { iosTotal: 0n } : {}),
         }
       : {}),
     ...(options.keepLog && w.kind === "fio"

@@ -246,6 +246,7 @@ export const THREAD_JOB_FIELDS = {
   seqSkip: "u64",
   randomMap: "u32",
   pad: "u32",
+  quotaBytes: "u64",
 } as const;
 
 export const SPLIT_REC_FIELDS = {

@@ -31,7 +31,7 @@ import { EV_RUN, IoRec, M, cpuRun, evWord, post, threadRec, cfg } from "../machi
 import { ioSubmit, plugFinish } from "../host-io";
 import { st } from "../stats";
 import { jobReaped, jobRecord, jobSlept, jobStatsInit, jobSubmitted } from "../job-stats";
-import { ANY_CPU, TRACE_WRITE, logKeep, splitRec, threadJob, traceRec, zoneRec } from "./thread-job";
+import { ANY_CPU, TRACE_WRITE, ThreadJob, logKeep, splitRec, threadJob, traceRec, zoneRec } from "./thread-job";
 
 @unmanaged
 class FioState {
@@ -63,9 +63,10 @@ class FioThread {
   phase: u32; // readback: 0 writing, 1 draining to read back, 2 reading back
   map: usize; // randomMap: a bit per slot of its region, set once taken this pass
   mapTaken: u32; // slots taken this pass
-  pad: u32;
+  readbackFrom: u32; // readback: its I/Os before it read back
+  readbackEnd: u64; // and its I/Os once it read everything back
 }
-if (offsetof<FioThread>() != 104) ERROR("FioThread is 104 bytes");
+if (offsetof<FioThread>() != 112) ERROR("FioThread is 112 bytes");
 const NO_PICK: u64 = 0xffff_ffff_ffff_ffff;
 const F = changetype<FioState>(memory.data(64, 8));
 if (offsetof<FioState>() > 64) ERROR("FioState outgrew its static copy");
@@ -119,7 +120,7 @@ function threadPick(t: u32, f: FioThread): u64 {
   let j = threadJob(t);
   if (f.phase == 2) {
     // reading back what it wrote, one of its writes after the other
-    let e = load<u64>(f.written + (<usize>(<u32>f.issued - <u32>j.quota)) * 8);
+    let e = load<u64>(f.written + (<usize>(<u32>f.issued - f.readbackFrom)) * 8);
     f.nextUnits = <u32>(e & 0xffff);
     return (e >> 16) << 1;
   }
@@ -231,6 +232,12 @@ function sortKeys(at: usize, n: u32): void {
   }
 }
 
+// Whether a thread has issued all its job asks of it (before a readback): its I/Os, or its bytes.
+@inline function writesDone(j: ThreadJob, f: FioThread): bool {
+  if (j.quotaBytes != 0) return f.bytesRead + f.bytesWrite >= j.quotaBytes;
+  return j.quota != 0 && f.issued >= j.quota;
+}
+
 // Thread `t`'s writes are done and seen: what it reads back, as fio's do_verify takes its writes: in offset order,
 // each place once (a random job), or in the order it wrote them (a sequential one).
 function readbackStart(t: u32, f: FioThread): void {
@@ -248,7 +255,17 @@ function readbackStart(t: u32, f: FioThread): void {
     f.writtenCount = kept;
   }
   f.phase = 2;
-  f.issued = j.quota; // as many as it wrote (a thread stops at its quota, then reads back)
+  f.readbackFrom = <u32>f.issued;
+  f.readbackEnd = f.issued + n;
+}
+
+// The smallest I/O of a job's block sizes, in units.
+function smallestUnits(j: ThreadJob): u32 {
+  let least: u32 = 0xffff_ffff;
+  for (let i: u32 = 0; i < j.splitCount; i++) if (splitRec(j.splitAt + i).units < least) least = splitRec(j.splitAt + i).units;
+  for (let i: u32 = 0; i < j.splitWriteCount; i++)
+    if (splitRec(j.splitWriteAt + i).units < least) least = splitRec(j.splitWriteAt + i).units;
+  return least;
 }
 
 /** Every thread fills its depth from time 0 (a sequential one from its start), then looks for completions. */
@@ -262,8 +279,9 @@ export function fioStart(): void {
       if (f.map == 0) st.engineErrors++;
     }
     // readback: room for every write it will make
-    if (j.readback != 0 && j.quota != 0) {
-      f.written = arenaAlloc(<usize>j.quota * 8, 8);
+    if (j.readback != 0 && (j.quota != 0 || j.quotaBytes != 0)) {
+      let most = j.quotaBytes != 0 ? j.quotaBytes / ((<u64>smallestUnits(j)) << M.unitShift) + 1 : j.quota;
+      f.written = arenaAlloc(<usize>most * 8, 8);
       if (f.written == 0) st.engineErrors++;
     }
     let th = threadRec(t);
@@ -322,14 +340,13 @@ export function fioSubmitNext(t: u32, now: u64): void {
   let cpu = threadRec(t).cpu;
   let f = fioThread(t);
   let j = threadJob(t);
-  if (f.phase == 0 && j.readback != 0 && f.issued == j.quota && f.toSubmit != 0) {
+  if (f.phase == 0 && j.readback != 0 && writesDone(j, f) && f.toSubmit != 0) {
     // its writes are out: once they completed, it reads them back (fio's do_verify)
     f.phase = 1;
     drainThenPause(t, f, now, 0, 0);
     return;
   }
-  let quota = f.phase == 2 ? j.quota + f.writtenCount : j.quota;
-  let more = f.toSubmit != 0 && (quota == 0 || f.issued < quota);
+  let more = f.toSubmit != 0 && (f.phase == 2 ? f.issued < f.readbackEnd : !writesDone(j, f));
   if (more && (cfg.submitBatch == 0 || f.plugged < cfg.submitBatch)) {
     if (f.next == NO_PICK) f.next = threadPick(t, f);
     let due = traceDue(t, f);

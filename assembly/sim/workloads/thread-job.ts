@@ -40,6 +40,7 @@ export class ThreadJob {
   seqSkip: u64; // units a sequential job skips after each I/O, two's complement (fio's rw=read:-8k)
   randomMap: u32; // 1: a random job takes each slot of its region once per pass (fio's random map)
   pad: u32;
+  quotaBytes: u64; // bytes it issues (fio's size or io_size with several block sizes; 0: quota counts I/Os)
 }
 
 /** ThreadJob.cpu of a thread the engine places (thread t on CPU t mod cpus). */
