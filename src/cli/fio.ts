@@ -217,7 +217,10 @@ export async function fio(argv: string[], io: Io): Promise<number> {
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       const named = err.message
-        .replace(/^workload\.jobs\[(\d+)\]\.(\w+):/, (_, j: string, k: string) => `job '${groups[i].jobLines[Number(j)].name}': ${k}:`)
+        .replace(
+          /^workload\.jobs\[(\d+)\]\.(\w+):/,
+          (_, j: string, k: string) => `job '${groups[i].jobLines[Number(j)].name}': ${k}:`,
+        )
         .replace(/^workload\.(\w+):/, "$1:");
       throw new UsageError(`${where[i]}: ${named}`);
     }

@@ -109,7 +109,8 @@ export interface IssuedIo {
 export function iologText(ios: readonly IssuedIo[], file: string, endNs: number): string {
   const us = (ns: number) => Math.floor(ns / 1000);
   const lines = [VERSION3, `0 ${file} add`, `0 ${file} open`];
-  for (const io of ios) lines.push(`${us(io.issuedNs)} ${file} ${io.write ? "write" : "read"} ${io.offset} ${io.length}`);
+  for (const io of ios)
+    lines.push(`${us(io.issuedNs)} ${file} ${io.write ? "write" : "read"} ${io.offset} ${io.length}`);
   lines.push(`${us(endNs)} ${file} close`);
   return lines.join("\n") + "\n";
 }

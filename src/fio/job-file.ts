@@ -94,7 +94,8 @@ export function parseJobFile(
     const line = raw.replace(/[;#].*$/, "").trim();
     if (line === "") return;
     const section = /^\[(.*)\]$/.exec(line);
-    if (section && included) throw new JobFileError(`${at}: an included file holds options, not [sections] (as in fio)`);
+    if (section && included)
+      throw new JobFileError(`${at}: an included file holds options, not [sections] (as in fio)`);
     if (section) {
       const name = expand(section[1].trim(), env, at);
       if (name === "") throw new JobFileError(`${at}: a section needs a name ([global] or [JOBNAME])`);

@@ -117,7 +117,10 @@ export const MODELLED: Readonly<Record<string, Modelled>> = {
   read_iolog: { kind: "string", doc: "replay this iolog (version 2 or 3; every file it names is the namespace)" },
   replay_no_stall: { kind: "flag", doc: "replay the log as fast as it goes, not at its times" },
   replay_time_scale: { kind: "int", doc: "the log's times scaled by this percentage (default 100)" },
-  replay_redirect: { kind: "string", doc: "the file the log's I/O goes to: the simulated namespace, whatever it names" },
+  replay_redirect: {
+    kind: "string",
+    doc: "the file the log's I/O goes to: the simulated namespace, whatever it names",
+  },
   write_iolog: { kind: "string", doc: "write the job's I/Os as fio's iolog (version 3) to this file" },
   write_bw_log: { kind: "string", doc: "log bandwidth to NAME_bw.N.log (fio's format; NAME: the job's if empty)" },
   write_lat_log: { kind: "string", doc: "log lat, clat and slat to NAME_lat.N.log, _clat, _slat (ns)" },
@@ -402,7 +405,11 @@ function settings(job: WrittenJob) {
     blockalign: bytes("blockalign") ?? 0,
     randomDistribution: text("random_distribution") ?? "random",
     rampUs: o.has("ramp_time") ? guard("ramp_time", () => fioTimeUs("ramp_time", text("ramp_time")!, true)) : 0,
-    readback: verifyText !== undefined && verifyText !== "0" && verifyText !== "null" && (o.has("do_verify") ? flag("do_verify") : true),
+    readback:
+      verifyText !== undefined &&
+      verifyText !== "0" &&
+      verifyText !== "null" &&
+      (o.has("do_verify") ? flag("do_verify") : true),
     percentileList: text("percentile_list"),
     clatPercentiles: o.has("clat_percentiles") ? flag("clat_percentiles") : true,
     latPercentiles: flag("lat_percentiles"),
@@ -442,7 +449,8 @@ function jobFields(s: Settings, defaultSize: number, at: string, name: string) {
     s.sizePercent !== undefined
       ? Math.max(s.bs, Math.floor((defaultSize * s.sizePercent) / 100 / s.bs) * s.bs)
       : (s.size ?? defaultSize);
-  if (s.timeBased && s.runtimeUs === undefined) throw new FioJobError(`${at}: job '${name}': time_based needs a runtime`);
+  if (s.timeBased && s.runtimeUs === undefined)
+    throw new FioJobError(`${at}: job '${name}': time_based needs a runtime`);
   // fio's limits are each job's: number_ios, else io_size, else size (unless time_based runs on for runtime).
   const perJobIos =
     s.numberIos !== undefined && s.numberIos > 0
@@ -452,7 +460,8 @@ function jobFields(s: Settings, defaultSize: number, at: string, name: string) {
         : s.timeBased && s.runtimeUs !== undefined
           ? 0
           : Math.floor(size / s.bs);
-  const bytesBound = s.bssplit !== "" && !(s.numberIos !== undefined && s.numberIos > 0) && !(s.timeBased && s.runtimeUs !== undefined);
+  const bytesBound =
+    s.bssplit !== "" && !(s.numberIos !== undefined && s.numberIos > 0) && !(s.timeBased && s.runtimeUs !== undefined);
   return {
     numjobs: s.numjobs,
     rw: s.rw === "readwrite" ? "rw" : s.rw,
@@ -512,7 +521,8 @@ export function jobGroups(
     const s = g.settings[0];
     const at = `${g.jobs[0].at}: job '${g.jobs[0].name}'`;
     const fields = g.settings.map((x, i) => jobFields(x, defaultSize, g.jobs[i].at, g.jobs[i].name));
-    const key = (f: (typeof fields)[number]) => JSON.stringify({ ...f, numjobs: 0, number_ios: f.number_ios / f.numjobs });
+    const key = (f: (typeof fields)[number]) =>
+      JSON.stringify({ ...f, numjobs: 0, number_ios: f.number_ios / f.numjobs });
     const same = fields.every((f) => key(f) === key(fields[0]));
     const numjobs = fields.reduce((n, f) => n + f.numjobs, 0);
     // A runtime past what nvmesim simulates only bounds a job that its size (or number_ios) ends first: as fio
@@ -520,11 +530,15 @@ export function jobGroups(
     let runtimeS = (s.runtimeUs ?? 0) / 1e6;
     if (runtimeS > MAX_RUNTIME_S) {
       if (s.timeBased)
-        throw new FioJobError(`${at}: runtime=${runtimeS}s with time_based: nvmesim simulates at most ${MAX_RUNTIME_S} s`);
+        throw new FioJobError(
+          `${at}: runtime=${runtimeS}s with time_based: nvmesim simulates at most ${MAX_RUNTIME_S} s`,
+        );
       runtimeS = 0;
     }
     if (s.readIolog !== undefined && g.jobs.length > 1 && !same)
-      throw new FioJobError(`${at}: read_iolog: a replayed log runs in a group of its own (separate it with stonewall)`);
+      throw new FioJobError(
+        `${at}: read_iolog: a replayed log runs in a group of its own (separate it with stonewall)`,
+      );
     const iolog = s.readIolog === undefined ? {} : readIolog(s.readIolog, g.jobs[0].at, readFile, s);
     const one = { ...fields[0], numjobs, number_ios: fields.reduce((n, f) => n + f.number_ios, 0) };
     return {
@@ -561,7 +575,9 @@ export function jobGroups(
         iodepth: g.settings[i].iodepth,
         numjobs: g.settings[i].numjobs,
       })),
-      writeIologs: g.jobs.flatMap((j, i) => Array<string | undefined>(g.settings[i].numjobs).fill(g.settings[i].writeIolog)),
+      writeIologs: g.jobs.flatMap((j, i) =>
+        Array<string | undefined>(g.settings[i].numjobs).fill(g.settings[i].writeIolog),
+      ),
       logs: g.jobs.flatMap((j, i) => Array<LogOptions | undefined>(g.settings[i].numjobs).fill(g.settings[i].logs)),
       ...(s.description !== undefined ? { description: s.description } : {}),
       threads: g.settings.reduce((n, x) => n + (x.thread ? x.numjobs : 0), 0),

@@ -49,12 +49,14 @@ export function jobLogs(
   syncEngine: boolean,
 ): Map<string, string> {
   const files = new Map<string, string>();
-  const name = (prefix: string, type: string) => (o.perJob ? `${prefix}_${type}.${thread}.log` : `${prefix}_${type}.log`);
+  const name = (prefix: string, type: string) =>
+    o.perJob ? `${prefix}_${type}.${thread}.log` : `${prefix}_${type}.log`;
   const text = (lines: readonly Line[]) => lines.map((l) => l.join(", ") + "\n").join("");
   const ms = (ns: number) => Math.floor(ns / 1e6);
   const clat = (io: LogIo) => io.seenNs - io.submitNs - (syncEngine ? 0 : io.slatNs);
   const tail = (io: LogIo, bs: number) => (o.offset ? [bs, io.offset, 0] : [bs, 0]);
-  const perIo = (value: (io: LogIo) => number) => ios.map((io) => [ms(io.seenNs), value(io), io.write ? 1 : 0, ...tail(io, io.bytes)]);
+  const perIo = (value: (io: LogIo) => number) =>
+    ios.map((io) => [ms(io.seenNs), value(io), io.write ? 1 : 0, ...tail(io, io.bytes)]);
   const windowed = (value: (io: LogIo) => number) => inlineWindows(ios, value, o, ms(endNs));
   const series = (value: (io: LogIo) => number) => (o.avgMsec > 0 ? windowed(value) : perIo(value));
   if (o.lat !== undefined) {
@@ -66,7 +68,11 @@ export function jobLogs(
   if (o.bw !== undefined)
     files.set(
       name(o.bw, "bw"),
-      text(o.avgMsec > 0 ? helperRates(ios, o, endNs, "bw") : perIo((io) => Math.floor((io.bytes * 1e6) / Math.max(1, clat(io))))),
+      text(
+        o.avgMsec > 0
+          ? helperRates(ios, o, endNs, "bw")
+          : perIo((io) => Math.floor((io.bytes * 1e6) / Math.max(1, clat(io)))),
+      ),
     );
   if (o.iops !== undefined)
     files.set(name(o.iops, "iops"), text(o.avgMsec > 0 ? helperRates(ios, o, endNs, "iops") : perIo(() => 1)));
@@ -113,7 +119,8 @@ function helperRates(ios: readonly LogIo[], o: LogOptions, endNs: number, kind: 
     for (; i < ios.length && ios[i].seenNs <= at; i++) delta[ios[i].write ? 1 : 0] += kind === "bw" ? ios[i].bytes : 1;
     for (const d of [0, 1]) {
       if (delta[d] === 0) continue;
-      const rate = kind === "bw" ? Math.floor((delta[d] * 1000) / o.avgMsec / 1024) : Math.floor((delta[d] * 1000) / o.avgMsec);
+      const rate =
+        kind === "bw" ? Math.floor((delta[d] * 1000) / o.avgMsec / 1024) : Math.floor((delta[d] * 1000) / o.avgMsec);
       lines.push([at / 1e6, rate, d, ...(o.offset ? [0, 0, 0] : [0, 0])]);
     }
   }

@@ -155,7 +155,9 @@ export function threadStats(
   const jobsOn = (cpu: number) => Math.ceil((jobs.length - cpu) / config.cpus);
   const sync = SYNC_ENGINES.includes(w.ioengine);
   // A job with a limit of its own ends at its last completion; the others run to the run's end.
-  const limited = workloadJobs(w).flatMap((job) => Array<boolean>(job.numjobs).fill(job.number_ios > 0 || job.io_size > 0));
+  const limited = workloadJobs(w).flatMap((job) =>
+    Array<boolean>(job.numjobs).fill(job.number_ios > 0 || job.io_size > 0),
+  );
   return jobs.map((j, t) => {
     const s = j.stats;
     const values = s as unknown as Record<string, number>;

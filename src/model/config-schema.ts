@@ -350,8 +350,12 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
   {
     path: "workload.bssplit",
     flag: { name: "bssplit" },
-    value: { type: "text", syntax: "fio's bssplit, e.g. 4k/10:64k/90 (reads,writes: 4k/50:8k/50,64k)", check: bssplitError },
-    doc: "block sizes and their shares, in place of bs (fio's bssplit; \"\": bs alone)",
+    value: {
+      type: "text",
+      syntax: "fio's bssplit, e.g. 4k/10:64k/90 (reads,writes: 4k/50:8k/50,64k)",
+      check: bssplitError,
+    },
+    doc: 'block sizes and their shares, in place of bs (fio\'s bssplit; "": bs alone)',
     workload: "fio",
   },
   {
@@ -458,7 +462,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
   {
     path: "workload.iolog",
     value: { type: "text", syntax: "fio's iolog, version 2 or 3", check: iologError },
-    doc: "a recorded workload each job replays (the text of fio's write_iolog, version 2 or 3; \"\": none)",
+    doc: 'a recorded workload each job replays (the text of fio\'s write_iolog, version 2 or 3; "": none)',
     workload: "fio",
   },
   {

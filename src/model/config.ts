@@ -369,7 +369,8 @@ export function checkField(f: ConfigField, value: unknown): unknown {
     case "seed":
       return seedOf(value);
     case "text": {
-      if (typeof value !== "string") throw new ConfigError(f.path, `${JSON.stringify(value)} is not text (${t.syntax})`);
+      if (typeof value !== "string")
+        throw new ConfigError(f.path, `${JSON.stringify(value)} is not text (${t.syntax})`);
       const wrong = value === "" ? undefined : t.check(value);
       // A long text (a log) is named by its start.
       const shown = value.length > 60 ? `${JSON.stringify(value.slice(0, 40))}...` : JSON.stringify(value);
@@ -461,7 +462,10 @@ function validateFio(input: Obj): FioWorkload {
   delete defaults.jobs;
   const base = { kind: "fio", ...readAll("workload", w, defaults), jobs: [] } as FioWorkload;
   if (jobs !== undefined && base.iolog !== "")
-    throw new ConfigError("workload.jobs", "a replayed log (workload.iolog) is one job's: run other jobs in a group of their own");
+    throw new ConfigError(
+      "workload.jobs",
+      "a replayed log (workload.iolog) is one job's: run other jobs in a group of their own",
+    );
   return jobs === undefined ? withIolog(base) : withJobs(base, jobsOf(base, jobs, checkField));
 }
 

@@ -96,8 +96,11 @@ export function parseDistribution(text: string): { zones: Zone[]; absolute: bool
   if (text === "random") return { zones: [], absolute: false };
   const m = /^(zoned|zoned_abs):([^,]+)(?:,(.*))?$/.exec(text);
   if (!m)
-    throw new Error("nvmesim models random (uniform), zoned:ACCESS/SIZE%:... and zoned_abs:ACCESS/BYTES:..., not other distributions");
-  if (m[3] !== undefined && m[3] !== m[2]) throw new Error("a list of zones per direction is not modelled (one list for all)");
+    throw new Error(
+      "nvmesim models random (uniform), zoned:ACCESS/SIZE%:... and zoned_abs:ACCESS/BYTES:..., not other distributions",
+    );
+  if (m[3] !== undefined && m[3] !== m[2])
+    throw new Error("a list of zones per direction is not modelled (one list for all)");
   const absolute = m[1] === "zoned_abs";
   const zones = m[2].split(":").map((z) => {
     const p = /^(\d+)\/(?:(\d+)([kmgt]?))?$/i.exec(z);

@@ -66,7 +66,8 @@ export function jobsOf(
       if (!(JOB_KEYS as readonly string[]).includes(k))
         throw new ConfigError(`${at}.${k}`, `not a job's own field; a job sets ${JOB_KEYS.join(", ")}`);
       if (k === "name") {
-        if (typeof v !== "string" || v === "") throw new ConfigError(`${at}.name`, `${JSON.stringify(v)} is not a name`);
+        if (typeof v !== "string" || v === "")
+          throw new ConfigError(`${at}.name`, `${JSON.stringify(v)} is not a name`);
         job.name = v;
         continue;
       }
@@ -257,7 +258,10 @@ export function threadTables(w: FioWorkload): ThreadTables {
           : Math.floor(z.size / unitBytes)
         : Math.max(1, Math.floor((regionUnits * z.size) / 100));
       if (span <= 0 || zoneStart + span > regionUnits)
-        throw new ConfigError(`${field}.random_distribution`, `${JSON.stringify(j.random_distribution)}: its zones reach past the job's region (size)`);
+        throw new ConfigError(
+          `${field}.random_distribution`,
+          `${JSON.stringify(j.random_distribution)}: its zones reach past the job's region (size)`,
+        );
       upTo += z.access;
       zones.push({ startUnit: zoneStart, units: span, upTo });
       zoneStart += span;
@@ -267,7 +271,8 @@ export function threadTables(w: FioWorkload): ThreadTables {
       // One job's copies spread over its region as the engine spreads a run's threads (a sequential job's
       // start), unless offset_increment gives each its own region.
       const share = Math.floor(regionUnits / j.numjobs / unitsPerIo);
-      const quota = j.number_ios > 0 ? Math.floor(j.number_ios / j.numjobs) + (k < j.number_ios % j.numjobs ? 1 : 0) : 0;
+      const quota =
+        j.number_ios > 0 ? Math.floor(j.number_ios / j.numjobs) + (k < j.number_ios % j.numjobs ? 1 : 0) : 0;
       threads.push({
         regionStart: units(j.offset + j.offset_increment * k, `${field}.offset`),
         regionUnits,
@@ -295,7 +300,15 @@ export function threadTables(w: FioWorkload): ThreadTables {
         seqSkip: BigInt.asUintN(64, BigInt(units(Math.abs(j.rw_skip), `${field}.rw_skip`) * Math.sign(j.rw_skip))),
         // the map is of one block size over the whole region (a job with sizes, zones or an alignment draws with
         // repeats, as with norandommap)
-        randomMap: j.randommap && read.count === 1 && write.count === 1 && splits[read.at].units === splits[write.at].units && zoned.count === 0 && j.blockalign === 0 ? 1 : 0,
+        randomMap:
+          j.randommap &&
+          read.count === 1 &&
+          write.count === 1 &&
+          splits[read.at].units === splits[write.at].units &&
+          zoned.count === 0 &&
+          j.blockalign === 0
+            ? 1
+            : 0,
         pad: 0,
       });
     }
