@@ -12,7 +12,10 @@ const exported = WebAssembly.Module.exports(module);
 describe("module exports", () => {
   it("exports every constant TypeScript reads, and no others", () => {
     const globals = exported
-      .filter((e) => e.kind === "global" && !/^(SIMCFG|SIMSTAT|JOBSTAT|THRJOB|SPLITREC|TRACEREC|ZONEREC|LOGREC)_/.test(e.name))
+      .filter(
+        (e) =>
+          e.kind === "global" && !/^(SIMCFG|SIMSTAT|JOBSTAT|THRJOB|SPLITREC|TRACEREC|ZONEREC|LOGREC)_/.test(e.name),
+      )
       .map((e) => e.name);
     expect([...globals].sort()).toEqual([...CONSTANT_NAMES].sort());
   });
