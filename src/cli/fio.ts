@@ -296,7 +296,10 @@ function writeLogs(run: FioRun, groups: readonly JobGroup[]): void {
       }
       const logs = groups[i].logs[t];
       if (!logs) return;
-      const endNs = ios.length ? ios[ios.length - 1].seenNs : 0;
+      // a job runs to its last completion, or (time_based) to its runtime's end
+      const lastNs = ios.length ? ios[ios.length - 1].seenNs : 0;
+      const timed = w.kind === "fio" && w.number_ios === 0 && w.io_size === 0 && w.runtime > 0;
+      const endNs = timed ? Math.max(lastNs, (w.runtime + w.ramp_time) * 1e9) : lastNs;
       const rows = ios.map((io) => ({
         submitNs: io.submitNs,
         seenNs: io.seenNs,
