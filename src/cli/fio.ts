@@ -300,14 +300,17 @@ function writeLogs(run: FioRun, groups: readonly JobGroup[]): void {
       const lastNs = ios.length ? ios[ios.length - 1].seenNs : 0;
       const timed = w.kind === "fio" && w.number_ios === 0 && w.io_size === 0 && w.runtime > 0;
       const endNs = timed ? Math.max(lastNs, (w.runtime + w.ramp_time) * 1e9) : lastNs;
-      const rows = ios.map((io) => ({
-        submitNs: io.submitNs,
-        seenNs: io.seenNs,
-        slatNs: io.slatNs,
-        offset: io.unit * unit,
-        bytes: io.units * unit,
-        write: io.write,
-      }));
+      // what completed during ramp_time is not logged, as fio counts nothing then
+      const rows = ios
+        .filter((io) => io.seenNs >= (w.kind === "fio" ? w.ramp_time * 1e9 : 0))
+        .map((io) => ({
+          submitNs: io.submitNs,
+          seenNs: io.seenNs,
+          slatNs: io.slatNs,
+          offset: io.unit * unit,
+          bytes: io.units * unit,
+          write: io.write,
+        }));
       for (const [file, text] of jobLogs(rows, logs, thread, endNs, sync)) {
         append(file, text);
         if (!logs.perJob) appended.add(file);

@@ -65,8 +65,10 @@ class FioThread {
   mapTaken: u32; // slots taken this pass
   readbackFrom: u32; // readback: its I/Os before it read back
   readbackEnd: u64; // and its I/Os once it read everything back
+  lowWait: u32; // iodepth_low: 1 from when its depth was full until it fell to the low mark
+  pad: u32;
 }
-if (offsetof<FioThread>() != 112) ERROR("FioThread is 112 bytes");
+if (offsetof<FioThread>() != 120) ERROR("FioThread is 120 bytes");
 const NO_PICK: u64 = 0xffff_ffff_ffff_ffff;
 const F = changetype<FioState>(memory.data(64, 8));
 if (offsetof<FioState>() > 64) ERROR("FioState outgrew its static copy");
@@ -384,6 +386,7 @@ export function fioSubmitNext(t: u32, now: u64): void {
       done = cpuRun(cpu, at, cfg.costSubmitUser);
       ioSubmit(fioQueueCpu(t), t, pick >> 1, (pick & 1) != 0, 0, done, units);
     } else done = ioSubmit(cpu, t, pick >> 1, (pick & 1) != 0, 0, at, units);
+    if (j.iodepthLow < j.iodepth && threadRec(t).inFlight + f.ready >= j.iodepth) f.lowWait = 1;
     // thinktime: after every thinktime_blocks I/Os, all in flight complete, then it pauses
     if (j.thinkNs != 0 && f.issued % <u64>j.thinkBlocks == 0 && f.issued != j.quota) {
       drainThenPause(t, f, done, 0, j.thinkNs);
@@ -406,9 +409,6 @@ export function fioWaiters(cpu: u32): u32 {
 function completeNeed(t: u32, ready: u32): u32 {
   let need = cfg.completeMin > 1 ? cfg.completeMin : 1;
   let out = ready + threadRec(t).inFlight;
-  // iodepth_low: a full thread waits until its depth falls to the low mark
-  let j = threadJob(t);
-  if (j.iodepthLow < j.iodepth && out >= j.iodepth && out - j.iodepthLow > need) need = out - j.iodepthLow;
   return need < out ? need : out > 0 ? out : 1;
 }
 
@@ -469,9 +469,14 @@ export function fioCheck(t: u32, now: u64): void {
     memory.copy(changetype<usize>(doneRec(t, 0)), changetype<usize>(doneRec(t, take)), <usize>(n - take) * size);
   }
   f.ready = n - take;
-  // As many new I/Os as it took; a thread that drains holds them back until its pause ends.
-  if (f.draining != 0) f.owed += take;
-  else f.toSubmit = take;
+  // As many new I/Os as it took; a thread that drains holds them back until its pause ends, and one whose depth
+  // was full until it fell to its iodepth_low (fio reaps until cur_depth <= iodepth_low, then refills).
+  if (f.lowWait != 0 && threadRec(t).inFlight + f.ready <= threadJob(t).iodepthLow) f.lowWait = 0;
+  if (f.draining != 0 || f.lowWait != 0) f.owed += take;
+  else {
+    f.toSubmit = take + f.owed;
+    f.owed = 0;
+  }
   fioSubmitNext(t, now);
 }
 
