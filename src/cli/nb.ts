@@ -2,6 +2,7 @@
 // (papermill-style parameters, a time limit per cell) and stores its outputs;
 // `nb html` writes it as a static page (sanitised as the page would show
 // it); `nb check` validates .ipynb files against the nbformat 4.5 schema.
+import { dirname, resolve } from "node:path";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { notebookProblems } from "../notebook/check";
 import { NotebookError, parseNotebook, serializeNotebook, type Notebook } from "../notebook/ipynb";
@@ -67,6 +68,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   try {
     result = await runNotebook(nb, {
       parameters,
+      dir: dirname(resolve(file)),
       timeoutSec: timeout,
       onCell: (index, ordinal, total) => io.stderr(`nb run: cell ${index + 1} (code cell ${ordinal} of ${total})\n`),
     });

@@ -17,7 +17,7 @@ import { profileText, resultSummary } from "../report/summary";
 import { bothPathsText } from "../report/both-paths";
 import { compareResults } from "../report/compare";
 import { loadNvmesim } from "../wasm/node";
-import { boolFlag, parseFlags, UsageError, type FlagSpec } from "./args";
+import { boolFlag, parseFlags, readInputFile, UsageError, type FlagSpec } from "./args";
 import { fioBytes, FioValueError } from "../fio/values";
 import { fromFioSpelling } from "../fio/jobs";
 import type { Io } from "./io";
@@ -124,7 +124,9 @@ export function configFromFlags(values: Record<string, unknown>): Record<string,
     const { name, sets } = f.flag!;
     const v = values[name];
     if (v === undefined || v === false) continue;
-    setPath(config, f.path, sets !== undefined ? sets : flagValue(f, name, String(v)));
+    // --read_iolog FILE: the log's text
+    const value = f.path === "workload.iolog" ? readInputFile(String(v)) : flagValue(f, name, String(v));
+    setPath(config, f.path, sets !== undefined ? sets : value);
   }
   for (const name of (values.switch as string[] | undefined) ?? []) {
     if (!(BOOLEAN_SWITCHES as readonly string[]).includes(name))

@@ -12,7 +12,7 @@ import { bssplitError, cpuListError, distributionError } from "./fio-jobs-syntax
 import { iologError } from "../fio/iolog";
 
 export const RW_MODES = ["read", "write", "randread", "randwrite", "rw", "randrw"] as const;
-export const WORKLOAD_KINDS = ["fio", "swap"] as const;
+export const WORKLOAD_KINDS = ["fio", "swap", "iolog"] as const;
 export const DEVICE_COMPLETIONS = ["preset", "per-command", "timer-batch"] as const;
 export const DEVICE_DATA_PIPES = ["one", "each-way"] as const;
 export const SWAP_PATTERNS = ["sequential", "random"] as const;
@@ -234,7 +234,11 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     value: perMillion,
     doc: "commands built with a misaligned PRP1 (failed with DNR), per million",
   },
-  { path: "workload.kind", value: oneOf(WORKLOAD_KINDS), doc: "fio: a fio-like job; swap: the seed's swap program" },
+  {
+    path: "workload.kind",
+    value: oneOf(WORKLOAD_KINDS),
+    doc: "fio: a fio-like job; swap: the seed's swap program; iolog: a recorded log replayed (workload.text or file, and fio's fields)",
+  },
   {
     path: "workload.rw",
     flag: { name: "rw" },
@@ -461,6 +465,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
   },
   {
     path: "workload.iolog",
+    flag: { name: "read_iolog" },
     value: { type: "text", syntax: "fio's iolog, version 2 or 3", check: iologError },
     doc: 'a recorded workload each job replays (the text of fio\'s write_iolog, version 2 or 3; "": none)',
     workload: "fio",

@@ -409,7 +409,7 @@ export function validateConfig(input: unknown): RunConfig {
   checkKeys("device.errors", errorsIn, keysAt("device.errors"));
   const w = object("workload", top.workload ?? {});
   const kind = read<string>("workload.kind", w, "fio");
-  const workload = kind === "swap" ? validateSwap(w) : validateFio(w);
+  const workload = kind === "swap" ? validateSwap(w) : validateFio(kind === "iolog" ? iologWorkload(w) : w);
   const config: RunConfig = {
     seed: read("seed", top, d.seed),
     path: read("path", top, d.path),
@@ -454,12 +454,33 @@ export function validateConfig(input: unknown): RunConfig {
   return config;
 }
 
+/**
+ * A workload of kind "iolog" (a recorded log replayed, as fio's read_iolog): a fio workload whose iolog is the
+ * log's `text`. Its `file` is read where there are files (a notebook's simulate(), nvmesim run --read_iolog).
+ */
+function iologWorkload(w: Obj): Obj {
+  const { text, file, ...rest } = w;
+  delete rest.kind;
+  if (file !== undefined && text === undefined)
+    throw new ConfigError(
+      "workload.file",
+      `${JSON.stringify(file)}: a log's file is read by simulate() in a notebook and by nvmesim run --read_iolog; here give its text as workload.text`,
+    );
+  if (typeof text !== "string" || text === "")
+    throw new ConfigError("workload.text", `${JSON.stringify(text)} is not a log's text (fio's iolog, version 2 or 3)`);
+  if ("iolog" in rest)
+    throw new ConfigError("workload.iolog", 'a workload of kind "iolog" has its log as text (or file)');
+  return { ...rest, iolog: text };
+}
+
 function validateFio(input: Obj): FioWorkload {
   const { jobs, ...w } = input;
   checkKeys("workload", w, [...keysAt("workload", "fio"), "jobs"]);
   const defaults: Partial<FioWorkload> = { ...(DEFAULT_CONFIG.workload as FioWorkload) };
   delete defaults.kind;
   delete defaults.jobs;
+  // fio replays a log in one job, unless numjobs says more
+  if (typeof w.iolog === "string" && w.iolog !== "") defaults.numjobs = 1;
   const base = { kind: "fio", ...readAll("workload", w, defaults), jobs: [] } as FioWorkload;
   if (jobs !== undefined && base.iolog !== "")
     throw new ConfigError(

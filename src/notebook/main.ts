@@ -59,7 +59,19 @@ function notice(text: string, kind: "info" | "error" = "info"): void {
   box.append(" ", close);
 }
 
+/** The folder the kernel reads a cell's files from (the open notebook's, on the server), as last told. */
+let kernelDir: string | undefined;
+let kernelReady = false;
+function tellKernelFiles(): void {
+  if (!kernelReady || !server) return;
+  const dir = path ? folderOf(path) : "";
+  if (dir === kernelDir) return;
+  kernelDir = dir;
+  app.kernel.setFiles(server.kernelFiles(dir));
+}
+
 function showTitle(): void {
+  tellKernelFiles();
   const shown = path ?? (server ? "scratch notebook (not in the folder: Save asks for a name)" : name);
   $("#name").textContent = shown;
   $("#name").dataset.scratch = String(Boolean(server && !path));
@@ -123,6 +135,8 @@ const app = new NotebookApp($("#notebook"), start, {
   onMode: (mode) => ($("#mode").textContent = mode === "edit" ? "edit mode" : "command mode"),
   onNotice: notice,
 });
+kernelReady = true;
+tellKernelFiles();
 
 /** Saves to the folder's file; with `force`, even over a file changed on disk. */
 async function saveToServer(force: boolean): Promise<boolean> {

@@ -18,6 +18,8 @@ export interface RunNotebookOptions {
   timeoutSec?: number;
   /** Before each code cell: its index in the notebook, and which of how many code cells it is. */
   onCell?: (index: number, ordinal: number, codeCells: number) => void;
+  /** The folder a cell's files are read from (simulate's iolog file): the notebook's; the working folder if absent. */
+  dir?: string;
 }
 
 export interface CellFailure {
@@ -58,8 +60,9 @@ class NodeKernel {
   private ready: Promise<void>;
   private onMessage: (m: FromKernel) => void = () => {};
 
-  constructor() {
+  constructor(dir?: string) {
     this.worker = new Worker(WORKER);
+    if (dir !== undefined) this.worker.postMessage({ type: "files", files: { token: "", dir } } satisfies ToKernel);
     this.ready = new Promise((resolve, reject) => {
       this.onMessage = (m) => m.type === "ready" && resolve();
       this.worker.once("error", reject);
@@ -111,7 +114,7 @@ export async function runNotebook(
     options.parameters && Object.keys(options.parameters).length
       ? injectParameters(input, options.parameters)
       : structuredClone(input);
-  const kernel = new NodeKernel();
+  const kernel = new NodeKernel(options.dir);
   let count = 0;
   const codeCells = nb.cells.filter((c) => c.cell_type === "code").length;
   try {

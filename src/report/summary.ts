@@ -14,7 +14,11 @@ export function runLine(r: Result, paths = r.nvmesim.path): string {
   const what =
     w.kind === "swap"
       ? `swap program, ${w.threads} thread(s), ${w.workingSet >> 20} MiB working set in ${w.memory >> 20} MiB, ${w.pattern}, readahead ${2 ** w.pageCluster}`
-      : `fio ${w.rw} bs=${w.bs} iodepth=${w.iodepth} numjobs=${w.numjobs} ioengine=${w.ioengine}${w.hipri ? " hipri" : ""}`;
+      : w.iolog !== ""
+        ? `fio replaying a recorded log (${w.number_ios / w.numjobs} I/Os) iodepth=${w.iodepth} numjobs=${w.numjobs} ioengine=${w.ioengine}${w.hipri ? " hipri" : ""}`
+        : w.jobs.length
+          ? `fio, ${w.jobs.length} jobs side by side (${w.jobs.map((j) => `${j.name}: ${j.rw} bs=${j.bs} iodepth=${j.iodepth} numjobs=${j.numjobs}`).join("; ")}) ioengine=${w.ioengine}`
+          : `fio ${w.rw} bs=${w.bs} iodepth=${w.iodepth} numjobs=${w.numjobs} ioengine=${w.ioengine}${w.hipri ? " hipri" : ""}`;
   return `nvmesim run: ${paths} on ${n.device}, ${c.cpus} CPUs, ${what} (seed ${n.seed}); Linux ${c.host.kernel}, ${c.host.cpu}`;
 }
 

@@ -88,9 +88,18 @@ export function fnv1a64(text: string): string {
   return h.toString(16).padStart(16, "0");
 }
 
-/** The configuration as canonical JSON (bigints as decimal strings). */
+/** The configuration as canonical JSON (bigints as decimal strings; a replayed log named by its size and hash,
+ * not copied). */
 export function configJson(c: RunConfig): unknown {
-  return JSON.parse(JSON.stringify(c, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
+  return JSON.parse(
+    JSON.stringify(c, (k, v: unknown) =>
+      typeof v === "bigint"
+        ? v.toString()
+        : k === "iolog" && typeof v === "string" && v !== ""
+          ? `(a log of ${v.length} bytes, fnv1a64 ${fnv1a64(v)})`
+          : v,
+    ),
+  );
 }
 
 export interface ResultInputs {

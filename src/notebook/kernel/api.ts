@@ -81,7 +81,7 @@ export function createApi(host: KernelHost, context: () => ExecuteContext): Kern
     const program = options.program ?? "fio";
     if (program !== "fio" && program !== "t/io_uring")
       throw new Error(`simulate: program: ${JSON.stringify(program)} is not "fio" or "t/io_uring"`);
-    const result = await simulateCore(m, config, {
+    const result = await simulateCore(m, await withLogText(config), {
       program,
       signal: ctx.signal,
       batchIos: 100_000,
@@ -90,6 +90,22 @@ export function createApi(host: KernelHost, context: () => ExecuteContext): Kern
     });
     return displayableResult(result);
   });
+
+  /** A replayed log's file (workload kind "iolog"), read where the kernel reads files, as the log's text. */
+  const withLogText = async (config: unknown): Promise<unknown> => {
+    const w = (config as { workload?: Record<string, unknown> } | null)?.workload;
+    if (!w || w.kind !== "iolog" || typeof w.file !== "string" || w.text !== undefined) return config;
+    if (!host.readFile)
+      throw new Error(`simulate: workload.file: ${JSON.stringify(w.file)}: this kernel reads no files`);
+    const { file, ...rest } = w;
+    let text: string;
+    try {
+      text = await host.readFile(file);
+    } catch (err) {
+      throw new Error(`simulate: workload.file: ${(err as Error).message}`);
+    }
+    return { ...(config as object), workload: { ...rest, text } };
+  };
 
   /** sweep(spec): every point of a grid in turn, with progress and the first chart updating as points finish. */
   const sweep = withCallSite((doc: unknown, options: CellSweepOptions = {}) =>

@@ -27,6 +27,9 @@ export interface KernelHost {
     load(name: string): Promise<unknown>;
     save?(name: string, value: unknown): Promise<void>;
   };
+  /** A file's text, by a path a cell gives (a recorded iolog): beside the notebook (nb run: the working folder; the
+   * page: the notebook server's folder of the open notebook); absent where there are no files. */
+  readFile?(path: string): Promise<string>;
   /** The real machine (nvmesim measure), where the kernel runs on one (nb run); absent in the page. */
   machine?: {
     measure(config: unknown, options: { target: string; perf: boolean }): Promise<unknown>;

@@ -3,7 +3,7 @@
 // a linkedom document. A cell over its time limit is stopped by terminating
 // this thread (nb run's --timeout), as Restart does in the page.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parentPort } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 import { parseHTML } from "linkedom";
@@ -62,6 +62,8 @@ const kernel = new Kernel({
     },
   },
   importModule: (specifier) => import(specifier),
+  // A cell's file, beside the notebook (nb run says where it is), else in the working folder.
+  readFile: async (path) => readFileSync(resolve(filesDir ?? process.cwd(), path), "utf8"),
   machine: {
     async measure(config, options) {
       const [{ measure }, { REAL_SYSTEM }, { validateConfig }] = await Promise.all([
@@ -89,5 +91,10 @@ const kernel = new Kernel({
   },
 });
 const port = parentPort!;
-const receive = serveKernel(kernel, (m: FromKernel) => port.postMessage(m));
+let filesDir: string | undefined;
+const receive = serveKernel(
+  kernel,
+  (m: FromKernel) => port.postMessage(m),
+  (files) => (filesDir = files?.dir),
+);
 port.on("message", (m: ToKernel) => receive(m));

@@ -3,7 +3,16 @@ import type { Output } from "./outputs";
 
 export type ToKernel =
   | { type: "execute"; cellId: string; executionCount: number; source: string; widgets: Record<string, unknown> }
-  | { type: "interrupt" };
+  | { type: "interrupt" }
+  /** Where the kernel reads files a cell names (simulate's iolog file): the notebook server's folder, or none. */
+  | { type: "files"; files: KernelFiles | undefined };
+
+/** The notebook server the page came from: its token, and the folder of the open notebook (paths are relative to
+ * it). */
+export interface KernelFiles {
+  token: string;
+  dir: string;
+}
 
 export type FromKernel =
   | { type: "ready" }

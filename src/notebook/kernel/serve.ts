@@ -3,16 +3,24 @@
 // with its own stop signal that Interrupt aborts; progress is passed on at
 // most every 50 ms.
 import type { Kernel } from "./kernel";
-import type { FromKernel, ToKernel } from "./protocol";
+import type { FromKernel, KernelFiles, ToKernel } from "./protocol";
 
 /** Handles the messages of one kernel; returns the function to call with each incoming message. */
-export function serveKernel(kernel: Kernel, post: (m: FromKernel) => void): (m: ToKernel) => void {
+export function serveKernel(
+  kernel: Kernel,
+  post: (m: FromKernel) => void,
+  onFiles: (files: KernelFiles | undefined) => void = () => {},
+): (m: ToKernel) => void {
   let running: AbortController | undefined;
   let queue = Promise.resolve();
   post({ type: "ready" });
   return (m) => {
     if (m.type === "interrupt") {
       running?.abort();
+      return;
+    }
+    if (m.type === "files") {
+      onFiles(m.files);
       return;
     }
     queue = queue.then(async () => {

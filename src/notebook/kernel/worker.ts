@@ -10,7 +10,7 @@ import { compileNvmesim, instantiateNvmesim, type Nvmesim } from "../../wasm/mod
 import { Kernel } from "./kernel";
 import { reusedPool, webPointWorker, workerPool } from "./point-pool";
 import { serveKernel } from "./serve";
-import type { FromKernel, ToKernel } from "./protocol";
+import type { FromKernel, KernelFiles, ToKernel } from "./protocol";
 
 const STORED = import.meta.glob<string>("../../../notebooks/data/*.json", {
   query: "?url",
@@ -47,7 +47,26 @@ const kernel = new Kernel({
     },
   },
   importModule: (specifier) => import(/* @vite-ignore */ specifier),
+  // Files come from the notebook server the page was opened through (its contents API), beside the notebook.
+  async readFile(path) {
+    if (!files)
+      throw new Error(
+        `cannot read ${path}: the page reads files through a notebook server (npm start), and it has none`,
+      );
+    const full = [...files.dir.split("/"), ...path.split("/")].filter((p) => p !== "" && p !== ".").join("/");
+    const url = `/api/contents/${full.split("/").map(encodeURIComponent).join("/")}?content=1&format=text`;
+    const r = await fetch(url, { headers: { Authorization: `token ${files.token}` } });
+    const body = (await r.json().catch(() => ({}))) as { content?: unknown; message?: string };
+    if (!r.ok || typeof body.content !== "string")
+      throw new Error(`cannot read ${path}: ${body.message ?? r.statusText}`);
+    return body.content;
+  },
 });
 
-const receive = serveKernel(kernel, (m: FromKernel) => self.postMessage(m));
+let files: KernelFiles | undefined;
+const receive = serveKernel(
+  kernel,
+  (m: FromKernel) => self.postMessage(m),
+  (f) => (files = f),
+);
 self.onmessage = (event: MessageEvent<ToKernel>) => receive(event.data);

@@ -2,7 +2,7 @@
 // comes back to the cell that ran, interrupts, and restarts (terminating the
 // worker, which stops even a runaway loop; the notebook itself is untouched).
 import type { Output } from "../kernel/outputs";
-import type { FromKernel, ToKernel } from "../kernel/protocol";
+import type { FromKernel, KernelFiles, ToKernel } from "../kernel/protocol";
 
 export interface CellRun {
   onOutput(output: Output): void;
@@ -25,8 +25,11 @@ export class KernelClient {
     this.start();
   }
 
+  private files: KernelFiles | undefined;
+
   private start(): void {
     this.worker = new Worker(new URL("../kernel/worker.ts", import.meta.url), { type: "module" });
+    if (this.files) this.worker.postMessage({ type: "files", files: this.files } satisfies ToKernel);
     this.setState("starting");
     this.worker.onmessage = (e: MessageEvent<FromKernel>) => this.receive(e.data);
     this.worker.onerror = (e) => console.error("kernel worker:", e.message);
@@ -70,6 +73,13 @@ export class KernelClient {
       const m: ToKernel = { type: "execute", cellId, executionCount, source, widgets };
       this.worker.postMessage(m);
     });
+  }
+
+  /** Where the kernel reads the files cells name: the notebook server's folder of the open notebook (or none). */
+  setFiles(files: KernelFiles | undefined): void {
+    this.files = files;
+    const m: ToKernel = { type: "files", files };
+    this.worker.postMessage(m);
   }
 
   interrupt(): void {

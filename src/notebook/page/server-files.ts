@@ -2,6 +2,7 @@
 // the page was opened through `npm start` (with its ?token=); without it the
 // page works on its own, saving by download. Every call answers or throws an
 // Error with the server's own message.
+import type { KernelFiles } from "../kernel/protocol";
 import { serializeNotebook, type Notebook } from "../ipynb";
 
 const TOKEN_KEY = "nvmesim-server-token";
@@ -27,6 +28,11 @@ export const pathIn = (dir: string, name: string) => (dir ? `${dir}/${name}` : n
 
 export class ContentsClient {
   constructor(private readonly token: string) {}
+
+  /** What the kernel reads files with: this server, in the folder `dir`. */
+  kernelFiles(dir: string): KernelFiles {
+    return { token: this.token, dir };
+  }
 
   private async request(path: string, init: RequestInit = {}, query = ""): Promise<Response> {
     const url = `/api/contents/${path.split("/").map(encodeURIComponent).join("/")}${query}`;
