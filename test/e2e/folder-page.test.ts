@@ -2,13 +2,23 @@
 // sweep cell with its live chart saves to a valid file; New leaves the open file as it was; the landing
 // scratch notebook saves under a name the user gives; toolbar buttons give the keys back to the notebook;
 // I,I and 0,0 act as in Jupyter; the file list renames, duplicates, deletes and reverts.
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIST, ensurePage } from "../../src/cli/notebook";
 import { notebookProblems } from "../../src/notebook/check";
+import { newNotebook, serializeNotebook } from "../../src/notebook/ipynb";
 import { startServer } from "../../src/server/server";
 import { ROOT } from "../../src/wasm/build";
 import { finish, idle, openBrowser, type Browser } from "./browser";
@@ -256,6 +266,28 @@ describe("the page on a folder of the notebook server", () => {
       /^This page comes from the notebook server, but the link has no token \(or a wrong one\)/,
     );
     await finish(b, "folder-no-token");
+  });
+
+  it("a cell replays a recorded log that sits beside its notebook, read through the server", async () => {
+    mkdirSync(join(dir, "replays"), { recursive: true });
+    writeFileSync(
+      join(dir, "replays", "rec.log"),
+      "fio version 3 iolog\n0 f add\n0 f open\n1 f read 0 4096\n2 f write 8192 8192\n3 f read 65536 4096\n",
+    );
+    const nb = newNotebook([
+      {
+        cell_type: "code",
+        source:
+          'const r = await simulate({ path: "rw_page", workload: { kind: "iolog", file: "rec.log", ioengine: "libaio", iodepth: 2 } });\n`replayed ${r.jobs[0].read.total_ios} reads and ${r.jobs[0].write.total_ios} write`',
+      },
+    ]);
+    writeFileSync(join(dir, "replays", "replay.ipynb"), serializeNotebook(nb));
+    const b = await open("&path=replays/replay.ipynb");
+    await b.page.locator(".cell.code .cm-content").first().click();
+    await b.page.keyboard.press("Control+Enter");
+    await idle(b.page);
+    expect(await b.page.locator(".cell.code .outputs").first().textContent()).toContain("replayed 2 reads and 1 write");
+    await finish(b, "folder-iolog-replay");
   });
 
   it("a file the page cannot read is never saved over: the page shows a scratch notebook", async () => {

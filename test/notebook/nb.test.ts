@@ -105,6 +105,31 @@ describe("nvmesim nb", () => {
     expect(nb.cells[2].execution_count).toBe(null);
   });
 
+  it("replays a recorded log beside the notebook on both paths (workload kind iolog, its file)", async () => {
+    writeFileSync(
+      join(tmp, "rec.log"),
+      "fio version 3 iolog\n0 f add\n0 f open\n1 f read 0 4096\n2 f write 8192 8192\n3 f read 65536 4096\n",
+    );
+    const file = notebookFile("replay.ipynb", [
+      {
+        cell_type: "code",
+        source:
+          'const rows = [];\nfor (const path of ["blk-mq", "rw_page"]) {\n  const r = await simulate({ path, workload: { kind: "iolog", file: "rec.log", ioengine: "libaio", iodepth: 2 } });\n  rows.push([path, r.jobs[0].read.total_ios, r.jobs[0].write.total_ios, r.jobs[0].write.io_bytes]);\n}\nJSON.stringify(rows)',
+      },
+      { cell_type: "code", source: 'await simulate({ workload: { kind: "iolog", file: "no-such.log" } })' },
+    ]);
+    const r = await runCli("nb", "run", file);
+    expect(r.code).toBe(1); // the second cell names the file it could not read
+    const nb = parseNotebook(readFileSync(file, "utf8"));
+    const text = nb.cells[0].outputs![0] as unknown as { data: { "text/plain": string[] | string } };
+    expect(JSON.parse([text.data["text/plain"]].flat().join("").replace(/^'|'$/g, ""))).toEqual([
+      ["blk-mq", 2, 1, 8192],
+      ["rw_page", 2, 1, 8192],
+    ]);
+    expect(nb.cells[1].outputs![0]).toMatchObject({ output_type: "error" });
+    expect(r.stderr).toMatch(/workload\.file: .*no-such\.log/);
+  });
+
   it("runs a cell's sweep on worker threads, with the same records as in the kernel itself", async () => {
     const spec = `{ base: { workload: { number_ios: 20000 } }, axes: { path: ["blk-mq", "rw_page"], iodepth: [1, 8, 32] } }`;
     const file = notebookFile("pool.ipynb", [
