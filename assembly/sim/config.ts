@@ -120,4 +120,9 @@ export class SimConfig {
   // fio's ramp_time: completions seen before rampNs are not counted (every job's statistics start over then).
   rampNs: u64;
   zoneEntries: u32; // the random_distribution=zoned table TypeScript writes
+  // The device's rated write ceilings (0: none published): its write path takes a random write in at most
+  // 1 / writeIops s or its bytes at writeBytesPerSec, whichever is longer, and a sequential one (starting where a
+  // recent write ended) in its bytes at writeBytesPerSec; one write at a time.
+  writeIops: u32;
+  writeBytesPerSec: u64;
 }

@@ -65,7 +65,43 @@ export function deviceInit(regionPages: u64, ioPages: u32): bool {
   M.linkFree = 0;
   M.linkFreeWrite = 0;
   M.dataFree = 0;
+  M.writeFree = 0;
+  M.writeEndNext = 0;
+  M.writeEnds = arenaAlloc(WRITE_STREAMS << 3, 8);
+  if (M.writeEnds == 0) return false;
+  for (let i: u32 = 0; i < WRITE_STREAMS; i++) store<u64>(M.writeEnds + ((<usize>i) << 3), NO_TIME);
   return true;
+}
+
+/** Recent writes' ends kept to tell a sequential write (one that starts where one of them ended). */
+const WRITE_STREAMS: u32 = 16;
+
+// When the write path takes a write of `pages` at `page` that is ready at `start`: a sequential one (it starts
+// where a recent write ended) costs its bytes at the rated sequential write; a random one at least one rated
+// random write (writeIops: the sustained 4 KiB random-write figure, garbage collection included), or its bytes.
+function writeCeiling(page: u64, pages: u32, start: u64): u64 {
+  let bytes = (<u64>pages) << M.unitShift;
+  let sequential = false;
+  for (let i: u32 = 0; i < WRITE_STREAMS; i++) {
+    let at = M.writeEnds + ((<usize>i) << 3);
+    if (load<u64>(at) == page) {
+      sequential = true;
+      store<u64>(at, page + pages);
+      break;
+    }
+  }
+  if (!sequential) {
+    store<u64>(M.writeEnds + ((<usize>M.writeEndNext) << 3), page + pages);
+    M.writeEndNext = (M.writeEndNext + 1) % WRITE_STREAMS;
+  }
+  let cost = pipeNs(bytes, cfg.writeBytesPerSec);
+  if (!sequential && cfg.writeIops != 0) {
+    let one = <u64>1_000_000_000 / <u64>cfg.writeIops;
+    if (one > cost) cost = one;
+  }
+  let begin = M.writeFree > start ? M.writeFree : start;
+  M.writeFree = begin + cost;
+  return begin;
 }
 
 // Time `bytes` take at `rate` bytes a second (0: no ceiling).
@@ -107,6 +143,8 @@ export function ctrlFetch(cpu: u32, tail: u32, now: u64): void {
         st.injectedErrors++;
       }
       let pages = <u32>(lenBytes >> M.unitShift);
+      // the rated write ceilings: the write path takes one write at a time (writeCeiling)
+      if (write && (cfg.writeIops != 0 || cfg.writeBytesPerSec != 0)) start = writeCeiling(page, pages, start);
       let die = <usize>((<u32>page / M.pagesPerIo) % cfg.dies);
       let free = load<u64>(M.dieFree + (die << 3));
       let begin = free > start ? free : start;

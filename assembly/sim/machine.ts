@@ -151,6 +151,9 @@ export class Machine {
   linkFree: u64; // when the link (its lanes to the host, with laneEachWay) is free
   linkFreeWrite: u64; // its lanes from the host (laneEachWay)
   dataFree: u64; // when the device's own data path is free (reads and writes share it)
+  writeFree: u64; // when its write path takes the next write (the rated write ceilings)
+  writeEnds: usize; // u64 x WRITE_STREAMS: where recent writes ended (a write that starts there is sequential)
+  writeEndNext: u32;
   recording: EventRecording; // the event queue's operations, when engineInit was asked to record them (else 0)
 }
 

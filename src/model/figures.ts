@@ -21,6 +21,12 @@ const FIGURES_2014 = {
     value: 460_000,
     unit: "IOPS",
   },
+  "p3700-spec-write-iops": {
+    ref: "p3700-spec",
+    what: "Intel P3700, rated 4 KiB random write IOPS",
+    value: 175_000,
+    unit: "IOPS",
+  },
   "p3700-spec-seq-read": { ref: "p3700-spec", what: "Intel P3700, rated sequential read", value: 2800, unit: "MB/s" },
   "p3700-spec-seq-write": { ref: "p3700-spec", what: "Intel P3700, rated sequential write", value: 2000, unit: "MB/s" },
   "p3700-spec-write-latency": {
@@ -94,6 +100,12 @@ const FIGURES_2014 = {
     ref: "micron-9550",
     what: "Micron 9550, rated random read IOPS",
     value: 3_300_000,
+    unit: "IOPS",
+  },
+  "micron-9550-write-iops": {
+    ref: "micron-9550",
+    what: "Micron 9550, rated random write IOPS",
+    value: 400_000,
     unit: "IOPS",
   },
   "micron-9550-seq-read": {

@@ -57,8 +57,12 @@ export interface DevicePreset {
   link: PcieLink | null;
   /** The device's own data ceiling, bytes per second: its rated sequential read (0: none). */
   seqBytesPerSec: number;
-  /** Its rated sequential write (0: none published); used with device.dataPipe "each-way". */
+  /** Its rated sequential write (0: none published): its write path's ceiling, and with device.dataPipe
+   * "each-way" its data path's for writes. */
   seqWriteBytesPerSec: number;
+  /** Its rated 4 KiB random write IOPS (0: none published): a random write takes its write path at least
+   * 1 / this long (the write ceilings, engine's device.ts writeCeiling). */
+  randWriteIops: number;
   /** Flagged SWP_SYNCHRONOUS_IO as zram, brd and pmem are: swap-in may take 6.3's on-stack bio (onStackBio). */
   synchronousIo: boolean;
   /**
@@ -79,11 +83,13 @@ const RAM_SPEED = {
   link: null,
   seqBytesPerSec: 0,
   seqWriteBytesPerSec: 0,
+  randWriteIops: 0,
   sources: {
     dies: "no media contention: one unit per command in flight",
     link: "none: RAM behind the queue",
     seqBytesPerSec: "no ceiling",
     seqWriteBytesPerSec: "no ceiling",
+    randWriteIops: "no ceiling",
     fetchNs: "none: completion timing is the whole device",
     processNs: "none",
   },
@@ -101,12 +107,14 @@ export const PRESETS: Record<string, DevicePreset> = {
     link: { generation: 3, lanes: 4, maxPayloadBytes: 256 },
     seqBytesPerSec: 2_800_000_000,
     seqWriteBytesPerSec: 2_000_000_000,
+    randWriteIops: 175_000,
     synchronousIo: false,
     completion: "per-command",
     uses: [
       "p3700-spec-read-iops",
       "p3700-spec-seq-read",
       "p3700-spec-seq-write",
+      "p3700-spec-write-iops",
       "p3700-spec-write-latency",
       "p3700-spec-link",
     ],
@@ -121,6 +129,7 @@ export const PRESETS: Record<string, DevicePreset> = {
       link: "spec: PCIe 3.0 x4 (docs/references.md [p3700-spec]); Max_Payload_Size 256 B is an assumption (common server setting)",
       seqBytesPerSec: "spec 2800 MB/s sequential read (docs/references.md [p3700-spec])",
       seqWriteBytesPerSec: "spec 2000 MB/s sequential write (docs/references.md [p3700-spec])",
+      randWriteIops: "spec 175 K 4 KiB random write IOPS (docs/references.md [p3700-spec])",
       fetchNs: "assumption: ~1 us doorbell to fetched command over PCIe 3.0",
     },
   },
@@ -135,6 +144,7 @@ export const PRESETS: Record<string, DevicePreset> = {
     link: { generation: 3, lanes: 4, maxPayloadBytes: 256 },
     seqBytesPerSec: 2_400_000_000,
     seqWriteBytesPerSec: 0,
+    randWriteIops: 0,
     synchronousIo: false,
     completion: "per-command",
     uses: [],
@@ -144,6 +154,7 @@ export const PRESETS: Record<string, DevicePreset> = {
       link: "PCIe 3.0 x4 (the product brief); Max_Payload_Size 256 B is an assumption",
       seqBytesPerSec: "assumption: 2.4 GB/s, the product brief's sequential read (not in docs/references.md)",
       seqWriteBytesPerSec: "none: no write figure in docs/references.md",
+      randWriteIops: "none: no write figure in docs/references.md",
       fetchNs: "assumption: ~0.7 us doorbell to fetch",
       processNs: "assumption: ~0.5 us per command",
       writeLatency: "assumption: reads and writes alike on 3D XPoint",
@@ -160,6 +171,7 @@ export const PRESETS: Record<string, DevicePreset> = {
     link: { generation: 3, lanes: 4, maxPayloadBytes: 256 },
     seqBytesPerSec: 0,
     seqWriteBytesPerSec: 0,
+    randWriteIops: 0,
     synchronousIo: false,
     completion: "per-command",
     uses: ["ren-2023-spdk", "ren-2023-900p-spec"],
@@ -173,6 +185,7 @@ export const PRESETS: Record<string, DevicePreset> = {
       writeLatency: "assumption: as reads",
       seqBytesPerSec: "none: no sequential figure in docs/references.md",
       seqWriteBytesPerSec: "none",
+      randWriteIops: "none",
     },
   },
   p5800x: {
@@ -186,6 +199,7 @@ export const PRESETS: Record<string, DevicePreset> = {
     link: { generation: 4, lanes: 4, maxPayloadBytes: 256 },
     seqBytesPerSec: 7_200_000_000,
     seqWriteBytesPerSec: 0,
+    randWriteIops: 0,
     synchronousIo: false,
     completion: "per-command",
     uses: ["axboe-optane2-qd1-polled", "axboe-optane2-per-core"],
@@ -196,6 +210,7 @@ export const PRESETS: Record<string, DevicePreset> = {
       link: "PCIe 4.0 x4 (docs/references.md [axboe-optane2]); Max_Payload_Size 256 B is an assumption",
       seqBytesPerSec: "assumption: ~7.2 GB/s sequential read",
       seqWriteBytesPerSec: "none: no write figure in docs/references.md",
+      randWriteIops: "none: no write figure in docs/references.md",
       fetchNs: "assumption",
       processNs: "assumption",
       writeLatency: "assumption: slightly above reads",
@@ -212,9 +227,10 @@ export const PRESETS: Record<string, DevicePreset> = {
     link: { generation: 5, lanes: 4, maxPayloadBytes: 512 },
     seqBytesPerSec: 14_000_000_000,
     seqWriteBytesPerSec: 10_000_000_000,
+    randWriteIops: 400_000,
     synchronousIo: false,
     completion: "per-command",
-    uses: ["micron-9550-read-iops", "micron-9550-seq-read", "micron-9550-seq-write"],
+    uses: ["micron-9550-read-iops", "micron-9550-seq-read", "micron-9550-seq-write", "micron-9550-write-iops"],
     sources: {
       dies: "sized so dies / median read latency = 3.3 M IOPS, the vendor's random read (docs/references.md [micron-9550])",
       readLatency: "assumption: TLC page read ~60 us median",
@@ -222,6 +238,7 @@ export const PRESETS: Record<string, DevicePreset> = {
       link: "PCIe Gen5 x4 (docs/references.md [micron-9550]); Max_Payload_Size 512 B is an assumption",
       seqBytesPerSec: "vendor 14 GB/s sequential read (docs/references.md [micron-9550])",
       seqWriteBytesPerSec: "vendor 10 GB/s sequential write (docs/references.md [micron-9550])",
+      randWriteIops: "vendor 400 K random write IOPS (docs/references.md [micron-9550])",
       fetchNs: "assumption",
       processNs: "assumption",
     },

@@ -89,6 +89,8 @@ export const SIM_CONFIG_FIELDS = {
   deferStart: "u32",
   rampNs: "u64",
   zoneEntries: "u32",
+  writeIops: "u32",
+  writeBytesPerSec: "u64",
 } as const;
 
 export const SIM_STATS_FIELDS = {

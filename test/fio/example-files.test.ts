@@ -32,6 +32,10 @@ function shortened(example: string, file: string, size = "16m"): string {
   const text = readFileSync(join(EXAMPLES, example), "utf8")
     .split("\n")
     .filter((l) => !/^\s*(size|runtime|filename|directory)\s*=/.test(l))
+    // logs go to the test's folder, not where the tests run
+    .map((l) =>
+      l.replace(/^(\s*write_\w+_log\s*=\s*)(\S+)/, (_, opt: string, name: string) => `${opt}${join(dir, name)}`),
+    )
     .join("\n");
   writeFileSync(path, `[global]\nsize=${size}\nruntime=1\nfilename=${file}\n${text}`);
   return path;
@@ -139,7 +143,9 @@ describe("five examples that run, beside fio 3.33 on a temporary file", () => {
     it(`${f}: fio's key paths and types, and fio's layout`, async () => {
       expect(table.get(f)).toMatch(/^runs/);
       const file = shortened(f, target, "4m");
-      const fio = (format: string) => spawnSync("fio", [file, `--output-format=${format}`], { encoding: "utf8" });
+      // in the test's folder: fio leaves its verify state files where it runs
+      const fio = (format: string) =>
+        spawnSync("fio", [file, `--output-format=${format}`], { encoding: "utf8", cwd: dir });
       const realJson = fio("json");
       expect(realJson.status, realJson.stderr).toBe(0);
       const oursJson = await runCli("fio", file, "--output-format=json");
