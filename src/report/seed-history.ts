@@ -80,4 +80,13 @@ export const SEED_HISTORY: readonly SeedHistoryRow[] = [
     spearmanRwPage: 0.96,
     common: 36,
   },
+  {
+    commit: "c4f43ab",
+    change:
+      "the device's rated write ceilings bound writes (the P3700's 175 K random writes a second, 2000 MB/s sequential): swap-out clusters take the write path",
+    cpuRatio: 0.868,
+    faultRatio: 1.0,
+    spearmanRwPage: 0.958,
+    common: 36,
+  },
 ];
