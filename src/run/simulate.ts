@@ -192,8 +192,8 @@ export function engineConfig(c: RunConfig, steps: RunSteps, costNs: CostNs = ste
     logRecords: 0,
     deferStart: 0,
     rampNs: BigInt(Math.round((swap ? 0 : w.ramp_time) * 1e9)),
-    // the rated write ceilings (docs/calibration.md W1): with one data pipe the write path takes bytes at the
-    // rated sequential write; with "each-way" the data path already does
+    // the rated write ceilings (README, the device): with one data pipe the write path takes bytes at the rated
+    // sequential write; with "each-way" the data path already does
     writeIops: p.randWriteIops * n,
     writeBytesPerSec: BigInt(c.device.dataPipe === "one" ? p.seqWriteBytesPerSec * n : 0),
     zoneEntries: 0,
