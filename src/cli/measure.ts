@@ -1,6 +1,7 @@
 // nvmesim measure: the job `nvmesim run` would simulate, run for real with
 // fio (and perf), printed as a summary or, with --json, in the shape of
 // `nvmesim run --json`. --dry-run shows the fio job without running anything.
+import { resolve } from "node:path";
 import { readFileSync } from "node:fs";
 import { ConfigError, parseSize, validateConfig } from "../model/config";
 import { fioJob, FioJobError, fioJobFile } from "../measure/fio-job";
@@ -118,13 +119,14 @@ const FLAGS: FlagSpec = {
   cleanup: { type: "boolean" },
   owner: { type: "string" },
   "dry-run": { type: "boolean" },
+  "write-iolog": { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean" },
 };
 
 const HELP = `usage: nvmesim measure swap --help (the seed's experiment on this machine)
        nvmesim measure --target loop|loop:tmpfs|DEVICE|FILE [--config FILE] [FLAG ...] [--perf] [--perf-freq HZ]
-                       [--repeat N] [--json] [--allow-write] [--create]
+                       [--repeat N] [--json] [--allow-write] [--create] [--write-iolog FILE]
        nvmesim measure --dry-run [--config FILE] [FLAG ...]
        nvmesim measure --cleanup
 Runs the job nvmesim run would simulate, for real, with fio (direct I/O). --target loop makes a loop device
@@ -135,7 +137,9 @@ perf (cpu-clock, ${DEFAULT_PERF_HZ} Hz per CPU or --perf-freq) and keeps only th
 threads and the kernel work its I/O causes. The CPU per I/O is the scheduler's account of fio's tasks and
 the kernel threads, checked against perf stat. --repeat N runs the job N times and reports medians, the
 spread and the load average of each run. --json prints fio's JSON plus an "nvmesim" section shaped like
-nvmesim run --json's. --dry-run prints the fio job file and what it leaves out. --cleanup removes what a
+nvmesim run --json's. --write-iolog FILE records the job's I/O as fio's iolog (version 3; fio appends to a file
+already there): nvmesim fio --read_iolog FILE or nvmesim run --read_iolog FILE replays it in the model.
+--dry-run prints the fio job file and what it leaves out. --cleanup removes what a
 killed nvmesim left (loop devices, swap areas, cgroups, folders, processes); every measure does so first.
 ${CONFIG_FLAGS_HELP}
 `;
@@ -161,7 +165,13 @@ export async function measureCommand(argv: string[], io: Io): Promise<number> {
   try {
     config = validateConfig(configFromFlags(parsed.values));
     if (boolFlag(parsed, "dry-run")) {
-      io.stdout(fioJobFile(fioJob(config, String(parsed.values.target ?? "TARGET"))));
+      const logs = {
+        readIolog: "REPLAYED.log (the configuration's log, written where the measure runs)",
+        ...(parsed.values["write-iolog"] !== undefined
+          ? { writeIolog: resolve(String(parsed.values["write-iolog"])) }
+          : {}),
+      };
+      io.stdout(fioJobFile(fioJob(config, String(parsed.values.target ?? "TARGET"), undefined, logs)));
       return 0;
     }
   } catch (err) {
@@ -181,6 +191,9 @@ export async function measureCommand(argv: string[], io: Io): Promise<number> {
         repeat,
         allowWrite: boolFlag(parsed, "allow-write"),
         create: boolFlag(parsed, "create"),
+        ...(parsed.values["write-iolog"] !== undefined
+          ? { writeIolog: resolve(String(parsed.values["write-iolog"])) }
+          : {}),
       },
       REAL_SYSTEM,
     );

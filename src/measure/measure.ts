@@ -7,7 +7,7 @@
 // (cpu-time.ts), whether reads reached storage, and what this machine's
 // profile can and cannot tell. With `repeat`, the job runs that many times
 // and the result reports medians, the spread and each run's load average.
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunConfig } from "../model/config";
 import { configJson, fnv1a64 } from "../run/result";
@@ -38,6 +38,9 @@ export interface MeasureOptions {
   repeat?: number;
   /** perf's sampling rate per CPU, Hz (DEFAULT_PERF_HZ). */
   perfHz?: number;
+  /** Record the job's I/O as fio's iolog (write_iolog, version 3) in this file: replay it with nvmesim fio
+   * --read_iolog, nvmesim run --read_iolog or a notebook's simulate(). fio appends to a file already there. */
+  writeIolog?: string;
 }
 
 /** perf's default rate (4 kHz) gives too few samples per function on a job of seconds; 10 kHz per CPU costs about 2%. */
@@ -274,9 +277,18 @@ export async function measure(config: RunConfig, o: MeasureOptions, sys: System)
   if (!sys.has("fio")) throw new MeasureRefused("nvmesim measure needs fio (apt-get install fio)");
   if (o.perf && !sys.has("perf")) throw new MeasureRefused("--perf needs perf (apt-get install linux-perf)");
   const repeat = o.repeat ?? 1;
-  const job0 = fioJob(config, "-"); // refuses the swap program before anything is created
+  const placeholder = { readIolog: "-", writeIolog: o.writeIolog };
+  const job0 = fioJob(config, "-", undefined, placeholder); // refuses the swap program before anything is created
   const w = config.workload.kind === "fio" ? config.workload : undefined;
   return withCleanups(sys, async (cleanups) => {
+    // a replayed log's text, as the file fio reads
+    let readIolog: string | undefined;
+    if (w && w.iolog !== "") {
+      const dir = makeOwnDir("measure");
+      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+      readIolog = join(dir, "replay.log");
+      writeFileSync(readIolog, w.iolog);
+    }
     const target = await openTarget(
       o.target,
       {
@@ -289,7 +301,7 @@ export async function measure(config: RunConfig, o: MeasureOptions, sys: System)
       sys,
       cleanups,
     );
-    const job = fioJob(config, target.filename, target);
+    const job = fioJob(config, target.filename, target, { readIolog, writeIolog: o.writeIolog });
     const runs: Run[] = [];
     for (let i = 0; i < repeat; i++) runs.push(await runOnce(job, target, o, sys, cleanups));
     // The run with the median CPU per I/O stands for all (its fio JSON and profile); each run is listed.

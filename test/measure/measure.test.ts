@@ -255,6 +255,37 @@ describe("on this machine", () => {
   );
 
   it.skipIf(!canMeasure)(
+    `records the measured job's I/O as fio's iolog, and the model replays it I/O for I/O${whyNot}`,
+    () =>
+      alone(async () => {
+        const before = leftovers();
+        const dir = mkdtempSync(join(tmpdir(), "nvmesim-recorded-log-"));
+        const log = join(dir, "measured.log");
+        const r = spawnCli(
+          ...["measure", "--target", "loop", "--rw", "randrw", "--number-ios", "3000", "--size", "32m"],
+          ...["--numjobs", "1", "--iodepth", "4", "--write-iolog", log],
+        );
+        expect(r.code, r.stderr).toBe(0);
+        const ios = (file: string) =>
+          readFileSync(file, "utf8")
+            .split("\n")
+            .map((l) => l.split(" "))
+            .filter((w) => w[2] === "read" || w[2] === "write")
+            .map((w) => w.slice(2).join(" "));
+        expect(ios(log)).toHaveLength(3000);
+        const replayed = join(dir, "replayed.log");
+        const sim = spawnCli(
+          ...["fio", "--name=again", "--direct=1", "--ioengine=libaio", "--iodepth=4", `--read_iolog=${log}`],
+          ...[`--write_iolog=${replayed}`, "--output-format=terse"],
+        );
+        expect(sim.code, sim.stderr).toBe(0);
+        expect(ios(replayed)).toEqual(ios(log));
+        expect(leftovers()).toBe(before);
+      }),
+    120_000,
+  );
+
+  it.skipIf(!canMeasure)(
     `SIGTERM midway stops fio and perf and detaches the loop device${whyNot}`,
     () =>
       alone(async () => {
