@@ -206,7 +206,15 @@ export function scratchPtr(): usize {
   return scratch;
 }
 
-export { engineInit, engineStart, engineRun, engineDone, engineEvents, engineRecordedOps, engineReplay } from "./sim/engine";
+export {
+  engineInit,
+  engineStart,
+  engineRun,
+  engineDone,
+  engineEvents,
+  engineRecordedOps,
+  engineReplay,
+} from "./sim/engine";
 export {
   engineThreadJobs,
   engineSplits,

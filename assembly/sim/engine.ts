@@ -167,7 +167,7 @@ export function engineInit(configPtr: usize, recordOps: u32): i32 {
   // I/Os below 4 KiB are tracked per 512 B sector (the swap program's are always whole pages).
   // bs is the run's smallest I/O, maxBs its largest (fio's bssplit, a replayed log); a command's buffer holds the
   // largest, or a merged write's.
-  let unitShift = cfg.bs < (<u32>1 << PAGE_SHIFT) ? LBA_SHIFT : PAGE_SHIFT;
+  let unitShift = cfg.bs < (<u32>1) << PAGE_SHIFT ? LBA_SHIFT : PAGE_SHIFT;
   let pagesPerIo = cfg.bs >> unitShift;
   let largest = cfg.maxBs > cfg.bs ? cfg.maxBs >> unitShift : pagesPerIo;
   let regionPages = cfg.regionBytes >> unitShift;

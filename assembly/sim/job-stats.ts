@@ -251,7 +251,7 @@ export function jobRecord(t: u32, write: bool, bytes: u32, lat: u64, slat: u64, 
   else if (clat < 1_000_000) mapAdd(t, JOB_MAP_LAT_U + latBucket(clat / 1000, 9), 1);
   else mapAdd(t, JOB_MAP_LAT_M + latBucket(clat / 1_000_000, 11), 1);
   histRecord(write, clat);
-  if (hists != 0) histAdd(hists + ((<usize>t * 2 + (write ? 1 : 0)) * PLAT_NR) * 8, clat);
+  if (hists != 0) histAdd(hists + (<usize>t * 2 + (write ? 1 : 0)) * PLAT_NR * 8, clat);
 }
 
 /**
@@ -288,5 +288,5 @@ export function engineJobMaps(): usize {
 
 /** Job `t`'s read or write clat histogram, or 0 when the run keeps none per job. */
 export function engineJobHistogram(t: u32, write: bool): usize {
-  return hists == 0 ? 0 : hists + ((<usize>t * 2 + (write ? 1 : 0)) * PLAT_NR) * 8;
+  return hists == 0 ? 0 : hists + (<usize>t * 2 + (write ? 1 : 0)) * PLAT_NR * 8;
 }

@@ -10,7 +10,7 @@ import { stepCosts } from "../model/run-costs";
 import { runSteps, type RunSteps } from "../model/run-steps";
 import { dataBytesPerSec, linkBytesPerSec, PRESETS, type Latency } from "../model/presets";
 import { buildResult, type Result } from "./result";
-import { needsThreadTables, threadTables } from "../model/fio-jobs";
+import { needsThreadTables, readPercentOf, threadTables, workloadJobs } from "../model/fio-jobs";
 import {
   readCpuNs,
   readHistogram,
@@ -97,6 +97,8 @@ export function engineConfig(c: RunConfig, steps: RunSteps, costNs: CostNs = ste
       [`idleResidencyNs${i}`, cpu.idleStates[i]?.residencyNs ?? 0],
     ]),
   ) as Record<`idle${"ExitNs" | "ResidencyNs"}${0 | 1 | 2 | 3}`, number>;
+  const writes =
+    swap || w.iolog !== "" || workloadJobs(w).some((j) => readPercentOf(j.rw, j.rwmixread) < 100 || j.readback);
   const readPercent = swap
     ? 100
     : w.rw === "read" || w.rw === "randread"
@@ -194,8 +196,9 @@ export function engineConfig(c: RunConfig, steps: RunSteps, costNs: CostNs = ste
     rampNs: BigInt(Math.round((swap ? 0 : w.ramp_time) * 1e9)),
     // the rated write ceilings (README, the device): with one data pipe the write path takes bytes at the rated
     // sequential write; with "each-way" the data path already does
-    writeIops: p.randWriteIops * n,
-    writeBytesPerSec: BigInt(c.device.dataPipe === "one" ? p.seqWriteBytesPerSec * n : 0),
+    // (left 0 for a run that never writes: an older build without them, bench --baseline, runs it)
+    writeIops: writes ? p.randWriteIops * n : 0,
+    writeBytesPerSec: BigInt(writes && c.device.dataPipe === "one" ? p.seqWriteBytesPerSec * n : 0),
     zoneEntries: 0,
   };
 }

@@ -31,7 +31,7 @@ import { EV_RUN, IoRec, M, cpuRun, evWord, post, threadRec, cfg } from "../machi
 import { ioSubmit, plugFinish } from "../host-io";
 import { st } from "../stats";
 import { jobReaped, jobRecord, jobSlept, jobStatsInit, jobSubmitted } from "../job-stats";
-import { ANY_CPU, TRACE_WRITE, ThreadJob, logKeep, splitRec, threadJob, traceRec, zoneRec } from "./thread-job";
+import { ANY_CPU, TRACE_WRITE, ThreadJob, logKeep, logKept, splitRec, threadJob, traceRec, zoneRec } from "./thread-job";
 
 @unmanaged
 class FioState {
@@ -66,7 +66,7 @@ class FioThread {
   readbackFrom: u32; // readback: its I/Os before it read back
   readbackEnd: u64; // and its I/Os once it read everything back
   lowWait: u32; // iodepth_low: 1 from when its depth was full until it fell to the low mark
-  pad: u32;
+  plain: u32; // 1: its job is one block size over its whole region, with no pace, replay or readback (the fast path)
 }
 if (offsetof<FioThread>() != 120) ERROR("FioThread is 120 bytes");
 const NO_PICK: u64 = 0xffff_ffff_ffff_ffff;
@@ -118,6 +118,23 @@ function splitPick(rng: Prng, at: u32, count: u32): u32 {
 }
 
 /** Thread `t`'s next I/O (its first unit shifted left one, the write bit in bit 0), its size in f.nextUnits. */
+// Thread `t`'s next I/O on the fast path (a plain job: one block size over the whole region): the draws of
+// threadPick, the offset then the direction.
+function plainPick(t: u32, j: ThreadJob): u64 {
+  let th = threadRec(t);
+  let rng = th.rng();
+  let units = <u64>M.pagesPerIo;
+  let unit: u64;
+  if (j.random != 0) {
+    unit = j.regionStart + <u64>(prngNext(rng) % <u32>(j.regionUnits / units)) * units;
+  } else {
+    unit = th.seqPage;
+    if (unit + units > j.regionStart + j.regionUnits) unit = j.regionStart;
+    th.seqPage = unit + units;
+  }
+  return (unit << 1) | (drawWrite(rng, j.readPercent) ? 1 : 0);
+}
+
 function threadPick(t: u32, f: FioThread): u64 {
   let j = threadJob(t);
   if (f.phase == 2) {
@@ -289,6 +306,15 @@ export function fioStart(): void {
     let th = threadRec(t);
     th.seqPage = j.regionStart + j.startUnit;
     if (j.cpu != ANY_CPU) th.cpu = j.cpu;
+    // the fast path: one block size (the run's) over its whole region, drawn with repeats, at its own pace
+    let one =
+      j.splitCount == 1 &&
+      j.splitWriteCount == 1 &&
+      splitRec(j.splitAt).units == M.pagesPerIo &&
+      splitRec(j.splitWriteAt).units == M.pagesPerIo;
+    let paced = j.traceCount != 0 || j.rateBytesPerSec != 0 || j.thinkNs != 0 || j.readback != 0;
+    let placed = j.zoneCount != 0 || j.alignUnits != 0 || j.seqSkip != 0 || j.randomMap != 0;
+    f.plain = one && !paced && !placed && j.quotaBytes == 0 && j.iodepthLow >= j.iodepth ? 1 : 0;
     f.toSubmit = j.iodepth;
     f.next = NO_PICK;
     post(0, evWord(EV_RUN, 0, t));
@@ -348,22 +374,30 @@ export function fioSubmitNext(t: u32, now: u64): void {
     drainThenPause(t, f, now, 0, 0);
     return;
   }
+  let plain = f.plain != 0;
   let more = f.toSubmit != 0 && (f.phase == 2 ? f.issued < f.readbackEnd : !writesDone(j, f));
   if (more && (cfg.submitBatch == 0 || f.plugged < cfg.submitBatch)) {
-    if (f.next == NO_PICK) f.next = threadPick(t, f);
-    let due = traceDue(t, f);
-    if (due > now) {
-      plugEnd(t, f, now, due);
-      return;
+    let pick: u64;
+    let units: u32;
+    if (plain) {
+      pick = plainPick(t, j);
+      units = M.pagesPerIo;
+    } else {
+      if (f.next == NO_PICK) f.next = threadPick(t, f);
+      let due = traceDue(t, f);
+      if (due > now) {
+        plugEnd(t, f, now, due);
+        return;
+      }
+      due = rateDue(t, f);
+      if (due > now) {
+        drainThenPause(t, f, now, due, 0);
+        return;
+      }
+      pick = f.next;
+      units = f.nextUnits;
+      f.next = NO_PICK;
     }
-    due = rateDue(t, f);
-    if (due > now) {
-      drainThenPause(t, f, now, due, 0);
-      return;
-    }
-    let pick = f.next;
-    let units = f.nextUnits;
-    f.next = NO_PICK;
     f.toSubmit--;
     f.issued++;
     f.lastIssueNs = now;
@@ -386,9 +420,9 @@ export function fioSubmitNext(t: u32, now: u64): void {
       done = cpuRun(cpu, at, cfg.costSubmitUser);
       ioSubmit(fioQueueCpu(t), t, pick >> 1, (pick & 1) != 0, 0, done, units);
     } else done = ioSubmit(cpu, t, pick >> 1, (pick & 1) != 0, 0, at, units);
-    if (j.iodepthLow < j.iodepth && threadRec(t).inFlight + f.ready >= j.iodepth) f.lowWait = 1;
+    if (!plain && j.iodepthLow < j.iodepth && threadRec(t).inFlight + f.ready >= j.iodepth) f.lowWait = 1;
     // thinktime: after every thinktime_blocks I/Os, all in flight complete, then it pauses
-    if (j.thinkNs != 0 && f.issued % <u64>j.thinkBlocks == 0 && f.issued != j.quota) {
+    if (!plain && j.thinkNs != 0 && f.issued % <u64>j.thinkBlocks == 0 && f.issued != j.quota) {
       drainThenPause(t, f, done, 0, j.thinkNs);
       return;
     }
@@ -457,12 +491,13 @@ export function fioCheck(t: u32, now: u64): void {
   st.completed += take;
   let unitShift = M.unitShift;
   let sync = cfg.syncEngine != 0;
+  let keep = logKept();
   for (let i: u32 = 0; i < take; i++) {
     let d = doneRec(t, i);
     let write = d.write != 0;
     let units = <u32>d.units;
     jobRecord(t, write, units << unitShift, now - d.submitNs, <u64>d.slatNs, now, sync);
-    logKeep(t, d.submitNs, now, <u64>d.unit, units, write, <u64>d.slatNs);
+    if (keep) logKeep(t, d.submitNs, now, <u64>d.unit, units, write, <u64>d.slatNs);
   }
   if (take < n) {
     let size = <usize>offsetof<DoneRec>();

@@ -164,6 +164,11 @@ export function threadJobsInit(regionUnits: u64, unitsPerIo: u32): bool {
   return true;
 }
 
+/** Whether the run keeps completed I/Os for the logs. */
+@inline export function logKept(): bool {
+  return T.log != 0;
+}
+
 /** Keeps one completed I/O for the logs, when the run keeps them; past the capacity it counts the overflow. */
 export function logKeep(t: u32, submitNs: u64, seenNs: u64, unit: u64, units: u32, write: bool, slatNs: u64): void {
   if (T.log == 0) return;
