@@ -11,7 +11,7 @@ export interface ApiDoc {
 export const API_DOCS: Record<string, ApiDoc> = {
   simulate: {
     signature: 'simulate(config?: RunConfig, options?: { program?: "fio" | "t/io_uring" }): Promise<Result>',
-    doc: "Runs one configuration (defaults fill what it leaves out) and resolves with fio's JSON plus an nvmesim section; Interrupt stops it. help('config') lists the keys.",
+    doc: "Runs one configuration (defaults fill what it leaves out) and resolves with fio's JSON plus an nvmesim section; Interrupt stops it. help('config') lists the keys. A recorded workload replays with workload: { kind: \"iolog\", file: \"rec.log\" } (fio's write_iolog or nvmesim measure --write-iolog; the file beside the notebook), jobs that differ run side by side with workload.jobs: [{ rw, iodepth, ... }, ...].",
   },
   sweep: {
     signature:
