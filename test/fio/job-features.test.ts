@@ -2,7 +2,8 @@
 // it, thinktime pauses it, bssplit mixes its sizes, random_distribution=zoned and offset_increment place its
 // offsets, iodepth_low lets its depth fall, cpus_allowed pins it, ramp_time leaves its start uncounted, and
 // verify on a job that writes reads everything back, checked.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -195,15 +196,19 @@ describe("fio's job options, in what the job did", () => {
   });
 
   it("verify on a job that writes reads back each place it wrote once, as fio's do_verify, and checks it", async () => {
-    const d = await fio(
-      "--name=v",
-      "--rw=randwrite",
-      "--size=8m",
-      "--ioengine=libaio",
-      "--iodepth=16",
-      "--verify=crc32c",
-    );
+    const job = ["--name=v", "--rw=randwrite", "--size=8m", "--ioengine=libaio", "--iodepth=16", "--verify=crc32c"];
+    const d = await fio(...job);
     expect([d.jobs[0].read.total_ios, d.jobs[0].write.total_ios]).toEqual([2048, 2048]);
+    // fio 3.33 itself, on a temporary file: the same counts ("issued rwts: total=2048,2048")
+    const target = join(dir, "verify-target");
+    writeFileSync(target, Buffer.alloc(8 << 20));
+    const real = spawnSync("fio", [...job, "--direct=1", `--filename=${target}`, "--output-format=json"], {
+      encoding: "utf8",
+      cwd: dir,
+    });
+    expect(real.status, real.stderr).toBe(0);
+    const r = (JSON.parse(real.stdout) as Doc).jobs[0];
+    expect([r.read.total_ios, r.write.total_ios]).toEqual([2048, 2048]);
     expect(d.nvmesim.integrityErrors).toBe(0);
     const seq = await fio(
       "--name=q",
