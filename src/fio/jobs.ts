@@ -10,7 +10,7 @@ import { FIO_OPTION_NAMES } from "./fio-names";
 import type { WrittenJob, WrittenOption } from "./job-file";
 import { fioBool, fioBytes, fioTimeUs, FioValueError } from "./values";
 import { bssplitError, cpuListError, distributionError } from "../model/fio-jobs-syntax";
-import { iologError } from "./iolog";
+import { iologError } from "../model/iolog";
 import type { LogOptions } from "./logs";
 import { nearest } from "../model/config";
 
@@ -347,17 +347,15 @@ function settings(job: WrittenJob) {
       maxValue: flag("log_max_value"),
     };
   };
-  if (o.has("random_distribution")) {
-    const wrong = distributionError(text("random_distribution")!);
-    if (wrong) fail("random_distribution", wrong);
-  }
-  if (o.has("bssplit")) {
-    const wrong = bssplitError(text("bssplit")!);
-    if (wrong) fail("bssplit", wrong);
-  }
-  if (o.has("cpus_allowed")) {
-    const wrong = cpuListError(text("cpus_allowed")!);
-    if (wrong) fail("cpus_allowed", wrong);
+  // values in a syntax of their own, checked as the configuration checks them
+  const syntax: [string, (text: string) => string | undefined][] = [
+    ["random_distribution", distributionError],
+    ["bssplit", bssplitError],
+    ["cpus_allowed", cpuListError],
+  ];
+  for (const [name, error] of syntax) {
+    const wrong = o.has(name) ? error(text(name)!) : undefined;
+    if (wrong) fail(name, wrong);
   }
   return {
     rw,

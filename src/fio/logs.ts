@@ -9,8 +9,9 @@
 // one (stamped with its time, bs 0, the mean rounded or the max), with a last
 // partial line at the job's end; bw (KiB/s) and iops are fio's helper
 // thread's interval rates, here at exact multiples of the window, with no tail.
-// A synchronous engine's slat log is empty, as fio's is. Notes:
-// /work/notes28/fio-logs.md sections 1 and 2.
+// A synchronous engine's slat log is empty, as fio's is (its slat samples
+// are taken as fio queues an I/O). Read in fio-3.33's iolog.c, stat.c and
+// init.c (gen_log_name).
 import { bucketIndex, PLAT_NR } from "./histogram";
 
 /** What a job asked to be logged (fio's options, by their meaning). */

@@ -9,7 +9,7 @@ import { KERNEL_NAMES } from "./kernels";
 import { CPU_NAMES } from "./cpus";
 import { PRESET_NAMES } from "./presets";
 import { bssplitError, cpuListError, distributionError } from "./fio-jobs-syntax";
-import { iologError } from "../fio/iolog";
+import { iologError } from "./iolog";
 
 export const RW_MODES = ["read", "write", "randread", "randwrite", "rw", "randrw"] as const;
 export const WORKLOAD_KINDS = ["fio", "swap", "iolog"] as const;

@@ -7,7 +7,7 @@ import { configField, type ConfigField } from "./config-schema";
 import { ConfigError } from "./config-error";
 import type { FioWorkload, RwMode } from "./config";
 import { parseBssplit, parseCpuList, parseDistribution, type SplitEntry } from "./fio-jobs-syntax";
-import { parseIolog, type IologEntry } from "../fio/iolog";
+import { parseIolog, type IologEntry } from "./iolog";
 
 /** The fields a job of workload.jobs may set (the rest are the run's: engine, batch options, runtime, verify). */
 export const JOB_KEYS = [

@@ -85,7 +85,7 @@ describe("read_iolog and write_iolog", () => {
 
   it("paces a version 3 log as fio does: each gap after the last issue, none while the time is 0, scaled", async () => {
     // fio 3.33 on this log ran for 501 ms, 251 ms with replay_time_scale=200, 1 ms with replay_no_stall
-    // (notes: /work/notes28/fio-logs.md 3.4)
+    // (delay_since_ttime: no gap while the last time is 0; replay_time_scale divides the gaps)
     const log =
       "fio version 3 iolog\n0 f add\n0 f open\n0 f read 0 4096\n500000 f read 4096 4096\n1000000 f read 8192 4096\n";
     expect(await replayMs(log)).toBe(500);
