@@ -20,6 +20,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "run the same job for real with fio (and perf) on a loop device, a block device or a file",
     load: async () => (await import("./measure")).measureCommand,
   },
+  kernel: {
+    summary: "nvmesim as a Jupyter kernel: install its kernelspec (JupyterLab, Notebook, VS Code, nbclient), or run it",
+    load: async () => (await import("./kernel")).kernelCommand,
+  },
   compare: {
     summary: "two results side by side (a simulation and a measurement): IOPS, latency, CPU per I/O, profiles",
     load: async () => (await import("./compare")).compare,

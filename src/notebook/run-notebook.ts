@@ -51,7 +51,8 @@ export function injectParameters(nb: Notebook, parameters: Record<string, Parame
   return { ...nb, cells };
 }
 
-const WORKER = PACKAGED
+/** The kernel's worker thread entry (the checkout's, or the package's). */
+export const WORKER = PACKAGED
   ? new URL("./kernel-worker.js", import.meta.url)
   : new URL("./kernel/node-worker.js", import.meta.url);
 

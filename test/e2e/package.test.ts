@@ -3,7 +3,7 @@
 // `import { simulate, sweep } from "nvmesim"` in Node, its types for a TypeScript consumer, and the same
 // import in a Vite browser bundle that finds the .wasm by URL and runs in chromium.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -56,6 +56,21 @@ describe("the packed nvmesim, installed offline in a clean folder", () => {
     }).sort((a, b) => a - b);
     console.log(`nvmesim doorbell from the package: median ${times[2].toFixed(0)} ms of 5`);
   });
+
+  it("installs its Jupyter kernelspec, which runs the installed nvmesim, and its kernel answers jupyter_client", () => {
+    const prefix = join(dir, "jupyter-prefix");
+    sh(bin, ["kernel", "install", "--prefix", prefix]);
+    const spec = JSON.parse(readFileSync(join(prefix, "share/jupyter/kernels/nvmesim/kernel.json"), "utf8"));
+    expect(spec.argv[1]).toBe(realpathSync(join(app, "node_modules/nvmesim/src/cli/bin.js")));
+    // zeromq's prebuilt binary came with the package (installed offline, nothing compiled)
+    const r = spawnSync("/usr/bin/python3", [join(ROOT, "test/jupyter/client.py"), "nvmesim"], {
+      encoding: "utf8",
+      env: { ...process.env, JUPYTER_PATH: join(prefix, "share/jupyter") },
+      timeout: 240_000,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).sum.outputs.at(-1)).toEqual(["execute_result", ["text/plain"], "2"]);
+  }, 300_000);
 
   it("imports simulate and sweep in Node, typed", () => {
     const script = `import { simulate, sweep } from "nvmesim";

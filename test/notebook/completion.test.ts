@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { CONFIG_FIELDS } from "../../src/model/config-schema";
 import { codeContext } from "../../src/notebook/page/code-context";
-import { callAt, docAt, optionsFor } from "../../src/notebook/page/completion";
+import { callAt, docAt, optionsFor } from "../../src/notebook/kernel/api-completion";
 
 /** The context and completion labels where `|` stands in `code`. */
 function at(code: string, notebook?: string) {
