@@ -65,8 +65,12 @@ export async function kernelCommand(argv: string[], io: Io): Promise<number> {
     }
     const kernel = new JupyterKernel(info, (line) => io.stderr(`${line}\n`));
     for (const signal of ["SIGTERM", "SIGHUP"] as const) process.once(signal, () => void kernel.close());
-    // Jupyter interrupts a kernel of interrupt_mode "message" on control; a SIGINT still must not kill it
+    // Jupyter interrupts a kernel of interrupt_mode "message" on control; a SIGINT still must not kill it, nor a
+    // failure of one message take the kernel down with the user's variables
     process.on("SIGINT", () => {});
+    process.on("unhandledRejection", (e) =>
+      io.stderr(`nvmesim kernel: ${e instanceof Error ? e.message : String(e)}\n`),
+    );
     await kernel.serve();
     return 0;
   }

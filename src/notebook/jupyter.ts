@@ -159,12 +159,26 @@ export class JupyterKernel {
     return [...ids, Buffer.from(DELIMITER), Buffer.from(this.sign(parts)), ...parts];
   }
 
-  private async publish(msgType: string, content: unknown, parent?: Message): Promise<void> {
-    await this.iopub.send(this.frames([Buffer.from(`kernel.${this.session}.${msgType}`)], msgType, content, parent));
+  /** Each socket's sends, one after the other (a ZeroMQ socket takes one send at a time). */
+  private readonly sending = new Map<zmq.Socket, Promise<void>>();
+
+  private send(socket: zmq.Publisher | zmq.Router, frames: Buffer[]): Promise<void> {
+    const next = (this.sending.get(socket) ?? Promise.resolve())
+      .then(() => socket.send(frames))
+      .catch((e: Error) => this.log(`nvmesim kernel: a message was not sent: ${e.message}`));
+    this.sending.set(socket, next);
+    return next;
   }
 
-  private async reply(socket: zmq.Router, request: Message, msgType: string, content: unknown): Promise<void> {
-    await socket.send(this.frames(request.ids, msgType, content, request));
+  private publish(msgType: string, content: unknown, parent?: Message): Promise<void> {
+    return this.send(
+      this.iopub,
+      this.frames([Buffer.from(`kernel.${this.session}.${msgType}`)], msgType, content, parent),
+    );
+  }
+
+  private reply(socket: zmq.Router, request: Message, msgType: string, content: unknown): Promise<void> {
+    return this.send(socket, this.frames(request.ids, msgType, content, request));
   }
 
   private async listen(socket: zmq.Router, control: boolean): Promise<void> {
