@@ -36,7 +36,7 @@ export class NotebookError extends Error {
   }
 }
 
-export const KERNELSPEC = { name: "nvmesim", display_name: "TypeScript (nvmesim)", language: "typescript" };
+export const KERNELSPEC = { name: "nvmesim", display_name: "nvmesim (TypeScript)", language: "typescript" };
 export const LANGUAGE_INFO = { name: "typescript", file_extension: ".ts", mimetype: "text/typescript" };
 
 const ID = /^[a-zA-Z0-9-_]{1,64}$/;

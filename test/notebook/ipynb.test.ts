@@ -53,7 +53,7 @@ describe(".ipynb files", () => {
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
     expect(doc.metadata.kernelspec).toEqual({
       name: "nvmesim",
-      display_name: "TypeScript (nvmesim)",
+      display_name: "nvmesim (TypeScript)",
       language: "typescript",
     });
     expect(doc.cells[1].outputs[1].transient).toBeUndefined();
