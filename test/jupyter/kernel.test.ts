@@ -34,7 +34,7 @@ describe("the Jupyter kernel", () => {
       expect(png.subarray(1, 4).toString()).toBe("PNG");
       expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([size, size]);
     }
-    const list = spawnSync(PYTHON, ["-m", "jupyter_client.kernelspecapp", "list", "--json"], { encoding: "utf8", env });
+    const list = spawnSync("jupyter", ["kernelspec", "list", "--json"], { encoding: "utf8", env });
     expect(list.status, list.stderr).toBe(0);
     expect(JSON.parse(list.stdout).kernelspecs.nvmesim.spec.display_name).toBe("nvmesim (TypeScript)");
   });
@@ -82,6 +82,12 @@ describe("the Jupyter kernel", () => {
     expect(out.after_restart.outputs.at(-1)).toEqual(["execute_result", ["text/plain"], "undefined"]);
     expect(out.alive_after_shutdown).toBe(false);
   }, 300_000);
+
+  it("jupyter-console answers 1 + 1 and a simulate call, in a terminal", () => {
+    const r = spawnSync(PYTHON, [join(ROOT, "test/jupyter/console.py")], { encoding: "utf8", env, timeout: 200_000 });
+    expect(r.status, r.stderr + r.stdout).toBe(0);
+    expect(JSON.parse(r.stdout.trim().split("\n").pop()!)).toEqual({ sum: "2", simulate: "5000" });
+  }, 240_000);
 
   it("refuses a connection file it cannot use, in one line", () => {
     const missing = spawnCli("kernel", "--connection-file", join(data, "none.json"));
