@@ -89,6 +89,21 @@ describe("the Jupyter kernel", () => {
     expect(JSON.parse(r.stdout.trim().split("\n").pop()!)).toEqual({ sum: "2", simulate: "5000" });
   }, 240_000);
 
+  it("installs under a prefix, uninstalls, and refuses what names no place or kernel", () => {
+    const prefix = join(data, "prefix");
+    expect(spawnCli("kernel", "install", "--prefix", prefix, "--name", "nvmesim-test").code).toBe(0);
+    const dir = join(prefix, "share/jupyter/kernels/nvmesim-test");
+    expect(existsSync(join(dir, "kernel.json"))).toBe(true);
+    expect(spawnCli("kernel", "uninstall", "--prefix", prefix, "--name", "nvmesim-test").code).toBe(0);
+    expect(existsSync(dir)).toBe(false);
+    const again = spawnCli("kernel", "uninstall", "--prefix", prefix, "--name", "nvmesim-test");
+    expect([again.code, again.stderr]).toEqual([2, expect.stringMatching(/no kernelspec nvmesim-test in /)]);
+    expect(spawnCli("kernel", "install", "--user", "--prefix", prefix).stderr).toMatch(
+      /--user and --prefix name two places/,
+    );
+    expect(spawnCli("kernel", "install", "--name", "a b").stderr).toMatch(/invalid --name 'a b'/);
+  });
+
   it("refuses a connection file it cannot use, in one line", () => {
     const missing = spawnCli("kernel", "--connection-file", join(data, "none.json"));
     expect(missing.code).toBe(2);
