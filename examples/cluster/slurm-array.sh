@@ -8,8 +8,10 @@
 #   sbatch --dependency=afterok:$jobid --wrap \
 #     "npx nvmesim merge $HOME/sweeps/iodepth-numjobs --out $HOME/sweeps/iodepth-numjobs"
 #
-# A failed task can be resubmitted alone (sbatch --array=3 ...): it resumes
-# from its partial file and skips the points it already finished.
+# A failed task is requeued in its array (scontrol requeue JOBID_3): it resumes
+# from its partial file and skips the points it already finished. Resubmitted
+# alone (sbatch --array=3) it cannot tell its shard, so nvmesim refuses it
+# unless told: add --shard-index 3 --shard-count 8 to the sweep command.
 #SBATCH --job-name=nvmesim-sweep
 #SBATCH --array=0-7
 #SBATCH --cpus-per-task=2
