@@ -161,11 +161,8 @@ export interface JobGroup {
   threadNames: string[];
   threadOptions: Record<string, string>[];
   groupReporting: boolean;
-  /** For fio's start lines. */
-  rw: string;
-  bs: number;
+  /** fio's engine name, for the start lines (each job's own is in jobLines). */
   ioengine: string;
-  iodepth: number;
   description?: string;
   /** How many of its threads are fio threads (the thread option), not processes. */
   threads: number;
@@ -562,10 +559,7 @@ export function jobGroups(
         Array<Record<string, string>>(g.settings[i].numjobs).fill(written(j.options)),
       ),
       groupReporting: g.settings[0].groupReporting,
-      rw: s.rw,
-      bs: s.bs,
       ioengine: s.ioengine,
-      iodepth: s.iodepth,
       jobLines: g.jobs.map((j, i) => ({
         name: j.name,
         rw: g.settings[i].rw,

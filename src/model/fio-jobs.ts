@@ -206,13 +206,15 @@ export function threadTables(w: FioWorkload): ThreadTables {
         const s = splitsOf(j);
         return [...s.read, ...s.write].map((e) => e.bs);
       });
-  for (const [i, j] of jobs.entries())
-    for (const e of [...splitsOf(j).read, ...splitsOf(j).write])
+  for (const [i, j] of jobs.entries()) {
+    const s = splitsOf(j);
+    for (const e of [...s.read, ...s.write])
       if (j.bssplit !== "" && !blockSizeOk(e.bs))
         throw new ConfigError(
           w.jobs.length ? `workload.jobs[${i}].bssplit` : "workload.bssplit",
           `${e.bs}: a block size is a whole number of 512-byte sectors, up to 8 MiB`,
         );
+  }
   const minBs = Math.min(...sizes);
   const maxBs = Math.max(...sizes);
   const unitBytes = sizes.some((b) => b % 4096 !== 0) || trace.some((e) => e.offset % 4096 !== 0) ? 512 : 4096;

@@ -357,6 +357,20 @@ function drainThenPause(t: u32, f: FioThread, now: u64, resumeAt: u64, pauseNs: 
   plugEnd(t, f, now, now);
 }
 
+// What a paced thread keeps of an I/O it issues at `now`: when (a replayed log's gaps), its bytes each way (its
+// rate, a byte quota), and, for a readback, the place it wrote. A plain thread keeps none of it.
+function paceIssued(f: FioThread, pick: u64, units: u32, now: u64): void {
+  f.lastIssueNs = now;
+  let bytes = (<u64>units) << M.unitShift;
+  let write = (pick & 1) != 0;
+  if (write) f.bytesWrite += bytes;
+  else f.bytesRead += bytes;
+  if (write && f.written != 0 && f.phase == 0) {
+    store<u64>(f.written + (<usize>f.writtenCount) * 8, ((pick >> 1) << 16) | <u64>units);
+    f.writtenCount++;
+  }
+}
+
 /**
  * Thread `t` goes on with its plug at `now`: the next I/O (its CPU work charged from when the CPU gets to it,
  * after the system call's entry when it starts one), or, with none left or the call's batch full, the plug's end
@@ -397,17 +411,10 @@ export function fioSubmitNext(t: u32, now: u64): void {
       pick = f.next;
       units = f.nextUnits;
       f.next = NO_PICK;
+      paceIssued(f, pick, units, now);
     }
     f.toSubmit--;
     f.issued++;
-    f.lastIssueNs = now;
-    let bytes = (<u64>units) << M.unitShift;
-    if ((pick & 1) != 0) f.bytesWrite += bytes;
-    else f.bytesRead += bytes;
-    if (f.written != 0 && f.phase == 0 && (pick & 1) != 0) {
-      store<u64>(f.written + (<usize>f.writtenCount) * 8, ((pick >> 1) << 16) | <u64>units);
-      f.writtenCount++;
-    }
     let at = now;
     if (f.plugged == 0 && cfg.costSubmitCall != 0) {
       st.nSubmitCall++;
@@ -420,11 +427,13 @@ export function fioSubmitNext(t: u32, now: u64): void {
       done = cpuRun(cpu, at, cfg.costSubmitUser);
       ioSubmit(fioQueueCpu(t), t, pick >> 1, (pick & 1) != 0, 0, done, units);
     } else done = ioSubmit(cpu, t, pick >> 1, (pick & 1) != 0, 0, at, units);
-    if (!plain && j.iodepthLow < j.iodepth && threadRec(t).inFlight + f.ready >= j.iodepth) f.lowWait = 1;
-    // thinktime: after every thinktime_blocks I/Os, all in flight complete, then it pauses
-    if (!plain && j.thinkNs != 0 && f.issued % <u64>j.thinkBlocks == 0 && f.issued != j.quota) {
-      drainThenPause(t, f, done, 0, j.thinkNs);
-      return;
+    if (!plain) {
+      if (j.iodepthLow < j.iodepth && threadRec(t).inFlight + f.ready >= j.iodepth) f.lowWait = 1;
+      // thinktime: after every thinktime_blocks I/Os, all in flight complete, then it pauses
+      if (j.thinkNs != 0 && f.issued % <u64>j.thinkBlocks == 0 && f.issued != j.quota) {
+        drainThenPause(t, f, done, 0, j.thinkNs);
+        return;
+      }
     }
     post(done, evWord(EV_RUN, 0, t));
     return;
