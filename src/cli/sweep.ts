@@ -4,8 +4,12 @@
 // stdout); progress and logs go to stderr.
 import { availableParallelism } from "node:os";
 import cliProgress from "cli-progress";
+import { mkdirSync } from "node:fs";
+import { emitCluster, EMIT_KINDS, type EmitKind } from "../sweep/emit";
 import { mergeSweeps } from "../sweep/merge";
-import { runSweep, SweepError, type SweepProgress } from "../sweep/run";
+import { arrayText, ensurePlan, makePlan, parseArrayIds, planOf } from "../sweep/plan";
+import { pinSpec, runSweep, SweepError, type SweepProgress } from "../sweep/run";
+import { statusText, sweepStatus } from "../sweep/status";
 import { resolveShard, ShardError } from "../sweep/shard";
 import {
   axisFromFlag,
@@ -31,26 +35,57 @@ const FLAGS: FlagSpec = {
   threads: { type: "string" },
   "shard-index": { type: "string" },
   "shard-count": { type: "string" },
+  "no-shard": { type: "boolean" },
+  plan: { type: "boolean" },
+  array: { type: "string" },
+  emit: { type: "string" },
+  tasks: { type: "string" },
+  partition: { type: "string" },
+  time: { type: "string" },
+  image: { type: "string" },
+  claim: { type: "string" },
+  "job-queue": { type: "string" },
+  "job-definition": { type: "string" },
   "fio-json": { type: "boolean" },
   help: { type: "boolean" },
 };
 
 const HELP = `usage: nvmesim sweep [SPEC.json] [--axis NAME=VALUES ...] [--set PARAM=VALUE ...] --out DIR
-                     [--threads N] [--shard-index I --shard-count N] [--fio-json] [--list] [--yes]
+                     [--threads N] [--shard-index I --shard-count N | --no-shard] [--fio-json] [--list] [--yes]
+       nvmesim sweep SPEC.json --out DIR --plan (--shard-count N | --array IDS)
+       nvmesim sweep SPEC.json --out DIR --emit slurm|k8s|aws-batch [--tasks N] [--threads N] [options below]
+       nvmesim sweep status DIR [--json]
 
-A spec file is {"name": ..., "base": {run configuration}, "axes": {NAME: [values] or "A..B xF"}}.
+A spec file is {"name": ..., "base": {run configuration}, "axes": {NAME: [values] or "A..B xF"}}; a sweep
+directory's spec.json is one too.
   --axis NAME=V1,V2,...   an axis (or NAME=A..B, A..B +STEP, A..B xFACTOR); adds to or replaces the file's
   --set PARAM=VALUE       changes the base configuration (e.g. --set workload.number_ios=100000)
   --out DIR               where results.csv, results.jsonl, plots/ and report.html go; rerun to resume
-  --threads N             worker threads (default: the number of cores)
+  --threads N             worker threads (default: the number of cores; 2 per task with --emit)
   --shard-index I --shard-count N
-                          run the points with index % N == I into part-I-of-N.jsonl (default: from
-                          JOB_COMPLETION_INDEX + NVMESIM_SHARD_COUNT, SLURM_ARRAY_TASK_*, or
-                          AWS_BATCH_JOB_ARRAY_INDEX + NVMESIM_SHARD_COUNT); join parts with nvmesim merge
+                          run the points shard I owns (index % N == I) into part-I-of-N.jsonl; join the
+                          parts with nvmesim merge. Without the flags the shard comes from the job engine:
+                          JOB_COMPLETION_INDEX (Kubernetes), SLURM_ARRAY_TASK_* (Slurm),
+                          AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch), the count from NVMESIM_SHARD_COUNT or the
+                          plan. The first sharded task writes DIR/plan.json; every later one reads it.
+  --no-shard              the whole sweep, whatever the job engine's variables say
+  --plan                  write DIR/spec.json and DIR/plan.json and run nothing: --shard-count N shards, or
+                          one per Slurm array id of --array IDS (0-7, 0-14:2, 1,3,5)
+  --emit KIND             plan, and write what runs the sweep on a cluster into DIR/KIND/ (logs in DIR/logs):
+                            slurm      submit.sh, sweep.sbatch (an array) and merge.sbatch (afterany)
+                            k8s        sweep-job.yaml (an Indexed Job) and merge-job.yaml
+                            aws-batch  submit.sh, sweep-job.json (an array job) and merge-job.json
+  --tasks N               shards and tasks for --emit (default: the points, at most 8)
+  --partition P --time T  Slurm's partition and time limit
+  --image I --claim C     the Kubernetes image (nvmesim:latest) and volume claim (nvmesim-results)
+  --job-queue Q --job-definition D
+                          AWS Batch's job queue and job definition (both nvmesim)
   --fio-json              also one fio JSON file per point in DIR/fio
   --list                  print the grid size and the first points; run nothing
   --yes                   allow a grid of more than ${GRID_LIMIT} points
 Parameter names: path, cpus, qDepth, device.preset, switches.NAME, workload.NAME (or just NAME when unique).
+nvmesim sweep status DIR: each shard done, partial or missing, and the commands that rerun what is not done;
+exits 0 when every shard is done.
 `;
 
 function readSpecFile(file: string): unknown {
@@ -151,7 +186,91 @@ function listGrid(spec: SweepSpec, io: Io): void {
   io.stdout(lines.join("\n") + "\n");
 }
 
+/** Runs `fn`, turning the sweep's own refusals into usage errors (one line, exit 2). */
+function asUsage<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof SweepError || err instanceof ShardError) throw new UsageError(err.message);
+    if (err instanceof SpecError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+function status(argv: string[], io: Io): number {
+  const parsed = parseFlags(argv, { json: { type: "boolean" }, help: { type: "boolean" } }, 1);
+  const dir = parsed.positionals[0];
+  if (boolFlag(parsed, "help") || dir === undefined) {
+    io.stdout("usage: nvmesim sweep status DIR [--json]\n");
+    return boolFlag(parsed, "help") ? 0 : 2;
+  }
+  const s = asUsage(() => sweepStatus(dir));
+  io.stdout(boolFlag(parsed, "json") ? JSON.stringify(s, null, 1) + "\n" : statusText(s));
+  return s.complete ? 0 : 1;
+}
+
+function count(flag: string, text: string | undefined, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > max)
+    throw new UsageError(`invalid ${flag} '${text}': must be an integer in 1..${max}`);
+  return Number(text);
+}
+
+/** --plan and --emit: the spec pinned, the plan written (or the one there checked), the cluster's files. */
+function planSweep(v: Record<string, unknown>, spec: SweepSpec, dir: string, io: Io): number {
+  const kind = v.emit as string | undefined;
+  if (kind !== undefined && !(EMIT_KINDS as readonly string[]).includes(kind))
+    throw new UsageError(`invalid --emit '${kind}': allowed: ${EMIT_KINDS.join(", ")}`);
+  const n = gridSize(spec);
+  const tasks =
+    count("--tasks", v.tasks as string | undefined, n) ??
+    count("--shard-count", v["shard-count"] as string | undefined, n);
+  if (v.array !== undefined && tasks !== undefined)
+    throw new UsageError("--array names the shards: leave out --tasks and --shard-count");
+  if (v.array !== undefined && kind !== undefined && kind !== "slurm")
+    throw new UsageError(`--array: ${kind} numbers its tasks 0 to N-1; give --tasks N`);
+  let ids: number[];
+  if (v.array !== undefined) ids = asUsage(() => parseArrayIds(String(v.array)));
+  else if (tasks !== undefined || kind !== undefined) ids = [...Array(tasks ?? Math.min(n, 8)).keys()];
+  else throw new UsageError("--plan needs the shards: --shard-count N, or --array IDS (Slurm's ids, e.g. 0-14:2)");
+  if (ids.length < 2) throw new UsageError(`a plan of ${ids.length} shard runs nothing sharded: give 2 or more`);
+  const threads = count("--threads", (v.threads as string | undefined) ?? "2", 256)!;
+  const by = kind ? `nvmesim sweep --emit ${kind}` : "nvmesim sweep --plan";
+  const plan = asUsage(() => {
+    mkdirSync(dir, { recursive: true });
+    pinSpec(dir, spec);
+    return ensurePlan(dir, spec, makePlan(spec, ids.length, ids, by));
+  });
+  io.stderr(
+    `sweep: ${dir}/plan.json: ${plan.points} points in ${plan.shards} shards (array ids ${arrayText(plan.arrayIds)})\n`,
+  );
+  if (kind === undefined) return 0;
+  const files = asUsage(() =>
+    emitCluster({
+      kind: kind as EmitKind,
+      dir,
+      spec,
+      plan,
+      threads,
+      partition: v.partition as string | undefined,
+      time: v.time as string | undefined,
+      image: v.image as string | undefined,
+      claim: v.claim as string | undefined,
+      jobQueue: v["job-queue"] as string | undefined,
+      jobDefinition: v["job-definition"] as string | undefined,
+    }),
+  );
+  io.stderr(`sweep: wrote ${files.join(", ")}\n`);
+  io.stdout(
+    kind === "k8s"
+      ? `kubectl apply -f ${files[0]}   # then, once it has ended: kubectl apply -f ${files[1]}\n`
+      : `bash ${files[0]}\n`,
+  );
+  return 0;
+}
+
 export async function sweep(argv: string[], io: Io): Promise<number> {
+  if (argv[0] === "status") return status(argv.slice(1), io);
   const parsed = parseFlags(argv, FLAGS, 1);
   if (boolFlag(parsed, "help")) {
     io.stdout(HELP);
@@ -176,20 +295,31 @@ export async function sweep(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   if (v.out === undefined) throw new UsageError("--out DIR is required (where the results go)");
+  if (boolFlag(parsed, "plan") || v.emit !== undefined) return planSweep(v, spec, String(v.out), io);
+  for (const flag of ["array", "tasks", "partition", "time", "image", "claim", "job-queue", "job-definition"])
+    if (v[flag] !== undefined) throw new UsageError(`--${flag} goes with --plan or --emit`);
   const threadsText = (v.threads as string | undefined) ?? String(availableParallelism());
   if (!/^\d+$/.test(threadsText) || Number(threadsText) < 1 || Number(threadsText) > 256)
     throw new UsageError(`invalid --threads '${threadsText}': must be an integer in 1..256`);
-  let shard;
-  try {
-    shard = resolveShard(
-      { index: v["shard-index"] as string | undefined, count: v["shard-count"] as string | undefined },
-      process.env,
-    );
-  } catch (err) {
-    if (err instanceof ShardError) throw new UsageError(err.message);
-    throw err;
-  }
   const dir = String(v.out);
+  const flags = {
+    index: v["shard-index"] as string | undefined,
+    count: v["shard-count"] as string | undefined,
+    whole: boolFlag(parsed, "no-shard"),
+  };
+  const { shard, plan } = asUsage(() => {
+    mkdirSync(dir, { recursive: true });
+    pinSpec(dir, spec);
+    let plan = planOf(dir, spec);
+    let shard = resolveShard(flags, process.env, plan);
+    if (shard.count > 1 && plan === undefined) {
+      // The first sharded task plans the sweep for every later one (another may have just done it: the same plan).
+      const ids = shard.arrayIds ?? [...Array(shard.count).keys()];
+      plan = ensurePlan(dir, spec, makePlan(spec, shard.count, ids, shard.source));
+      shard = resolveShard(flags, process.env, plan);
+    }
+    return { shard, plan };
+  });
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130);
@@ -207,6 +337,7 @@ export async function sweep(argv: string[], io: Io): Promise<number> {
       dir,
       spec,
       shard,
+      owned: plan?.owned[shard.index],
       threads: Number(threadsText),
       fioJson: boolFlag(parsed, "fio-json"),
       progress: progressBar(io),

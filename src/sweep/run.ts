@@ -9,16 +9,17 @@ import { join } from "node:path";
 import Tinypool from "tinypool";
 import { validateConfig } from "../model/config";
 import { compileNvmesim } from "../wasm/node";
+import { SweepError } from "./errors";
 import { LogWriter, scanLog } from "./log";
 import { writeAtomic, writeOutputs, writeSortedLog } from "./outputs";
 import type { PointOutcome, PointTask } from "./point-worker";
 import { PACKAGED } from "../wasm/build";
+import { shardPoints } from "./plan";
 import { partName, type Shard } from "./shard";
 import { gridSize, pointConfig, pointValueRecord, specJson, type SweepSpec } from "./spec";
 import { limitLines, type Row } from "./table";
 
-/** A sweep directory that cannot be used as asked. */
-export class SweepError extends Error {}
+export { SweepError } from "./errors";
 
 export interface SweepProgress {
   start(total: number, done: number): void;
@@ -30,6 +31,8 @@ export interface SweepOptions {
   dir: string;
   spec: SweepSpec;
   shard: Shard;
+  /** The points this shard owns, as the plan says (default: every shard.count-th point from shard.index). */
+  owned?: readonly number[];
   threads: number;
   fioJson?: boolean;
   progress?: SweepProgress;
@@ -80,8 +83,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepSummary> {
   pinSpec(dir, spec);
   const sharded = shard.count > 1;
   const recordFile = join(dir, sharded ? `${partName(shard)}.jsonl` : "results.jsonl");
-  const mine: number[] = [];
-  for (let i = shard.index; i < gridSize(spec); i += shard.count) mine.push(i);
+  const mine = o.owned ?? shardPoints(gridSize(spec), shard.index, shard.count);
   if (sharded && existsSync(recordFile)) {
     log(`sweep: ${recordFile} is already complete; nothing to do`);
     return { points: mine.length, ran: 0, complete: true, failed: [], recordFile, limits: [] };

@@ -173,6 +173,20 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** Validates a parsed spec document (`extraAxes` from flags add to or replace its axes). */
+/** The axes of a sweep directory's spec.json (a list of {name, param, values}) as a spec file writes them. */
+function pinnedAxes(list: unknown[]): Record<string, unknown> {
+  const axes: Record<string, unknown> = {};
+  list.forEach((a, i) => {
+    const at = `axes[${i}]`;
+    if (!isObject(a) || typeof a.name !== "string" || !Array.isArray(a.values))
+      throw new SpecError(at, "must be {name, param, values}, as a sweep directory's spec.json holds them");
+    if (a.param !== undefined && resolveParam(a.name, at) !== a.param)
+      throw new SpecError(`${at}.param`, `${JSON.stringify(a.param)} is not the parameter ${a.name} names`);
+    axes[a.name] = a.values;
+  });
+  return axes;
+}
+
 export function parseSpec(doc: unknown, extraAxes: [string, unknown][] = []): SweepSpec {
   if (!isObject(doc)) throw new SpecError("spec", "must be a JSON object with base and axes");
   for (const key of Object.keys(doc)) {
@@ -194,7 +208,7 @@ export function parseSpec(doc: unknown, extraAxes: [string, unknown][] = []): Sw
     if (!(err instanceof ConfigError)) throw err;
     throw new SpecError("base.seed", `${JSON.stringify(base.seed)} is not an integer in 0..2^64-1`);
   }
-  const axesIn = doc.axes ?? {};
+  const axesIn = Array.isArray(doc.axes) ? pinnedAxes(doc.axes) : (doc.axes ?? {});
   if (!isObject(axesIn)) throw new SpecError("axes", 'must be an object of NAME: [values] or NAME: "A..B xF"');
   const entries: [string, unknown, string][] = Object.entries(axesIn).map(([k, v]) => [k, v, `axes.${k}`]);
   for (const [k, v] of extraAxes) {
