@@ -308,10 +308,10 @@ export async function sweep(argv: string[], io: Io): Promise<number> {
     whole: boolFlag(parsed, "no-shard"),
   };
   const { shard, plan } = asUsage(() => {
+    let plan = planOf(dir, spec);
+    let shard = resolveShard(flags, process.env, plan); // before anything is written: a refusal leaves nothing
     mkdirSync(dir, { recursive: true });
     pinSpec(dir, spec);
-    let plan = planOf(dir, spec);
-    let shard = resolveShard(flags, process.env, plan);
     if (shard.count > 1 && plan === undefined) {
       // The first sharded task plans the sweep for every later one (another may have just done it: the same plan).
       const ids = shard.arrayIds ?? [...Array(shard.count).keys()];
