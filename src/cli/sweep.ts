@@ -2,9 +2,9 @@
 // pool of worker threads, into a directory it can resume; and nvmesim merge,
 // which joins a sharded sweep's parts. Data goes to files (and --list to
 // stdout); progress and logs go to stderr.
+import { mkdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import cliProgress from "cli-progress";
-import { mkdirSync } from "node:fs";
 import { emitCluster, EMIT_KINDS, type EmitKind } from "../sweep/emit";
 import { mergeSweeps } from "../sweep/merge";
 import { arrayText, ensurePlan, makePlan, parseArrayIds, planOf } from "../sweep/plan";
@@ -298,9 +298,7 @@ export async function sweep(argv: string[], io: Io): Promise<number> {
   if (boolFlag(parsed, "plan") || v.emit !== undefined) return planSweep(v, spec, String(v.out), io);
   for (const flag of ["array", "tasks", "partition", "time", "image", "claim", "job-queue", "job-definition"])
     if (v[flag] !== undefined) throw new UsageError(`--${flag} goes with --plan or --emit`);
-  const threadsText = (v.threads as string | undefined) ?? String(availableParallelism());
-  if (!/^\d+$/.test(threadsText) || Number(threadsText) < 1 || Number(threadsText) > 256)
-    throw new UsageError(`invalid --threads '${threadsText}': must be an integer in 1..256`);
+  const threads = count("--threads", (v.threads as string | undefined) ?? String(availableParallelism()), 256)!;
   const dir = String(v.out);
   const flags = {
     index: v["shard-index"] as string | undefined,
@@ -330,7 +328,7 @@ export async function sweep(argv: string[], io: Io): Promise<number> {
   };
   process.on("SIGINT", onSigint);
   io.stderr(
-    `sweep: ${spec.name}, ${n} points${shard.count > 1 ? `, shard ${shard.index} of ${shard.count} (${shard.source})` : ""}, ${threadsText} worker threads, into ${dir}\n`,
+    `sweep: ${spec.name}, ${n} points${shard.count > 1 ? `, shard ${shard.index} of ${shard.count} (${shard.source})` : ""}, ${threads} worker threads, into ${dir}\n`,
   );
   try {
     const summary = await runSweep({
@@ -338,7 +336,7 @@ export async function sweep(argv: string[], io: Io): Promise<number> {
       spec,
       shard,
       owned: plan?.owned[shard.index],
-      threads: Number(threadsText),
+      threads,
       fioJson: boolFlag(parsed, "fio-json"),
       progress: progressBar(io),
       log: (line) => io.stderr(line + "\n"),

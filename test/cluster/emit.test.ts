@@ -131,8 +131,8 @@ describe("nvmesim sweep --emit", () => {
           AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
           AWS_SECRET_ACCESS_KEY: "example",
           AWS_DEFAULT_REGION: "us-east-1",
-          AWS_CONFIG_FILE: "/dev/null",
-          AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+          AWS_CONFIG_FILE: join(shim, "config"),
+          AWS_SHARED_CREDENTIALS_FILE: join(shim, "credentials"),
         };
         const { stdout } = await promisify(execFile)("bash", [join(dir, "aws-batch", "submit.sh")], { env }).catch(
           (err: { stderr?: string; message: string }) => {
