@@ -1,0 +1,70 @@
+// Goal: the checkout's command runs as the plain JavaScript of build/cli/, kept in step with src/ with no
+// manual step: it prints what tsx's run of the same sources prints, an edited module (and only it) is
+// compiled again on the next start, a module finds the checkout's root from its source's place, and a
+// thrown error's stack names the source file and line.
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "../../src/wasm/build";
+
+// A checkout of our own: src copied (it is edited), the rest linked.
+const copy = mkdtempSync(join(tmpdir(), "nvmesim-mirror-"));
+// Times kept: a source newer than build/nvmesim.wasm would have the module built again.
+cpSync(join(ROOT, "src"), join(copy, "src"), { recursive: true, preserveTimestamps: true });
+for (const entry of ["node_modules", "assembly", "asconfig.json", "package.json", "test"])
+  symlinkSync(join(ROOT, entry), join(copy, entry));
+mkdirSync(join(copy, "build"));
+cpSync(join(ROOT, "build", "nvmesim.wasm"), join(copy, "build", "nvmesim.wasm"), { preserveTimestamps: true });
+const bin = (args: string[], env: Record<string, string> = {}) =>
+  spawnSync(process.execPath, [join(copy, "src/cli/bin.js"), ...args], {
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+  });
+const out = (rel: string) => join(copy, "build", "cli", "src", rel);
+
+describe("the checkout's command as plain JavaScript", () => {
+  it("prints what tsx's run of the same sources prints", () => {
+    for (const args of [
+      ["--help"],
+      ["sqe", "read", "--slba", "8", "--blocks", "8"],
+      ["run", "--number-ios", "3000", "--json"],
+    ]) {
+      const fast = bin(args);
+      const tsx = bin(args, { NVMESIM_TSX: "1" });
+      expect(fast.status, fast.stderr).toBe(0);
+      expect(fast.stdout).toBe(tsx.stdout);
+      expect(fast.stderr).toBe(tsx.stderr);
+    }
+    expect(statSync(out("cli/main.js")).isFile()).toBe(true);
+    expect(readFileSync(out("cli/main.js"), "utf8")).not.toMatch(/from "\.\/[^"]*(?<!\.js)"/);
+  });
+
+  it("compiles an edited module again on the next start, and only that one", async () => {
+    const before = statSync(out("cli/sqe.js")).mtimeMs;
+    const mainFile = join(copy, "src/cli/main.ts");
+    writeFileSync(
+      mainFile,
+      readFileSync(mainFile, "utf8").replace("shows a command's flags.", "shows its flags (edited)."),
+    );
+    const r = bin(["--help"]);
+    expect(r.stdout).toContain("nvmesim <command> --help shows its flags (edited).");
+    expect(statSync(out("cli/sqe.js")).mtimeMs).toBe(before);
+    expect(readFileSync(out("cli/main.js"), "utf8")).toContain("shows its flags (edited).");
+  });
+
+  it("keeps each module's source place: the root, and the stack's file and line", () => {
+    const file = join(copy, "src/cli/doorbell.ts");
+    const text = readFileSync(file, "utf8");
+    const lines = text.split("\n");
+    const at = lines.findIndex((l) => /^export (async )?function /.test(l));
+    lines.splice(at + 1, 0, '  throw new Error("where am I");');
+    writeFileSync(file, lines.join("\n"));
+    const r = bin(["doorbell", "--qid", "1"], { NVMESIM_DEBUG: "1" });
+    expect(r.stderr).toContain("where am I");
+    expect(r.stderr).toContain(`${file}:${at + 2}`);
+    // The wasm module is the copy's build/, found from src/wasm/build.ts's place.
+    expect(bin(["run", "--number-ios", "1000"]).status).toBe(0);
+  });
+});
