@@ -18,6 +18,7 @@ import { boolFlag, intFlag, parseFlags, UsageError, type FlagSpec } from "./args
 import { benchSweep, sweepBenchTable, type SweepBenchRow } from "./bench-sweep";
 import { buildKernelC, buildKernelCWasm, loadKernelCWasm, runKernelC, runKernelCWasm } from "./bench-native";
 import { benchScaling, scalingTable, type ScalingRow } from "./bench-scaling";
+import { benchStart, startTable, type StartRow } from "./bench-start";
 import type { Io } from "./io";
 
 const FLAGS: FlagSpec = {
@@ -144,16 +145,16 @@ export async function bench(argv: string[], io: Io): Promise<number> {
   const parsed = parseFlags(argv, FLAGS);
   if (boolFlag(parsed, "help")) {
     io.stdout(
-      "usage: nvmesim bench [--ios N] [--repeat N] [--cases kernel,sim,sweep,browser,scaling] [--baseline FILE.wasm] [--json]\n(defaults: 10000000 I/Os per kernel and sim case, 3 repeats, cases kernel,sim,sweep; scaling runs\n wall ns per simulated I/O against CPUs, iodepth and I/O count, the longest --ios I/Os, at most 1e8;\n --baseline runs another build of the module on the kernel and sim cases, alternating with this one)\n",
+      "usage: nvmesim bench [--ios N] [--repeat N] [--cases kernel,sim,sweep,start,browser,scaling] [--baseline FILE.wasm] [--json]\n(defaults: 10000000 I/Os per kernel and sim case, 3 repeats, cases kernel,sim,sweep,start; start times the\n command's start, the checkout's beside the packed bin's; scaling runs\n wall ns per simulated I/O against CPUs, iodepth and I/O count, the longest --ios I/Os, at most 1e8;\n --baseline runs another build of the module on the kernel and sim cases, alternating with this one)\n",
     );
     return 0;
   }
   const ios = intFlag(parsed, "ios", 1000, 1e9, 10_000_000);
   const repeat = intFlag(parsed, "repeat", 1, 100, 3);
-  const groups = String(parsed.values.cases ?? "kernel,sim,sweep").split(",");
+  const groups = String(parsed.values.cases ?? "kernel,sim,sweep,start").split(",");
   for (const g of groups)
-    if (!["kernel", "sim", "sweep", "browser", "scaling"].includes(g))
-      throw new UsageError(`invalid --cases '${g}' (allowed: kernel, sim, sweep, browser, scaling)`);
+    if (!["kernel", "sim", "sweep", "start", "browser", "scaling"].includes(g))
+      throw new UsageError(`invalid --cases '${g}' (allowed: kernel, sim, sweep, start, browser, scaling)`);
   const m = await loadNvmesim();
   const baselinePath = parsed.values.baseline === undefined ? undefined : String(parsed.values.baseline);
   const base = baselinePath === undefined ? undefined : await loadBaseline(baselinePath);
@@ -291,6 +292,7 @@ export async function bench(argv: string[], io: Io): Promise<number> {
   }
   const sweepRows: SweepBenchRow[] = groups.includes("sweep") ? await benchSweep(repeat, io) : [];
   const scalingRows: ScalingRow[] = groups.includes("scaling") ? await benchScaling(io, Math.max(ios, 1e6)) : [];
+  const startRows: StartRow[] = groups.includes("start") ? await benchStart(repeat, io) : [];
   if (groups.includes("browser")) {
     const { benchBrowser, browserBenchTable } = await import("./bench-browser");
     const b = await benchBrowser(repeat, io);
@@ -298,11 +300,12 @@ export async function bench(argv: string[], io: Io): Promise<number> {
     else io.stdout(browserBenchTable(b, repeat));
   }
   if (boolFlag(parsed, "json")) {
-    io.stdout(JSON.stringify([...rows, ...sweepRows, ...scalingRows], null, 1) + "\n");
+    io.stdout(JSON.stringify([...rows, ...sweepRows, ...scalingRows, ...startRows], null, 1) + "\n");
   } else {
     if (rows.length) io.stdout(benchTable(rows, repeat));
     if (sweepRows.length) io.stdout(sweepBenchTable(sweepRows, repeat));
     if (scalingRows.length) io.stdout(scalingTable(scalingRows));
+    if (startRows.length) io.stdout(startTable(startRows));
   }
   if (mismatch) {
     io.stderr(

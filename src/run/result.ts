@@ -157,7 +157,7 @@ export function buildResult(r: ResultInputs): Result {
       ns: Math.round(ns),
       percent: totalCpu ? (100 * ns) / totalCpu : 0,
     }))
-    .sort((a, b) => b.ns - a.ns || a.symbol.localeCompare(b.symbol));
+    .sort((a, b) => b.ns - a.ns || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
   const layerNs = new Map<string, number>();
   for (const p of profile) layerNs.set(p.layer, (layerNs.get(p.layer) ?? 0) + p.ns);
   const layers = [...layerNs.entries()]

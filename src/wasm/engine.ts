@@ -89,9 +89,19 @@ export interface JobRecord {
   histWrite?: number[];
 }
 
+/** Typed arrays read in the host's byte order; Wasm's memory is little-endian. */
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 function u64s(m: Nvmesim, base: number, count: number): number[] {
-  const v = m.view();
-  return Array.from({ length: count }, (_, i) => Number(v.getBigUint64(base + 8 * i, true)));
+  if (base % 8 !== 0 || !LITTLE_ENDIAN_HOST) {
+    const v = m.view();
+    return Array.from({ length: count }, (_, i) => Number(v.getBigUint64(base + 8 * i, true)));
+  }
+  // Aligned (every record the engine keeps is) on a little-endian host: one typed view, no DataView call per word.
+  const words = new BigUint64Array(m.exports.memory.buffer, base, count);
+  const out = new Array<number>(count);
+  for (let i = 0; i < count; i++) out[i] = Number(words[i]);
+  return out;
 }
 
 /** The jobs' records after a run (`jobs` of them); the samples due by the run's end are taken first. */

@@ -1,0 +1,118 @@
+// The cli-start cases of nvmesim bench: wall time from spawning the command
+// to its first byte of output, for --help, an sqe encoding and a small run,
+// side by side in one run: the checkout's command (node src/cli/bin.js, which
+// runs build/cli/'s plain JavaScript), the packed package's bin (lib/, as npm
+// installs it), the checkout through tsx's loader (NVMESIM_TSX=1, how it
+// started before build/cli/), and node itself starting and exiting (the
+// floor). The sides take turns start by start, so the machine's drift falls
+// on all alike; each figure is the median of its starts.
+import { spawn } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ROOT } from "../wasm/build";
+import type { Io } from "./io";
+
+export const START_COMMANDS = [
+  ["--help"],
+  ["sqe", "read", "--slba", "0", "--blocks", "8"],
+  ["run", "--number-ios", "2000"],
+] as const;
+
+export interface StartRow {
+  case: string;
+  command: string;
+  /** Median ms to the first byte of output, per side. */
+  checkoutMs: number;
+  packedMs: number;
+  tsxMs: number;
+  nodeMs: number;
+  /** The checkout's median over the packed bin's. */
+  ratioVsPacked: number;
+  starts: number;
+}
+
+function newestMs(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMs(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** ms from spawn to the first byte on stdout (to the exit, for a command that prints nothing). */
+export function firstOutput(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    let first: number | undefined;
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "ignore"], env });
+    child.stdout.once("data", () => (first = performance.now() - t0));
+    child.stdout.resume();
+    child.on("error", reject);
+    child.on("close", (code) =>
+      code === 0 ? resolve(first ?? performance.now() - t0) : reject(new Error(`${args.join(" ")} exited ${code}`)),
+    );
+  });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+export async function benchStart(repeat: number, io: Io): Promise<StartRow[]> {
+  const lib = join(ROOT, "lib", "cli.js");
+  if (!existsSync(lib) || statSync(lib).mtimeMs < newestMs(join(ROOT, "src"))) {
+    io.stderr("bench: building the package's lib/ for the packed bin (npm run build:package)\n");
+    const { buildPackage } = await import("../package/build");
+    await buildPackage();
+  }
+  // The packed bin as npm lays it out: bin.js without the TypeScript beside it, lib/, the dependencies.
+  const packed = mkdtempSync(join(tmpdir(), "nvmesim-bench-start-"));
+  try {
+    mkdirSync(join(packed, "src", "cli"), { recursive: true });
+    copyFileSync(join(ROOT, "src", "cli", "bin.js"), join(packed, "src", "cli", "bin.js"));
+    copyFileSync(join(ROOT, "package.json"), join(packed, "package.json"));
+    for (const d of ["lib", "node_modules"]) symlinkSync(join(ROOT, d), join(packed, d));
+    const env = { ...process.env, NVMESIM_TSX: "" };
+    const sides = {
+      checkout: { args: [join(ROOT, "src", "cli", "bin.js")], env },
+      packed: { args: [join(packed, "src", "cli", "bin.js")], env },
+      tsx: { args: [join(ROOT, "src", "cli", "bin.js")], env: { ...env, NVMESIM_TSX: "1" } },
+    };
+    await firstOutput([...sides.checkout.args, "--help"], env); // build/cli/ brought up to date, untimed
+    const starts = Math.max(5, 3 * repeat);
+    const rows: StartRow[] = [];
+    for (const command of START_COMMANDS) {
+      const ms = { checkout: [] as number[], packed: [] as number[], tsx: [] as number[], node: [] as number[] };
+      for (let i = 0; i < starts; i++) {
+        for (const [side, s] of Object.entries(sides))
+          ms[side as keyof typeof sides].push(await firstOutput([...s.args, ...command], s.env));
+        ms.node.push(await firstOutput(["-e", "0"], env));
+      }
+      const row = {
+        case: "cli-start",
+        command: command.join(" "),
+        checkoutMs: median(ms.checkout),
+        packedMs: median(ms.packed),
+        tsxMs: median(ms.tsx),
+        nodeMs: median(ms.node),
+        starts,
+      };
+      rows.push({ ...row, ratioVsPacked: row.checkoutMs / row.packedMs });
+    }
+    return rows;
+  } finally {
+    rmSync(packed, { recursive: true, force: true });
+  }
+}
+
+export function startTable(rows: StartRow[]): string {
+  const lines = [
+    `cli-start: ms to the first output (median of ${rows[0]?.starts ?? 0} starts each, sides taking turns)`,
+    "command                              checkout   packed   vs packed     tsx    node -e 0",
+  ];
+  for (const r of rows)
+    lines.push(
+      `${r.command.padEnd(35)} ${r.checkoutMs.toFixed(0).padStart(8)} ${r.packedMs.toFixed(0).padStart(8)} ${r.ratioVsPacked.toFixed(2).padStart(10)}x ${r.tsxMs.toFixed(0).padStart(7)} ${r.nodeMs.toFixed(0).padStart(10)}`,
+    );
+  return lines.join("\n") + "\n";
+}
