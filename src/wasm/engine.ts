@@ -97,10 +97,11 @@ function u64s(m: Nvmesim, base: number, count: number): number[] {
     const v = m.view();
     return Array.from({ length: count }, (_, i) => Number(v.getBigUint64(base + 8 * i, true)));
   }
-  // Aligned (every record the engine keeps is) on a little-endian host: one typed view, no DataView call per word.
-  const words = new BigUint64Array(m.exports.memory.buffer, base, count);
+  // Aligned (every record the engine keeps is) on a little-endian host: each word as its two halves, no BigInt
+  // made per word (the sum rounds once, as Number(bigint) does).
+  const halves = new Uint32Array(m.exports.memory.buffer, base, 2 * count);
   const out = new Array<number>(count);
-  for (let i = 0; i < count; i++) out[i] = Number(words[i]);
+  for (let i = 0; i < count; i++) out[i] = halves[2 * i] + halves[2 * i + 1] * 4294967296;
   return out;
 }
 
