@@ -1,7 +1,8 @@
 // Media timing: per-operation latency distributions, dies that serve one
 // command at a time (channels x dies), and a link with a bandwidth ceiling.
-// Distributions are tabulated once per run by quantile (LAT_TABLE_SIZE
-// equiprobable points), so a draw is one lookup: fast and exactly repeatable.
+// Distributions are tabulated per run by quantile (LAT_TABLE_SIZE
+// equiprobable points), each point when first drawn, so a draw is one lookup:
+// fast and exactly repeatable.
 
 import { arenaAlloc } from "../runtime/arena";
 import { Prng, prngNext } from "../runtime/prng";
@@ -55,22 +56,44 @@ function normalQuantile(p: f64): f64 {
   );
 }
 
-/** A table of LAT_TABLE_SIZE latencies (u32 ns) at equiprobable quantiles; 0 when memory runs out. */
+// A table: its distribution (kind, a, b) in a 16-byte head, then LAT_TABLE_SIZE u32 latencies, each LAT_UNSET
+// until first drawn (a latency is at most 4e9 ns, so the sentinel is never a value).
+const LAT_HEAD: usize = 16;
+const LAT_UNSET: u32 = 0xffff_ffff;
+
+/** The latency at quantile (i + 0.5) / LAT_TABLE_SIZE of distribution `kind` with parameters a and b, ns. */
+function latencyAt(kind: u32, a: u32, b: u32, i: u32): u32 {
+  let p = (<f64>i + 0.5) / <f64>LAT_TABLE_SIZE;
+  let v: f64 = <f64>a;
+  if (kind == LAT_UNIFORM) v = <f64>a + p * <f64>(b > a ? b - a : 0);
+  else if (kind == LAT_EXPONENTIAL) v = <f64>a - Math.log(1.0 - p) * <f64>b;
+  else if (kind == LAT_LOGNORMAL) v = <f64>a * Math.exp(normalQuantile(p) * (<f64>b / 1000.0));
+  return v < 4.0e9 ? <u32>Math.round(v) : 4_000_000_000;
+}
+
+/**
+ * A table of LAT_TABLE_SIZE latencies (u32 ns) at equiprobable quantiles, each worked out when first drawn (a
+ * short run draws a few thousand of the 65,536; the values are the same whenever they are worked out); 0 when
+ * memory runs out.
+ */
 export function mediaLatencyTable(kind: u32, a: u32, b: u32): usize {
-  let table = arenaAlloc((<usize>LAT_TABLE_SIZE) << 2, 4);
+  let table = arenaAlloc(LAT_HEAD + ((<usize>LAT_TABLE_SIZE) << 2), 16);
   if (table == 0) return 0;
-  for (let i: u32 = 0; i < LAT_TABLE_SIZE; i++) {
-    let p = (<f64>i + 0.5) / <f64>LAT_TABLE_SIZE;
-    let v: f64 = <f64>a;
-    if (kind == LAT_UNIFORM) v = <f64>a + p * <f64>(b > a ? b - a : 0);
-    else if (kind == LAT_EXPONENTIAL) v = <f64>a - Math.log(1.0 - p) * <f64>b;
-    else if (kind == LAT_LOGNORMAL) v = <f64>a * Math.exp(normalQuantile(p) * (<f64>b / 1000.0));
-    store<u32>(table + ((<usize>i) << 2), v < 4.0e9 ? <u32>Math.round(v) : 4_000_000_000);
-  }
+  store<u32>(table, kind);
+  store<u32>(table, a, 4);
+  store<u32>(table, b, 8);
+  memory.fill(table + LAT_HEAD, 0xff, (<usize>LAT_TABLE_SIZE) << 2);
   return table;
 }
 
 /** One latency draw from a table, ns. */
 export function mediaLatencyNs(rng: Prng, table: usize): u64 {
-  return <u64>load<u32>(table + ((<usize>(prngNext(rng) >>> (32 - LAT_TABLE_BITS))) << 2));
+  let i = prngNext(rng) >>> (32 - LAT_TABLE_BITS);
+  let at = table + LAT_HEAD + ((<usize>i) << 2);
+  let v = load<u32>(at);
+  if (v == LAT_UNSET) {
+    v = latencyAt(load<u32>(table), load<u32>(table, 4), load<u32>(table, 8), i);
+    store<u32>(at, v);
+  }
+  return <u64>v;
 }
