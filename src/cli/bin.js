@@ -1,22 +1,27 @@
 #!/usr/bin/env node
-// The nvmesim command. In a checkout it runs the TypeScript CLI as the plain
-// JavaScript build/cli/ holds, compiled where a source changed (mirror.js),
-// or through tsx's loader when that cannot be made (NVMESIM_TSX=1 asks for
-// tsx); in the installed package (no src/cli/main.ts) the compiled lib/cli.js.
+// The nvmesim command. In a checkout it runs the TypeScript CLI as the
+// bundle build/cli/ holds, made again when a source changed (build-cli.js),
+// or through tsx's loader when it cannot be made or NVMESIM_TSX=1 asks; in
+// the installed package (no src/cli/main.ts) the compiled lib/cli.js.
 import { existsSync } from "node:fs";
 
 if (existsSync(new URL("./main.ts", import.meta.url))) {
-  let main;
+  let entry;
   if (process.env.NVMESIM_TSX !== "1") {
-    const { mirrorEntry, MirrorError } = await import("./mirror.js");
+    const { commandEntry } = await import("./build-cli.js");
     try {
-      ({ main } = await import(await mirrorEntry()));
+      entry = await commandEntry();
     } catch (err) {
-      if (!(err instanceof MirrorError)) throw err;
-      process.stderr.write(`nvmesim: ${err.message}; running through tsx\n`);
+      const why = String(err?.message ?? err).split("\n")[0];
+      process.stderr.write(`nvmesim: could not bundle src/ for a fast start (${why}); running through tsx\n`);
     }
   }
-  if (!main) {
+  let main;
+  if (entry) {
+    // Stack traces name the .ts files and lines through the bundle's source maps, when they are asked for.
+    if (process.env.NVMESIM_DEBUG) process.setSourceMapsEnabled(true);
+    ({ main } = await import(entry));
+  } else {
     const { register } = await import("tsx/esm/api");
     register();
     ({ main } = await import("./main.ts"));
