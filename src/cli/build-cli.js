@@ -10,7 +10,6 @@
 // stack traces). A bundle goes into a folder of its own, renamed into place
 // whole, so processes starting together never read a half-written one.
 // Plain JavaScript itself: it runs before any TypeScript loader.
-import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -59,7 +58,7 @@ export async function commandEntry() {
 }
 
 async function bundle() {
-  const { build } = await import("esbuild");
+  const [{ build }, { createHash }] = await Promise.all([import("esbuild"), import("node:crypto")]);
   mkdirSync(OUT, { recursive: true });
   const tmp = join(OUT, `.tmp-${process.pid}-${Date.now()}`);
   const keepUrl = {
