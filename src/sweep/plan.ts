@@ -5,6 +5,7 @@
 // in a list finds its shard by its id instead of guessing from its array.
 import { createHash } from "node:crypto";
 import { existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { SweepError } from "./errors";
 import { gridSize, specJson, type SweepSpec } from "./spec";
@@ -116,7 +117,7 @@ export function planOf(dir: string, spec: SweepSpec): SweepPlan | undefined {
  */
 export function ensurePlan(dir: string, spec: SweepSpec, plan: SweepPlan): SweepPlan {
   const file = join(dir, PLAN_FILE);
-  const tmp = `${file}.tmp-${process.pid}`;
+  const tmp = `${file}.tmp-${hostname()}-${process.pid}`; // tasks on several nodes may share the folder
   writeFileSync(tmp, planText(plan));
   try {
     linkSync(tmp, file);
@@ -135,6 +136,9 @@ export function ensurePlan(dir: string, spec: SweepSpec, plan: SweepPlan): Sweep
   return found;
 }
 
+/** More ids than any sweep has shards (a grid holds at most 10,000 points without --yes). */
+const ARRAY_IDS_MAX = 1_000_000;
+
 /** Slurm's --array syntax ("0-7", "0-14:2", "1,3,5-6", with or without a %limit) as the ids it names, in order. */
 export function parseArrayIds(text: string): number[] {
   const bad = (why: string) =>
@@ -145,6 +149,7 @@ export function parseArrayIds(text: string): number[] {
     if (!m) throw bad(`'${part}' is not an id, a range or a range by a step`);
     const [from, to, step] = [Number(m[1]), m[2] === undefined ? Number(m[1]) : Number(m[2]), Number(m[3] ?? 1)];
     if (to < from || step < 1) throw bad(`'${part}' is an empty range`);
+    if (ids.length + (to - from) / step > ARRAY_IDS_MAX) throw bad(`more than ${ARRAY_IDS_MAX} ids`);
     for (let id = from; id <= to; id += step) ids.push(id);
   }
   if (new Set(ids).size !== ids.length) throw bad("an id is named twice");

@@ -109,6 +109,7 @@ describe("a sweep's plan", () => {
     expect(() => parseArrayIds("1,1")).toThrow(/named twice/);
     expect(() => parseArrayIds("5-2")).toThrow(/'5-2' is an empty range/);
     expect(() => parseArrayIds("a")).toThrow(/--array 'a': 'a' is not an id/);
+    expect(() => parseArrayIds("0-99999999")).toThrow(/more than 1000000 ids/);
     fc.assert(
       fc.property(fc.uniqueArray(fc.nat(200), { minLength: 1, maxLength: 40 }), (ids) => {
         const sorted = [...ids].sort((a, b) => a - b);
