@@ -5,7 +5,7 @@
 import { mkdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import cliProgress from "cli-progress";
-import { emitCluster, EMIT_KINDS, type EmitKind } from "../sweep/emit";
+import { emitCluster, EMIT_KINDS, emitProblem, type EmitKind } from "../sweep/emit";
 import { mergeSweeps } from "../sweep/merge";
 import { arrayText, ensurePlan, makePlan, parseArrayIds, planOf } from "../sweep/plan";
 import { pinSpec, runSweep, SweepError, type SweepProgress } from "../sweep/run";
@@ -235,6 +235,17 @@ function planSweep(v: Record<string, unknown>, spec: SweepSpec, dir: string, io:
   else throw new UsageError("--plan needs the shards: --shard-count N, or --array IDS (Slurm's ids, e.g. 0-14:2)");
   if (ids.length < 2) throw new UsageError(`a plan of ${ids.length} shard runs nothing sharded: give 2 or more`);
   const threads = count("--threads", (v.threads as string | undefined) ?? "2", 256)!;
+  const where = {
+    dir,
+    partition: v.partition as string | undefined,
+    time: v.time as string | undefined,
+    image: v.image as string | undefined,
+    claim: v.claim as string | undefined,
+    jobQueue: v["job-queue"] as string | undefined,
+    jobDefinition: v["job-definition"] as string | undefined,
+  };
+  const problem = kind === undefined ? undefined : emitProblem(where);
+  if (problem) throw new UsageError(problem); // before anything is written
   const by = kind ? `nvmesim sweep --emit ${kind}` : "nvmesim sweep --plan";
   const plan = asUsage(() => {
     mkdirSync(dir, { recursive: true });
@@ -245,21 +256,7 @@ function planSweep(v: Record<string, unknown>, spec: SweepSpec, dir: string, io:
     `sweep: ${dir}/plan.json: ${plan.points} points in ${plan.shards} shards (array ids ${arrayText(plan.arrayIds)})\n`,
   );
   if (kind === undefined) return 0;
-  const files = asUsage(() =>
-    emitCluster({
-      kind: kind as EmitKind,
-      dir,
-      spec,
-      plan,
-      threads,
-      partition: v.partition as string | undefined,
-      time: v.time as string | undefined,
-      image: v.image as string | undefined,
-      claim: v.claim as string | undefined,
-      jobQueue: v["job-queue"] as string | undefined,
-      jobDefinition: v["job-definition"] as string | undefined,
-    }),
-  );
+  const files = asUsage(() => emitCluster({ ...where, kind: kind as EmitKind, spec, plan, threads }));
   io.stderr(`sweep: wrote ${files.join(", ")}\n`);
   io.stdout(
     kind === "k8s"

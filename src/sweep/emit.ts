@@ -57,13 +57,31 @@ function write(file: string, text: string, executable = false): void {
   if (executable) chmodSync(file, 0o755);
 }
 
+/** What makes these options unusable in the cluster's files, in one line; undefined when they are fine. */
+export function emitProblem(
+  o: Pick<EmitOptions, "dir" | "partition" | "time" | "image" | "claim" | "jobQueue" | "jobDefinition">,
+): string | undefined {
+  if (/[\s%'"\\]/.test(resolve(o.dir)))
+    return `--out ${JSON.stringify(o.dir)}: the scripts name it in #SBATCH lines and YAML, which take no spaces, %, quotes or backslashes; use a plainer path`;
+  const words: [string, string | undefined][] = [
+    ["--partition", o.partition],
+    ["--time", o.time],
+    ["--image", o.image],
+    ["--claim", o.claim],
+    ["--job-queue", o.jobQueue],
+    ["--job-definition", o.jobDefinition],
+  ];
+  for (const [flag, value] of words)
+    if (value !== undefined && !/^[\w.,:/@+-]+$/.test(value))
+      return `invalid ${flag} ${JSON.stringify(value)}: one word of letters, digits and . , : / @ + - _`;
+  return undefined;
+}
+
 /** Writes the files; returns their paths, the first the one to run. */
 export function emitCluster(o: EmitOptions): string[] {
+  const problem = emitProblem(o);
+  if (problem) throw new SweepError(problem);
   const dir = resolve(o.dir);
-  if (/[\s%'"\\]/.test(dir))
-    throw new SweepError(
-      `--out ${JSON.stringify(o.dir)}: the scripts name it in #SBATCH lines and YAML, which take no spaces, %, quotes or backslashes; use a plainer path`,
-    );
   const out = join(dir, o.kind);
   mkdirSync(out, { recursive: true });
   mkdirSync(join(dir, "logs"), { recursive: true });
@@ -75,7 +93,7 @@ export function emitCluster(o: EmitOptions): string[] {
 type File = [name: string, text: string, executable: boolean];
 
 function header(o: EmitOptions, dir: string, what: string): string {
-  return `# nvmesim sweep "${o.spec.name}": ${o.plan.points} points in ${o.plan.shards} shards (plan.json), ${what}.
+  return `# nvmesim sweep ${JSON.stringify(o.spec.name)}: ${o.plan.points} points in ${o.plan.shards} shards (plan.json), ${what}.
 # Written by nvmesim sweep --emit ${o.kind}; nvmesim sweep status ${dir} says what is done and what to rerun.
 `;
 }

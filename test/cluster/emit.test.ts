@@ -71,6 +71,19 @@ describe("nvmesim sweep --emit", () => {
     }
     const spaced = nvmesim(["sweep", specFile, "--out", join(tmp, "with space"), "--emit", "slurm"]);
     expect(spaced.stderr).toMatch(/take no spaces, %, quotes or backslashes; use a plainer path/);
+    expect(existsSync(join(tmp, "with space"))).toBe(false); // refused before anything is written
+    const injected = nvmesim([
+      "sweep",
+      specFile,
+      "--out",
+      join(tmp, "inj"),
+      "--emit",
+      "slurm",
+      "--partition",
+      "a\nrm -rf ~",
+    ]);
+    expect(injected.stderr).toMatch(/invalid --partition "a\\nrm -rf ~": one word/);
+    expect(existsSync(join(tmp, "inj"))).toBe(false);
   });
 
   it.skipIf(!kubectl)(
