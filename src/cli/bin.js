@@ -8,9 +8,9 @@ import { existsSync } from "node:fs";
 if (existsSync(new URL("./main.ts", import.meta.url))) {
   let entry;
   if (process.env.NVMESIM_TSX !== "1") {
-    const { commandEntry } = await import("./build-cli.js");
+    const { bundledEntry } = await import("./build-cli.js");
     try {
-      entry = await commandEntry();
+      entry = await bundledEntry();
     } catch (err) {
       const why = String(err?.message ?? err).split("\n")[0];
       process.stderr.write(`nvmesim: could not bundle src/ for a fast start (${why}); running through tsx\n`);

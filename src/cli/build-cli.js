@@ -1,7 +1,8 @@
 // The checkout's nvmesim command as plain JavaScript, kept in step with src/
 // without a manual step: build/cli/ holds the command bundled by esbuild
 // from src/cli/main.ts (one chunk per command, loaded when it runs, the
-// dependencies left as imports), and build/cli/manifest.json names the
+// dependencies left as imports) with the code its sweep and notebook worker
+// threads run, and build/cli/manifest.json names the
 // bundle and every source in it with its size and mtime. A start compares
 // them (a stat per source) and bundles again when one changed. Each module
 // keeps its source's import.meta.url, so paths it finds from its own place
@@ -17,9 +18,10 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 const OUT = join(ROOT, "build", "cli");
 const MANIFEST = join(OUT, "manifest.json");
-const ENTRY = join(ROOT, "src", "cli", "main.ts");
+/** The bundle's entries, under src/: the command, and the worker threads' code it starts. */
+const ENTRIES = ["cli/main.ts", "sweep/point-worker.ts", "notebook/kernel/node-worker-main.ts"];
 /** Bumped when what this file writes changes, so an older bundle is made again. */
-const FORMAT = 2;
+const FORMAT = 3;
 /** A bundle no manifest names any more is removed a day after it was made (a running command may still load its chunks). */
 const KEEP_MS = 86_400_000;
 
@@ -40,7 +42,7 @@ function readManifest() {
 /** True when every source of the bundle is as it was when bundled. */
 function fresh(m) {
   try {
-    statSync(join(OUT, m.bundle, "main.js"));
+    for (const e of ENTRIES) statSync(join(OUT, m.bundle, outName(e)));
     return Object.entries(m.inputs).every(([rel, [size, mtime]]) => {
       const [s, t] = stamp(join(ROOT, rel));
       return s === size && t === mtime;
@@ -50,11 +52,17 @@ function fresh(m) {
   }
 }
 
-/** The bundle's entry (a file: URL), bundled first when a source changed. */
-export async function commandEntry() {
+/** Where an entry (a path under src/) lands in a bundle. */
+function outName(entry) {
+  return entry.replace(/\.ts$/, ".js");
+}
+
+/** The bundled module of an entry under src/ (cli/main.ts, ...) as a file: URL, bundled first when a source changed. */
+export async function bundledEntry(entry = "cli/main.ts") {
+  if (!ENTRIES.includes(entry)) throw new Error(`${entry} is not an entry of the bundle`);
   let m = readManifest();
   if (!m || !fresh(m)) m = await bundle();
-  return pathToFileURL(join(OUT, m.bundle, "main.js")).href;
+  return pathToFileURL(join(OUT, m.bundle, outName(entry))).href;
 }
 
 async function bundle() {
@@ -76,7 +84,8 @@ async function bundle() {
   let result;
   try {
     result = await build({
-      entryPoints: [ENTRY],
+      entryPoints: ENTRIES.map((e) => join(ROOT, "src", e)),
+      outbase: join(ROOT, "src"),
       bundle: true,
       splitting: true,
       format: "esm",

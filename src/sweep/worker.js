@@ -1,7 +1,7 @@
-// A sweep worker thread: loads the TypeScript point runner through tsx's
-// loader (as the nvmesim command does) and hands it to the pool.
-import { register } from "tsx/esm/api";
+// A sweep worker thread: the point runner from the checkout's bundle (as the
+// nvmesim command runs, src/cli/build-cli.js), or through tsx's loader when
+// the bundle cannot be made or NVMESIM_TSX=1 asks; it hands it to the pool.
+import { workerModule } from "../cli/worker-module.js";
 
-register();
-const { runPoint } = await import("./point-worker.ts");
+const { runPoint } = await workerModule("sweep/point-worker.ts", () => import("./point-worker.ts"));
 export default runPoint;

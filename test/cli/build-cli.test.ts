@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { ROOT } from "../../src/wasm/build";
 
 // A checkout of our own: src copied (it is edited), the rest linked.
-const copy = mkdtempSync(join(tmpdir(), "nvmesim-mirror-"));
+const copy = mkdtempSync(join(tmpdir(), "nvmesim-bundle-"));
 // Times kept: a source newer than build/nvmesim.wasm would have the module built again.
 cpSync(join(ROOT, "src"), join(copy, "src"), { recursive: true, preserveTimestamps: true });
 for (const entry of ["node_modules", "assembly", "asconfig.json", "package.json", "test"])
@@ -39,7 +39,30 @@ describe("the checkout's command as plain JavaScript", () => {
     }
     const m = manifest();
     expect(Object.keys(m.inputs)).toContain("src/cli/main.ts");
-    expect(statSync(join(copy, "build", "cli", m.bundle, "main.js")).isFile()).toBe(true);
+    // the command, and the code the sweep and notebook worker threads load
+    for (const entry of ["cli/main.js", "sweep/point-worker.js", "notebook/kernel/node-worker-main.js"])
+      expect(statSync(join(copy, "build", "cli", m.bundle, entry)).isFile()).toBe(true);
+    // a sweep's worker threads run from the bundle too: the same records as through tsx
+    const sweep = (out: string, env: Record<string, string> = {}) =>
+      bin(
+        [
+          "sweep",
+          "--axis",
+          "path=blk-mq,rw_page",
+          "--set",
+          "workload.number_ios=2000",
+          "--out",
+          join(copy, out),
+          "--threads",
+          "2",
+        ],
+        env,
+      );
+    expect(sweep("s-bundle").status).toBe(0);
+    expect(sweep("s-tsx", { NVMESIM_TSX: "1" }).status).toBe(0);
+    expect(readFileSync(join(copy, "s-bundle", "results.csv"), "utf8")).toBe(
+      readFileSync(join(copy, "s-tsx", "results.csv"), "utf8"),
+    );
   });
 
   it("bundles again after an edit, and not otherwise", async () => {
