@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The nvmesim command. In a checkout it runs the TypeScript CLI as the
-// bundle build/cli/ holds, made again when a source changed (build-cli.js),
+// bundle build/cli/ holds, made again when a source changed (src/wasm/build-cli.js),
 // or through tsx's loader when it cannot be made or NVMESIM_TSX=1 asks; in
 // the installed package (no src/cli/main.ts) the compiled lib/cli.js.
 import { existsSync } from "node:fs";
@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 if (existsSync(new URL("./main.ts", import.meta.url))) {
   let entry;
   if (process.env.NVMESIM_TSX !== "1") {
-    const { bundledEntry } = await import("./build-cli.js");
+    const { bundledEntry } = await import("../wasm/build-cli.js");
     try {
       entry = await bundledEntry();
     } catch (err) {

@@ -10,7 +10,9 @@
 // bundle's source maps name the .ts files (used when NVMESIM_DEBUG asks for
 // stack traces). A bundle goes into a folder of its own, renamed into place
 // whole, so processes starting together never read a half-written one.
-// Plain JavaScript itself: it runs before any TypeScript loader.
+// Plain JavaScript itself: it runs before any TypeScript loader. It sits on
+// the lowest floor, beside the Wasm module's build (build.ts), because the
+// worker threads of sweep/ and notebook/ load their code through it too.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
