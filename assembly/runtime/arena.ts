@@ -21,13 +21,22 @@ export function arenaAlloc(bytes: usize, align: usize): usize {
   let pagesHave = <usize>memory.size();
   let pagesNeeded = (end + 0xffff) >>> 16;
   if (pagesNeeded > pagesHave) {
-    if (memory.grow(<i32>(pagesNeeded - pagesHave)) < 0) return 0;
+    // At least ARENA_GROW_PAGES at a time: a grow costs the host far more than its pages (V8 makes a new buffer
+    // for every view), and thousands of CPUs' small structures would otherwise each grow the memory.
+    let want = pagesNeeded - pagesHave;
+    if (memory.grow(<i32>(want > ARENA_GROW_PAGES ? want : ARENA_GROW_PAGES)) < 0 && memory.grow(<i32>want) < 0)
+      return 0;
+    let have = pagesHave << 16;
+    if (have > ptr) memory.fill(ptr, 0, have - ptr); // the part in pages used before (fresh pages are zero)
   } else {
-    memory.fill(ptr, 0, bytes); // fresh pages are already zero
+    memory.fill(ptr, 0, bytes);
   }
   arenaTop = end;
   return ptr;
 }
+
+/** Pages the memory grows by at least (1 MiB). */
+const ARENA_GROW_PAGES: usize = 16;
 
 /** Frees every allocation; pointers handed out before are invalid afterwards. */
 export function arenaReset(): void {

@@ -63,7 +63,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     value: oneOf(PATH_NAMES),
     doc: "host I/O path: blk-mq (Linux 3.19) or rw_page (the 2014 bypass, real for swap; a fio job on it is a what-if)",
   },
-  { path: "cpus", flag: { name: "cpus" }, value: int(1, 1024), doc: "CPUs, each with its own NVMe queue pair" },
+  { path: "cpus", flag: { name: "cpus" }, value: int(1, 4096), doc: "CPUs, each with its own NVMe queue pair" },
   {
     path: "qDepth",
     flag: { name: "q-depth" },

@@ -28,10 +28,19 @@ function snake(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
 }
 
+/** Each module's layout offsets as looked up, by PREFIX and field: a run with thousands of jobs reads each often. */
+const OFFSETS = new WeakMap<Nvmesim, Map<string, number | undefined>>();
+
 /** Offset of a field from the module's layout exports; undefined for a field an older module lacks. */
 function layoutOffsetOrNone(m: Nvmesim, prefix: LayoutPrefix, field: string): number | undefined {
+  let known = OFFSETS.get(m);
+  if (known === undefined) OFFSETS.set(m, (known = new Map()));
+  const key = `${prefix} ${field}`;
+  if (known.has(key)) return known.get(key);
   const global = (m.exports as unknown as Record<string, unknown>)[`${prefix}_${snake(field)}`];
-  return global instanceof WebAssembly.Global ? Number(global.value) : undefined;
+  const at = global instanceof WebAssembly.Global ? Number(global.value) : undefined;
+  known.set(key, at);
+  return at;
 }
 
 /** Offset of a field from the module's layout exports. */

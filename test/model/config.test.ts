@@ -14,7 +14,7 @@ describe("config validation", () => {
     [{ pth: "rw_page" }, /^pth: unknown key \(did you mean path\?\)/],
     [{ path: "rwpage" }, /^path: "rwpage" is not one of blk-mq, rw_page \(did you mean rw_page\?\)/],
     [{ device: { preset: "p3800" } }, /^device\.preset: "p3800" is not one of .*did you mean p4800x/],
-    [{ cpus: 0 }, /^cpus: 0 is not an integer in 1\.\.1024/],
+    [{ cpus: 0 }, /^cpus: 0 is not an integer in 1\.\.4096/],
     [{ cpus: "4" }, /^cpus: "4" is not an integer/],
     [{ qDepth: 70000 }, /^qDepth: 70000 is not an integer in 2\.\.65536/],
     [{ workload: { bs: "6k" } }, /^workload\.bs: 6144 is not 512, 1024, 2048 or a multiple of 4096/],

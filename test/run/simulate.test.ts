@@ -121,6 +121,19 @@ describe("simulate", () => {
     expect(big.exports.memory.buffer.byteLength).toBeLessThanOrEqual(64 * 2 ** 20);
   });
 
+  it("runs 4096 CPUs, one job each", async () => {
+    const wide = await loadNvmesim();
+    const r = await simulate(wide, {
+      path: "blk-mq",
+      device: { preset: "ram" },
+      cpus: 4096,
+      workload: { numjobs: 4096, iodepth: 4, number_ios: 20_000 },
+    });
+    expect(r.nvmesim.engineErrors).toBe(0);
+    expect(r.nvmesim.integrityErrors).toBe(0);
+    expect(r.jobs[0].read.total_ios).toBeGreaterThanOrEqual(20_000);
+  });
+
   it("stops at the runtime when one is given", async () => {
     const r = await simulate(m, small({}, { number_ios: 0, runtime: 0.01 }));
     expect(r.nvmesim.simulatedNs).toBeLessThanOrEqual(10_000_000);
