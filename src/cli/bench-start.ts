@@ -7,10 +7,10 @@
 // floor). The sides take turns start by start, so the machine's drift falls
 // on all alike; each figure is the median of its starts.
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT } from "../wasm/build";
+import { newestSourceMs, ROOT } from "../wasm/build";
 import type { Io } from "./io";
 
 export const START_COMMANDS = [
@@ -32,15 +32,6 @@ export interface StartRow {
   starts: number;
 }
 
-function newestMs(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMs(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
 /** ms from spawn to the first byte on stdout (to the exit, for a command that prints nothing). */
 export function firstOutput(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -60,7 +51,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 export async function benchStart(repeat: number, io: Io): Promise<StartRow[]> {
   const lib = join(ROOT, "lib", "cli.js");
-  if (!existsSync(lib) || statSync(lib).mtimeMs < newestMs(join(ROOT, "src"))) {
+  if (!existsSync(lib) || statSync(lib).mtimeMs < newestSourceMs(join(ROOT, "src"))) {
     io.stderr("bench: building the package's lib/ for the packed bin (npm run build:package)\n");
     const { buildPackage } = await import("../package/build");
     await buildPackage();

@@ -191,8 +191,8 @@ function asUsage<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof SweepError || err instanceof ShardError) throw new UsageError(err.message);
-    if (err instanceof SpecError) throw new UsageError(err.message);
+    if (err instanceof SweepError || err instanceof ShardError || err instanceof SpecError)
+      throw new UsageError(err.message);
     throw err;
   }
 }
@@ -370,15 +370,12 @@ export async function merge(argv: string[], io: Io): Promise<number> {
     return boolFlag(parsed, "help") ? 0 : 2;
   }
   if (parsed.values.out === undefined) throw new UsageError("--out DIR is required (where the merged results go)");
-  try {
-    const s = mergeSweeps(parsed.positionals, String(parsed.values.out), { fioJson: boolFlag(parsed, "fio-json") });
-    const failed = s.rows.filter((r) => r.error !== undefined);
-    io.stderr(
-      `merge: ${s.rows.length} points from ${s.files.length} files, ${failed.length} failed; wrote ${parsed.values.out}/results.csv, results.jsonl, plots/, report.html\n`,
-    );
-    return failed.length ? 1 : 0;
-  } catch (err) {
-    if (err instanceof SweepError) throw new UsageError(err.message);
-    throw err;
-  }
+  const s = asUsage(() =>
+    mergeSweeps(parsed.positionals, String(parsed.values.out), { fioJson: boolFlag(parsed, "fio-json") }),
+  );
+  const failed = s.rows.filter((r) => r.error !== undefined);
+  io.stderr(
+    `merge: ${s.rows.length} points from ${s.files.length} files, ${failed.length} failed; wrote ${parsed.values.out}/results.csv, results.jsonl, plots/, report.html\n`,
+  );
+  return failed.length ? 1 : 0;
 }

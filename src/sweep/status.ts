@@ -66,14 +66,15 @@ export function sweepStatus(where: string): SweepStatus {
   const states: ShardState[] = [];
   for (let index = 0; index < shards; index++) {
     const owned = plan?.owned[index] ?? shardPoints(points, index, shards);
-    const stem = join(dir, parts ? `part-${index}-of-${shards}.jsonl` : "results.jsonl");
-    let done = 0;
-    if (parts && existsSync(stem)) done = owned.length;
-    else {
-      const scan = scanLog(parts ? `${stem}.partial` : stem).records;
+    // A shard's finished part, or the log it appends to while it runs (an unsharded run's is results.jsonl).
+    const finished = join(dir, `part-${index}-of-${shards}.jsonl`);
+    const running = parts ? `${finished}.partial` : join(dir, "results.jsonl");
+    let done = owned.length;
+    if (!parts || !existsSync(finished)) {
+      const scan = scanLog(running).records;
       done = owned.filter((p) => scan.has(p)).length;
     }
-    const state = done === owned.length ? "done" : done > 0 || existsSync(`${stem}.partial`) ? "partial" : "missing";
+    const state = done === owned.length ? "done" : done > 0 || (parts && existsSync(running)) ? "partial" : "missing";
     states.push({ index, arrayId: plan?.arrayIds[index] ?? index, owned: owned.length, done, state });
   }
   const complete = states.every((s) => s.state === "done");

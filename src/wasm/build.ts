@@ -14,7 +14,8 @@ export const PACKAGED = typeof __NVMESIM_PACKAGE__ !== "undefined" && __NVMESIM_
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), PACKAGED ? ".." : "../..");
 export const WASM_PATH = PACKAGED ? join(ROOT, "lib", "nvmesim.wasm") : join(ROOT, "build", "nvmesim.wasm");
 
-function newestSourceMs(dir: string): number {
+/** The newest modification time of any file under `dir`, ms. */
+export function newestSourceMs(dir: string): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
