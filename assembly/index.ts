@@ -39,6 +39,7 @@ export {
   nvmeRwCdw12,
   nvmeSqeSetRw,
   nvmeSqeSetDsm,
+  nvmeSqeWriteRw,
 } from "./nvme/sqe";
 export {
   NVME_CQE_BYTES,

@@ -15,7 +15,6 @@ import {
   NVME_QUEUE_DEPTH_MAX,
   NVME_QUEUE_DEPTH_MIN,
   NVME_REG_DBS,
-  nvmeRingFull,
   nvmeRingNext,
   nvmeRingUsed,
 } from "../nvme/doorbell";
@@ -77,20 +76,37 @@ export function ctrlQueueCreate(c: Ctrl, qid: u32, sqCmds: usize, cqes: usize, q
 
 /** A host write of `value` to doorbell register `offset`; false when ignored (and counted). */
 export function ctrlDoorbellWrite(c: Ctrl, offset: u64, value: u32): bool {
+  let q = ctrlDoorbellQueue(c, offset);
+  if (changetype<usize>(q) == 0) return ctrlBadDoorbell(c);
+  let index = (offset - <u64>NVME_REG_DBS) >> (2 + c.dstrd);
+  return (index & 1) == 0 ? ctrlSqTailWrite(c, q, value) : ctrlCqHeadWrite(c, q, value);
+}
+
+/**
+ * The queue whose SQ tail or CQ head doorbell sits at register `offset` (an even doorbell is the SQ's, an odd
+ * one the CQ's), or 0 when no queue's does. A host that keeps the register it writes (Linux's nvmeq->q_db)
+ * decodes it once: ctrlSqTailWrite and ctrlCqHeadWrite then check each value written.
+ */
+export function ctrlDoorbellQueue(c: Ctrl, offset: u64): CtrlQueue {
   let strideShift = <u64>(2 + c.dstrd); // stride is 4 << DSTRD bytes
   let rel = offset - <u64>NVME_REG_DBS;
-  if (offset < <u64>NVME_REG_DBS || (rel & (((<u64>1) << strideShift) - 1)) != 0) return ctrlBadDoorbell(c);
-  let index = rel >> strideShift;
-  let qid = index >> 1;
-  if (qid >= <u64>c.queueCount) return ctrlBadDoorbell(c);
-  let q = ctrlQueue(c, <u32>qid);
-  if (q.qDepth == 0 || value >= q.qDepth) return ctrlBadDoorbell(c);
-  if ((index & 1) == 0) {
-    q.sqTail = value;
-    c.sqDoorbellWrites++;
-    return true;
-  }
-  // The head may only move over entries the controller has posted.
+  if (offset < <u64>NVME_REG_DBS || (rel & (((<u64>1) << strideShift) - 1)) != 0) return changetype<CtrlQueue>(0);
+  let qid = rel >> (strideShift + 1);
+  if (qid >= <u64>c.queueCount) return changetype<CtrlQueue>(0);
+  return ctrlQueue(c, <u32>qid);
+}
+
+/** A write of `value` to queue `q`'s SQ tail doorbell; false when ignored (and counted). */
+export function ctrlSqTailWrite(c: Ctrl, q: CtrlQueue, value: u32): bool {
+  if (value >= q.qDepth) return ctrlBadDoorbell(c); // also a queue not created (depth 0)
+  q.sqTail = value;
+  c.sqDoorbellWrites++;
+  return true;
+}
+
+/** A write of `value` to queue `q`'s CQ head doorbell: the head may only move over entries the controller has posted. */
+export function ctrlCqHeadWrite(c: Ctrl, q: CtrlQueue, value: u32): bool {
+  if (value >= q.qDepth) return ctrlBadDoorbell(c);
   if (nvmeRingUsed(value, q.cqHead, q.qDepth) > nvmeRingUsed(q.cqTail, q.cqHead, q.qDepth)) return ctrlBadDoorbell(c);
   q.cqHead = value;
   c.cqDoorbellWrites++;
@@ -104,19 +120,22 @@ function ctrlBadDoorbell(c: Ctrl): bool {
 
 /** The next SQE to execute (advancing sq head), or 0 when the SQ is empty. */
 export function ctrlSqFetch(q: CtrlQueue): usize {
-  if (q.sqHead == q.sqTail) return 0;
-  let sqe = q.sqCmds + <usize>q.sqHead * NVME_SQE_BYTES;
-  q.sqHead = nvmeRingNext(q.sqHead, q.qDepth);
-  return sqe;
+  let head = q.sqHead;
+  if (head == q.sqTail) return 0;
+  q.sqHead = nvmeRingNext(head, q.qDepth);
+  return q.sqCmds + <usize>head * NVME_SQE_BYTES;
 }
 
 /** Posts a completion with the current phase; false when the CQ is full. The phase flips on wrap. */
 export function ctrlCqPost(q: CtrlQueue, cid: u16, status: u16, dw0: u32): bool {
-  if (nvmeRingFull(q.cqTail, q.cqHead, q.qDepth)) return false;
-  let cqe = q.cqes + <usize>q.cqTail * NVME_CQE_BYTES;
-  nvmeCqeWrite(cqe, dw0, 0, <u16>q.sqHead, <u16>q.qid, cid, (status & 0xfffe) | (<u16>q.cqPhase));
-  let next = nvmeRingNext(q.cqTail, q.qDepth);
-  if (next == 0) q.cqPhase ^= 1;
+  // Fields in locals, each stored once (V8 reloads a field stored before).
+  let tail = q.cqTail;
+  let depth = q.qDepth;
+  let next = nvmeRingNext(tail, depth);
+  if (next == q.cqHead) return false; // full
+  let phase = q.cqPhase;
+  nvmeCqeWrite(q.cqes + <usize>tail * NVME_CQE_BYTES, dw0, 0, <u16>q.sqHead, <u16>q.qid, cid, (status & 0xfffe) | <u16>phase);
+  if (next == 0) q.cqPhase = phase ^ 1;
   q.cqTail = next;
   return true;
 }

@@ -56,9 +56,11 @@ export function hostQueueCreate(qid: u32, qDepth: u32): usize {
 
 /** Takes a free command id, lowest first on a new queue; -1 when all are in flight. */
 export function hostCidAlloc(q: HostQueue): i32 {
-  if (q.cidFree == 0) return -1;
-  q.cidFree--;
-  let cid = load<u32>(q.cidStack + ((<usize>q.cidFree) << 2));
+  let free = q.cidFree;
+  if (free == 0) return -1;
+  free--;
+  q.cidFree = free;
+  let cid = load<u32>(q.cidStack + ((<usize>free) << 2));
   store<u8>(q.cidInFlight + cid, 1);
   return <i32>cid;
 }
@@ -67,8 +69,9 @@ export function hostCidAlloc(q: HostQueue): i32 {
 export function hostCidFree(q: HostQueue, cid: u32): bool {
   if (cid >= q.qDepth - 1 || load<u8>(q.cidInFlight + cid) == 0) return false;
   store<u8>(q.cidInFlight + cid, 0);
-  store<u32>(q.cidStack + ((<usize>q.cidFree) << 2), cid);
-  q.cidFree++;
+  let free = q.cidFree;
+  store<u32>(q.cidStack + ((<usize>free) << 2), cid);
+  q.cidFree = free + 1;
   return true;
 }
 

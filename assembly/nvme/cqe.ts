@@ -50,11 +50,7 @@ export function nvmeStatusSct(status: u16): u32 {
 
 /** Writes a whole entry; the phase tag is part of `status`. */
 export function nvmeCqeWrite(cqe: usize, dw0: u32, dw1: u32, sqhd: u16, sqid: u16, cid: u16, status: u16): void {
-  let c = changetype<Cqe>(cqe);
-  c.dw0 = dw0;
-  c.dw1 = dw1;
-  c.sqhd = sqhd;
-  c.sqid = sqid;
-  c.cid = cid;
-  c.status = status;
+  // Two 8-byte stores: the host reads the status back at once, and one store forwards to that load.
+  store<u64>(cqe, <u64>dw0 | ((<u64>dw1) << 32));
+  store<u64>(cqe, <u64>(<u32>sqhd | ((<u32>sqid) << 16)) | ((<u64>(<u32>cid | ((<u32>status) << 16))) << 32), 8);
 }

@@ -134,3 +134,31 @@ export function nvmeSqeSlba(sqe: usize): u64 {
   let s = changetype<Sqe>(sqe);
   return ((<u64>s.cdw11) << 32) | (<u64>s.cdw10);
 }
+
+/**
+ * A whole Read or Write in one pass, each 8-byte word stored once: CDW0 (FUSE 0) and NSID, DPTR, SLBA, CDW12
+ * and CDW13, with CDW2-3, MPTR and CDW14-15 zero. The same 64 bytes as nvmeSqeClear, nvmeSqeSetHeader, the
+ * DPTR and nvmeSqeSetRw without protection tags, for the hot paths that build one per I/O.
+ */
+export function nvmeSqeWriteRw(
+  sqe: usize,
+  opc: u8,
+  psdt: u8,
+  cid: u16,
+  nsid: u32,
+  dptr0: u64,
+  dptr1: u64,
+  slba: u64,
+  cdw12: u32,
+  cdw13: u32,
+): void {
+  let cdw0 = <u32>opc | (((<u32>psdt & 3) << 6) << 8) | ((<u32>cid) << 16);
+  store<u64>(sqe, <u64>cdw0 | ((<u64>nsid) << 32));
+  store<u64>(sqe, 0, 8);
+  store<u64>(sqe, 0, 16);
+  store<u64>(sqe, dptr0, 24);
+  store<u64>(sqe, dptr1, 32);
+  store<u64>(sqe, slba, 40);
+  store<u64>(sqe, <u64>cdw12 | ((<u64>cdw13) << 32), 48);
+  store<u64>(sqe, 0, 56);
+}

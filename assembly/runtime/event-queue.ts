@@ -150,11 +150,18 @@ function nearPush(q: EventQueue, timeNs: u64, seq: u32, data: u32): void {
 
 /** Schedules `data` at `timeNs`; false when the queue is full. */
 export function eventPush(q: EventQueue, timeNs: u64, data: u32): bool {
-  if (q.nearCount + q.wheelCount == q.cap) return false;
-  let seq = q.nextSeq++;
+  let nearCount = q.nearCount;
+  let wheelCount = q.wheelCount;
+  if (nearCount + wheelCount == q.cap) return false;
+  let seq = q.nextSeq;
+  q.nextSeq = seq + 1;
   if (timeNs < q.windowEnd) {
     nearPush(q, timeNs, seq, data);
-    if (++q.turnEvents >= EVENT_WEIGH_EVENTS && q.adaptive != 0) eventWeighWidth(q);
+    if (q.adaptive != 0) {
+      let weighed = q.turnEvents + 1;
+      q.turnEvents = weighed;
+      if (weighed >= EVENT_WEIGH_EVENTS) eventWeighWidth(q);
+    }
     return true;
   }
   let node = nodeTake(q);
@@ -163,8 +170,8 @@ export function eventPush(q: EventQueue, timeNs: u64, data: u32): bool {
   store<u32>(e, seq, 8);
   store<u32>(e, data, 12);
   wheelLink(q, node, timeNs);
-  q.wheelCount++;
-  if (q.nearCount == 0) eventTurn(q);
+  q.wheelCount = wheelCount + 1;
+  if (nearCount == 0) eventTurn(q);
   return true;
 }
 

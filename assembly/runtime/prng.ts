@@ -40,13 +40,19 @@ export function prngCreate(seed: u64, stream: u32): usize {
 
 /** The next 32 random bits. */
 export function prngNext(p: Prng): u32 {
-  let result = rotl<u32>(p.s1 * 5, 7) * 9;
-  let t = p.s1 << 9;
-  p.s2 ^= p.s0;
-  p.s3 ^= p.s1;
-  p.s1 ^= p.s2;
-  p.s0 ^= p.s3;
-  p.s2 ^= t;
-  p.s3 = rotl<u32>(p.s3, 11);
+  // The state in locals, each word stored once: V8 reloads a field stored a step before, and the reloads would
+  // sit on the chain each draw waits for.
+  let s0 = p.s0;
+  let s1 = p.s1;
+  let s2 = p.s2 ^ s0;
+  let s3 = p.s3 ^ s1;
+  let result = rotl<u32>(s1 * 5, 7) * 9;
+  let t = s1 << 9;
+  s1 ^= s2;
+  s0 ^= s3;
+  p.s0 = s0;
+  p.s1 = s1;
+  p.s2 = s2 ^ t;
+  p.s3 = rotl<u32>(s3, 11);
   return result;
 }

@@ -4,13 +4,12 @@
 // the link, and posts the completion with the phase tag; it tells the engine
 // whether the host reaps now (its poller, or an interrupt due at once).
 
-import { ctrlCqPost, ctrlDoorbellWrite, ctrlQueue, ctrlSqFetch } from "../device/controller";
+import { ctrlCqPost, ctrlQueue, ctrlSqFetch, ctrlSqTailWrite } from "../device/controller";
 import { DMA_ENTRY_BYTES, DMA_LIST_HEADER_BYTES, dmaListCount, dmaListCreate } from "../device/dma-list";
 import { mediaLatencyNs, mediaLatencyTable } from "../device/media";
 import { nvmeMapPrp } from "../device/prp";
 import { nvmeMapSgl } from "../device/sgl";
 import { nvmeStatus } from "../nvme/cqe";
-import { nvmeSqTailDoorbell } from "../nvme/doorbell";
 import { NVME_OPC_WRITE, NVME_PSDT_PRP, Sqe } from "../nvme/sqe";
 import { NVME_SCT_MEDIA, NVME_SC_READ_ERROR, NVME_SC_WRITE_FAULT } from "../nvme/status";
 import { arenaAlloc } from "../runtime/arena";
@@ -116,8 +115,8 @@ export function namespacePreload(page: u32, tag: u32): void {
 
 // Controller: takes the doorbell, fetches and starts every command up to it.
 export function ctrlFetch(cpu: u32, tail: u32, now: u64): void {
-  if (!ctrlDoorbellWrite(M.ctrl, nvmeSqTailDoorbell(cpu + 1, 0), tail)) st.engineErrors++;
   let cq = ctrlQueue(M.ctrl, cpu + 1);
+  if (!ctrlSqTailWrite(M.ctrl, cq, tail)) st.engineErrors++; // queue cpu + 1's SQ tail doorbell
   for (let sqe = ctrlSqFetch(cq); sqe != 0; sqe = ctrlSqFetch(cq)) {
     let s = changetype<Sqe>(sqe);
     let cid = <u32>s.cid;

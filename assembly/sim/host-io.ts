@@ -6,23 +6,19 @@
 // each finished I/O to the workload (the machine's ioSeen/ioDone hooks).
 
 import { iodFreeLists } from "../host/iod";
-import { nvmeSetupPrps } from "../host/prp";
+import { nvmeSetupPrpsRange } from "../host/prp";
 import { nvmeSetupSgls } from "../host/sgl";
 import { hostCidAlloc, hostCidFree, hostCqConsume, hostCqePending, hostSqAdvance, hostSqNextSlot } from "../host/queue";
 import { segSet } from "../host/segments";
-import { ctrlDoorbellWrite } from "../device/controller";
+import { ctrlCqHeadWrite, ctrlQueue } from "../device/controller";
 import { Cqe, NVME_STATUS_DNR } from "../nvme/cqe";
-import { nvmeCqHeadDoorbell } from "../nvme/doorbell";
 import {
   NVME_OPC_READ,
   NVME_OPC_WRITE,
   NVME_PSDT_PRP,
   NVME_PSDT_SGL_MPTR_CONTIG,
-  Sqe,
   nvmeRwCdw12,
-  nvmeSqeClear,
-  nvmeSqeSetHeader,
-  nvmeSqeSetRw,
+  nvmeSqeWriteRw,
 } from "../nvme/sqe";
 import { arenaAlloc } from "../runtime/arena";
 import { bitmapBytes, bitmapSet, bitmapTest } from "../runtime/bitmap";
@@ -92,11 +88,12 @@ export function ioSubmit(cpu: u32, t: u32, page: u64, write: bool, retries: u32,
   let rec = ioRec(cpu, <u32>cid);
   let bufPage = bufferPage(cpu, <u32>cid);
   let iod = iodOf(cpu, <u32>cid);
-  segSet(M.segs, 0, DATA_PHYS_BASE + (bufPage << unitShift), bytes); // a sub-page buffer never crosses a page
+  let buf = DATA_PHYS_BASE + (bufPage << unitShift); // a sub-page buffer never crosses a page
   let sgl = cfg.sglThresholdBytes != 0 && bytes >= cfg.sglThresholdBytes;
+  if (sgl) segSet(M.segs, 0, buf, bytes);
   let built = sgl
     ? nvmeSetupSgls(iod, M.segs, 1, 4096, <u64>bytes, M.listPool)
-    : nvmeSetupPrps(iod, M.segs, 1, PAGE_SHIFT, <u64>bytes, M.listPool);
+    : nvmeSetupPrpsRange(iod, buf, <u64>bytes, PAGE_SHIFT, <u64>bytes, M.listPool);
   if (built != 0) st.engineErrors++;
   let writesInFlight = M.writesInFlight;
   let pageWriteSeq = M.pageWriteSeq;
@@ -119,24 +116,24 @@ export function ioSubmit(cpu: u32, t: u32, page: u64, write: bool, retries: u32,
     for (let k: u32 = 0; k < pages; k++) if (writeInFlight(page + k)) seq = READ_UNSURE;
     rec.readSeq = seq;
   }
-  nvmeSqeClear(sqe);
-  nvmeSqeSetHeader(
+  let dptr0 = iod.dptr0;
+  if (!sgl && cfg.errPrpPpm != 0 && prngNext(M.hostRng) % 1_000_000 < cfg.errPrpPpm) {
+    dptr0 |= 2; // the controller must answer PRP Offset Invalid with DNR
+    st.injectedErrors++;
+  }
+  let cdw12 = nvmeRwCdw12((bytes >> LBA_SHIFT) - 1, false, false, false, 0);
+  nvmeSqeWriteRw(
     sqe,
     write ? NVME_OPC_WRITE : NVME_OPC_READ,
-    0,
     sgl ? NVME_PSDT_SGL_MPTR_CONTIG : NVME_PSDT_PRP,
     <u16>cid,
     NSID,
+    dptr0,
+    iod.dptr1,
+    page << (unitShift - LBA_SHIFT),
+    cdw12,
+    0,
   );
-  let s = changetype<Sqe>(sqe);
-  s.prp1 = iod.dptr0;
-  s.prp2 = iod.dptr1;
-  if (!sgl && cfg.errPrpPpm != 0 && prngNext(M.hostRng) % 1_000_000 < cfg.errPrpPpm) {
-    s.prp1 |= 2; // the controller must answer PRP Offset Invalid with DNR
-    st.injectedErrors++;
-  }
-  let lbas = bytes >> LBA_SHIFT;
-  nvmeSqeSetRw(sqe, page << (unitShift - LBA_SHIFT), nvmeRwCdw12(lbas - 1, false, false, false, 0), 0, 0, 0, 0, 0);
   hostSqAdvance(q);
   // A write kblockd dispatches had its submitter's part charged when it was queued.
   let queued = M.dispatchStart != NO_TIME;
@@ -230,7 +227,7 @@ export function hostReapBegin(cpu: u32, now: u64, kind: u32): u64 {
   let end = cpuInsert(cpu, start, cost);
   store<u64>(passEnd, end);
   if (taken != 0) {
-    ctrlDoorbellWrite(M.ctrl, nvmeCqHeadDoorbell(cpu + 1, 0), q.cqHead);
+    ctrlCqHeadWrite(M.ctrl, ctrlQueue(M.ctrl, cpu + 1), q.cqHead); // queue cpu + 1's CQ head doorbell
     if (kind != PASS_MORE) st.cqDoorbells++;
   }
   return end;

@@ -8,7 +8,7 @@
 
 import { Iod, iodFreeLists, iodSizeBytes } from "../host/iod";
 import { PagePool, pagePoolCreate } from "../host/page-pool";
-import { nvmeSetupPrps } from "../host/prp";
+import { nvmeSetupPrpsRange } from "../host/prp";
 import {
   HostQueue,
   hostCidAlloc,
@@ -19,22 +19,23 @@ import {
   hostSqAdvance,
   hostSqNextSlot,
 } from "../host/queue";
-import { segSet } from "../host/segments";
 import {
   Ctrl,
   CtrlQueue,
   ctrlCqPost,
   ctrlCreate,
-  ctrlDoorbellWrite,
+  ctrlCqHeadWrite,
+  ctrlDoorbellQueue,
   ctrlQueue,
   ctrlQueueCreate,
   ctrlSqFetch,
+  ctrlSqTailWrite,
 } from "../device/controller";
 import { dmaListCount, dmaListCreate, DMA_ENTRY_BYTES, DMA_LIST_HEADER_BYTES } from "../device/dma-list";
 import { nvmeMapPrp } from "../device/prp";
 import { Cqe } from "../nvme/cqe";
 import { nvmeCqHeadDoorbell, nvmeSqTailDoorbell } from "../nvme/doorbell";
-import { NVME_OPC_READ, Sqe, nvmeRwCdw12, nvmeSqeClear, nvmeSqeSetHeader, nvmeSqeSetRw } from "../nvme/sqe";
+import { NVME_OPC_READ, NVME_PSDT_PRP, Sqe, nvmeRwCdw12, nvmeSqeWriteRw } from "../nvme/sqe";
 import { arenaAlloc, arenaReset } from "../runtime/arena";
 import {
   EventQueue,
@@ -74,7 +75,6 @@ let events: EventQueue = changetype<EventQueue>(0);
 let rng: Prng = changetype<Prng>(0);
 let iods: usize = 0;
 let iodStride: usize = 0;
-let segs: usize = 0;
 let dma: usize = 0;
 let ioBytes: u32 = 0;
 let maxBytes: u64 = 0;
@@ -87,8 +87,8 @@ let completed: u64 = 0;
 let iosTotal: u64 = 0;
 let checksum: u32 = 0;
 let errors: u32 = 0;
-let sqDb: u64 = 0;
-let cqDb: u64 = 0;
+let sqDb: CtrlQueue = changetype<CtrlQueue>(0); // the queues whose doorbells the host writes, decoded once
+let cqDb: CtrlQueue = changetype<CtrlQueue>(0);
 let recording: EventRecording = changetype<EventRecording>(0); // the bench's queue-alone replay, or 0
 
 function mix(h: u32, v: u32): u32 {
@@ -132,17 +132,17 @@ export function kernelInit(
   rng = changetype<Prng>(prngCreate(seed, KERNEL_STREAM_LATENCY));
   iodStride = iodSizeBytes(listsPerIo);
   iods = arenaAlloc(iodStride * qDepth, 8);
-  segs = arenaAlloc(16, 8);
   dma = dmaListCreate(pagesPerIo + 1);
   if (changetype<usize>(hq) == 0 || changetype<usize>(ctrl) == 0 || changetype<usize>(pool) == 0) return -1;
-  if (changetype<usize>(events) == 0 || changetype<usize>(rng) == 0 || iods == 0 || segs == 0 || dma == 0) return -1;
+  if (changetype<usize>(events) == 0 || changetype<usize>(rng) == 0 || iods == 0 || dma == 0) return -1;
   recording = changetype<EventRecording>(recordOps != 0 ? eventRecordingCreate(recordOps) : 0);
   if (recordOps != 0 && changetype<usize>(recording) == 0) return -1;
   for (let cid: u32 = 0; cid < qDepth; cid++) changetype<Iod>(iods + <usize>cid * iodStride).listCap = listsPerIo;
   ctrlQueueCreate(ctrl, 1, hq.sqCmds, hq.cqes, qDepth);
   cq = ctrlQueue(ctrl, 1);
-  sqDb = nvmeSqTailDoorbell(1, 0);
-  cqDb = nvmeCqHeadDoorbell(1, 0);
+  sqDb = ctrlDoorbellQueue(ctrl, nvmeSqTailDoorbell(1, 0));
+  cqDb = ctrlDoorbellQueue(ctrl, nvmeCqHeadDoorbell(1, 0));
+  if (changetype<usize>(sqDb) == 0 || changetype<usize>(cqDb) == 0) return -1;
   latencyNsMin = <u64>latencyMin;
   latencyNsSpan = span;
   nowNs = 0;
@@ -152,88 +152,104 @@ export function kernelInit(
   iosTotal = ios;
   checksum = 0x811c9dc5;
   errors = 0;
-  for (let i: u32 = 0; i < iodepth && submitted < iosTotal; i++) kernelSubmit();
-  kernelRingSq();
+  for (let i: u32 = 0; i < iodepth && submitted < iosTotal; i++) {
+    if (kernelSubmit(nextLba)) {
+      nextLba += <u64>(ioBytes >> KERNEL_LBA_SHIFT);
+      submitted++;
+    } else errors++;
+  }
+  checksum = kernelRingSq(checksum, nowNs);
   return 0;
 }
 
-// Builds one Read into the next SQ slot (nvme_queue_rq without the doorbell).
-function kernelSubmit(): void {
+// Builds one Read of the LBAs from `lba` into the next SQ slot (nvme_queue_rq without the doorbell); false when
+// the SQ or the command ids are full. The loop's running state (time, checksum, counts) is the caller's: kept in
+// locals, as clang keeps the C loop's statics in registers, not in globals written back at every step.
+@inline function kernelSubmit(lba: u64): bool {
   let sqe = hostSqNextSlot(hq);
   let cid = sqe != 0 ? hostCidAlloc(hq) : -1;
-  if (cid < 0) {
-    errors++;
-    return;
-  }
+  if (cid < 0) return false;
   let iod = changetype<Iod>(iods + <usize>cid * iodStride);
-  segSet(segs, 0, KERNEL_DATA_PHYS_BASE + <u64>cid * ioBytes, ioBytes);
-  if (nvmeSetupPrps(iod, segs, 1, KERNEL_PAGE_SHIFT, maxBytes, pool) != 0) errors++;
-  nvmeSqeClear(sqe);
-  nvmeSqeSetHeader(sqe, NVME_OPC_READ, 0, 0, <u16>cid, KERNEL_NSID);
-  let s = changetype<Sqe>(sqe);
-  s.prp1 = iod.dptr0;
-  s.prp2 = iod.dptr1;
-  let lbaCount = ioBytes >> KERNEL_LBA_SHIFT;
-  nvmeSqeSetRw(sqe, nextLba, nvmeRwCdw12(lbaCount - 1, false, false, false, 0), 0, 0, 0, 0, 0);
-  nextLba += lbaCount;
+  if (nvmeSetupPrpsRange(iod, KERNEL_DATA_PHYS_BASE + <u64>cid * ioBytes, ioBytes, KERNEL_PAGE_SHIFT, maxBytes, pool) != 0)
+    errors++;
+  let cdw12 = nvmeRwCdw12((ioBytes >> KERNEL_LBA_SHIFT) - 1, false, false, false, 0);
+  nvmeSqeWriteRw(sqe, NVME_OPC_READ, NVME_PSDT_PRP, <u16>cid, KERNEL_NSID, iod.dptr0, iod.dptr1, lba, cdw12, 0);
   hostSqAdvance(hq);
-  submitted++;
+  return true;
 }
 
-// Writes the SQ tail doorbell; the controller fetches and starts every new command.
-@inline function kernelRingSq(): void {
-  if (hq.sqTail == hq.lastSqTail) return;
-  ctrlDoorbellWrite(ctrl, sqDb, hq.sqTail);
-  hq.lastSqTail = hq.sqTail;
-  for (let sqe = ctrlSqFetch(cq); sqe != 0; sqe = ctrlSqFetch(cq)) {
+// Writes the SQ tail doorbell; the controller fetches and starts every new command, at `now`. Returns the
+// checksum with the transfers folded in.
+@inline function kernelRingSq(sum: u32, now: u64): u32 {
+  let tail = hq.sqTail;
+  if (tail == hq.lastSqTail) return sum;
+  ctrlSqTailWrite(ctrl, sqDb, tail);
+  hq.lastSqTail = tail;
+  let q = cq; // globals read once: V8 reads a global again at each use
+  let list = dma;
+  for (let sqe = ctrlSqFetch(q); sqe != 0; sqe = ctrlSqFetch(q)) {
     let s = changetype<Sqe>(sqe);
     let lenBytes = (<u64>((s.cdw12 & 0xffff) + 1)) << KERNEL_LBA_SHIFT;
-    let status = nvmeMapPrp(s.prp1, s.prp2, lenBytes, KERNEL_PAGE_SHIFT, maxBytes, dma);
+    let status = nvmeMapPrp(s.prp1, s.prp2, lenBytes, KERNEL_PAGE_SHIFT, maxBytes, list);
     if (status != 0) errors++;
     // Fold the pieces with adds (short dependency chain), then mix once.
-    let n = dmaListCount(dma);
-    let sum: u32 = 0;
-    for (let i: u32 = 0; i < n; i++) {
-      let e = dma + DMA_LIST_HEADER_BYTES + <usize>i * DMA_ENTRY_BYTES;
-      sum += load<u32>(e) ^ load<u32>(e, 8);
-    }
-    checksum = mix(checksum, sum);
+    let end = list + DMA_LIST_HEADER_BYTES + <usize>dmaListCount(list) * DMA_ENTRY_BYTES;
+    let pieces: u32 = 0;
+    for (let e = list + DMA_LIST_HEADER_BYTES; e < end; e += DMA_ENTRY_BYTES) pieces += load<u32>(e) ^ load<u32>(e, 8);
+    sum = mix(sum, pieces);
     let latency = latencyNsMin + <u64>(prngNext(rng) % latencyNsSpan);
     // data: cid in the low 16 bits, status above
-    let when = nowNs + latency;
+    let when = now + latency;
     let word = (<u32>s.cid) | (status << 16);
     if (!eventPush(events, when, word)) errors++;
     else eventRecord(recording, EVENT_OP_PUSH, when, word);
   }
+  return sum;
 }
 
 /** Completes up to `batch` more I/Os; returns how many completed in this call. */
 export function kernelRun(batch: u32): u32 {
-  let target = completed + <u64>batch;
-  let before = completed;
-  while (completed < target && !eventQueueEmpty(events)) {
-    nowNs = eventTopTimeNs(events);
+  let done = completed;
+  let target = done + <u64>batch;
+  let now = nowNs;
+  let sum = checksum;
+  let sent = submitted;
+  let lba = nextLba;
+  let lbaCount = <u64>(ioBytes >> KERNEL_LBA_SHIFT);
+  while (done < target && !eventQueueEmpty(events)) {
+    now = eventTopTimeNs(events);
     let data = eventTopData(events);
     eventPop(events);
-    eventRecord(recording, EVENT_OP_POP, nowNs, data);
+    eventRecord(recording, EVENT_OP_POP, now, data);
     if (!ctrlCqPost(cq, <u16>data, <u16>(data >> 16), 0)) errors++;
     // Interrupt: reap every posted CQE by phase, then one CQ head doorbell.
     let reaped: u32 = 0;
     for (let cqe = hostCqePending(hq); cqe != 0; cqe = hostCqePending(hq)) {
       let c = changetype<Cqe>(cqe);
       let cid = <u32>c.cid;
-      checksum = mix(mix(mix(checksum, cid), <u32>nowNs), <u32>(c.status & 0xfffe));
+      sum = mix(mix(mix(sum, cid), <u32>now), <u32>(c.status & 0xfffe));
       iodFreeLists(changetype<Iod>(iods + <usize>cid * iodStride), pool);
       if (!hostCidFree(hq, cid)) errors++;
       hostCqConsume(hq);
       reaped++;
     }
-    ctrlDoorbellWrite(ctrl, cqDb, hq.cqHead);
-    completed += reaped;
-    for (let i: u32 = 0; i < reaped && submitted < iosTotal; i++) kernelSubmit();
-    kernelRingSq();
+    ctrlCqHeadWrite(ctrl, cqDb, hq.cqHead);
+    done += reaped;
+    for (let i: u32 = 0; i < reaped && sent < iosTotal; i++) {
+      if (kernelSubmit(lba)) {
+        lba += lbaCount;
+        sent++;
+      } else errors++;
+    }
+    sum = kernelRingSq(sum, now);
   }
-  return <u32>(completed - before);
+  let ran = <u32>(done - completed);
+  completed = done;
+  nowNs = now;
+  checksum = sum;
+  submitted = sent;
+  nextLba = lba;
+  return ran;
 }
 
 export function kernelChecksum(): u32 {

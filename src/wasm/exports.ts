@@ -180,6 +180,18 @@ export interface NvmesimExports extends Record<ConstantName, WebAssembly.Global>
     appmask: number,
   ): void;
   nvmeSqeSetDsm(sqe: Ptr, nr: number, attributes: number): void;
+  nvmeSqeWriteRw(
+    sqe: Ptr,
+    opc: number,
+    psdt: number,
+    cid: number,
+    nsid: number,
+    dptr0: bigint,
+    dptr1: bigint,
+    slba: bigint,
+    cdw12: number,
+    cdw13: number,
+  ): void;
   nvmeSqeSetDptr(sqe: Ptr, dptr0: bigint, dptr1: bigint): void;
   nvmeStatus(sct: number, sc: number, crd: number, more: boolean | number, dnr: boolean | number): number;
   nvmeCqeWrite(cqe: Ptr, dw0: number, dw1: number, sqhd: number, sqid: number, cid: number, status: number): void;

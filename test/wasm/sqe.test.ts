@@ -100,6 +100,42 @@ describe("SQE properties", () => {
     );
   });
 
+  it("the one-pass Read/Write encoder writes the bytes of clear, header, DPTR and Read/Write fields over any old bytes", () => {
+    const e = m.exports;
+    const [a, b] = [e.arenaAlloc(64, 64), e.arenaAlloc(64, 64)];
+    const u64 = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n });
+    fc.assert(
+      fc.property(
+        fc.record({
+          old: fc.uint8Array({ minLength: 64, maxLength: 64 }),
+          opc: fc.integer({ min: 0, max: 255 }),
+          psdt: fc.integer({ min: 0, max: 3 }),
+          cid: fc.integer({ min: 0, max: 0xffff }),
+          nsid: u32,
+          dptr0: u64,
+          dptr1: u64,
+          slba: u64,
+          cdw12: u32,
+          dsm: fc.integer({ min: 0, max: 255 }),
+          dspec: fc.integer({ min: 0, max: 0xffff }),
+        }),
+        (r) => {
+          const mem = () => new Uint8Array(e.memory.buffer);
+          mem().set(r.old, a);
+          mem().set(r.old, b);
+          e.nvmeSqeClear(a);
+          e.nvmeSqeSetHeader(a, r.opc, 0, r.psdt, r.cid, r.nsid);
+          e.nvmeSqeSetDptr(a, r.dptr0, r.dptr1);
+          e.nvmeSqeSetRw(a, r.slba, r.cdw12, r.dsm, r.dspec, 0, 0, 0);
+          const cdw13 = r.dsm | (r.dspec << 16);
+          e.nvmeSqeWriteRw(b, r.opc, r.psdt, r.cid, r.nsid, r.dptr0, r.dptr1, r.slba, r.cdw12 >>> 0, cdw13 >>> 0);
+          expect(hexOf(mem().slice(b, b + 64))).toBe(hexOf(mem().slice(a, a + 64)));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it("decoding random bytes never throws and reports the opcode byte", () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 64, maxLength: 64 }), (bytes) => {
