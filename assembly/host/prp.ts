@@ -138,22 +138,19 @@ export function nvmeSetupPrps(
  * tests).
  */
 export function nvmeSetupPrpsRange(iod: Iod, addr: u64, len: u64, pageShift: u32, maxBytes: u64, pool: PagePool): i32 {
-  iod.dptr0 = 0;
-  iod.dptr1 = 0;
   iod.nrLists = 0;
   iod.errorIndex = 0;
-  if (len == 0) return DPTR_ERR_SEG_EMPTY;
-  if (addr + len < addr) return DPTR_ERR_SEG_WRAP;
-  if ((addr & 3) != 0) return DPTR_ERR_PRP1_ALIGN;
-  if (len > maxBytes) return DPTR_ERR_TOO_LONG;
+  if (len == 0) return prpRefused(iod, DPTR_ERR_SEG_EMPTY);
+  if (addr + len < addr) return prpRefused(iod, DPTR_ERR_SEG_WRAP);
+  if ((addr & 3) != 0) return prpRefused(iod, DPTR_ERR_PRP1_ALIGN);
+  if (len > maxBytes) return prpRefused(iod, DPTR_ERR_TOO_LONG);
   let pageBytes: u64 = (<u64>1) << pageShift;
   let pageMask = pageBytes - 1;
   iod.dptr0 = addr;
   let entries = ((addr & pageMask) + len + pageMask) >> pageShift; // pages touched; those after PRP1's follow
-  if (entries <= 1) return DPTR_OK;
   let next = (addr | pageMask) + 1; // the second page
-  if (entries == 2) {
-    iod.dptr1 = next;
+  if (entries <= 2) {
+    iod.dptr1 = entries == 2 ? next : 0;
     return DPTR_OK;
   }
   let lastSlot = <u32>(pageBytes >> 3) - 1;
@@ -179,6 +176,13 @@ export function nvmeSetupPrpsRange(iod: Iod, addr: u64, len: u64, pageShift: u32
     at = pagePoolPtr(pool, chained);
   }
   return DPTR_OK;
+}
+
+// A range refused before anything was taken: no pointers.
+function prpRefused(iod: Iod, err: i32): i32 {
+  iod.dptr0 = 0;
+  iod.dptr1 = 0;
+  return err;
 }
 
 function prpUnwind(iod: Iod, pool: PagePool, err: i32): i32 {
