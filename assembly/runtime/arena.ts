@@ -26,11 +26,14 @@ export function arenaAlloc(bytes: usize, align: usize): usize {
   let pagesHave = <usize>memory.size();
   let pagesNeeded = (end + 0xffff) >>> 16;
   if (pagesNeeded > pagesHave) {
-    // At least ARENA_GROW_PAGES at a time: a grow costs the host far more than its pages (V8 makes a new buffer
-    // for every view), and thousands of CPUs' small structures would otherwise each grow the memory.
+    // At least ARENA_GROW_PAGES, and half the memory again, at a time: a grow costs the host far more than its
+    // pages (V8 makes a new buffer for every view, and the memory's growth drives its garbage collector), and
+    // thousands of CPUs' structures would otherwise grow it hundreds of times. Pages grown and never used cost
+    // nothing but address space.
     let want = pagesNeeded - pagesHave;
-    if (memory.grow(<i32>(want > ARENA_GROW_PAGES ? want : ARENA_GROW_PAGES)) < 0 && memory.grow(<i32>want) < 0)
-      return 0;
+    let step = pagesHave >> 1;
+    if (step < ARENA_GROW_PAGES) step = ARENA_GROW_PAGES;
+    if (memory.grow(<i32>(want > step ? want : step)) < 0 && memory.grow(<i32>want) < 0) return 0;
   }
   if (ptr < arenaClean) memory.fill(ptr, 0, (end < arenaClean ? end : arenaClean) - ptr);
   if (end > arenaClean) arenaClean = end;

@@ -31,7 +31,8 @@ export class EventQueue {
   windowEnd: u64; // every event in `near` is before it; every event on the wheel at or after it
   mask: u32; // buckets - 1
   shift: u32;
-  freeNode: u32; // node index + 1 of the first free node, 0 = none
+  freeNode: u32; // node index + 1 of the first free node on the list, 0 = none
+  freshNode: u32; // node index + 1 of the first node never used: it and all after it are free, on no list
   wheelCount: u32;
   adaptive: u32; // 1: the window width follows the events' density
   turnWindows: u32; // windows passed and events moved since the width was last weighed
@@ -72,9 +73,10 @@ export function eventQueueCreateWheel(cap: u32, shift: u32, bits: u32): usize {
   q.heads = heads;
   q.mask = (1 << bits) - 1;
   q.shift = shift;
-  memory.fill(heads, 0, (<usize>1 << bits) << 2);
-  for (let i: u32 = 0; i < cap; i++) store<u32>(next + (<usize>i << 2), i + 2 <= cap ? i + 2 : 0);
-  q.freeNode = cap > 0 ? 1 : 0;
+  // The arena's memory comes zeroed: every list starts empty. Nodes are taken fresh until the first is freed, so
+  // a queue sized for thousands of CPUs' worst case costs nothing for the nodes it never uses.
+  q.freeNode = 0;
+  q.freshNode = 1;
   return changetype<usize>(q);
 }
 
@@ -95,6 +97,11 @@ export function eventQueueCreateWheel(cap: u32, shift: u32, bits: u32): usize {
 
 @inline function nodeTake(q: EventQueue): u32 {
   let node = q.freeNode;
+  if (node == 0) {
+    node = q.freshNode;
+    q.freshNode = node + 1;
+    return node;
+  }
   q.freeNode = load<u32>(nodeLink(q, node));
   return node;
 }

@@ -208,7 +208,7 @@ export function engineInit(configPtr: usize, recordOps: u32): i32 {
     if (q == 0) return -1;
     store<usize>(M.hostQueues + ((<usize>c) << 2), q);
     ctrlQueueCreate(M.ctrl, c + 1, changetype<HostQueue>(q).sqCmds, changetype<HostQueue>(q).cqes, qDepth);
-    for (let cid: u32 = 0; cid < qDepth; cid++) iodOf(c, cid).listCap = listsPerIo;
+    if (listsPerIo != 0) for (let cid: u32 = 0; cid < qDepth; cid++) iodOf(c, cid).listCap = listsPerIo; // else 0 as allocated
     store<u64>(M.irqAt + ((<usize>c) << 3), NO_TIME);
   }
   for (let t: u32 = 0; t < cfg.threads; t++) {

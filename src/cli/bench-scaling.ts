@@ -26,6 +26,13 @@ export interface ScalingRow {
   seconds: number;
   /** The engine's wall time (init and run) per simulated I/O. */
   wallNsPerIo: number;
+  /**
+   * Wall time per simulated I/O with start-up taken out: from the end of the first batch of SCALING_BATCH_IOS
+   * I/Os (engineInit, the ramp to full depth) to the last completion.
+   */
+  runNsPerIo: number;
+  /** cpus rows: runNsPerIo over the 1-CPU row's. */
+  vsOneCpu?: number;
   /** Events the engine dispatched per simulated I/O. */
   eventsPerIo: number;
   wallNsPerEvent: number;
@@ -45,11 +52,7 @@ export interface ScalingCase {
 
 /** The cases run, in order, for I/O counts up to `maxIos`. */
 export function scalingCases(maxIos: number): ScalingCase[] {
-  const out: ScalingCase[] = [];
-  for (const cpus of [1, 16, 256, 1024]) {
-    const config = { ...BASE, cpus, qDepth: 64, workload: { ...BASE.workload, numjobs: cpus, iodepth: 32 } };
-    out.push({ dimension: "cpus", value: cpus, config, ios: 1_000_000 });
-  }
+  const out: ScalingCase[] = [...cpuCases(maxIos)];
   for (const iodepth of [1, 32, 1024, 65535]) {
     const qDepth = Math.max(64, 2 ** Math.ceil(Math.log2(iodepth + 1)));
     const config = { ...BASE, cpus: 1, qDepth, workload: { ...BASE.workload, numjobs: 1, iodepth } };
@@ -68,24 +71,56 @@ export function scalingCases(maxIos: number): ScalingCase[] {
   return out;
 }
 
-/** Runs the scaling cases (I/O counts up to `maxIos`), one after the other. */
-export async function benchScaling(io: Io, maxIos = 1e8): Promise<ScalingRow[]> {
+/** CPU counts of the flatness cases: the same work on each CPU, one job per CPU at depth 32. */
+export const SCALING_CPUS = [1, 16, 256, 1024, 4096] as const;
+/** Flatness targets: wall ns per I/O at N CPUs at most this many times that at 1 CPU. */
+export const FLAT_TARGETS: ReadonlyMap<number, number> = new Map([
+  [256, 1.15],
+  [1024, 1.3],
+  [4096, 1.3],
+]);
+const SCALING_BATCH_IOS = 100_000;
+
+/** The flatness cases alone: one job per CPU at depth 32 on the RAM device, min(maxIos, 1e7) I/Os each. */
+export function cpuCases(maxIos: number): ScalingCase[] {
+  const ios = Math.min(maxIos, 1e7);
+  return SCALING_CPUS.map((cpus) => ({
+    dimension: "cpus" as const,
+    value: cpus,
+    config: { ...BASE, cpus, qDepth: 64, workload: { ...BASE.workload, numjobs: cpus, iodepth: 32 } },
+    ios,
+  }));
+}
+
+/** Runs `cases` (default: every scaling case for I/O counts up to `maxIos`), one after the other. */
+export async function benchScaling(io: Io, maxIos = 1e8, cases = scalingCases(maxIos)): Promise<ScalingRow[]> {
   const compiled = await compileNvmesim();
   // A first run moves the engine to V8's optimizing tier (shared by every instance of the compiled module), so
   // the first case does not pay for it: untimed, the first case's configuration at a fifth of its I/Os.
-  const [first] = scalingCases(maxIos);
+  const [first] = cases;
   io.stderr("bench: scaling warm-up\n");
   await simulate(await instantiateNvmesim(compiled), {
     ...first.config,
     workload: { ...(first.config.workload as object), number_ios: first.ios / 5 },
   });
   const rows: ScalingRow[] = [];
-  for (const c of scalingCases(maxIos)) {
+  for (const c of cases) {
     io.stderr(`bench: scaling ${c.dimension}=${c.value} (${c.ios} I/Os)\n`);
     const m = await instantiateNvmesim(compiled);
     const config = { ...c.config, workload: { ...(c.config.workload as object), number_ios: c.ios } };
     const t0 = performance.now();
-    const result = await simulate(m, config, { wallTime: true });
+    // The first batch's end and the last's: the run's steady part lies between.
+    let first: Mark | undefined;
+    let last: Mark | undefined;
+    const result = await simulate(m, config, {
+      wallTime: true,
+      batchIos: SCALING_BATCH_IOS,
+      onProgress: (done) => {
+        const mark = { ms: performance.now(), done };
+        if (first) last = mark;
+        else first = mark;
+      },
+    });
     const seconds = (performance.now() - t0) / 1000;
     const ios = result.jobs[0].read.total_ios;
     const engineNs = (result.nvmesim.wallTimeMs ?? Number.NaN) * 1e6;
@@ -96,20 +131,31 @@ export async function benchScaling(io: Io, maxIos = 1e8): Promise<ScalingRow[]> 
       ios,
       seconds,
       wallNsPerIo: engineNs / ios,
+      runNsPerIo: first && last ? ((last.ms - first.ms) * 1e6) / (last.done - first.done) : engineNs / ios,
       eventsPerIo: events / ios,
       wallNsPerEvent: engineNs / events,
       wasmMiB: m.exports.memory.buffer.byteLength / 2 ** 20,
     });
   }
+  const one = rows.find((r) => r.dimension === "cpus" && r.value === 1);
+  for (const r of rows) if (one && r.dimension === "cpus") r.vsOneCpu = r.runNsPerIo / one.runNsPerIo;
   return rows;
 }
 
+interface Mark {
+  ms: number;
+  done: number;
+}
+
 export function scalingTable(rows: readonly ScalingRow[]): string {
-  const lines = ["scaling            value       I/Os   wall ns per I/O   events per I/O   ns per event   Wasm MiB"];
+  const lines = [
+    "scaling            value       I/Os   wall ns per I/O   after start-up   vs 1 CPU   events per I/O   ns per event   Wasm MiB",
+  ];
   for (const r of rows) {
     const value = r.dimension === "cpus@1024" ? `${r.value}x${1024 / r.value}` : String(r.value);
+    const vsOne = r.vsOneCpu === undefined ? "-" : `${r.vsOneCpu.toFixed(2)}x`;
     lines.push(
-      `${r.dimension.padEnd(14)} ${value.padStart(9)} ${r.ios.toExponential(0).padStart(10)}   ${r.wallNsPerIo.toFixed(0).padStart(15)}   ${r.eventsPerIo.toFixed(2).padStart(14)}   ${r.wallNsPerEvent.toFixed(0).padStart(12)}   ${r.wasmMiB.toFixed(1).padStart(8)}`,
+      `${r.dimension.padEnd(14)} ${value.padStart(9)} ${r.ios.toExponential(0).padStart(10)}   ${r.wallNsPerIo.toFixed(0).padStart(15)}   ${r.runNsPerIo.toFixed(0).padStart(14)}   ${vsOne.padStart(8)}   ${r.eventsPerIo.toFixed(2).padStart(14)}   ${r.wallNsPerEvent.toFixed(0).padStart(12)}   ${r.wasmMiB.toFixed(1).padStart(8)}`,
     );
   }
   return lines.join("\n") + "\n";

@@ -32,13 +32,29 @@ export interface StartRow {
   starts: number;
 }
 
-/** ms from spawn to the first byte on stdout (to the exit, for a command that prints nothing). */
-export function firstOutput(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+/** The big-machine start cases: a 30,000-I/O run on this many CPUs, one job per CPU at depth 32. */
+export const RUN_START_CPUS = [1, 1024, 4096] as const;
+/** Whole-command target for the largest: under a second. */
+export const RUN_START_TARGET_MS = 1000;
+
+export interface RunStartRow {
+  case: string;
+  cpus: number;
+  /** Median ms from spawn to exit, the checkout's command. */
+  checkoutMs: number;
+  starts: number;
+}
+
+/**
+ * ms from spawn to the first byte on stdout (to the exit, for a command that prints nothing, or with
+ * `untilExit`).
+ */
+export function firstOutput(args: string[], env: NodeJS.ProcessEnv, untilExit = false): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     let first: number | undefined;
     const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "ignore"], env });
-    child.stdout.once("data", () => (first = performance.now() - t0));
+    if (!untilExit) child.stdout.once("data", () => (first = performance.now() - t0));
     child.stdout.resume();
     child.on("error", reject);
     child.on("close", (code) =>
@@ -94,6 +110,44 @@ export async function benchStart(repeat: number, io: Io): Promise<StartRow[]> {
   } finally {
     rmSync(packed, { recursive: true, force: true });
   }
+}
+
+/** Times a 30,000-I/O run on RUN_START_CPUS CPUs with the checkout's command, from spawn to exit. */
+export async function benchRunStart(repeat: number, io: Io): Promise<RunStartRow[]> {
+  const bin = join(ROOT, "src", "cli", "bin.js");
+  const env = { ...process.env, NVMESIM_TSX: "" };
+  const starts = Math.max(3, repeat);
+  const rows: RunStartRow[] = [];
+  for (const cpus of RUN_START_CPUS) {
+    io.stderr(`bench: cli-run ${cpus} CPUs\n`);
+    const n = String(cpus);
+    const args = [
+      bin,
+      "run",
+      "--device",
+      "ram",
+      "--cpus",
+      n,
+      "--numjobs",
+      n,
+      "--iodepth",
+      "32",
+      "--number-ios",
+      "30000",
+    ];
+    const ms: number[] = [];
+    for (let i = 0; i < starts; i++) ms.push(await firstOutput(args, env, true));
+    rows.push({ case: "cli-run", cpus, checkoutMs: median(ms), starts });
+  }
+  return rows;
+}
+
+export function runStartTable(rows: RunStartRow[]): string {
+  const lines = [
+    `cli-run: a 30,000-I/O run, one job per CPU at depth 32, ms from spawn to exit (median of ${rows[0]?.starts ?? 0})`,
+    ...rows.map((r) => `${`${r.cpus} CPUs`.padEnd(12)} ${r.checkoutMs.toFixed(0).padStart(8)}`),
+  ];
+  return lines.join("\n") + "\n";
 }
 
 export function startTable(rows: StartRow[]): string {

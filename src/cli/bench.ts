@@ -17,8 +17,9 @@ import { loadNvmesim } from "../wasm/node";
 import { boolFlag, intFlag, parseFlags, UsageError, type FlagSpec } from "./args";
 import { benchSweep, sweepBenchTable, type SweepBenchRow } from "./bench-sweep";
 import { buildKernelC, buildKernelCWasm, loadKernelCWasm, runKernelC, runKernelCWasm } from "./bench-native";
-import { benchScaling, scalingTable, type ScalingRow } from "./bench-scaling";
-import { benchStart, startTable, type StartRow } from "./bench-start";
+import { benchScaling, cpuCases, scalingTable, type ScalingRow } from "./bench-scaling";
+import { benchRunStart, benchStart, runStartTable, startTable, type RunStartRow, type StartRow } from "./bench-start";
+import { benchTargets, targetsTable } from "./bench-targets";
 import type { Io } from "./io";
 
 const FLAGS: FlagSpec = {
@@ -145,16 +146,16 @@ export async function bench(argv: string[], io: Io): Promise<number> {
   const parsed = parseFlags(argv, FLAGS);
   if (boolFlag(parsed, "help")) {
     io.stdout(
-      "usage: nvmesim bench [--ios N] [--repeat N] [--cases kernel,sim,sweep,start,browser,scaling] [--baseline FILE.wasm] [--json]\n(defaults: 10000000 I/Os per kernel and sim case, 3 repeats, cases kernel,sim,sweep,start; start times the\n command's start, the checkout's beside the packed bin's; scaling runs\n wall ns per simulated I/O against CPUs, iodepth and I/O count, the longest --ios I/Os, at most 1e8;\n --baseline runs another build of the module on the kernel and sim cases, alternating with this one)\n",
+      "usage: nvmesim bench [--ios N] [--repeat N] [--cases kernel,sim,sweep,start,cpus,browser,scaling] [--baseline FILE.wasm] [--json]\n(defaults: 10000000 I/Os per kernel and sim case, 3 repeats, cases kernel,sim,sweep,start,cpus; start times the\n command's start, the checkout's beside the packed bin's, and a 30,000-I/O run on 1, 1024 and 4096 CPUs; cpus runs\n wall ns per simulated I/O on 1 to 4096 CPUs (min(--ios, 1e7) I/Os each); scaling adds iodepth and I/O count, the\n longest --ios I/Os, at most 1e8; --baseline runs another build of the module on the kernel and sim cases,\n alternating with this one; the last table holds each target with what this run measured)\n",
     );
     return 0;
   }
   const ios = intFlag(parsed, "ios", 1000, 1e9, 10_000_000);
   const repeat = intFlag(parsed, "repeat", 1, 100, 3);
-  const groups = String(parsed.values.cases ?? "kernel,sim,sweep,start").split(",");
+  const groups = String(parsed.values.cases ?? "kernel,sim,sweep,start,cpus").split(",");
   for (const g of groups)
-    if (!["kernel", "sim", "sweep", "start", "browser", "scaling"].includes(g))
-      throw new UsageError(`invalid --cases '${g}' (allowed: kernel, sim, sweep, start, browser, scaling)`);
+    if (!["kernel", "sim", "sweep", "start", "cpus", "browser", "scaling"].includes(g))
+      throw new UsageError(`invalid --cases '${g}' (allowed: kernel, sim, sweep, start, cpus, browser, scaling)`);
   const m = await loadNvmesim();
   const baselinePath = parsed.values.baseline === undefined ? undefined : String(parsed.values.baseline);
   const base = baselinePath === undefined ? undefined : await loadBaseline(baselinePath);
@@ -291,8 +292,15 @@ export async function bench(argv: string[], io: Io): Promise<number> {
     }
   }
   const sweepRows: SweepBenchRow[] = groups.includes("sweep") ? await benchSweep(repeat, io) : [];
-  const scalingRows: ScalingRow[] = groups.includes("scaling") ? await benchScaling(io, Math.max(ios, 1e6)) : [];
+  // scaling's cases include the cpus ones
+  const scalingRows: ScalingRow[] = groups.includes("scaling")
+    ? await benchScaling(io, Math.max(ios, 1e6))
+    : groups.includes("cpus")
+      ? await benchScaling(io, ios, cpuCases(ios))
+      : [];
   const startRows: StartRow[] = groups.includes("start") ? await benchStart(repeat, io) : [];
+  const runStartRows: RunStartRow[] = groups.includes("start") ? await benchRunStart(repeat, io) : [];
+  const targets = benchTargets(rows, scalingRows, startRows, runStartRows);
   if (groups.includes("browser")) {
     const { benchBrowser, browserBenchTable } = await import("./bench-browser");
     const b = await benchBrowser(repeat, io);
@@ -300,12 +308,15 @@ export async function bench(argv: string[], io: Io): Promise<number> {
     else io.stdout(browserBenchTable(b, repeat));
   }
   if (boolFlag(parsed, "json")) {
-    io.stdout(JSON.stringify([...rows, ...sweepRows, ...scalingRows, ...startRows], null, 1) + "\n");
+    const all = [...rows, ...sweepRows, ...scalingRows, ...startRows, ...runStartRows];
+    io.stdout(JSON.stringify([...all, ...targets.map((t) => ({ case: "target", ...t }))], null, 1) + "\n");
   } else {
     if (rows.length) io.stdout(benchTable(rows, repeat));
     if (sweepRows.length) io.stdout(sweepBenchTable(sweepRows, repeat));
     if (scalingRows.length) io.stdout(scalingTable(scalingRows));
     if (startRows.length) io.stdout(startTable(startRows));
+    if (runStartRows.length) io.stdout(runStartTable(runStartRows));
+    if (targets.length) io.stdout(targetsTable(targets));
   }
   if (mismatch) {
     io.stderr(
@@ -337,6 +348,9 @@ function benchTable(rows: BenchRow[], repeat: number): string {
         ? []
         : [`${r.eventsPerIo.toFixed(2)} events per I/O, ${(1e9 / r.iosPerSec / r.eventsPerIo).toFixed(0)} ns each`]),
       ...(r.queueNsPerIo === undefined ? [] : [`the queue alone ${r.queueNsPerIo.toFixed(0)} ns per I/O`]),
+      ...(r.queueNsPerIo === undefined || !r.case.startsWith("sim-")
+        ? []
+        : [`${(1e9 / r.iosPerSec / r.queueNsPerIo).toFixed(2)}x the queue alone`]),
       ...(r.ratioVsKernelAtMost === undefined
         ? []
         : [`with the kernel loop's other work, at most ${r.ratioVsKernelAtMost.toFixed(2)}x kernel-4k-wasm`]),

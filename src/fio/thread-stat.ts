@@ -73,6 +73,21 @@ function fromSums(n: number, sum: number, sq: number, min: number, max: number):
   return { samples: n, min, max, mean, S: Math.max(0, sq - n * mean * mean) };
 }
 
+// prettier-ignore
+const DIR_FIELD_NAMES = [
+  "ios", "bytes", "slatSum", "slatSq", "slatMin", "slatMax", "latSum", "latSq", "latMin", "latMax", "clatSq",
+  "clatMin", "clatMax", "bwSamples", "bwMin", "bwMax", "bwMean", "bwS", "iopsSamples", "iopsMin", "iopsMax",
+  "iopsMean", "iopsS",
+] as const;
+type DirField = (typeof DIR_FIELD_NAMES)[number];
+/** Each direction's engine field names, made once (a 4096-job run reads each of them 8192 times). */
+const DIR_FIELDS = Object.fromEntries(
+  (["Read", "Write"] as const).map((d) => [
+    d,
+    Object.fromEntries(DIR_FIELD_NAMES.map((field) => [field, `${field}${d}`])),
+  ]),
+) as Record<"Read" | "Write", Record<DirField, string>>;
+
 /** A direction's stat from engine fields named FIELD + "Read" or "Write" (SimStats, JobStats). */
 function dirStat(
   values: Readonly<Record<string, number>>,
@@ -81,7 +96,8 @@ function dirStat(
   runtimeNs: number,
   sync = false,
 ): DirStat {
-  const f = (field: string) => values[`${field}${d}`] ?? 0;
+  const names = DIR_FIELDS[d];
+  const f = (field: DirField) => values[names[field]] ?? 0;
   const n = f("ios");
   const slatSum = f("slatSum");
   return {
@@ -224,51 +240,67 @@ function addStat(a: IoStat, b: IoStat): IoStat {
   };
 }
 
-const addArrays = (a: readonly number[], b: readonly number[]) => a.map((x, i) => x + b[i]);
+/** Adds `b` into `into`, element by element. */
+function addInto(into: number[], b: readonly number[]): void {
+  for (let i = 0; i < into.length; i++) into[i] += b[i];
+}
 
-function mergeDir(a: DirStat, b: DirStat): DirStat {
-  return {
-    ioBytes: a.ioBytes + b.ioBytes,
-    totalIos: a.totalIos + b.totalIos,
-    runtimeMs: Math.max(a.runtimeMs, b.runtimeMs),
-    runtimeNs: Math.max(a.runtimeNs, b.runtimeNs),
-    slat: mergeStat(a.slat, b.slat),
-    clat: mergeStat(a.clat, b.clat),
-    lat: mergeStat(a.lat, b.lat),
-    bw: addStat(a.bw, b.bw),
-    iops: addStat(a.iops, b.iops),
-    ...(a.plat && b.plat ? { plat: addArrays(a.plat, b.plat) } : {}),
-  };
+/** Adds direction `b` into `into` (which the caller owns, plat included), in the order fio's sum_thread_stats does. */
+function mergeDirInto(into: DirStat, b: DirStat): void {
+  into.ioBytes += b.ioBytes;
+  into.totalIos += b.totalIos;
+  into.runtimeMs = Math.max(into.runtimeMs, b.runtimeMs);
+  into.runtimeNs = Math.max(into.runtimeNs, b.runtimeNs);
+  into.slat = mergeStat(into.slat, b.slat);
+  into.clat = mergeStat(into.clat, b.clat);
+  into.lat = mergeStat(into.lat, b.lat);
+  into.bw = addStat(into.bw, b.bw);
+  into.iops = addStat(into.iops, b.iops);
+  if (into.plat && b.plat) addInto(into.plat, b.plat);
+  else delete into.plat;
 }
 
 /**
  * The jobs of a group as one (fio's group_reporting): named after the first, CPU percentages over the summed
  * run time as fio's usr_time / total_run_time. `plat` takes the run's histograms when the jobs kept none.
+ * Sums build up in one record of its own, job by job (a 4096-job run would otherwise make a record and its
+ * arrays anew for each).
  */
 export function groupStat(jobs: readonly ThreadStat[], plat?: Record<Dir, number[]>): ThreadStat {
-  const merged = jobs.slice(1).reduce(
-    (a, b) => ({
-      ...a,
-      members: a.members + b.members,
-      error: a.error || b.error,
-      dirs: { read: mergeDir(a.dirs.read, b.dirs.read), write: mergeDir(a.dirs.write, b.dirs.write) },
-      usrCpu: a.usrCpu + b.usrCpu * b.totalRunMs, // CPU ms so far: divided by the run below
-      sysCpu: a.sysCpu + b.sysCpu * b.totalRunMs,
-      ctx: a.ctx + b.ctx,
-      majf: a.majf + b.majf,
-      minf: a.minf + b.minf,
-      totalRunMs: a.totalRunMs + b.totalRunMs,
-      ioUMap: addArrays(a.ioUMap, b.ioUMap),
-      ioUSubmit: addArrays(a.ioUSubmit, b.ioUSubmit),
-      ioUComplete: addArrays(a.ioUComplete, b.ioUComplete),
-      totalSubmit: a.totalSubmit + b.totalSubmit,
-      totalComplete: a.totalComplete + b.totalComplete,
-      latN: addArrays(a.latN, b.latN),
-      latU: addArrays(a.latU, b.latU),
-      latM: addArrays(a.latM, b.latM),
-    }),
-    { ...jobs[0], usrCpu: jobs[0].usrCpu * jobs[0].totalRunMs, sysCpu: jobs[0].sysCpu * jobs[0].totalRunMs },
-  );
+  const first = jobs[0];
+  const own = (d: DirStat): DirStat => ({ ...d, ...(d.plat ? { plat: [...d.plat] } : {}) });
+  const merged: ThreadStat = {
+    ...first,
+    usrCpu: first.usrCpu * first.totalRunMs, // CPU ms so far: divided by the run below
+    sysCpu: first.sysCpu * first.totalRunMs,
+    dirs: { read: own(first.dirs.read), write: own(first.dirs.write) },
+    ioUMap: [...first.ioUMap],
+    ioUSubmit: [...first.ioUSubmit],
+    ioUComplete: [...first.ioUComplete],
+    latN: [...first.latN],
+    latU: [...first.latU],
+    latM: [...first.latM],
+  };
+  for (const b of jobs.slice(1)) {
+    merged.members += b.members;
+    merged.error = merged.error || b.error;
+    mergeDirInto(merged.dirs.read, b.dirs.read);
+    mergeDirInto(merged.dirs.write, b.dirs.write);
+    merged.usrCpu += b.usrCpu * b.totalRunMs;
+    merged.sysCpu += b.sysCpu * b.totalRunMs;
+    merged.ctx += b.ctx;
+    merged.majf += b.majf;
+    merged.minf += b.minf;
+    merged.totalRunMs += b.totalRunMs;
+    addInto(merged.ioUMap, b.ioUMap);
+    addInto(merged.ioUSubmit, b.ioUSubmit);
+    addInto(merged.ioUComplete, b.ioUComplete);
+    merged.totalSubmit += b.totalSubmit;
+    merged.totalComplete += b.totalComplete;
+    addInto(merged.latN, b.latN);
+    addInto(merged.latU, b.latU);
+    addInto(merged.latM, b.latM);
+  }
   const run = merged.totalRunMs || 1;
   const withPlat = (d: Dir) => (merged.dirs[d].plat || !plat ? merged.dirs[d] : { ...merged.dirs[d], plat: plat[d] });
   return {

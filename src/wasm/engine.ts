@@ -67,16 +67,28 @@ export function writeSimConfig(m: Nvmesim, ptr: number, values: SimConfigValues)
 function readStruct(m: Nvmesim, base: number, prefix: "SIMSTAT" | "JOBSTAT", fields: Record<string, string>) {
   const v = m.view();
   const out = {} as Record<string, number>;
-  for (const [field, type] of Object.entries(fields)) {
-    const offset = layoutOffsetOrNone(m, prefix, field);
-    if (offset === undefined) {
+  for (const [field, offset, f64] of structPlan(m, prefix, fields)) {
+    if (offset === undefined)
       out[field] = 0; // a count an older build does not keep
-      continue;
-    }
-    const at = base + offset;
-    out[field] = type === "f64" ? v.getFloat64(at, true) : Number(v.getBigUint64(at, true));
+    else if (f64) out[field] = v.getFloat64(base + offset, true);
+    // a u64 as its two halves, no BigInt (the sum rounds once, as Number(bigint) does)
+    else out[field] = v.getUint32(base + offset, true) + v.getUint32(base + offset + 4, true) * 4294967296;
   }
   return out;
+}
+
+/** Each struct's fields with their offsets and types, worked out once per module (a 4096-job run reads 4096). */
+const PLANS = new WeakMap<Nvmesim, Map<Record<string, string>, [string, number | undefined, boolean][]>>();
+
+function structPlan(m: Nvmesim, prefix: "SIMSTAT" | "JOBSTAT", fields: Record<string, string>) {
+  let plans = PLANS.get(m);
+  if (plans === undefined) PLANS.set(m, (plans = new Map()));
+  let plan = plans.get(fields);
+  if (plan === undefined) {
+    plan = Object.entries(fields).map(([field, type]) => [field, layoutOffsetOrNone(m, prefix, field), type === "f64"]);
+    plans.set(fields, plan);
+  }
+  return plan;
 }
 
 export function readSimStats(m: Nvmesim): SimStatsValues {

@@ -65,8 +65,14 @@ describe("nvmesim bench: --baseline and the ratios", () => {
     expect(table.stdout).toMatch(/vs base/);
     expect(table.stdout).toMatch(/sim-rw_page-4k-baseline .*\(as this build\)/);
     expect(table.stdout).toMatch(
-      /^sim-rw_page-4k .*\(6\.\d\d events per I\/O, \d+ ns each; the queue alone \d+ ns per I\/O\)$/m,
+      /^sim-rw_page-4k .*\(6\.\d\d events per I\/O, \d+ ns each; the queue alone \d+ ns per I\/O; \d+\.\d\dx the queue alone\)$/m,
     );
+    // The targets this run measured, each with its goal and whether it was met.
+    expect(table.stdout).toMatch(
+      /^sim-rw_page-4k ns per I\/O \/ the queue alone +\d+\.\d\dx +<= 2\.00x +(met|NOT MET)$/m,
+    );
+    expect(table.stdout).toMatch(/^sim-blk-mq-4k \/ its baseline +\d+\.\d\dx +>= 0\.90x +(met|NOT MET)$/m);
+    expect(table.stdout).toMatch(/^\d of 4 targets met in this run$/m);
   });
 
   it("gives each repeat's ratio to the C build beside the median's, which lies within them", async () => {
