@@ -163,8 +163,8 @@ export function kernelInit(
 }
 
 // Builds one Read of the LBAs from `lba` into the next SQ slot (nvme_queue_rq without the doorbell); false when
-// the SQ or the command ids are full. The loop's running state (time, checksum, counts) is the caller's: kept in
-// locals, as clang keeps the C loop's statics in registers, not in globals written back at every step.
+// the SQ or the command ids are full. The loop's running state (time, checksum, counts) is the caller's, in
+// locals, written back to the globals once per batch.
 @inline function kernelSubmit(lba: u64): bool {
   let sqe = hostSqNextSlot(hq);
   let cid = sqe != 0 ? hostCidAlloc(hq) : -1;
