@@ -92,9 +92,16 @@ describe("nvmesim bench: --baseline and the ratios", () => {
       expect(r.ratioVsC).toBeGreaterThanOrEqual(Math.min(...r.ratioVsCRuns!) - 1e-12);
       expect(r.ratioVsC).toBeLessThanOrEqual(Math.max(...r.ratioVsCRuns!) + 1e-12);
     }
+    // clang's module, run right after this one's in each repeat: the pair's ratio per repeat
+    for (const r of rows.filter((row) => row.ratioVsCWasm !== undefined)) {
+      const clang = rows.find((row) => row.case === r.case.replace(/-wasm$/, "-c-wasm"))!;
+      expect(r.ratioVsCWasmRuns).toEqual(r.runsSeconds.map((t, i) => clang.runsSeconds[i] / t));
+    }
     if (hasC) {
       const table = await runCli("bench", "--cases", "kernel", "--ios", "2000", "--repeat", "2");
       expect(table.stdout).toMatch(/^kernel-4k-wasm .*\(vs c per run \d+\.\d\d-\d+\.\d\dx[;)]/m);
+      if (rows.some((row) => row.ratioVsCWasm !== undefined))
+        expect(table.stdout).toMatch(/^kernel-4k-wasm .*\d\.\d\dx c-wasm \(per run \d+\.\d\d-\d+\.\d\dx\)/m);
     }
   });
 
