@@ -72,6 +72,8 @@ export interface BenchRow {
    * kernel loop's does and the rest (host, workload, statistics) nothing.
    */
   ratioVsKernelAtMost?: number;
+  /** Sim cases: this case's ns per I/O over its queue-alone replay's. */
+  ratioVsQueue?: number;
 }
 
 /** The --baseline module: another build of build/nvmesim.wasm, for instance an earlier commit's. */
@@ -288,6 +290,7 @@ export async function bench(argv: string[], io: Io): Promise<number> {
       (from, to) => m.exports.engineReplay(from, to),
     );
     own.queueNsPerIo = queueNs;
+    own.ratioVsQueue = 1e9 / own.iosPerSec / queueNs;
     const kernel = rows.find((r) => r.case === "kernel-4k-wasm");
     if (kernel) own.ratioVsKernel = own.iosPerSec / kernel.iosPerSec;
     // What the queue leaves: this case's rate over the kernel loop's were the model's work outside its queue to
@@ -339,6 +342,9 @@ export async function bench(argv: string[], io: Io): Promise<number> {
   return 0;
 }
 
+/** The lowest and highest of each repeat's ratio, as "0.81-0.95x". */
+const runRange = (ratios: number[]) => `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}x`;
+
 function benchTable(rows: BenchRow[], repeat: number): string {
   const withBase = rows.some((r) => r.ratioVsBaseline !== undefined);
   const lines = [
@@ -351,25 +357,19 @@ function benchTable(rows: BenchRow[], repeat: number): string {
     const same =
       r.sameAsThisBuild === undefined ? "" : r.sameAsThisBuild ? "  (as this build)" : "  (differs from this build)";
     const notes = [
-      ...(r.ratioVsCRuns && r.ratioVsCRuns.length > 1
-        ? [`vs c per run ${Math.min(...r.ratioVsCRuns).toFixed(2)}-${Math.max(...r.ratioVsCRuns).toFixed(2)}x`]
-        : []),
+      ...(r.ratioVsCRuns && r.ratioVsCRuns.length > 1 ? [`vs c per run ${runRange(r.ratioVsCRuns)}`] : []),
       ...(r.ratioVsCWasm === undefined
         ? []
         : [
             `${r.ratioVsCWasm.toFixed(2)}x c-wasm` +
-              (r.ratioVsCWasmRuns && r.ratioVsCWasmRuns.length > 1
-                ? ` (per run ${Math.min(...r.ratioVsCWasmRuns).toFixed(2)}-${Math.max(...r.ratioVsCWasmRuns).toFixed(2)}x)`
-                : ""),
+              (r.ratioVsCWasmRuns && r.ratioVsCWasmRuns.length > 1 ? ` (per run ${runRange(r.ratioVsCWasmRuns)})` : ""),
           ]),
       ...(r.ratioVsKernel === undefined ? [] : [`${r.ratioVsKernel.toFixed(2)}x kernel-4k-wasm`]),
       ...(r.eventsPerIo === undefined
         ? []
         : [`${r.eventsPerIo.toFixed(2)} events per I/O, ${(1e9 / r.iosPerSec / r.eventsPerIo).toFixed(0)} ns each`]),
       ...(r.queueNsPerIo === undefined ? [] : [`the queue alone ${r.queueNsPerIo.toFixed(0)} ns per I/O`]),
-      ...(r.queueNsPerIo === undefined || !r.case.startsWith("sim-")
-        ? []
-        : [`${(1e9 / r.iosPerSec / r.queueNsPerIo).toFixed(2)}x the queue alone`]),
+      ...(r.ratioVsQueue === undefined ? [] : [`${r.ratioVsQueue.toFixed(2)}x the queue alone`]),
       ...(r.ratioVsKernelAtMost === undefined
         ? []
         : [`with the kernel loop's other work, at most ${r.ratioVsKernelAtMost.toFixed(2)}x kernel-4k-wasm`]),

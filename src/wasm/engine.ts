@@ -64,6 +64,9 @@ export function writeSimConfig(m: Nvmesim, ptr: number, values: SimConfigValues)
 }
 
 /** A struct of u64 and f64 fields at `base` as numbers (exact below 2^53, which counts and ns sums of any practical run stay under). */
+/** A u64 from its 32-bit halves with no BigInt made: the sum rounds once, as Number(bigint) does. */
+const fromHalves = (lo: number, hi: number) => lo + hi * 4294967296;
+
 function readStruct(m: Nvmesim, base: number, prefix: "SIMSTAT" | "JOBSTAT", fields: Record<string, string>) {
   const v = m.view();
   const out = {} as Record<string, number>;
@@ -71,8 +74,7 @@ function readStruct(m: Nvmesim, base: number, prefix: "SIMSTAT" | "JOBSTAT", fie
     if (offset === undefined)
       out[field] = 0; // a count an older build does not keep
     else if (f64) out[field] = v.getFloat64(base + offset, true);
-    // a u64 as its two halves, no BigInt (the sum rounds once, as Number(bigint) does)
-    else out[field] = v.getUint32(base + offset, true) + v.getUint32(base + offset + 4, true) * 4294967296;
+    else out[field] = fromHalves(v.getUint32(base + offset, true), v.getUint32(base + offset + 4, true));
   }
   return out;
 }
@@ -118,11 +120,10 @@ function u64s(m: Nvmesim, base: number, count: number): number[] {
     const v = m.view();
     return Array.from({ length: count }, (_, i) => Number(v.getBigUint64(base + 8 * i, true)));
   }
-  // Aligned (every record the engine keeps is) on a little-endian host: each word as its two halves, no BigInt
-  // made per word (the sum rounds once, as Number(bigint) does).
+  // Aligned (every record the engine keeps is) on a little-endian host: each word as its two halves.
   const halves = new Uint32Array(m.exports.memory.buffer, base, 2 * count);
   const out = new Array<number>(count);
-  for (let i = 0; i < count; i++) out[i] = halves[2 * i] + halves[2 * i + 1] * 4294967296;
+  for (let i = 0; i < count; i++) out[i] = fromHalves(halves[2 * i], halves[2 * i + 1]);
   return out;
 }
 

@@ -60,6 +60,7 @@ describe("nvmesim bench: --baseline and the ratios", () => {
       const kernelNs = 1e9 / kernel.iosPerSec;
       expect(own.queueNsPerIo).toBeGreaterThan(0);
       expect(own.ratioVsKernelAtMost).toBeCloseTo(kernelNs / (own.queueNsPerIo! + kernelNs - kernel.queueNsPerIo!), 6);
+      expect(own.ratioVsQueue).toBeCloseTo(1e9 / own.iosPerSec / own.queueNsPerIo!, 9);
     }
     const table = await runCli("bench", "--cases", "sim", "--ios", "2000", "--repeat", "1", "--baseline", WASM_PATH);
     expect(table.stdout).toMatch(/vs base/);
