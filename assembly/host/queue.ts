@@ -88,8 +88,13 @@ export function hostSqAdvance(q: HostQueue): void {
 
 /** The CQE at cq_head if the controller has posted it (its phase matches), else 0: nvme_cqe_pending. */
 export function hostCqePending(q: HostQueue): usize {
-  let cqe = q.cqes + <usize>q.cqHead * NVME_CQE_BYTES;
-  return (changetype<Cqe>(cqe).status & NVME_STATUS_PHASE) == q.cqPhase ? cqe : 0;
+  return hostCqeAt(q.cqes, q.cqHead, q.cqPhase);
+}
+
+/** The CQE in slot `head` of the ring at `cqes` if its phase is `phase`, else 0 (a reaping loop's cursor). */
+@inline export function hostCqeAt(cqes: usize, head: u32, phase: u32): usize {
+  let cqe = cqes + <usize>head * NVME_CQE_BYTES;
+  return (changetype<Cqe>(cqe).status & NVME_STATUS_PHASE) == phase ? cqe : 0;
 }
 
 /** Consumes the CQE at cq_head: nvme_update_cq_head; the expected phase flips on wrap. */

@@ -246,7 +246,9 @@ export function hostIoFinish(cpu: u32, cid: u32, statusWord: u16, now: u64): IoR
   let retries = <u32>rec.retries;
   let status = statusWord & 0xfffe;
   let pages = <u32>rec.pages;
-  iodFreeLists(iodOf(cpu, cid), M.listPool);
+  // An iod that can hold no list page has none to give back: its line is left alone (at thousands of CPUs it is
+  // out of the caches by the time the command completes).
+  if (M.listsPerIo != 0) iodFreeLists(iodOf(cpu, cid), M.listPool);
   if (!hostCidFree(hq(cpu), cid)) st.engineErrors++;
   threadRec(t).inFlight--;
   if (write) {

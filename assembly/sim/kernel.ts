@@ -13,8 +13,7 @@ import {
   HostQueue,
   hostCidAlloc,
   hostCidFree,
-  hostCqConsume,
-  hostCqePending,
+  hostCqeAt,
   hostQueueCreate,
   hostSqAdvance,
   hostSqNextSlot,
@@ -34,7 +33,7 @@ import {
 import { dmaListCount, dmaListCreate, DMA_ENTRY_BYTES, DMA_LIST_HEADER_BYTES } from "../device/dma-list";
 import { nvmeMapPrp } from "../device/prp";
 import { Cqe } from "../nvme/cqe";
-import { nvmeCqHeadDoorbell, nvmeSqTailDoorbell } from "../nvme/doorbell";
+import { nvmeCqHeadDoorbell, nvmeRingNext, nvmeSqTailDoorbell } from "../nvme/doorbell";
 import { NVME_OPC_READ, NVME_PSDT_PRP, Sqe, nvmeRwCdw12, nvmeSqeWriteRw } from "../nvme/sqe";
 import { arenaAlloc, arenaReset } from "../runtime/arena";
 import {
@@ -221,6 +220,7 @@ export function kernelRun(batch: u32): u32 {
   let sent = submitted;
   let lba = nextLba;
   let lbaCount = <u64>(ioBytes >> KERNEL_LBA_SHIFT);
+  let qDepth = hq.qDepth;
   while (done < target && !eventQueueEmpty(events)) {
     now = eventTopTimeNs(events);
     let data = eventTopData(events);
@@ -229,16 +229,24 @@ export function kernelRun(batch: u32): u32 {
     if (!ctrlCqPost(cq, <u16>data, <u16>(data >> 16), 0)) errors++;
     // Interrupt: reap every posted CQE by phase, then one CQ head doorbell.
     let reaped: u32 = 0;
-    for (let cqe = hostCqePending(hq); cqe != 0; cqe = hostCqePending(hq)) {
+    let q = hq;
+    let cqes = q.cqes;
+    let head = q.cqHead;
+    let phase = q.cqPhase;
+    for (let cqe = hostCqeAt(cqes, head, phase); cqe != 0; cqe = hostCqeAt(cqes, head, phase)) {
       let c = changetype<Cqe>(cqe);
       let cid = <u32>c.cid;
       sum = mix(mix(mix(sum, cid), <u32>now), <u32>(c.status & 0xfffe));
       iodFreeLists(changetype<Iod>(iods + <usize>cid * iodStride), pool);
-      if (!hostCidFree(hq, cid)) errors++;
-      hostCqConsume(hq);
+      if (!hostCidFree(q, cid)) errors++;
+      q.sqHead = c.sqhd;
+      head = nvmeRingNext(head, qDepth);
+      if (head == 0) phase ^= 1;
       reaped++;
     }
-    ctrlCqHeadWrite(ctrl, cqDb, hq.cqHead);
+    q.cqHead = head;
+    q.cqPhase = phase;
+    ctrlCqHeadWrite(ctrl, cqDb, head);
     done += reaped;
     for (let i: u32 = 0; i < reaped && sent < iosTotal; i++) {
       if (kernelSubmit(lba)) {
