@@ -227,7 +227,8 @@ export function kernelRun(batch: u32): u32 {
     eventPop(events);
     if (record) eventRecord(recording, EVENT_OP_POP, now, data);
     if (!ctrlCqPost(cq, <u16>data, <u16>(data >> 16), 0)) errors++;
-    // Interrupt: reap every posted CQE by phase, then one CQ head doorbell.
+    // Interrupt: reap every posted CQE by phase, then one CQ head doorbell. The CQ head and phase stay in locals
+    // while the ring is walked (moved as hostCqConsume moves them) and are written back once.
     let reaped: u32 = 0;
     let q = hq;
     let cqes = q.cqes;
