@@ -179,7 +179,6 @@ export function engineInit(configPtr: usize, recordOps: u32): i32 {
   let dataSlots = ((<u32>1) << (PAGE_SHIFT - 3)) - 1;
   let listsPerIo = M.bufPages > 2 ? (M.bufPages - 2) / dataSlots + 1 : 0;
   M.iodStride = iodSizeBytes(listsPerIo);
-  M.listsPerIo = listsPerIo;
   M.ctrl = changetype<Ctrl>(ctrlCreate(cpus + 1, 0));
   M.events = changetype<EventQueue>(eventQueueCreate(cpus * (qDepth * 3 + 4) + cfg.threads + 16));
   M.hostRng = changetype<Prng>(arenaAlloc(16, 8));

@@ -120,7 +120,6 @@ export class Machine {
   idleHistory: usize; // per CPU: its last IDLE_HISTORY idle times (u32 ns) and the next slot (u32)
   threads: usize; // ThreadRecs
   iodStride: usize;
-  listsPerIo: u32; // PRP list pages an iod can hold: 0 when no command of the run needs a list (an iod then never holds one)
   // A "page" below is the unit content is tracked in: 4 KiB, or one 512 B sector when the run's I/Os are
   // smaller than 4 KiB (a namespace formatted with 512 B blocks); unitShift is its log2.
   unitShift: u32;
