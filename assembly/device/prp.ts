@@ -23,6 +23,10 @@ import {
   dmaListSetCount,
 } from "./dma-list";
 
+function dmaListFull(): u32 {
+  return nvmeStatus(NVME_SCT_GENERIC, NVME_SC_INTERNAL, 0, false, false);
+}
+
 function prpOffsetInvalid(): u32 {
   return nvmeStatus(NVME_SCT_GENERIC, NVME_SC_PRP_INVALID_OFFSET, 0, false, true);
 }
@@ -38,21 +42,25 @@ export function nvmeMapPrp(prp1: u64, prp2: u64, lenBytes: u64, pageShift: u32, 
   let pageBytes: u64 = (<u64>1) << pageShift;
   let pageMask = pageBytes - 1;
   if ((prp1 & 3) != 0) return prpOffsetInvalid();
+  // The room check comes first, as for every transfer; one or two pages need no page count for it.
+  let cap = dmaListCap(out);
   let first = pageBytes - (prp1 & pageMask);
-  let pages = lenBytes <= first ? 1 : 1 + ((lenBytes - first + pageMask) >> pageShift);
-  if (pages > <u64>dmaListCap(out)) return nvmeStatus(NVME_SCT_GENERIC, NVME_SC_INTERNAL, 0, false, false);
-
   let entry = out + DMA_LIST_HEADER_BYTES;
-  let piece = lenBytes < first ? lenBytes : first;
-  dmaEntrySet(entry, prp1, <u32>piece, 0);
-  let left = lenBytes - piece;
-  if (left == 0) return dmaListSetCount(out, 1);
-
+  if (lenBytes <= first) {
+    if (cap == 0) return dmaListFull();
+    dmaEntrySet(entry, prp1, <u32>lenBytes, 0);
+    return dmaListSetCount(out, 1);
+  }
+  let left = lenBytes - first;
   if (left <= pageBytes) {
+    if (cap < 2) return dmaListFull();
     if ((prp2 & pageMask) != 0) return prpOffsetInvalid();
+    dmaEntrySet(entry, prp1, <u32>first, 0);
     dmaEntrySet(entry + DMA_ENTRY_BYTES, prp2, <u32>left, 0);
     return dmaListSetCount(out, 2);
   }
+  if (1 + ((left + pageMask) >> pageShift) > <u64>cap) return dmaListFull();
+  dmaEntrySet(entry, prp1, <u32>first, 0);
 
   if ((prp2 & 7) != 0) return prpOffsetInvalid();
   let slots = <u32>((pageBytes - (prp2 & pageMask)) >> 3);
@@ -67,7 +75,7 @@ export function nvmeMapPrp(prp1: u64, prp2: u64, lenBytes: u64, pageShift: u32, 
     for (let i: u32 = 0; i < run; i++) {
       let addr = load<u64>(list);
       if ((addr & pageMask) != 0) return prpOffsetInvalid();
-      piece = left < pageBytes ? left : pageBytes;
+      let piece = left < pageBytes ? left : pageBytes;
       entry += DMA_ENTRY_BYTES;
       dmaEntrySet(entry, addr, <u32>piece, 0);
       left -= piece;

@@ -57,6 +57,31 @@ describe("PRP walk vectors", () => {
   }
 });
 
+describe("PRP walk into a DMA list with too little room", () => {
+  // The controller's list holds `cap` pieces; a transfer of more answers Internal Error (no DNR), before any
+  // PRP2 check, and leaves the list empty.
+  const INTERNAL = { sct: 0, sc: 0x06, dnr: false };
+  const cases: [string, bigint, bigint, bigint, number][] = [
+    ["one page into none", 0x2000n, 0n, 4096n, 0],
+    ["two pages into one", 0x2000n, 0x5000n, 8192n, 1],
+    ["two pages into one, PRP2 not page aligned", 0x2000n, 0x5008n, 8192n, 1],
+    ["a PRP list into fewer pieces than pages", 0x2000n, LIST_BASE, 16384n, 3],
+  ];
+  for (const [name, prp1, prp2, len, cap] of cases) {
+    it(name, () => {
+      const e = m.exports;
+      e.simReset();
+      const out = e.dmaListCreate(cap);
+      // The status word: SC in bits 1-8, SCT in 9-11, DNR in 15.
+      const status = (word: number) => ({ sct: (word >> 9) & 7, sc: (word >> 1) & 0xff, dnr: (word & 0x8000) !== 0 });
+      expect(status(e.nvmeMapPrp(prp1, prp2, len, 12, MAX, out))).toEqual(INTERNAL);
+      expect(m.view().getUint32(out, true)).toBe(0);
+      // One piece more and the room check passes (what follows answers for itself).
+      expect(status(e.nvmeMapPrp(prp1, prp2, len, 12, MAX, e.dmaListCreate(cap + 1)))).not.toEqual(INTERNAL);
+    });
+  }
+});
+
 // Random scatter lists that obey the PRP rules, below 2^52 (x86-64's physical address limit).
 const pageShift = fc.constantFrom(12, 12, 12, 13, 16);
 const validSegments = pageShift.chain((shift) => {
