@@ -19,6 +19,13 @@ import { benchSweep, sweepBenchTable, type SweepBenchRow } from "./bench-sweep";
 import { buildKernelC, buildKernelCWasm, loadKernelCWasm, runKernelC, runKernelCWasm } from "./bench-native";
 import { benchScaling, cpuCases, scalingTable, type ScalingRow } from "./bench-scaling";
 import { benchRunStart, benchStart, runStartTable, startTable, type RunStartRow, type StartRow } from "./bench-start";
+import {
+  benchInstructions,
+  countRun,
+  instructionsTable,
+  instructionsUnavailable,
+  type InstructionRow,
+} from "./bench-instructions";
 import { benchTargets, targetsTable } from "./bench-targets";
 import type { Io } from "./io";
 
@@ -27,6 +34,7 @@ const FLAGS: FlagSpec = {
   cases: { type: "string" },
   repeat: { type: "string" },
   baseline: { type: "string" },
+  count: { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean" },
 };
@@ -150,16 +158,23 @@ export async function bench(argv: string[], io: Io): Promise<number> {
   const parsed = parseFlags(argv, FLAGS);
   if (boolFlag(parsed, "help")) {
     io.stdout(
-      "usage: nvmesim bench [--ios N] [--repeat N] [--cases kernel,sim,sweep,start,cpus,browser,scaling] [--baseline FILE.wasm] [--json]\n(defaults: 10000000 I/Os per kernel and sim case, 3 repeats, cases kernel,sim,sweep,start,cpus; start times the\n command's start, the checkout's beside the packed bin's, and a 30,000-I/O run on 1, 1024 and 4096 CPUs; cpus runs\n wall ns per simulated I/O on 1 to 4096 CPUs (min(--ios, 1e7) I/Os each); scaling adds iodepth and I/O count, the\n longest --ios I/Os, at most 1e8; --baseline runs another build of the module on the kernel and sim cases,\n alternating with this one; the last table holds each target with what this run measured)\n",
+      "usage: nvmesim bench [--ios N] [--repeat N] [--cases kernel,sim,sweep,start,cpus,browser,scaling,instructions] [--baseline FILE.wasm] [--json]\n(defaults: 10000000 I/Os per kernel and sim case, 3 repeats, cases kernel,sim,sweep,start,cpus; start times the\n command's start, the checkout's beside the packed bin's, and a 30,000-I/O run on 1, 1024 and 4096 CPUs; cpus runs\n wall ns per simulated I/O on 1 to 4096 CPUs (min(--ios, 1e7) I/Os each); scaling adds iodepth and I/O count, the\n longest --ios I/Os, at most 1e8; --baseline runs another build of the module on the kernel and sim cases,\n alternating with this one; instructions counts the instructions the kernel loop (nvmesim's and clang's) and the\n cpus cases' machine on 1, 256 and 1024 CPUs execute per I/O, under valgrind, in minutes; the last table holds each\n target with what this run measured)\n",
     );
     return 0;
   }
   const ios = intFlag(parsed, "ios", 1000, 1e9, 10_000_000);
+  // One case's work in this process and nothing else: what the instructions cases count under valgrind.
+  if (parsed.values.count !== undefined) {
+    await countRun(String(parsed.values.count), ios);
+    return 0;
+  }
   const repeat = intFlag(parsed, "repeat", 1, 100, 3);
   const groups = String(parsed.values.cases ?? "kernel,sim,sweep,start,cpus").split(",");
   for (const g of groups)
-    if (!["kernel", "sim", "sweep", "start", "cpus", "browser", "scaling"].includes(g))
-      throw new UsageError(`invalid --cases '${g}' (allowed: kernel, sim, sweep, start, cpus, browser, scaling)`);
+    if (!["kernel", "sim", "sweep", "start", "cpus", "browser", "scaling", "instructions"].includes(g))
+      throw new UsageError(
+        `invalid --cases '${g}' (allowed: kernel, sim, sweep, start, cpus, browser, scaling, instructions)`,
+      );
   const m = await loadNvmesim();
   const baselinePath = parsed.values.baseline === undefined ? undefined : String(parsed.values.baseline);
   const base = baselinePath === undefined ? undefined : await loadBaseline(baselinePath);
@@ -315,6 +330,12 @@ export async function bench(argv: string[], io: Io): Promise<number> {
       : [];
   const startRows: StartRow[] = groups.includes("start") ? await benchStart(repeat, io) : [];
   const runStartRows: RunStartRow[] = groups.includes("start") ? await benchRunStart(repeat, io) : [];
+  let instructionRows: InstructionRow[] = [];
+  if (groups.includes("instructions")) {
+    const why = instructionsUnavailable();
+    if (why) io.stderr(`bench: instructions skipped: ${why}\n`);
+    else instructionRows = await benchInstructions(io);
+  }
   const targets = benchTargets(rows, scalingRows, startRows, runStartRows);
   if (groups.includes("browser")) {
     const { benchBrowser, browserBenchTable } = await import("./bench-browser");
@@ -323,7 +344,7 @@ export async function bench(argv: string[], io: Io): Promise<number> {
     else io.stdout(browserBenchTable(b, repeat));
   }
   if (boolFlag(parsed, "json")) {
-    const all = [...rows, ...sweepRows, ...scalingRows, ...startRows, ...runStartRows];
+    const all = [...rows, ...sweepRows, ...scalingRows, ...startRows, ...runStartRows, ...instructionRows];
     io.stdout(JSON.stringify([...all, ...targets.map((t) => ({ case: "target", ...t }))], null, 1) + "\n");
   } else {
     if (rows.length) io.stdout(benchTable(rows, repeat));
@@ -331,6 +352,7 @@ export async function bench(argv: string[], io: Io): Promise<number> {
     if (scalingRows.length) io.stdout(scalingTable(scalingRows));
     if (startRows.length) io.stdout(startTable(startRows));
     if (runStartRows.length) io.stdout(runStartTable(runStartRows));
+    if (instructionRows.length) io.stdout(instructionsTable(instructionRows));
     if (targets.length) io.stdout(targetsTable(targets));
   }
   if (mismatch) {

@@ -1,0 +1,167 @@
+// The instructions cases of nvmesim bench: how many machine instructions the
+// kernel loop and the full model execute per I/O, counted by valgrind's
+// callgrind (every instruction V8's code runs, not a sample). Wall time on a
+// shared machine moves by tens of percent from one minute to the next; a
+// count moves by a fraction of a percent. It tells work from waiting: two
+// builds that differ in instructions differ in work, and a cost that grows
+// while the instructions stay put is the memory's (cache misses).
+//
+// Each figure is the difference between two runs of the same case in fresh
+// processes, one of INSTRUCTION_IOS I/Os more than the other, over that
+// number: start-up, compilation and what happens once per run cancel out.
+// V8 runs with one thread, a garbage collector not timed by the clock, and
+// TurboFan only (--no-liftoff), so the code counted is the optimized code
+// the timed cases run. Identical processes still differ by some millions of
+// instructions: over INSTRUCTION_IOS I/Os, a few instructions per I/O. A process runs a case
+// through `nvmesim bench --count CASE --ios N`, quietly.
+import { spawn, spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { KERNEL_LOOP_DEFAULTS, runKernelLoop } from "../run/kernel-loop";
+import { simulate } from "../run/simulate";
+import { ROOT } from "../wasm/build";
+import { loadNvmesim } from "../wasm/node";
+import { UsageError } from "./args";
+import { buildKernelCWasm, loadKernelCWasm, runKernelCWasm } from "./bench-native";
+import { cpuCases } from "./bench-scaling";
+import type { Io } from "./io";
+
+/** The case names `--count` runs: the kernel loop (nvmesim's and clang's) and the cpus cases' machine. */
+const KERNEL_CASES: Record<string, { ioBytes: number; clang: boolean }> = {
+  "kernel-4k-wasm": { ioBytes: 4096, clang: false },
+  "kernel-4k-c-wasm": { ioBytes: 4096, clang: true },
+  "kernel-128k-wasm": { ioBytes: 131072, clang: false },
+  "kernel-128k-c-wasm": { ioBytes: 131072, clang: true },
+};
+const CPU_COUNTS = [1, 256, 1024]; // of the cpus cases' (SCALING_CPUS)
+export const INSTRUCTION_CASES = [...Object.keys(KERNEL_CASES), ...CPU_COUNTS.map((n) => `cpus-${n}`)];
+
+// The shorter run of each pair: the kernel loop's, and a cpus case's (enough for 1024 CPUs' 32,768 commands to be
+// in flight, the ramp behind it).
+const KERNEL_BASE_IOS = 10_000;
+const KERNEL_WARM_IOS = 200_000;
+const CPUS_BASE_IOS = 200_000;
+/** The I/Os the longer run of a pair adds. */
+export const INSTRUCTION_IOS = 1_000_000;
+
+/** Runs one case's work in this process: what `nvmesim bench --count CASE --ios N` does. */
+export async function countRun(name: string, ios: number): Promise<void> {
+  const kernel = KERNEL_CASES[name];
+  if (kernel) {
+    const config = { ...KERNEL_LOOP_DEFAULTS, ioBytes: kernel.ioBytes };
+    let run = async (n: number) => void runKernelLoop(m, { ...config, ios: n });
+    const m = await loadNvmesim();
+    if (kernel.clang) {
+      const built = buildKernelCWasm();
+      if ("skipped" in built) throw new Error(`${name}: ${built.skipped}`);
+      const c = loadKernelCWasm(built.path);
+      run = async (n) => void runKernelCWasm(c, { ...config, ios: n });
+    }
+    // A first run, as long in each process, in which V8 optimizes the JavaScript that calls the loop: compiled
+    // in one process of a pair and not the other, it would count as tens of millions of the loop's instructions.
+    await run(KERNEL_WARM_IOS);
+    await run(ios);
+    return;
+  }
+  const cpus = /^cpus-(\d+)$/.exec(name);
+  if (!cpus || !CPU_COUNTS.includes(Number(cpus[1])))
+    throw new UsageError(`invalid --count '${name}' (allowed: ${INSTRUCTION_CASES.join(", ")})`);
+  // The cpus cases' machine: one job per CPU at depth 32 on the RAM device.
+  const { config } = cpuCases(ios).find((c) => c.value === Number(cpus[1]))!;
+  await simulate(await loadNvmesim(), { ...config, workload: { ...(config.workload as object), number_ios: ios } });
+}
+
+/** The instructions callgrind counted, from its closing "Collected : N" line; undefined when there is none. */
+export function collectedInstructions(stderr: string): number | undefined {
+  const m = /==\d+== Collected : (\d+)/.exec(stderr);
+  return m ? Number(m[1]) : undefined;
+}
+
+// Runs `nvmesim bench --count name --ios ios` under callgrind; the instructions it executed.
+function counted(name: string, ios: number): Promise<number> {
+  const args = [
+    "--tool=callgrind",
+    "--smc-check=all-non-file", // V8 writes the code it runs
+    "--callgrind-out-file=/dev/null",
+    process.execPath,
+    "--predictable", // one thread, fixed seeds
+    "--predictable-gc-schedule", // collections not timed by the clock: 27 million instructions' spread to 4.5
+    "--no-liftoff",
+    join(ROOT, "src", "cli", "bin.js"),
+    "bench",
+    "--count",
+    name,
+    "--ios",
+    String(ios),
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn("valgrind", args, { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const n = collectedInstructions(stderr);
+      if (code === 0 && n !== undefined) resolve(n);
+      else reject(new Error(`valgrind ... bench --count ${name} exited ${code}: ${stderr.trim().split("\n").pop()}`));
+    });
+  });
+}
+
+export interface InstructionRow {
+  case: string;
+  /** Instructions executed per I/O, the difference of the pair over the I/Os between them. */
+  instructionsPerIo: number;
+  /** kernel-*-wasm: over the clang build's of the same size; cpus-N: over cpus-1's. */
+  ratio?: number;
+}
+
+/** Why the instructions cases cannot run here, or undefined when they can. */
+export function instructionsUnavailable(): string | undefined {
+  if (spawnSync("valgrind", ["--version"], { encoding: "utf8" }).status !== 0)
+    return "no valgrind on this machine (Debian: apt install valgrind)";
+  const built = buildKernelCWasm();
+  return "skipped" in built ? built.skipped : undefined;
+}
+
+/** Counts `cases` (each kernel-*-wasm with its clang build), two processes at a time (this machine has 2 cores). */
+export async function benchInstructions(
+  io: Io,
+  cases: readonly string[] = INSTRUCTION_CASES,
+  ios = INSTRUCTION_IOS,
+): Promise<InstructionRow[]> {
+  const pairs = cases.map((name) => {
+    const base = name.startsWith("kernel-") ? KERNEL_BASE_IOS : CPUS_BASE_IOS;
+    return { name, runs: [base, base + ios] };
+  });
+  const jobs = pairs.flatMap((p) => p.runs.map((n) => ({ name: p.name, ios: n })));
+  const counts = new Map<string, number>();
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const job = jobs[next++];
+      io.stderr(`bench: instructions ${job.name}, ${job.ios} I/Os (under valgrind: minutes)\n`);
+      counts.set(`${job.name}:${job.ios}`, await counted(job.name, job.ios));
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  const rows: InstructionRow[] = pairs.map((p) => ({
+    case: p.name,
+    instructionsPerIo: (counts.get(`${p.name}:${p.runs[1]}`)! - counts.get(`${p.name}:${p.runs[0]}`)!) / ios,
+  }));
+  const perIo = (name: string) => rows.find((r) => r.case === name)?.instructionsPerIo;
+  for (const r of rows) {
+    if (r.case.endsWith("-c-wasm") || r.case === "cpus-1") continue;
+    const against = perIo(r.case.startsWith("kernel-") ? r.case.replace("-wasm", "-c-wasm") : "cpus-1");
+    if (against !== undefined) r.ratio = r.instructionsPerIo / against;
+  }
+  return rows;
+}
+
+export function instructionsTable(rows: readonly InstructionRow[]): string {
+  const lines = ["case                   instructions per I/O   ratio"];
+  for (const r of rows) {
+    const against = r.case.startsWith("kernel-") ? "clang's Wasm" : "1 CPU";
+    const ratio = r.ratio === undefined ? "" : `${r.ratio.toFixed(2)}x ${against}`;
+    lines.push(`${r.case.padEnd(22)} ${r.instructionsPerIo.toFixed(0).padStart(20)}${ratio ? `   ${ratio}` : ""}`);
+  }
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,54 @@
+// Goal: `nvmesim bench --cases instructions` counts, under the real valgrind, the instructions the kernel loop
+// executes per I/O in nvmesim's module and in clang's build of the same C, and a case's work runs alone through
+// `bench --count`. Only counts are checked, never times.
+import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import {
+  benchInstructions,
+  collectedInstructions,
+  INSTRUCTION_CASES,
+  instructionsTable,
+  instructionsUnavailable,
+} from "../../src/cli/bench-instructions";
+import type { Io } from "../../src/cli/io";
+import { runCli } from "./run-cli";
+
+const quiet: Io = { stdout: () => {}, stderr: () => {}, isTTY: false };
+
+describe("bench instructions", () => {
+  it("reads the count from callgrind's closing lines", () => {
+    const stderr =
+      "==4242== Events    : Ir\n==4242== Collected : 2772819436\n==4242==\n==4242== I   refs:      2,772,819,436\n";
+    expect(collectedInstructions(stderr)).toBe(2772819436);
+    expect(collectedInstructions("==4242== Memcheck, a memory error detector\n")).toBeUndefined();
+  });
+
+  it("runs one case's work quietly with --count, and names the allowed cases for another", async () => {
+    const ok = await runCli("bench", "--count", "kernel-4k-wasm", "--ios", "2000");
+    expect([ok.code, ok.stdout, ok.stderr]).toEqual([0, "", ""]);
+    const bad = await runCli("bench", "--count", "cpus-3", "--ios", "2000");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`invalid --count 'cpus-3' (allowed: ${INSTRUCTION_CASES.join(", ")})`);
+  });
+
+  // .ci/run installs valgrind and clang; elsewhere the case says why it cannot run.
+  const why = instructionsUnavailable();
+  it.skipIf(why !== undefined)(
+    "counts the 4 KiB kernel loop, nvmesim's and clang's",
+    async () => {
+      expect(spawnSync("valgrind", ["--version"]).status).toBe(0);
+      const cases = ["kernel-4k-wasm", "kernel-4k-c-wasm"];
+      const [wasm, clang] = await benchInstructions(quiet, cases, 200_000);
+      // Both loops do the same NVMe work per I/O in some hundreds of instructions; nvmesim's checks cost more. Over
+      // 200,000 I/Os a process's own noise (some millions of instructions) moves a count by up to a fifth.
+      for (const r of [wasm, clang]) expect(r.instructionsPerIo).toBeGreaterThan(200);
+      for (const r of [wasm, clang]) expect(r.instructionsPerIo).toBeLessThan(3000);
+      expect(wasm.ratio).toBeCloseTo(wasm.instructionsPerIo / clang.instructionsPerIo, 10);
+      expect(wasm.ratio!).toBeGreaterThan(0.8);
+      expect(wasm.ratio!).toBeLessThan(2);
+      expect(clang.ratio).toBeUndefined();
+      expect(instructionsTable([wasm, clang])).toMatch(/kernel-4k-wasm +\d+ +\d\.\d\dx clang's Wasm\n/);
+    },
+    600_000,
+  );
+});
