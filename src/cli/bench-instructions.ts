@@ -1,8 +1,9 @@
 // The instructions cases of nvmesim bench: how many machine instructions the
 // kernel loop and the full model execute per I/O, counted by valgrind's
 // callgrind (every instruction V8's code runs, not a sample). Wall time on a
-// shared machine moves by tens of percent from one minute to the next; a
-// count moves by a fraction of a percent. It tells work from waiting: two
+// shared machine moves by tens of percent from one minute to the next; the
+// count of a process by some millions of instructions in billions. It tells
+// work from waiting: two
 // builds that differ in instructions differ in work, and a cost that grows
 // while the instructions stay put is the memory's (cache misses).
 //
@@ -11,9 +12,9 @@
 // number: start-up, compilation and what happens once per run cancel out.
 // V8 runs with one thread, a garbage collector not timed by the clock, and
 // TurboFan only (--no-liftoff), so the code counted is the optimized code
-// the timed cases run. Identical processes still differ by some millions of
-// instructions: over INSTRUCTION_IOS I/Os, a few instructions per I/O. A process runs a case
-// through `nvmesim bench --count CASE --ios N`, quietly.
+// the timed cases run. Identical processes still differ by 5 to 9 million
+// instructions: over INSTRUCTION_IOS I/Os, a few per I/O. A process runs a
+// case through `nvmesim bench --count CASE --ios N`, quietly.
 import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { KERNEL_LOOP_DEFAULTS, runKernelLoop } from "../run/kernel-loop";
@@ -35,8 +36,8 @@ const KERNEL_CASES: Record<string, { ioBytes: number; clang: boolean }> = {
 const CPU_COUNTS = [1, 256, 1024]; // of the cpus cases' (SCALING_CPUS)
 export const INSTRUCTION_CASES = [...Object.keys(KERNEL_CASES), ...CPU_COUNTS.map((n) => `cpus-${n}`)];
 
-// The shorter run of each pair: the kernel loop's, and a cpus case's (enough for 1024 CPUs' 32,768 commands to be
-// in flight, the ramp behind it).
+// The shorter run of each pair: the kernel loop's (after a warm-up run of KERNEL_WARM_IOS in every process), and a
+// cpus case's (enough for 1024 CPUs' 32,768 commands to be in flight, the ramp behind it).
 const KERNEL_BASE_IOS = 10_000;
 const KERNEL_WARM_IOS = 200_000;
 const CPUS_BASE_IOS = 200_000;
@@ -48,18 +49,20 @@ export async function countRun(name: string, ios: number): Promise<void> {
   const kernel = KERNEL_CASES[name];
   if (kernel) {
     const config = { ...KERNEL_LOOP_DEFAULTS, ioBytes: kernel.ioBytes };
-    let run = async (n: number) => void runKernelLoop(m, { ...config, ios: n });
-    const m = await loadNvmesim();
+    let run: (n: number) => unknown;
     if (kernel.clang) {
       const built = buildKernelCWasm();
       if ("skipped" in built) throw new Error(`${name}: ${built.skipped}`);
       const c = loadKernelCWasm(built.path);
-      run = async (n) => void runKernelCWasm(c, { ...config, ios: n });
+      run = (n) => runKernelCWasm(c, { ...config, ios: n });
+    } else {
+      const m = await loadNvmesim();
+      run = (n) => runKernelLoop(m, { ...config, ios: n });
     }
     // A first run, as long in each process, in which V8 optimizes the JavaScript that calls the loop: compiled
     // in one process of a pair and not the other, it would count as tens of millions of the loop's instructions.
-    await run(KERNEL_WARM_IOS);
-    await run(ios);
+    run(KERNEL_WARM_IOS);
+    run(ios);
     return;
   }
   const cpus = /^cpus-(\d+)$/.exec(name);
@@ -84,7 +87,7 @@ function counted(name: string, ios: number): Promise<number> {
     "--callgrind-out-file=/dev/null",
     process.execPath,
     "--predictable", // one thread, fixed seeds
-    "--predictable-gc-schedule", // collections not timed by the clock: 27 million instructions' spread to 4.5
+    "--predictable-gc-schedule", // collections not timed by the clock (4 processes' spread: 27 million to 4.5)
     "--no-liftoff",
     join(ROOT, "src", "cli", "bin.js"),
     "bench",
