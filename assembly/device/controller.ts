@@ -16,7 +16,6 @@ import {
   NVME_QUEUE_DEPTH_MIN,
   NVME_REG_DBS,
   nvmeRingNext,
-  nvmeRingUsed,
 } from "../nvme/doorbell";
 import { NVME_SQE_BYTES } from "../nvme/sqe";
 import { arenaAlloc } from "../runtime/arena";
@@ -107,7 +106,11 @@ export function ctrlSqTailWrite(c: Ctrl, q: CtrlQueue, value: u32): bool {
 /** A write of `value` to queue `q`'s CQ head doorbell: the head may only move over entries the controller has posted. */
 export function ctrlCqHeadWrite(c: Ctrl, q: CtrlQueue, value: u32): bool {
   if (value >= q.qDepth) return ctrlBadDoorbell(c);
-  if (nvmeRingUsed(value, q.cqHead, q.qDepth) > nvmeRingUsed(q.cqTail, q.cqHead, q.qDepth)) return ctrlBadDoorbell(c);
+  // In ring order from the old head, the new one comes no later than the tail. Head, tail and value are all below
+  // the depth, so the 32-bit differences from the head (which wrap where the ring would) order as the ring
+  // distances do: nvmeRingUsed(value, head) <= nvmeRingUsed(tail, head), without its two branches.
+  let head = q.cqHead;
+  if (value - head > q.cqTail - head) return ctrlBadDoorbell(c);
   q.cqHead = value;
   c.cqDoorbellWrites++;
   return true;

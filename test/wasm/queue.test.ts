@@ -186,6 +186,30 @@ describe("doorbells", () => {
     expect(bad()).toBe(6);
   });
 
+  it("a CQ head write may move the head over posted entries only, wherever the ring wraps", () => {
+    // Every head, tail and written value on rings of 2 to 9 entries and the deepest, against the ring distances.
+    const used = (to: number, from: number, depth: number) => (to - from + depth) % depth;
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.integer({ min: 2, max: 9 }), fc.constant(65536)),
+        fc.nat(),
+        fc.nat(),
+        fc.nat(),
+        (depth, h, t, v) => {
+          const [head, tail, value] = [h % depth, t % depth, v % depth];
+          const w = new WasmQueuePair(m, depth);
+          const at = (name: Parameters<Nvmesim["constant"]>[0]) => w.cq + m.constant(name);
+          m.view().setUint32(at("CTRLQ_CQ_HEAD"), head, true);
+          m.view().setUint32(at("CTRLQ_CQ_TAIL"), tail, true);
+          const ok = used(value, head, depth) <= used(tail, head, depth);
+          expect(e.ctrlDoorbellWrite(w.ctrl, w.cqDb, value)).toBe(ok ? 1 : 0);
+          expect([w.field(w.cq, "CTRLQ_CQ_HEAD"), w.state().badDoorbells]).toEqual(ok ? [value, 0] : [head, 1]);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
   it("queues are 2..65536 entries deep; the deepest wraps with 16-bit indices", () => {
     e.simReset();
     expect([e.hostQueueCreate(1, 1), e.hostQueueCreate(1, 65537)]).toEqual([0, 0]);
