@@ -23,24 +23,33 @@ import { ROOT } from "../wasm/build";
 import { loadNvmesim } from "../wasm/node";
 import { UsageError } from "./args";
 import { buildKernelCWasm, loadKernelCWasm, runKernelCWasm } from "./bench-native";
-import { cpuCases } from "./bench-scaling";
+import { cpuCases, simCaseConfig } from "./bench-scaling";
 import type { Io } from "./io";
 
-/** The case names `--count` runs: the kernel loop (nvmesim's and clang's) and the cpus cases' machine. */
+/** The case names `--count` runs: the kernel loop (nvmesim's and clang's), the sim cases with their event queue alone,
+ * and the cpus cases' machine. */
 const KERNEL_CASES: Record<string, { ioBytes: number; clang: boolean }> = {
   "kernel-4k-wasm": { ioBytes: 4096, clang: false },
   "kernel-4k-c-wasm": { ioBytes: 4096, clang: true },
   "kernel-128k-wasm": { ioBytes: 131072, clang: false },
   "kernel-128k-c-wasm": { ioBytes: 131072, clang: true },
 };
+const SIM_PATHS = ["rw_page", "blk-mq"];
 const CPU_COUNTS = [1, 256, 1024]; // of the cpus cases' (SCALING_CPUS)
-export const INSTRUCTION_CASES = [...Object.keys(KERNEL_CASES), ...CPU_COUNTS.map((n) => `cpus-${n}`)];
+export const INSTRUCTION_CASES = [
+  ...Object.keys(KERNEL_CASES),
+  ...SIM_PATHS.flatMap((p) => [`sim-${p}-4k`, `sim-${p}-4k-queue`]),
+  ...CPU_COUNTS.map((n) => `cpus-${n}`),
+];
 
 // The shorter run of each pair: the kernel loop's (after a warm-up run of KERNEL_WARM_IOS in every process), and a
 // cpus case's (enough for 1024 CPUs' 32,768 commands to be in flight, the ramp behind it).
 const KERNEL_BASE_IOS = 10_000;
 const KERNEL_WARM_IOS = 200_000;
 const CPUS_BASE_IOS = 200_000;
+// A queue case records one run of QUEUE_RECORD_IOS I/Os and replays it once per QUEUE_RECORD_IOS of its --ios: the
+// pair's difference is the replays alone.
+const QUEUE_RECORD_IOS = 200_000;
 /** The I/Os the longer run of a pair adds. */
 export const INSTRUCTION_IOS = 1_000_000;
 
@@ -63,6 +72,22 @@ export async function countRun(name: string, ios: number): Promise<void> {
     // in one process of a pair and not the other, it would count as tens of millions of the loop's instructions.
     run(KERNEL_WARM_IOS);
     run(ios);
+    return;
+  }
+  const sim = /^sim-(.+)-4k(-queue)?$/.exec(name);
+  if (sim && SIM_PATHS.includes(sim[1])) {
+    const m = await loadNvmesim();
+    if (!sim[2]) {
+      await simulate(m, simCaseConfig(sim[1], ios));
+      return;
+    }
+    // The event queue alone on the case's own pushes and pops, as the bench's queue-alone figure replays them.
+    await simulate(m, simCaseConfig(sim[1], QUEUE_RECORD_IOS), { recordEventOps: QUEUE_RECORD_IOS * 16 + 65_536 });
+    const ops = m.exports.engineRecordedOps(0);
+    for (let r = 0; r < Math.round(ios / QUEUE_RECORD_IOS); r++) {
+      if (m.exports.engineRecordedOps(1) !== ops) throw new Error(`${name}: no memory for the replay`);
+      for (let at = 0; at < ops; at += 50_000) m.exports.engineReplay(at, Math.min(at + 50_000, ops));
+    }
     return;
   }
   const cpus = /^cpus-(\d+)$/.exec(name);
@@ -113,7 +138,7 @@ export interface InstructionRow {
   case: string;
   /** Instructions executed per I/O, the difference of the pair over the I/Os between them. */
   instructionsPerIo: number;
-  /** kernel-*-wasm: over the clang build's of the same size; cpus-N: over cpus-1's. */
+  /** kernel-*-wasm: over the clang build's of the same size; sim-*-4k: over its queue alone's; cpus-N: over cpus-1's. */
   ratio?: number;
 }
 
@@ -132,7 +157,11 @@ export async function benchInstructions(
   ios = INSTRUCTION_IOS,
 ): Promise<InstructionRow[]> {
   const pairs = cases.map((name) => {
-    const base = name.startsWith("kernel-") ? KERNEL_BASE_IOS : CPUS_BASE_IOS;
+    const base = name.startsWith("kernel-")
+      ? KERNEL_BASE_IOS
+      : name.endsWith("-queue")
+        ? QUEUE_RECORD_IOS
+        : CPUS_BASE_IOS;
     return { name, runs: [base, base + ios] };
   });
   const jobs = pairs.flatMap((p) => p.runs.map((n) => ({ name: p.name, ios: n })));
@@ -152,8 +181,14 @@ export async function benchInstructions(
   }));
   const perIo = (name: string) => rows.find((r) => r.case === name)?.instructionsPerIo;
   for (const r of rows) {
-    if (r.case.endsWith("-c-wasm") || r.case === "cpus-1") continue;
-    const against = perIo(r.case.startsWith("kernel-") ? r.case.replace("-wasm", "-c-wasm") : "cpus-1");
+    if (r.case.endsWith("-c-wasm") || r.case.endsWith("-queue") || r.case === "cpus-1") continue;
+    const against = perIo(
+      r.case.startsWith("kernel-")
+        ? r.case.replace("-wasm", "-c-wasm")
+        : r.case.startsWith("sim-")
+          ? `${r.case}-queue`
+          : "cpus-1",
+    );
     if (against !== undefined) r.ratio = r.instructionsPerIo / against;
   }
   return rows;
@@ -162,7 +197,11 @@ export async function benchInstructions(
 export function instructionsTable(rows: readonly InstructionRow[]): string {
   const lines = ["case                   instructions per I/O   ratio"];
   for (const r of rows) {
-    const against = r.case.startsWith("kernel-") ? "clang's Wasm" : "1 CPU";
+    const against = r.case.startsWith("kernel-")
+      ? "clang's Wasm"
+      : r.case.startsWith("sim-")
+        ? "its queue alone"
+        : "1 CPU";
     const ratio = r.ratio === undefined ? "" : `${r.ratio.toFixed(2)}x ${against}`;
     lines.push(`${r.case.padEnd(22)} ${r.instructionsPerIo.toFixed(0).padStart(20)}${ratio ? `   ${ratio}` : ""}`);
   }

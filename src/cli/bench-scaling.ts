@@ -81,6 +81,11 @@ export const FLAT_TARGETS: ReadonlyMap<number, number> = new Map([
 ]);
 const SCALING_BATCH_IOS = 100_000;
 
+/** The sim cases' machine: fio randread 4 KiB on the default device, 4 CPUs (one job each), iodepth 32, on `path`. */
+export function simCaseConfig(path: string, ios: number): Record<string, unknown> {
+  return { path, cpus: 4, workload: { rw: "randread", bs: 4096, iodepth: 32, numjobs: 4, number_ios: ios } };
+}
+
 /** The flatness cases alone: one job per CPU at depth 32 on the RAM device, min(maxIos, 1e7) I/Os each. */
 export function cpuCases(maxIos: number): ScalingCase[] {
   const ios = Math.min(maxIos, 1e7);

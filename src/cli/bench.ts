@@ -17,7 +17,7 @@ import { loadNvmesim } from "../wasm/node";
 import { boolFlag, intFlag, parseFlags, UsageError, type FlagSpec } from "./args";
 import { benchSweep, sweepBenchTable, type SweepBenchRow } from "./bench-sweep";
 import { buildKernelC, buildKernelCWasm, loadKernelCWasm, runKernelC, runKernelCWasm } from "./bench-native";
-import { benchScaling, cpuCases, scalingTable, type ScalingRow } from "./bench-scaling";
+import { benchScaling, cpuCases, scalingTable, simCaseConfig, type ScalingRow } from "./bench-scaling";
 import { benchRunStart, benchStart, runStartTable, startTable, type RunStartRow, type StartRow } from "./bench-start";
 import {
   benchInstructions,
@@ -158,7 +158,7 @@ export async function bench(argv: string[], io: Io): Promise<number> {
   const parsed = parseFlags(argv, FLAGS);
   if (boolFlag(parsed, "help")) {
     io.stdout(
-      "usage: nvmesim bench [--ios N] [--repeat N] [--cases kernel,sim,sweep,start,cpus,browser,scaling,instructions] [--baseline FILE.wasm] [--json]\n(defaults: 10000000 I/Os per kernel and sim case, 3 repeats, cases kernel,sim,sweep,start,cpus; start times the\n command's start, the checkout's beside the packed bin's, and a 30,000-I/O run on 1, 1024 and 4096 CPUs; cpus runs\n wall ns per simulated I/O on 1 to 4096 CPUs (min(--ios, 1e7) I/Os each); scaling adds iodepth and I/O count, the\n longest --ios I/Os, at most 1e8; --baseline runs another build of the module on the kernel and sim cases,\n alternating with this one; instructions counts the instructions the kernel loop (nvmesim's and clang's) and the\n cpus cases' machine on 1, 256 and 1024 CPUs execute per I/O, under valgrind, in minutes; the last table holds each\n target with what this run measured)\n",
+      "usage: nvmesim bench [--ios N] [--repeat N] [--cases kernel,sim,sweep,start,cpus,browser,scaling,instructions] [--baseline FILE.wasm] [--json]\n(defaults: 10000000 I/Os per kernel and sim case, 3 repeats, cases kernel,sim,sweep,start,cpus; start times the\n command's start, the checkout's beside the packed bin's, and a 30,000-I/O run on 1, 1024 and 4096 CPUs; cpus runs\n wall ns per simulated I/O on 1 to 4096 CPUs (min(--ios, 1e7) I/Os each); scaling adds iodepth and I/O count, the\n longest --ios I/Os, at most 1e8; --baseline runs another build of the module on the kernel and sim cases,\n alternating with this one; instructions counts the instructions per I/O, under valgrind, of the kernel loop\n (nvmesim's and clang's), the sim cases and their event queue alone, and the cpus cases' machine on 1, 256 and 1024\n CPUs, in minutes; the last table holds each target with what this run measured)\n",
     );
     return 0;
   }
@@ -267,11 +267,7 @@ export async function bench(argv: string[], io: Io): Promise<number> {
       });
   }
   for (const c of groups.includes("sim") ? SIM_CASES : []) {
-    const config = {
-      path: c.path,
-      cpus: 4,
-      workload: { rw: "randread", bs: 4096, iodepth: 32, numjobs: 4, number_ios: ios },
-    };
+    const config = simCaseConfig(c.path, ios);
     // This build, then the baseline's, in each repeat: what each simulated, and how long it took.
     const builds = base ? [m, base] : [m];
     const runs = builds.map((): number[] => []);
@@ -300,7 +296,7 @@ export async function bench(argv: string[], io: Io): Promise<number> {
     const queueNs = await queueAlone(
       ios,
       16, // six events per I/O measured: twelve operations
-      (n, cap) => simulate(m, { ...config, workload: { ...config.workload, number_ios: n } }, { recordEventOps: cap }),
+      (n, cap) => simulate(m, simCaseConfig(c.path, n), { recordEventOps: cap }),
       (replay) => m.exports.engineRecordedOps(replay),
       (from, to) => m.exports.engineReplay(from, to),
     );

@@ -24,8 +24,15 @@ describe("bench instructions", () => {
   });
 
   it("runs one case's work quietly with --count, and names the allowed cases for another", async () => {
-    const ok = await runCli("bench", "--count", "kernel-4k-wasm", "--ios", "2000");
-    expect([ok.code, ok.stdout, ok.stderr]).toEqual([0, "", ""]);
+    for (const [name, ios] of [
+      ["kernel-4k-wasm", "2000"],
+      ["sim-blk-mq-4k", "2000"],
+      ["sim-rw_page-4k-queue", "200000"], // a recorded run and one replay of it
+      ["cpus-256", "2000"],
+    ]) {
+      const ok = await runCli("bench", "--count", name, "--ios", ios);
+      expect([name, ok.code, ok.stdout, ok.stderr]).toEqual([name, 0, "", ""]);
+    }
     const bad = await runCli("bench", "--count", "cpus-3", "--ios", "2000");
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain(`invalid --count 'cpus-3' (allowed: ${INSTRUCTION_CASES.join(", ")})`);
