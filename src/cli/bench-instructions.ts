@@ -3,9 +3,9 @@
 // callgrind (every instruction V8's code runs, not a sample). Wall time on a
 // shared machine moves by tens of percent from one minute to the next; the
 // count of a process by some millions of instructions in billions. It tells
-// work from waiting: two
-// builds that differ in instructions differ in work, and a cost that grows
-// while the instructions stay put is the memory's (cache misses).
+// work from waiting: two builds that differ in instructions differ in work,
+// and a cost that grows while the instructions stay put is the memory's
+// (cache misses).
 //
 // Each figure is the difference between two runs of the same case in fresh
 // processes, one of INSTRUCTION_IOS I/Os more than the other, over that
@@ -26,8 +26,6 @@ import { buildKernelCWasm, loadKernelCWasm, runKernelCWasm } from "./bench-nativ
 import { cpuCases, simCaseConfig } from "./bench-scaling";
 import type { Io } from "./io";
 
-/** The case names `--count` runs: the kernel loop (nvmesim's and clang's), the sim cases with their event queue alone,
- * and the cpus cases' machine. */
 const KERNEL_CASES: Record<string, { ioBytes: number; clang: boolean }> = {
   "kernel-4k-wasm": { ioBytes: 4096, clang: false },
   "kernel-4k-c-wasm": { ioBytes: 4096, clang: true },
@@ -36,6 +34,8 @@ const KERNEL_CASES: Record<string, { ioBytes: number; clang: boolean }> = {
 };
 const SIM_PATHS = ["rw_page", "blk-mq"];
 const CPU_COUNTS = [1, 256, 1024]; // of the cpus cases' (SCALING_CPUS)
+/** The cases `--count` runs: the kernel loop (nvmesim's and clang's), the sim cases and their event queue alone, and
+ * the cpus cases' machine. */
 export const INSTRUCTION_CASES = [
   ...Object.keys(KERNEL_CASES),
   ...SIM_PATHS.flatMap((p) => [`sim-${p}-4k`, `sim-${p}-4k-queue`]),
@@ -43,7 +43,7 @@ export const INSTRUCTION_CASES = [
 ];
 
 // The shorter run of each pair: the kernel loop's (after a warm-up run of KERNEL_WARM_IOS in every process), and a
-// cpus case's (enough for 1024 CPUs' 32,768 commands to be in flight, the ramp behind it).
+// sim or cpus case's (enough for 1024 CPUs' 32,768 commands to be in flight, the ramp behind it).
 const KERNEL_BASE_IOS = 10_000;
 const KERNEL_WARM_IOS = 200_000;
 const CPUS_BASE_IOS = 200_000;
