@@ -19,7 +19,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { KERNEL_LOOP_DEFAULTS, runKernelLoop } from "../run/kernel-loop";
 import { simulate } from "../run/simulate";
-import { ROOT } from "../wasm/build";
+import { newestSourceMs, PACKAGED, ROOT } from "../wasm/build";
 import { loadNvmesim } from "../wasm/node";
 import { UsageError } from "./args";
 import { buildKernelCWasm, loadKernelCWasm, runKernelCWasm } from "./bench-native";
@@ -98,16 +98,24 @@ export async function countRun(name: string, ios: number): Promise<void> {
   await simulate(await loadNvmesim(), { ...config, workload: { ...(config.workload as object), number_ios: ios } });
 }
 
-/** The instructions callgrind counted, from its closing "Collected : N" line; undefined when there is none. */
-export function collectedInstructions(stderr: string): number | undefined {
-  const m = /==\d+== Collected : (\d+)/.exec(stderr);
-  return m ? Number(m[1]) : undefined;
+/**
+ * What callgrind counted, from its closing "Events" and "Collected" lines: each event's total by name (Ir, the
+ * instructions; with its cache simulation also D1mr and D1mw, the first-level data cache's read and write misses);
+ * undefined when there are none.
+ */
+export function collectedEvents(stderr: string): Record<string, number> | undefined {
+  const names = /==\d+== Events +: (.+)/.exec(stderr)?.[1].trim().split(/\s+/);
+  const counts = /==\d+== Collected : (.+)/.exec(stderr)?.[1].trim().split(/\s+/).map(Number);
+  if (!names || !counts || names.length !== counts.length || counts.some((n) => !Number.isFinite(n))) return undefined;
+  return Object.fromEntries(names.map((name, i) => [name, counts[i]]));
 }
 
-// Runs `nvmesim bench --count name --ios ios` under callgrind; the instructions it executed.
-function counted(name: string, ios: number): Promise<number> {
+// Runs `nvmesim bench --count name --ios ios` under callgrind (with its cache simulation: `cacheSim`, about twice as
+// slow); what it counted.
+function counted(name: string, ios: number, cacheSim: boolean): Promise<Record<string, number>> {
   const args = [
     "--tool=callgrind",
+    `--cache-sim=${cacheSim ? "yes" : "no"}`, // this machine's caches, as valgrind reads them
     "--smc-check=all-non-file", // V8 writes the code it runs
     "--callgrind-out-file=/dev/null",
     process.execPath,
@@ -127,8 +135,8 @@ function counted(name: string, ios: number): Promise<number> {
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("error", reject);
     child.on("close", (code) => {
-      const n = collectedInstructions(stderr);
-      if (code === 0 && n !== undefined) resolve(n);
+      const n = collectedEvents(stderr);
+      if (code === 0 && n?.Ir !== undefined) resolve(n);
       else reject(new Error(`valgrind ... bench --count ${name} exited ${code}: ${stderr.trim().split("\n").pop()}`));
     });
   });
@@ -138,6 +146,8 @@ export interface InstructionRow {
   case: string;
   /** Instructions executed per I/O, the difference of the pair over the I/Os between them. */
   instructionsPerIo: number;
+  /** cpus cases: first-level data cache misses (reads and writes) per I/O in valgrind's simulation of this machine's. */
+  d1MissesPerIo?: number;
   /** kernel-*-wasm: over the clang build's of the same size; sim-*-4k: over its queue alone's; cpus-N: over cpus-1's. */
   ratio?: number;
 }
@@ -148,6 +158,12 @@ export function instructionsUnavailable(): string | undefined {
     return "no valgrind on this machine (Debian: apt install valgrind)";
   const built = buildKernelCWasm();
   return "skipped" in built ? built.skipped : undefined;
+}
+
+// The checkout's sources' newest time. One edited while the processes run makes the next rebuild the CLI's bundle or
+// the module under valgrind, and count the build with the case.
+function sourcesMs(): number {
+  return PACKAGED ? 0 : Math.max(newestSourceMs(join(ROOT, "src")), newestSourceMs(join(ROOT, "assembly")));
 }
 
 /** Counts `cases` (each kernel-*-wasm with its clang build), two processes at a time (this machine has 2 cores). */
@@ -165,20 +181,31 @@ export async function benchInstructions(
     return { name, runs: [base, base + ios] };
   });
   const jobs = pairs.flatMap((p) => p.runs.map((n) => ({ name: p.name, ios: n })));
-  const counts = new Map<string, number>();
+  const counts = new Map<string, Record<string, number>>();
   let next = 0;
   const worker = async () => {
     while (next < jobs.length) {
       const job = jobs[next++];
       io.stderr(`bench: instructions ${job.name}, ${job.ios} I/Os (under valgrind: minutes)\n`);
-      counts.set(`${job.name}:${job.ios}`, await counted(job.name, job.ios));
+      counts.set(`${job.name}:${job.ios}`, await counted(job.name, job.ios, job.name.startsWith("cpus-")));
     }
   };
+  const sources = sourcesMs();
   await Promise.all([worker(), worker()]);
-  const rows: InstructionRow[] = pairs.map((p) => ({
-    case: p.name,
-    instructionsPerIo: (counts.get(`${p.name}:${p.runs[1]}`)! - counts.get(`${p.name}:${p.runs[0]}`)!) / ios,
-  }));
+  if (sourcesMs() !== sources)
+    throw new Error(
+      "bench: a source changed while the instructions were counted, so a build was counted too: run again",
+    );
+  const rows: InstructionRow[] = pairs.map((p) => {
+    // An event's count per I/O: the longer process's less the shorter's, over the I/Os between them.
+    const [short, long] = p.runs.map((n) => counts.get(`${p.name}:${n}`)!);
+    const perIo = (...events: string[]) => events.reduce((sum, e) => sum + long[e] - short[e], 0) / ios;
+    return {
+      case: p.name,
+      instructionsPerIo: perIo("Ir"),
+      ...(long.D1mr === undefined ? {} : { d1MissesPerIo: perIo("D1mr", "D1mw") }),
+    };
+  });
   const perIo = (name: string) => rows.find((r) => r.case === name)?.instructionsPerIo;
   for (const r of rows) {
     if (r.case.endsWith("-c-wasm") || r.case.endsWith("-queue") || r.case === "cpus-1") continue;
@@ -195,7 +222,8 @@ export async function benchInstructions(
 }
 
 export function instructionsTable(rows: readonly InstructionRow[]): string {
-  const lines = ["case                   instructions per I/O   ratio"];
+  const misses = rows.some((r) => r.d1MissesPerIo !== undefined);
+  const lines = [`case                   instructions per I/O${misses ? "   L1d misses per I/O" : ""}   ratio`];
   for (const r of rows) {
     const against = r.case.startsWith("kernel-")
       ? "clang's Wasm"
@@ -203,7 +231,8 @@ export function instructionsTable(rows: readonly InstructionRow[]): string {
         ? "its queue alone"
         : "1 CPU";
     const ratio = r.ratio === undefined ? "" : `${r.ratio.toFixed(2)}x ${against}`;
-    lines.push(`${r.case.padEnd(22)} ${r.instructionsPerIo.toFixed(0).padStart(20)}${ratio ? `   ${ratio}` : ""}`);
+    const d1 = misses ? (r.d1MissesPerIo === undefined ? "" : r.d1MissesPerIo.toFixed(1)).padStart(22) : "";
+    lines.push(`${r.case.padEnd(22)} ${r.instructionsPerIo.toFixed(0).padStart(20)}${d1}   ${ratio}`.trimEnd());
   }
   return lines.join("\n") + "\n";
 }

@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import {
   benchInstructions,
-  collectedInstructions,
+  collectedEvents,
   INSTRUCTION_CASES,
   instructionsTable,
   instructionsUnavailable,
@@ -16,11 +16,16 @@ import { runCli } from "./run-cli";
 const quiet: Io = { stdout: () => {}, stderr: () => {}, isTTY: false };
 
 describe("bench instructions", () => {
-  it("reads the count from callgrind's closing lines", () => {
-    const stderr =
+  it("reads the counts from callgrind's closing lines", () => {
+    const plain =
       "==4242== Events    : Ir\n==4242== Collected : 2772819436\n==4242==\n==4242== I   refs:      2,772,819,436\n";
-    expect(collectedInstructions(stderr)).toBe(2772819436);
-    expect(collectedInstructions("==4242== Memcheck, a memory error detector\n")).toBeUndefined();
+    expect(collectedEvents(plain)).toEqual({ Ir: 2772819436 });
+    const cache =
+      "==21406== Events    : Ir Dr Dw I1mr D1mr D1mw ILmr DLmr DLmw\n" +
+      "==21406== Collected : 4196974760 1168179958 592300584 24847303 31131834 8235546 103333 200095 938638\n";
+    expect(collectedEvents(cache)).toMatchObject({ Ir: 4196974760, D1mr: 31131834, D1mw: 8235546, DLmw: 938638 });
+    expect(collectedEvents("==4242== Memcheck, a memory error detector\n")).toBeUndefined();
+    expect(collectedEvents("==1== Events    : Ir D1mr\n==1== Collected : 12\n")).toBeUndefined();
   });
 
   it("runs one case's work quietly with --count, and names the allowed cases for another", async () => {
@@ -41,7 +46,7 @@ describe("bench instructions", () => {
   // .ci/run installs valgrind and clang; elsewhere the case says why it cannot run.
   const why = instructionsUnavailable();
   it.skipIf(why !== undefined)(
-    "counts the 4 KiB kernel loop, nvmesim's and clang's",
+    "counts the 4 KiB kernel loop, nvmesim's and clang's, and a cpus case's cache misses",
     async () => {
       expect(spawnSync("valgrind", ["--version"]).status).toBe(0);
       const cases = ["kernel-4k-wasm", "kernel-4k-c-wasm"];
@@ -55,6 +60,14 @@ describe("bench instructions", () => {
       expect(wasm.ratio!).toBeLessThan(2);
       expect(clang.ratio).toBeUndefined();
       expect(instructionsTable([wasm, clang])).toMatch(/kernel-4k-wasm +\d+ +\d\.\d\dx clang's Wasm\n/);
+      // A cpus case runs with the cache simulation: its first-level data cache misses per I/O beside the count.
+      const [cpus] = await benchInstructions(quiet, ["cpus-1"], 100_000);
+      expect(cpus.instructionsPerIo).toBeGreaterThan(1000);
+      expect(cpus.instructionsPerIo).toBeLessThan(10_000);
+      expect(cpus.d1MissesPerIo).toBeGreaterThan(0);
+      expect(cpus.d1MissesPerIo!).toBeLessThan(200);
+      expect(wasm.d1MissesPerIo).toBeUndefined();
+      expect(instructionsTable([cpus])).toMatch(/cpus-1 +\d+ +\d+\.\d\n/);
     },
     600_000,
   );
