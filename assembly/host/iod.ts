@@ -41,6 +41,14 @@ export function iodSizeBytes(listCap: u32): usize {
   return (<usize>IOD_HEADER_BYTES + ((<usize>listCap) << 2) + 7) & ~(<usize>7);
 }
 
+/**
+ * Whether iods laid out `stride` bytes apart can hold list pages: with the header alone (no command of the run
+ * needs a list) they hold none, and a completion has nothing to give back.
+ */
+@inline export function iodStrideHoldsLists(stride: usize): bool {
+  return stride > <usize>IOD_HEADER_BYTES;
+}
+
 /** An iod able to hold `listCap` list pages; 0 when memory is exhausted. */
 export function iodCreate(listCap: u32): usize {
   let iod = arenaAlloc(iodSizeBytes(listCap), 8);

@@ -5,7 +5,7 @@
 // fails errors by DNR, checks read data against what was written, and hands
 // each finished I/O to the workload (the machine's ioSeen/ioDone hooks).
 
-import { IOD_HEADER_BYTES, iodFreeLists } from "../host/iod";
+import { iodFreeLists, iodStrideHoldsLists } from "../host/iod";
 import { nvmeSetupPrpsRange } from "../host/prp";
 import { nvmeSetupSgls } from "../host/sgl";
 import { hostCidAlloc, hostCidFree, hostCqConsume, hostCqePending, hostSqAdvance, hostSqNextSlot } from "../host/queue";
@@ -246,9 +246,9 @@ export function hostIoFinish(cpu: u32, cid: u32, statusWord: u16, now: u64): IoR
   let retries = <u32>rec.retries;
   let status = statusWord & 0xfffe;
   let pages = <u32>rec.pages;
-  // An iod with no room for list pages (the header alone: no command of the run needs a list) has none to give
-  // back: its line is left alone (at thousands of CPUs it is out of the caches by the time the command completes).
-  if (M.iodStride > <usize>IOD_HEADER_BYTES) iodFreeLists(iodOf(cpu, cid), M.listPool);
+  // An iod with no room for list pages has none to give back: its line is left alone (at thousands of CPUs it is
+  // out of the caches by the time the command completes).
+  if (iodStrideHoldsLists(M.iodStride)) iodFreeLists(iodOf(cpu, cid), M.listPool);
   if (!hostCidFree(hq(cpu), cid)) st.engineErrors++;
   threadRec(t).inFlight--;
   if (write) {

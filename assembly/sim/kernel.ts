@@ -6,7 +6,7 @@
 // phase, frees the cid and list pages, rings the CQ head doorbell and
 // submits the next I/O. TypeScript runs it in batches (kernelRun).
 
-import { IOD_HEADER_BYTES, Iod, iodFreeLists, iodSizeBytes } from "../host/iod";
+import { Iod, iodFreeLists, iodSizeBytes, iodStrideHoldsLists } from "../host/iod";
 import { PagePool, pagePoolCreate } from "../host/page-pool";
 import { nvmeSetupPrpsRange } from "../host/prp";
 import {
@@ -221,7 +221,7 @@ export function kernelRun(batch: u32): u32 {
   let lba = nextLba;
   let lbaCount = <u64>(ioBytes >> KERNEL_LBA_SHIFT);
   let qDepth = hq.qDepth;
-  let listed = iodStride > <usize>IOD_HEADER_BYTES; // an iod that can hold list pages: none to give back otherwise
+  let listed = iodStrideHoldsLists(iodStride);
   while (done < target && !eventQueueEmpty(events)) {
     now = eventTopTimeNs(events);
     let data = eventTopData(events);

@@ -51,7 +51,7 @@ const CPUS_BASE_IOS = 200_000;
 // pair's difference is the replays alone.
 const QUEUE_RECORD_IOS = 200_000;
 /** The I/Os the longer run of a pair adds. */
-export const INSTRUCTION_IOS = 1_000_000;
+const INSTRUCTION_IOS = 1_000_000;
 
 /** Runs one case's work in this process: what `nvmesim bench --count CASE --ios N` does. */
 export async function countRun(name: string, ios: number): Promise<void> {

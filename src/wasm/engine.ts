@@ -63,9 +63,10 @@ export function writeSimConfig(m: Nvmesim, ptr: number, values: SimConfigValues)
   }
 }
 
-/** A struct of u64 and f64 fields at `base` as numbers (exact below 2^53, which counts and ns sums of any practical run stay under). */
 /** A u64 from its 32-bit halves with no BigInt made: the sum rounds once, as Number(bigint) does. */
 const fromHalves = (lo: number, hi: number) => lo + hi * 4294967296;
+
+/** A struct of u64 and f64 fields at `base` as numbers (exact below 2^53, which counts and ns sums of any practical run stay under). */
 
 function readStruct(m: Nvmesim, base: number, prefix: "SIMSTAT" | "JOBSTAT", fields: Record<string, string>) {
   const v = m.view();
